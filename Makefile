@@ -1,0 +1,34 @@
+# Two commands on a fresh machine: `make run` and `make test`. Each sets up the
+# virtual environment first when it is missing or older than the dependency pins.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+PORT   ?= 3000
+
+.PHONY: run test bench lint schemas clean
+
+$(STAMP): pyproject.toml constraints.txt local_runtime/pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tandem needs Python >= 3.11 (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]' -e ./local_runtime
+	@touch $(STAMP)
+
+run: $(STAMP)
+	PORT=$(PORT) $(PY) -m local_runtime --template template.yaml --port $(PORT)
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+lint: $(STAMP)
+	$(VENV)/bin/cfn-lint template.yaml
+	$(VENV)/bin/ruff check .
+
+schemas: $(STAMP)
+	$(PY) -m tandem.shared.schemas export events/schemas
+
+clean:
+	rm -rf $(VENV) .pytest_cache .aws-sam
