@@ -1,0 +1,118 @@
+"""The template deploys as it is: it lints clean, SAM translates it offline, and it keeps the promises
+Tandem makes about every deployment (least privilege, nothing asynchronous without a DLQ, durable tables)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from cfnlint.api import lint_file
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = ROOT / "template.yaml"
+
+
+def test_cfn_lint_reports_nothing():
+    matches = lint_file(TEMPLATE)
+    assert [str(m) for m in matches] == []
+
+
+def test_sam_translator_transforms_the_template(translated):
+    types = {r["Type"] for r in translated["Resources"].values()}
+    assert not any(t.startswith("AWS::Serverless::") for t in types)
+    assert {"AWS::Lambda::Function", "AWS::ApiGateway::RestApi", "AWS::Events::Rule"} <= types
+
+
+def _statements(translated):
+    for logical_id, resource in translated["Resources"].items():
+        if resource["Type"] != "AWS::IAM::Role":
+            continue
+        for policy in resource["Properties"].get("Policies", []):
+            for statement in policy["PolicyDocument"]["Statement"]:
+                yield logical_id, statement
+
+
+def test_no_inline_policy_grants_wildcard_actions(translated):
+    offenders = []
+    for role, statement in _statements(translated):
+        actions = statement["Action"]
+        for action in [actions] if isinstance(actions, str) else actions:
+            if "*" in action:
+                offenders.append((role, action))
+    assert offenders == []
+
+
+def test_no_inline_policy_grants_on_every_resource(translated):
+    offenders = [
+        (role, statement["Action"]) for role, statement in _statements(translated) if statement.get("Resource") == "*"
+    ]
+    assert offenders == []
+
+
+def test_every_function_handler_exists(template):
+    for logical_id, resource in template["Resources"].items():
+        if resource["Type"] != "AWS::Serverless::Function":
+            continue
+        props = resource["Properties"]
+        module, _, func = props["Handler"].rpartition(".")
+        source = ROOT / props["CodeUri"] / f"{module}.py"
+        assert source.is_file(), f"{logical_id}: {source} is missing"
+        assert f"def {func}(" in source.read_text() or f"{func} =" in source.read_text(), (
+            f"{logical_id}: {source} defines no {func}"
+        )
+
+
+def test_every_asynchronous_path_ends_in_a_dead_letter_queue(translated):
+    resources = translated["Resources"]
+    for logical_id, resource in resources.items():
+        props = resource["Properties"]
+        if resource["Type"] == "AWS::Events::Rule":
+            for target in props.get("Targets", []):
+                assert "DeadLetterConfig" in target, f"rule {logical_id} target {target['Id']} has no DLQ"
+        if resource["Type"] == "AWS::Lambda::EventSourceMapping":
+            assert props.get("DestinationConfig", {}).get("OnFailure"), f"{logical_id} has no on-failure DLQ"
+    rule_target_functions = {
+        target["Arn"]["Fn::GetAtt"][0]
+        for r in resources.values()
+        if r["Type"] == "AWS::Events::Rule"
+        for target in r["Properties"].get("Targets", [])
+        if isinstance(target["Arn"], dict) and "Fn::GetAtt" in target["Arn"]
+        and resources[target["Arn"]["Fn::GetAtt"][0]]["Type"] == "AWS::Lambda::Function"
+    }
+    configured = {
+        r["Properties"]["FunctionName"]["Ref"]
+        for r in resources.values()
+        if r["Type"] == "AWS::Lambda::EventInvokeConfig"
+        and r["Properties"].get("DestinationConfig", {}).get("OnFailure")
+    }
+    assert rule_target_functions <= configured, rule_target_functions - configured
+
+
+@pytest.mark.parametrize("table_type", ["AWS::DynamoDB::Table"])
+def test_tables_are_on_demand_recoverable_and_protected(template, table_type):
+    tables = {k: r for k, r in template["Resources"].items() if r["Type"] == table_type}
+    assert tables
+    for logical_id, table in tables.items():
+        props = table["Properties"]
+        assert props["BillingMode"] == "PAY_PER_REQUEST", logical_id
+        assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True, logical_id
+        assert props["DeletionProtectionEnabled"] is True, logical_id
+        assert table.get("DeletionPolicy") == "Retain", logical_id
+
+
+def test_only_declared_public_routes_skip_the_authorizer(translated):
+    api = translated["Resources"]["Api"]["Properties"]["Body"]
+    public = {
+        (path, method.upper())
+        for path, methods in api["paths"].items()
+        for method, op in methods.items()
+        if op.get("security") in (None, [{"NONE": []}], [])
+    }
+    assert public == {("/forms/contact", "POST")}
+
+
+def test_functions_run_on_the_documented_runtime(template):
+    function_globals = template["Globals"]["Function"]
+    assert function_globals["Runtime"] == "python3.13"
+    assert function_globals["Architectures"] == ["arm64"]
+    assert function_globals["Tracing"] == "Active"

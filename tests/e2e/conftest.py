@@ -1,0 +1,85 @@
+"""End-to-end tests drive the whole application over HTTP, on the same local runtime `make run` starts."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from local_runtime import LocalRuntime
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Retry back-off and Wait states follow the runtime clock: at this speed Lambda's one- and two-minute
+# async retry delays take 60 ms and 120 ms.
+CLOCK_SPEED = 1000.0
+
+
+class Http:
+    """A tiny JSON client for the runtime's API; returns (status, parsed body)."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+
+    def request(
+        self, method: str, path: str, body: Any = None, *, token: str | None = None,
+        raw: bytes | None = None, headers: dict[str, str] | None = None,
+    ) -> tuple[int, Any]:
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        request = urllib.request.Request(self.base_url + path, data=data, method=method)
+        request.add_header("content-type", "application/json")
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
+        if token:
+            request.add_header("authorization", f"Bearer {token}")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                status, payload = response.status, response.read()
+        except urllib.error.HTTPError as error:
+            status, payload = error.code, error.read()
+        try:
+            return status, json.loads(payload) if payload else None
+        except ValueError:
+            return status, payload.decode(errors="replace")
+
+    def get(self, path: str, **kwargs: Any) -> tuple[int, Any]:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, body: Any = None, **kwargs: Any) -> tuple[int, Any]:
+        return self.request("POST", path, body, **kwargs)
+
+    def token(self, sub: str, *groups: str) -> str:
+        status, body = self.get(f"/_local/token?sub={sub}&groups={','.join(groups)}")
+        assert status == 200, body
+        return body["token"]
+
+
+@pytest.fixture(scope="session")
+def runtime():
+    rt = LocalRuntime(str(ROOT / "template.yaml"), port=0, clock_speed=CLOCK_SPEED, parameters={"Stage": "local"})
+    rt.start()
+    yield rt
+    rt.stop()
+
+
+@pytest.fixture(scope="session")
+def http(runtime) -> Http:
+    return Http(runtime.url)
+
+
+def eventually(probe: Callable[[], Any], timeout: float = 5.0, interval: float = 0.02) -> Any:
+    """Poll until probe() returns something truthy; the app is asynchronous past the API."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = probe()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s (last value: {result!r})")
+        time.sleep(interval)
