@@ -29,7 +29,7 @@ def _state(http, runtime):
     _, leads = http.get("/leads?limit=100", token=http.token("sam", "sales"))
     _, events = http.get("/_local/events?limit=1000")
     _, emails = http.get("/_local/emails")
-    return len(leads["items"]), len(events), len(emails)
+    return len(leads["items"]), len(events["events"]), len(emails["emails"])
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -18,15 +18,15 @@ def _form(**overrides):
 
 
 def _emails_to(http, address):
-    status, emails = http.get("/_local/emails")
+    status, body = http.get("/_local/emails")
     assert status == 200
-    return [m for m in emails if address in m["to"]]
+    return [m for m in body["emails"] if address in m["to"]]
 
 
 def _lead_events(http, lead_id):
-    status, events = http.get("/_local/events")
+    status, body = http.get("/_local/events")
     assert status == 200
-    return [e for e in events if e["detail-type"] == "LeadCaptured" and e["detail"]["data"]["lead_id"] == lead_id]
+    return [e for e in body["events"] if e["detail-type"] == "LeadCaptured" and e["detail"]["data"]["lead_id"] == lead_id]
 
 
 def test_contact_form_becomes_lead_event_and_acknowledgement(http):

@@ -1,0 +1,228 @@
+"""`make bench`: Tandem's speed, measured side by side in one run, printed as ratios to a baseline.
+
+Not a test: nothing here passes or fails. Every figure is paired with the baseline it should be read
+against, measured in the same run on the same machine:
+
+1. import time of each handler in a fresh process      vs  `import boto3` alone
+2. local API request latency (p50/p95)                   vs  the same handler invoked in-process
+3. contact form -> acknowledgement email sent (p50)      end to end through outbox, relay, rule, consumer
+4. DynamoDB round trips per operation                    vs  the minimum the operation needs
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+import uuid
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "layers" / "tandem"), str(ROOT / "local_runtime")]
+
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "200"))
+FLOWS = int(os.environ.get("BENCH_FLOWS", "30"))
+IMPORT_RUNS = int(os.environ.get("BENCH_IMPORT_RUNS", "5"))
+
+# Published figures of the nearest Docker-free emulator (MiniStack 1.5, measured on this kind of machine;
+# see shared/LOCAL-RUNTIME-NOTES.md). Printed for scale, not measured here.
+MINISTACK = {"warm invoke": "13-59 ms", "API POST writing DynamoDB + PutEvents": "25-70 ms", "cold invoke": "~640 ms"}
+
+
+def percentile(samples: list[float], pct: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:8.2f} ms"
+
+
+# ---------------------------------------------------------------------------------------------- 1. imports
+IMPORT_SNIPPET = """
+import importlib.util, sys, time
+t = time.perf_counter()
+{body}
+print(time.perf_counter() - t)
+"""
+
+
+def fresh_import_seconds(body: str, env: dict[str, str]) -> float:
+    runs = []
+    for _ in range(IMPORT_RUNS):
+        out = subprocess.run([sys.executable, "-c", IMPORT_SNIPPET.format(body=body)], env=env,
+                             capture_output=True, text=True, check=True, cwd=ROOT)
+        runs.append(float(out.stdout.strip().splitlines()[-1]))
+    return statistics.median(runs)
+
+
+def bench_imports(rt) -> None:
+    print("\n1. Fresh-process import time (median of %d)" % IMPORT_RUNS)
+    base_env = {**os.environ, "PYTHONPATH": str(ROOT / "layers" / "tandem"), "AWS_DEFAULT_REGION": rt.region}
+    boto3_alone = fresh_import_seconds("import boto3", base_env)
+    print(f"   {'import boto3 (baseline)':40s} {ms(boto3_alone)}   1.00x")
+    for logical_id, spec in sorted(rt.lambdas.functions.items()):
+        path = spec.code_dir / (spec.handler.rpartition(".")[0] + ".py")
+        body = (f"spec = importlib.util.spec_from_file_location('handler', {str(path)!r})\n"
+                "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)")
+        env = {**base_env, **rt.lambdas.environment(logical_id)}
+        seconds = fresh_import_seconds(body, env)
+        print(f"   {logical_id:40s} {ms(seconds)}   {seconds / boto3_alone:4.2f}x")
+
+
+# ---------------------------------------------------------------------------------------------- 2. latency
+def http(rt, method: str, path: str, body: dict | None = None, token: str | None = None) -> tuple[int, dict]:
+    request = urllib.request.Request(rt.url + path, method=method,
+                                     data=json.dumps(body).encode() if body is not None else None)
+    request.add_header("content-type", "application/json")
+    if token:
+        request.add_header("authorization", f"Bearer {token}")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.status, json.loads(response.read() or b"null")
+
+
+def api_event(rt, method: str, path: str, resource: str, path_params: dict | None, groups: str) -> dict:
+    return {
+        "resource": resource, "path": path, "httpMethod": method, "headers": {"content-type": "application/json"},
+        "multiValueHeaders": {}, "queryStringParameters": None, "multiValueQueryStringParameters": None,
+        "pathParameters": path_params, "stageVariables": None, "body": None, "isBase64Encoded": False,
+        "requestContext": {"resourcePath": resource, "httpMethod": method, "path": path, "stage": "local",
+                           "requestId": str(uuid.uuid4()), "identity": {"sourceIp": "127.0.0.1"},
+                           "authorizer": {"claims": {"sub": "bench", "cognito:groups": groups}}},
+    }
+
+
+def bench_latency(rt) -> None:
+    print(f"\n2. API request latency, {REQUESTS} sequential GET /leads/{{id}} (a DynamoDB read)")
+    _, accepted = http(rt, "POST", "/forms/contact",
+                       {"name": "Bench", "email": "bench@example.com", "message": "latency", "consent": True})
+    lead_id = accepted["lead_id"]
+    token = http(rt, "GET", "/_local/token?sub=bench&groups=sales")[1]["token"]
+    event = api_event(rt, "GET", f"/leads/{lead_id}", "/leads/{id}", {"id": lead_id}, "sales")
+
+    direct, over_http = [], []
+    for _ in range(REQUESTS):  # interleaved so both see the same machine state
+        t = time.perf_counter()
+        result = rt.invoke("CrmApiFunction", event)
+        direct.append(time.perf_counter() - t)
+        assert result.payload["statusCode"] == 200, result.payload
+        t = time.perf_counter()
+        status, _ = http(rt, "GET", f"/leads/{lead_id}", token=token)
+        over_http.append(time.perf_counter() - t)
+        assert status == 200
+    for label, samples in (("handler in-process (baseline)", direct), ("over HTTP via local API", over_http)):
+        print(f"   {label:40s} p50 {ms(percentile(samples, 50))}  p95 {ms(percentile(samples, 95))}"
+              f"   {percentile(samples, 50) / percentile(direct, 50):4.2f}x")
+    print(f"   for scale, MiniStack warm invoke: {MINISTACK['warm invoke']}")
+
+
+# ---------------------------------------------------------------------------------------------- 3. flow
+def sent_to(address: str) -> bool:
+    from moto.ses.models import ses_backends
+
+    return any(address in (m.destinations.get("ToAddresses", []) if isinstance(m.destinations, dict)
+                           else m.destinations) for b in ses_backends.values() for backend in b.values()
+               for m in backend.sent_messages)
+
+
+def bench_flow(rt) -> None:
+    print(f"\n3. Contact form -> acknowledgement email sent, {FLOWS} sequential flows")
+    api, flow = [], []
+    for i in range(FLOWS):
+        address = f"flow{i}.{uuid.uuid4().hex[:6]}@example.com"
+        t = time.perf_counter()
+        status, _ = http(rt, "POST", "/forms/contact",
+                         {"name": "Bench", "email": address, "message": f"flow {i}", "consent": False})
+        api.append(time.perf_counter() - t)
+        assert status == 202
+        while not sent_to(address):
+            if time.perf_counter() - t > 10:
+                raise SystemExit(f"no acknowledgement for {address} after 10 s")
+            time.sleep(0.0005)
+        flow.append(time.perf_counter() - t)
+    print(f"   {'POST /forms/contact answered':40s} p50 {ms(percentile(api, 50))}  p95 {ms(percentile(api, 95))}")
+    print(f"   {'... email sent (outbox→relay→rule→SES)':40s} p50 {ms(percentile(flow, 50))}  "
+          f"p95 {ms(percentile(flow, 95))}")
+    print(f"   for scale, MiniStack API POST writing DynamoDB + PutEvents: "
+          f"{MINISTACK['API POST writing DynamoDB + PutEvents']}")
+
+
+# ---------------------------------------------------------------------------------------------- 4. round trips
+class RoundTrips:
+    """Counts DynamoDB API calls per calling function (the runtime gives each its own environment)."""
+
+    def __init__(self) -> None:
+        self.calls: Counter[tuple[str, str]] = Counter()
+        self._lock = threading.Lock()
+
+    def __call__(self, model, **_kwargs) -> None:
+        function = os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "(runtime)")
+        with self._lock:
+            self.calls[(function, model.name)] += 1
+
+    def take(self) -> Counter[tuple[str, str]]:
+        with self._lock:
+            calls, self.calls = self.calls, Counter()
+        return calls
+
+
+def bench_round_trips(rt, counter: RoundTrips) -> None:
+    print("\n4. DynamoDB round trips per operation (counted with a botocore event hook)")
+    names = {spec.name: logical for logical, spec in rt.lambdas.functions.items()}
+    token = http(rt, "GET", "/_local/token?sub=bench&groups=sales")[1]["token"]
+    form = {"name": "Bench", "email": f"rt.{uuid.uuid4().hex[:6]}@example.com", "message": "trips", "consent": True}
+
+    def measure(label: str, minimum: dict[str, int], action) -> None:
+        rt.wait_idle(timeout=10)
+        counter.take()
+        action()
+        rt.wait_idle(timeout=10)
+        per_function = Counter()
+        for (function, operation), n in counter.take().items():
+            per_function[names.get(function, function)] += n
+        for logical_id in sorted(set(per_function) | set(minimum)):
+            n, least = per_function[logical_id], minimum.get(logical_id, 0)
+            flag = "" if n <= least else "   <- above minimum"
+            print(f"   {label:28s} {logical_id:28s} {n:3d} calls (minimum {least}){flag}")
+
+    lead = {}
+    measure("submit contact form", {"CrmApiFunction": 1, "CrmOnLeadCapturedFunction": 2},
+            lambda: lead.update(http(rt, "POST", "/forms/contact", form)[1]))
+    measure("same form again (dedup)", {"CrmApiFunction": 1}, lambda: http(rt, "POST", "/forms/contact", form))
+    measure("GET /leads/{id}", {"CrmApiFunction": 1},
+            lambda: http(rt, "GET", f"/leads/{lead['lead_id']}", token=token))
+    measure("GET /leads", {"CrmApiFunction": 1}, lambda: http(rt, "GET", "/leads", token=token))
+    print("   (the consumer's 2 are Powertools idempotency: claim the event id, then save the result)")
+
+
+def main() -> None:
+    from botocore.handlers import BUILTIN_HANDLERS
+
+    from local_runtime import LocalRuntime
+
+    counter = RoundTrips()
+    # Every botocore session created from now on (the handlers' included) gets the counting hook.
+    BUILTIN_HANDLERS.append(("before-call.dynamodb", counter))
+
+    started = time.perf_counter()
+    rt = LocalRuntime(str(ROOT / "template.yaml"), port=0, parameters={"Stage": "bench", "LogLevel": "WARNING"})
+    rt.start()
+    print(f"Tandem bench — local runtime started in {ms(time.perf_counter() - started).strip()} "
+          f"(template → moto → HTTP on {rt.url})")
+    try:
+        bench_imports(rt)
+        bench_latency(rt)
+        bench_flow(rt)
+        bench_round_trips(rt, counter)
+    finally:
+        rt.stop()
+
+
+if __name__ == "__main__":
+    main()
