@@ -1,0 +1,1 @@
+"""CRM bounded context: parties, leads, deals. Today: lead capture from the contact form."""

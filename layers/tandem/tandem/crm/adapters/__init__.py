@@ -1,0 +1,1 @@
+"""The only CRM modules that talk to AWS."""

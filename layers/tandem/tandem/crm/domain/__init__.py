@@ -1,0 +1,1 @@
+"""Pure CRM domain: no boto3, no Powertools, no environment."""

@@ -1,0 +1,31 @@
+"""CRM errors; their HTTP status comes from their base class (tandem.shared.errors)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from tandem.shared.errors import Conflict, NotFound, ValidationFailed
+
+
+class LeadNotFound(NotFound):
+    code = "lead_not_found"
+    message = "No lead with this id"
+
+
+class InvalidLead(ValidationFailed):
+    """The submission breaks a lead rule; ``details`` lists ``{field, message}``."""
+
+
+class InvalidPageToken(ValidationFailed):
+    code = "invalid_page_token"
+    message = "next_token is not one this API issued"
+
+
+class DuplicateSubmission(Conflict):
+    """The same email and message arrived within the dedup window: it is the same lead."""
+
+    code = "duplicate_submission"
+
+    def __init__(self, lead_id: UUID) -> None:
+        super().__init__(details={"lead_id": str(lead_id)})
+        self.lead_id = lead_id

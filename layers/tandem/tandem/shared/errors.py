@@ -1,0 +1,98 @@
+"""Tandem's error vocabulary and the ONE table that maps it to HTTP.
+
+Domain and service code raise these; only the edge (``tandem.shared.http``) turns them
+into responses, so a rule never knows it is being served over HTTP. The class name is
+also what a Step Functions ``Catch`` would match on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A request we understood but must refuse; carries a stable ``code`` for clients."""
+
+    code = "unprocessable"
+    message = "The request cannot be processed"
+
+    def __init__(self, message: str | None = None, *, code: str | None = None, details: Any = None) -> None:
+        self.message = message or type(self).message
+        self.code = code or type(self).code
+        self.details = details if details is not None else {}
+        super().__init__(self.message)
+
+
+class BadRequest(DomainError):
+    code = "bad_request"
+    message = "The request is malformed"
+
+
+class Unauthorized(DomainError):
+    code = "unauthorized"
+    message = "Sign in first: send a valid token as Authorization: Bearer <token>"
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+    message = "Your token does not allow this request"
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    message = "Not found"
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    message = "The request conflicts with the current state"
+
+
+class ValidationFailed(DomainError):
+    code = "validation_failed"
+    message = "Some fields are invalid"
+
+
+class PayloadTooLarge(DomainError):
+    code = "payload_too_large"
+    message = "The request body is too large"
+
+
+class UnsupportedMediaType(DomainError):
+    code = "unsupported_media_type"
+    message = "Send the body as application/json"
+
+
+# The one place an error class becomes an HTTP status. Lookup walks the MRO, so a
+# context's ``LeadNotFound(NotFound)`` is a 404 without being listed here.
+HTTP_STATUS: dict[type[DomainError], int] = {
+    BadRequest: 400,
+    Unauthorized: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    PayloadTooLarge: 413,
+    UnsupportedMediaType: 415,
+    ValidationFailed: 422,
+    DomainError: 422,
+}
+
+INTERNAL_ERROR_CODE = "internal_error"
+INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. Please try again later."
+
+
+def http_status(error: DomainError) -> int:
+    """Status for ``error``: the nearest class in ``HTTP_STATUS`` along its MRO."""
+    for cls in type(error).__mro__:
+        if cls in HTTP_STATUS:
+            return HTTP_STATUS[cls]
+    return 422  # pragma: no cover - DomainError itself is in the table
+
+
+def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    """The JSON error shape every Tandem API returns (the template's gateway responses too)."""
+    return {"error": {"code": code, "message": message, "details": details if details is not None else {}}}
+
+
+def body_for(error: DomainError) -> dict[str, Any]:
+    return error_body(error.code, error.message, error.details)

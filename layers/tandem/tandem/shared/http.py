@@ -1,0 +1,172 @@
+"""The HTTP edge: a Powertools REST resolver that always answers in Tandem's error shape.
+
+* body over ``max_body_bytes`` -> 413 and a non-JSON content type -> 415, both checked
+  before anything parses the body;
+* malformed JSON -> 400 "Body is not valid JSON" (Powertools reports it as a
+  ``RequestValidationError`` with type ``json_invalid``);
+* any other validation error -> 422 listing every bad field;
+* ``DomainError`` -> its status from ``tandem.shared.errors.HTTP_STATUS``;
+* anything else -> 500 with a generic message, logged with its stack trace, never sent.
+
+Authorization runs before validation: Powertools validates before route middlewares, so
+the validation handler first applies the route's ``require_groups`` check, and a caller
+without permission learns nothing about the input rules.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+
+from tandem.shared.auth import authorize
+from tandem.shared.errors import (
+    INTERNAL_ERROR_CODE,
+    INTERNAL_ERROR_MESSAGE,
+    BadRequest,
+    DomainError,
+    NotFound,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    ValidationFailed,
+    body_for,
+    error_body,
+    http_status,
+)
+from tandem.shared.openapi import ErrorResponse
+
+MAX_BODY_BYTES = 64 * 1024
+_LOCATIONS = {"body", "query", "path", "header", "cookie"}
+log = logging.getLogger(__name__)
+
+
+def _json_response(status: int, body: dict[str, Any]) -> Response:
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=json.dumps(body))
+
+
+def error_response(error: DomainError) -> Response:
+    return _json_response(http_status(error), body_for(error))
+
+
+def field_errors(errors: Any) -> list[dict[str, str]]:
+    """Pydantic/Powertools errors -> ``[{"field": "email", "message": "..."}]`` (no input echoed)."""
+    details = []
+    for error in errors:
+        loc = [str(part) for part in error.get("loc", ())]
+        if len(loc) > 1 and loc[0] in _LOCATIONS:
+            loc = loc[1:]
+        details.append({"field": ".".join(loc) or "body", "message": str(error.get("msg", "is invalid"))})
+    return details
+
+
+def _body_size(event: dict[str, Any]) -> int:
+    body = event.get("body") or ""
+    return len(body) * 3 // 4 if event.get("isBase64Encoded") else len(body.encode("utf-8"))
+
+
+def _content_type(event: dict[str, Any]) -> str:
+    for key, value in (event.get("headers") or {}).items():
+        if key.lower() == "content-type" and isinstance(value, str):
+            return value.split(";")[0].strip().lower()
+    return ""
+
+
+def precheck(event: dict[str, Any], max_body_bytes: int) -> DomainError | None:
+    """Checks that must happen before Powertools parses the body."""
+    if not event.get("body"):
+        return None
+    if _body_size(event) > max_body_bytes:
+        return PayloadTooLarge(f"The request body must not exceed {max_body_bytes // 1024} KiB",
+                               details={"max_bytes": max_body_bytes})
+    if _content_type(event) not in ("", "application/json"):
+        return UnsupportedMediaType(details={"content_type": _content_type(event)[:100]})
+    return None
+
+
+class TandemRestResolver(APIGatewayRestResolver):
+    """``APIGatewayRestResolver(enable_validation=True)`` with Tandem's edge rules."""
+
+    def __init__(self, *, logger: Any = None, max_body_bytes: int = MAX_BODY_BYTES, **kwargs: Any) -> None:
+        super().__init__(enable_validation=True, **kwargs)
+        self.max_body_bytes = max_body_bytes
+        self.log = logger or log
+        self._install_handlers()
+
+    def resolve(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        refused = precheck(event, self.max_body_bytes)
+        if refused is not None:
+            return {
+                "statusCode": http_status(refused),
+                "headers": {"Content-Type": content_types.APPLICATION_JSON},
+                "body": json.dumps(body_for(refused)),
+                "isBase64Encoded": False,
+            }
+        return super().resolve(event, context)
+
+    def _authorize_route(self) -> None:
+        route = self.context.get("_route")
+        for middleware in getattr(route, "middlewares", None) or []:
+            allowed = getattr(middleware, "required_groups", None)
+            if allowed is not None:
+                authorize(self.current_event.raw_event, allowed)
+
+    def _install_handlers(self) -> None:
+        @self.exception_handler(RequestValidationError)
+        def _invalid(exc: RequestValidationError) -> Response:
+            try:
+                self._authorize_route()
+            except DomainError as denied:
+                return error_response(denied)
+            if any(e.get("type") == "json_invalid" for e in exc.errors()):
+                return error_response(BadRequest("Body is not valid JSON"))
+            return error_response(ValidationFailed(details=field_errors(exc.errors())))
+
+        @self.exception_handler(DomainError)
+        def _domain(exc: DomainError) -> Response:
+            return error_response(exc)
+
+        @self.exception_handler(UnicodeDecodeError)
+        def _undecodable(exc: UnicodeDecodeError) -> Response:
+            return error_response(BadRequest("Body is not valid JSON"))
+
+        @self.not_found
+        def _no_route(exc: NotFoundError) -> Response:
+            return error_response(NotFound("No such route: check the method and path"))
+
+        @self.exception_handler(Exception)
+        def _unexpected(exc: Exception) -> Response:
+            self.log.exception("Unhandled error")
+            return _json_response(500, error_body(INTERNAL_ERROR_CODE, INTERNAL_ERROR_MESSAGE))
+
+
+def error_responses(*statuses: int) -> dict[int, dict[str, Any]]:
+    """OpenAPI ``responses`` entries for the error statuses a route can return."""
+    return {
+        status: {"description": _DESCRIPTIONS.get(status, "Error"),
+                 "content": {"application/json": {"model": ErrorResponse}}}
+        for status in statuses
+    }
+
+
+_DESCRIPTIONS = {
+    400: "Malformed request (e.g. body is not valid JSON)",
+    401: "No valid token",
+    403: "The token's groups do not allow this",
+    404: "Not found",
+    409: "Conflicts with the current state",
+    413: "Body too large",
+    415: "Body is not application/json",
+    422: "Invalid fields; details lists each one",
+}
+
+
+def make_resolver(*, logger: Any = None, title: str = "Tandem API", version: str = "1.0.0",
+                  description: str | None = None, max_body_bytes: int = MAX_BODY_BYTES) -> TandemRestResolver:
+    """A resolver with Tandem's error handling and OpenAPI metadata configured."""
+    app = TandemRestResolver(logger=logger, max_body_bytes=max_body_bytes)
+    app.configure_openapi(title=title, version=version, description=description)
+    return app

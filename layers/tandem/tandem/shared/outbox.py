@@ -1,0 +1,164 @@
+"""Unit of work that commits state changes and their events in ONE TransactWriteItems.
+
+Writes are collected, nothing touches the table until ``commit``; leaving the ``with``
+block without committing discards them (cosmicpython's rollback-by-default). Every
+recorded event becomes an outbox item in the same transaction, which the relay publishes
+from the table's stream: state and events can never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from tandem.shared.clock import epoch_seconds, utcnow
+from tandem.shared.dynamo import from_attributes, to_attributes
+from tandem.shared.envelope import Envelope
+from tandem.shared.errors import Conflict
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+MAX_TRANSACTION_ITEMS = 100  # DynamoDB's limit per TransactWriteItems
+OUTBOX_TTL = timedelta(days=4)  # longer than the stream's 24 h retention: the relay is done by then
+
+
+class ConditionFailed(Conflict):
+    """A condition in the transaction did not hold; ``label`` says which item."""
+
+    code = "condition_failed"
+
+    def __init__(self, label: str, old_item: dict[str, Any] | None = None) -> None:
+        super().__init__(f"Condition on {label} failed", details={"item": label})
+        self.label = label
+        self.old_item = old_item
+
+
+class TransactionConflict(Conflict):
+    """Another transaction touched the same items at the same moment; retrying is safe."""
+
+    code = "transaction_conflict"
+    message = "Someone else changed this at the same time. Please retry."
+
+
+class PersistenceError(Exception):
+    """DynamoDB refused for a reason that is not a business condition (throttling, bug)."""
+
+
+@dataclass
+class _Write:
+    label: str
+    operation: dict[str, Any] = field(default_factory=dict)
+
+
+def outbox_item(envelope: Envelope[Any], *, now: datetime, ttl: timedelta = OUTBOX_TTL) -> dict[str, Any]:
+    """The outbox row for ``envelope`` (shape agreed in docs/team-interfaces.md)."""
+    return {
+        "PK": f"OUTBOX#{envelope.metadata.event_id}",
+        "SK": "OUTBOX",
+        "type": "outbox",
+        "source": envelope.source,
+        "detail_type": envelope.metadata.event_type,
+        "detail": envelope.to_json(),
+        "event_id": str(envelope.metadata.event_id),
+        "expires_at": epoch_seconds(now + ttl),
+    }
+
+
+def _expression(condition: str | None, names: dict[str, str] | None, values: dict[str, Any] | None) -> dict:
+    parts: dict[str, Any] = {}
+    if condition:
+        parts["ConditionExpression"] = condition
+    if names:
+        parts["ExpressionAttributeNames"] = names
+    if values:
+        parts["ExpressionAttributeValues"] = to_attributes(values)
+    return parts
+
+
+class OutboxUnitOfWork:
+    """Collects puts, updates, condition checks and outbox items for one table."""
+
+    def __init__(
+        self, table_name: str, client: DynamoDBClient, *, clock: Callable[[], datetime] = utcnow
+    ) -> None:
+        self.table_name = table_name
+        self.client = client
+        self.clock = clock
+        self._writes: list[_Write] = []
+
+    def __enter__(self) -> OutboxUnitOfWork:
+        self._writes = []
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.rollback()
+
+    @property
+    def pending(self) -> int:
+        return len(self._writes)
+
+    def _add(self, label: str, kind: str, body: dict[str, Any], return_old: bool) -> None:
+        if len(self._writes) >= MAX_TRANSACTION_ITEMS:
+            raise ValueError(f"A transaction holds at most {MAX_TRANSACTION_ITEMS} items")
+        body = {"TableName": self.table_name, **body}
+        if return_old and "ConditionExpression" in body:
+            body["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+        self._writes.append(_Write(label, {kind: body}))
+
+    def put(self, item: dict[str, Any], *, label: str, condition: str | None = None,
+            names: dict[str, str] | None = None, values: dict[str, Any] | None = None,
+            return_old: bool = False) -> None:
+        body = {"Item": to_attributes(item), **_expression(condition, names, values)}
+        self._add(label, "Put", body, return_old)
+
+    def update(self, key: dict[str, Any], update: str, *, label: str, condition: str | None = None,
+               names: dict[str, str] | None = None, values: dict[str, Any] | None = None,
+               return_old: bool = False) -> None:
+        body = {"Key": to_attributes(key), "UpdateExpression": update,
+                **_expression(condition, names, values)}
+        self._add(label, "Update", body, return_old)
+
+    def condition_check(self, key: dict[str, Any], condition: str, *, label: str,
+                        names: dict[str, str] | None = None, values: dict[str, Any] | None = None,
+                        return_old: bool = False) -> None:
+        body = {"Key": to_attributes(key), **_expression(condition, names, values)}
+        self._add(label, "ConditionCheck", body, return_old)
+
+    def record(self, envelope: Envelope[Any]) -> None:
+        """Add the outbox item for ``envelope``; its key must be new (no duplicate event ids)."""
+        self.put(outbox_item(envelope, now=self.clock()), label=f"outbox:{envelope.metadata.event_type}",
+                 condition="attribute_not_exists(PK)")
+
+    def commit(self) -> None:
+        """Write everything atomically, or raise one of our errors and write nothing."""
+        if not self._writes:
+            return
+        writes, self._writes = self._writes, []
+        try:
+            self.client.transact_write_items(TransactItems=[w.operation for w in writes])
+        except ClientError as exc:
+            raise _translate(exc, writes) from exc
+
+    def rollback(self) -> None:
+        self._writes = []
+
+
+def _translate(exc: ClientError, writes: list[_Write]) -> Exception:
+    """Name the item whose condition failed, using the cancellation reasons' order."""
+    error = exc.response.get("Error", {})
+    if error.get("Code") != "TransactionCanceledException":
+        return PersistenceError(f"TransactWriteItems failed: {error.get('Code')}")
+    reasons = exc.response.get("CancellationReasons") or []
+    for write, reason in zip(writes, reasons, strict=False):
+        if reason.get("Code") == "ConditionalCheckFailed":
+            return ConditionFailed(write.label, from_attributes(reason.get("Item")))
+    if any(reason.get("Code") == "TransactionConflict" for reason in reasons):
+        return TransactionConflict()
+    codes = [reason.get("Code") for reason in reasons]
+    return PersistenceError(f"Transaction cancelled: {codes}")

@@ -1,0 +1,162 @@
+"""CrmApiFunction under moto, fed the sample events from events/crm_api/."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+
+def _with_body(event: dict, body) -> dict:
+    event = copy.deepcopy(event)
+    event["body"] = body if isinstance(body, str) else json.dumps(body)
+    return event
+
+
+def _types(stack) -> list[str]:
+    return sorted(item["type"] for item in stack.items())
+
+
+def test_valid_form_writes_lead_dedup_and_outbox_in_one_transaction(stack, api, sample, dynamodb_calls):
+    status, body = api(sample("crm_api/submit_contact_form"))
+
+    assert status == 202 and body["status"] == "received"
+    assert dynamodb_calls == ["TransactWriteItems"]
+    assert _types(stack) == ["lead", "lead_dedup", "outbox"]
+    items = {item["type"]: item for item in stack.items()}
+    assert items["lead"]["PK"] == f"LEAD#{body['lead_id']}" and items["lead"]["GSI1PK"] == "LEAD"
+    detail = json.loads(items["outbox"]["detail"])
+    assert detail["data"]["lead_id"] == body["lead_id"]
+    assert detail["metadata"]["correlation_id"] == "web-7f3c2a"  # from X-Correlation-Id
+    assert items["outbox"]["source"] == "tandem.crm" and items["outbox"]["detail_type"] == "LeadCaptured"
+
+
+def test_filled_honeypot_is_accepted_and_nothing_is_stored(stack, api, sample):
+    status, body = api(sample("crm_api/submit_contact_form_honeypot"))
+
+    assert status == 202 and body["lead_id"]
+    assert stack.items() == []
+
+
+def test_same_email_and_message_within_ten_minutes_returns_the_same_lead(stack, api, sample, dynamodb_calls):
+    event = sample("crm_api/submit_contact_form")
+    _, first = api(event)
+    dynamodb_calls.clear()
+
+    status, again = api(event)
+
+    assert status == 202 and again["lead_id"] == first["lead_id"]
+    assert dynamodb_calls == ["TransactWriteItems"]  # ALL_OLD gave us the id: no extra read
+    assert _types(stack) == ["lead", "lead_dedup", "outbox"]
+
+
+def test_another_message_from_the_same_person_is_a_new_lead(stack, api, sample):
+    event = sample("crm_api/submit_contact_form")
+    _, first = api(event)
+    body = {**json.loads(event["body"]), "message": "And another question"}
+
+    _, second = api(_with_body(event, body))
+
+    assert second["lead_id"] != first["lead_id"]
+    assert _types(stack).count("lead") == 2 and _types(stack).count("outbox") == 2
+
+
+VALID = {"name": "Ada Lovelace", "email": "ada@example.com", "message": "Hello", "consent": True}
+BAD_INPUT = {
+    "malformed json": ('{"name": "Ada", ', 400, None),
+    "not an object": ('["Ada"]', 422, None),
+    "empty body": ("", 422, None),
+    "null body": (None, 422, None),
+    "wrong types": ({**VALID, "consent": "maybe", "name": 42}, 422, {"consent", "name"}),
+    "missing fields": ({"name": "Ada"}, 422, {"email", "message", "consent"}),
+    "unknown field": ({**VALID, "is_admin": True}, 422, {"is_admin"}),
+    "bad email": ({**VALID, "email": "not-an-email"}, 422, {"email"}),
+    "script in message": ({**VALID, "message": "<script>alert(1)</script>"}, 422, {"message"}),
+    "html in company": ({**VALID, "company": "<b>ACME</b>"}, 422, {"company"}),
+    "too long name": ({**VALID, "name": "x" * 101}, 422, {"name"}),
+    "header injection": ({**VALID, "name": "Ada\r\nBcc: all@example.com"}, 422, {"name"}),
+    "one megabyte body": ({**VALID, "message": "x" * 1024 * 1024}, 413, None),
+}
+
+
+@pytest.mark.parametrize("case", BAD_INPUT)
+def test_bad_input_gets_a_4xx_in_the_error_shape_and_stores_nothing(stack, api, sample, case):
+    body, expected_status, fields = BAD_INPUT[case]
+    event = sample("crm_api/submit_contact_form")
+    event["body"] = body if body is None or isinstance(body, str) else json.dumps(body)
+
+    status, response = api(event)
+
+    assert status == expected_status, response
+    assert set(response) == {"error"} and response["error"]["code"] and response["error"]["message"]
+    if fields:
+        assert fields <= {d["field"] for d in response["error"]["details"]}
+    assert "Traceback" not in json.dumps(response)
+    assert stack.items() == []
+
+
+def test_sample_invalid_form_names_each_field(api, sample):
+    status, response = api(sample("crm_api/submit_contact_form_invalid"))
+    assert status == 422
+    details = {d["field"]: d["message"] for d in response["error"]["details"]}
+    assert details["name"] == "must not contain HTML markup"
+    assert set(details) == {"name", "email", "message", "consent", "favourite_colour"}
+
+
+def test_sample_malformed_json_is_a_400(api, sample):
+    assert api(sample("crm_api/submit_contact_form_malformed_json")) == (
+        400, {"error": {"code": "bad_request", "message": "Body is not valid JSON", "details": {}}})
+
+
+def test_leads_need_claims_and_the_sales_group(api, sample):
+    status, body = api(sample("crm_api/list_leads_unauthenticated"))
+    assert (status, body["error"]["code"]) == (401, "unauthorized")
+    status, body = api(sample("crm_api/list_leads_wrong_group"))
+    assert (status, body["error"]["code"]) == (403, "forbidden")
+
+
+def test_sales_lists_leads_newest_first_page_by_page(api, sample):
+    form = sample("crm_api/submit_contact_form")
+    ids = [api(_with_body(form, {**VALID, "message": f"Question {n}"}))[1]["lead_id"] for n in range(3)]
+    listing = sample("crm_api/list_leads")
+    listing["queryStringParameters"] = {"limit": "2"}
+    listing["multiValueQueryStringParameters"] = {"limit": ["2"]}
+
+    status, first = api(listing)
+    listing["queryStringParameters"]["next_token"] = first["next_token"]
+    listing["multiValueQueryStringParameters"]["next_token"] = [first["next_token"]]
+    _, second = api(listing)
+
+    assert status == 200
+    assert [i["lead_id"] for i in first["items"] + second["items"]] == ids[::-1]
+
+
+@pytest.mark.parametrize("query, field", [({"limit": "0"}, "limit"), ({"limit": "101"}, "limit"),
+                                          ({"limit": "ten"}, "limit"),
+                                          ({"next_token": "forged"}, "next_token")])
+def test_bad_paging_parameters_are_a_422(api, sample, query, field):
+    event = sample("crm_api/list_leads")
+    event["queryStringParameters"] = query
+    event["multiValueQueryStringParameters"] = {k: [v] for k, v in query.items()}
+    status, body = api(event)
+    assert status == 422 and field in {d["field"] for d in body["error"]["details"]}
+
+
+def test_get_lead_returns_it_or_a_json_404(api, sample):
+    _, created = api(sample("crm_api/submit_contact_form"))
+    event = sample("crm_api/get_lead")
+    status, body = api(event)
+    assert (status, body["error"]["code"]) == (404, "lead_not_found")
+
+    event["path"] = f"/leads/{created['lead_id']}"
+    event["pathParameters"] = {"id": created["lead_id"]}
+    status, lead = api(event)
+    assert status == 200 and lead["lead_id"] == created["lead_id"] and lead["email"] == "ada@example.com"
+
+
+def test_openapi_documents_the_routes(stack):
+    schema = stack.module("CrmApiFunction").app.get_openapi_json_schema()
+    paths = json.loads(schema)["paths"]
+    assert {"/forms/contact", "/leads", "/leads/{id}"} <= set(paths)
+    assert paths["/forms/contact"]["post"]["summary"]

@@ -1,0 +1,156 @@
+"""Capturing a lead: rules, bot trap, duplicates, events (service with in-memory fakes)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from uuid import UUID, uuid4
+
+import pytest
+from tandem.crm import service
+from tandem.crm.domain.commands import CaptureLead
+from tandem.crm.domain.errors import DuplicateSubmission, InvalidLead, LeadNotFound
+from tandem.crm.domain.model import Acknowledgement, Lead, LeadPage
+from tandem.crm.domain.rules import submission_fingerprint
+from tandem.shared.correlation import MessageContext
+
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+CTX = MessageContext("corr", "req")
+
+
+class FakeLeadUnitOfWork:
+    """Keeps committed leads, dedup claims and outbox envelopes in dicts."""
+
+    def __init__(self) -> None:
+        self.leads: dict[UUID, Lead] = {}
+        self.claims: dict[str, tuple[UUID, datetime]] = {}
+        self.outbox: list = []
+        self.transactions = 0
+        self._pending: list = []
+
+    def __enter__(self):
+        self._pending = []
+        return self
+
+    def __exit__(self, *exc_info):
+        self._pending = []
+
+    def add_lead(self, lead, *, dedup_until, now):
+        self._pending.append(("lead", lead, dedup_until, now))
+
+    def record(self, envelope):
+        self._pending.append(("event", envelope))
+
+    def commit(self):
+        for entry in self._pending:
+            if entry[0] == "lead":
+                _, lead, until, now = entry
+                claim = self.claims.get(lead.fingerprint)
+                if claim and claim[1] > now:
+                    raise DuplicateSubmission(claim[0])
+        self.transactions += 1
+        for entry in self._pending:
+            if entry[0] == "lead":
+                self.leads[entry[1].id] = entry[1]
+                self.claims[entry[1].fingerprint] = (entry[1].id, entry[2])
+            else:
+                self.outbox.append(entry[1])
+        self._pending = []
+
+
+class FakeMailer:
+    def __init__(self) -> None:
+        self.sent: list[Acknowledgement] = []
+
+    def send(self, message: Acknowledgement) -> str:
+        self.sent.append(message)
+        return f"m{len(self.sent)}"
+
+
+def _command(**overrides) -> CaptureLead:
+    fields = {"name": "Ada Lovelace", "email": "Ada@Example.com", "message": "Need a quote", "consent": True}
+    return CaptureLead(**{**fields, **overrides})
+
+
+def _capture(uow, command=None, at=NOW):
+    return service.capture_lead(command or _command(), uow, CTX, now=lambda: at)
+
+
+def test_a_submission_becomes_a_lead_and_one_lead_captured_event_in_one_transaction():
+    uow = FakeLeadUnitOfWork()
+    result = _capture(uow)
+
+    assert result.stored
+    assert uow.transactions == 1
+    [envelope] = uow.outbox
+    assert envelope.data.lead_id == result.lead_id
+    assert envelope.metadata.correlation_id == "corr" and envelope.metadata.causation_id == "req"
+    assert envelope.metadata.event_id != result.lead_id
+
+
+def test_a_filled_honeypot_gets_an_id_but_nothing_is_stored():
+    uow = FakeLeadUnitOfWork()
+    result = _capture(uow, _command(honeypot="http://spam.example"))
+    assert isinstance(result.lead_id, UUID) and not result.stored
+    assert uow.transactions == 0 and uow.leads == {}
+
+
+def test_the_same_email_and_message_within_ten_minutes_is_the_same_lead():
+    uow = FakeLeadUnitOfWork()
+    first = _capture(uow)
+    same = _command(email="ada@example.com ", message="need   a QUOTE")
+    again = _capture(uow, same, at=NOW + timedelta(minutes=9))
+    assert again.lead_id == first.lead_id and not again.stored
+    assert len(uow.leads) == 1 and len(uow.outbox) == 1
+
+
+def test_after_ten_minutes_or_with_another_message_it_is_a_new_lead():
+    uow = FakeLeadUnitOfWork()
+    first = _capture(uow)
+    other = _capture(uow, _command(message="Something else"))
+    later = _capture(uow, at=NOW + timedelta(minutes=11))
+    assert len({first.lead_id, other.lead_id, later.lead_id}) == 3
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("name", "<b>Ada</b>", "must not contain HTML markup"),
+    ("message", "hi <script>alert(1)</script>", "must not contain HTML markup"),
+    ("name", "Ada\nBcc: x@example.com", "must be a single line"),
+    ("email", "not-an-email", "must be a valid email address"),
+    ("name", "   ", "must not be empty"),
+])
+def test_the_domain_refuses_what_the_form_refuses(field, value, message):
+    with pytest.raises(InvalidLead) as refused:
+        _command(**{field: value})
+    assert {"field": field, "message": message} in refused.value.details
+
+
+def test_harmless_angle_brackets_are_allowed():
+    assert _command(message="x < y and I <3 Tandem").message
+
+
+def test_fingerprint_ignores_case_and_spacing_of_email_and_message():
+    assert submission_fingerprint("A@B.com", "Hello  World") == submission_fingerprint(
+        "a@b.com ", "hello world")
+
+
+def test_a_missing_or_malformed_lead_id_is_not_found():
+    class EmptyReader:
+        def get(self, lead_id):
+            return None
+
+        def list_newest(self, *, limit, cursor):
+            return LeadPage([])
+
+    with pytest.raises(LeadNotFound):
+        service.get_lead(EmptyReader(), str(uuid4()))
+    with pytest.raises(LeadNotFound):
+        service.get_lead(EmptyReader(), "../../etc/passwd")
+
+
+def test_the_acknowledgement_is_plain_text_and_names_the_person():
+    uow, mailer = FakeLeadUnitOfWork(), FakeMailer()
+    _capture(uow)
+    service.acknowledge_lead(uow.outbox[0].data, mailer)
+    [mail] = mailer.sent
+    assert mail.to == "Ada@Example.com" and mail.subject == "Thanks for getting in touch, Ada"
+    assert "Hello Ada Lovelace" in mail.text

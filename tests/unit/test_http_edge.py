@@ -1,0 +1,106 @@
+"""The HTTP edge answers every failure in the JSON error shape, with the right status."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import pytest
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from pydantic import BaseModel, ConfigDict
+from tandem.shared.auth import require_groups
+from tandem.shared.errors import HTTP_STATUS, Conflict, DomainError, NotFound, http_status
+from tandem.shared.http import make_resolver
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    name: str
+    count: int
+
+
+app = make_resolver()
+
+
+@app.post("/things")
+def create(body: Body) -> dict:
+    if body.name == "boom":
+        raise RuntimeError("secret internals /var/task/app.py")
+    if body.name == "taken":
+        raise Conflict("Name taken")
+    return {"ok": True}
+
+
+@app.get("/private", middlewares=[require_groups("sales")])
+def private(limit: Annotated[int, Query(ge=1, le=10)] = 5) -> dict:
+    return {"limit": limit}
+
+
+def _call(method, path, body=None, headers=None, claims=None, query=None):
+    event = {"httpMethod": method, "path": path, "resource": path, "headers": headers or {},
+             "multiValueHeaders": {}, "queryStringParameters": query,
+             "multiValueQueryStringParameters": {k: [v] for k, v in (query or {}).items()} or None,
+             "requestContext": {"requestId": "r1", **({"authorizer": {"claims": claims}} if claims else {})},
+             "body": body, "isBase64Encoded": False}
+    response = app.resolve(event, None)
+    return response["statusCode"], json.loads(response["body"])
+
+
+def test_each_bad_field_is_named():
+    status, body = _call("POST", "/things", json.dumps({"name": 1, "extra": True}))
+    assert status == 422
+    assert {d["field"] for d in body["error"]["details"]} == {"name", "count", "extra"}
+
+
+def test_malformed_json_is_a_400():
+    status, body = _call("POST", "/things", '{"name": ')
+    assert (status, body["error"]["message"]) == (400, "Body is not valid JSON")
+
+
+def test_oversized_body_is_a_413_before_parsing():
+    status, body = _call("POST", "/things", "{" * (64 * 1024 + 1))
+    assert status == 413
+    assert "64 KiB" in body["error"]["message"]
+
+
+def test_non_json_content_type_is_a_415():
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    status, body = _call("POST", "/things", "name=x", headers=form)
+    assert (status, body["error"]["code"]) == (415, "unsupported_media_type")
+
+
+def test_domain_errors_keep_their_status_and_code():
+    status, body = _call("POST", "/things", json.dumps({"name": "taken", "count": 1}))
+    assert (status, body["error"]["code"], body["error"]["message"]) == (409, "conflict", "Name taken")
+
+
+def test_unexpected_errors_are_a_generic_500_without_internals():
+    status, body = _call("POST", "/things", json.dumps({"name": "boom", "count": 1}))
+    assert status == 500
+    assert "secret" not in json.dumps(body) and body["error"]["code"] == "internal_error"
+
+
+def test_unknown_route_is_a_json_404():
+    status, body = _call("GET", "/nowhere")
+    assert (status, body["error"]["code"]) == (404, "not_found")
+
+
+def test_authorization_comes_before_validation():
+    assert _call("GET", "/private", query={"limit": "abc"})[0] == 401
+    assert _call("GET", "/private", query={"limit": "abc"}, claims={"cognito:groups": "hr"})[0] == 403
+    assert _call("GET", "/private", query={"limit": "abc"}, claims={"cognito:groups": "sales"})[0] == 422
+    allowed = _call("GET", "/private", query={"limit": "3"}, claims={"cognito:groups": "sales"})
+    assert allowed == (200, {"limit": 3})
+
+
+@pytest.mark.parametrize("error, status", [(cls(), code) for cls, code in HTTP_STATUS.items()])
+def test_one_table_maps_errors_to_http(error, status):
+    assert http_status(error) == status
+
+
+def test_context_errors_inherit_their_status():
+    class LeadMissing(NotFound):
+        code = "lead_missing"
+
+    assert http_status(LeadMissing()) == 404
+    assert http_status(DomainError()) == 422
