@@ -63,7 +63,7 @@ def fresh_import_seconds(body: str, env: dict[str, str]) -> float:
 
 
 def bench_imports(rt) -> None:
-    print("\n1. Fresh-process import time (median of %d)" % IMPORT_RUNS)
+    print(f"\n1. Fresh-process import time (median of {IMPORT_RUNS})")
     base_env = {**os.environ, "PYTHONPATH": str(ROOT / "layers" / "tandem"), "AWS_DEFAULT_REGION": rt.region}
     boto3_alone = fresh_import_seconds("import boto3", base_env)
     print(f"   {'import boto3 (baseline)':40s} {ms(boto3_alone)}   1.00x")
@@ -184,7 +184,7 @@ def bench_round_trips(rt, counter: RoundTrips) -> None:
         action()
         rt.wait_idle(timeout=10)
         per_function = Counter()
-        for (function, operation), n in counter.take().items():
+        for (function, _operation), n in counter.take().items():
             per_function[names.get(function, function)] += n
         for logical_id in sorted(set(per_function) | set(minimum)):
             n, least = per_function[logical_id], minimum.get(logical_id, 0)

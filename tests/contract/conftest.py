@@ -4,9 +4,8 @@ import copy
 from pathlib import Path
 
 import pytest
-from samtranslator.yaml_helper import yaml_parse
-
 from local_runtime.template import prepare_sam, translate
+from samtranslator.yaml_helper import yaml_parse
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import jsonschema
 import pytest
 from moto.events.models import EventPattern
-
 from tandem.shared import schemas
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -60,7 +60,7 @@ class Http:
         return body["token"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def runtime():
     rt = LocalRuntime(str(ROOT / "template.yaml"), port=0, clock_speed=CLOCK_SPEED, parameters={"Stage": "local"})
     rt.start()
@@ -68,7 +68,7 @@ def runtime():
     rt.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def http(runtime) -> Http:
     return Http(runtime.url)
 

@@ -26,7 +26,8 @@ def _emails_to(http, address):
 def _lead_events(http, lead_id):
     status, body = http.get("/_local/events")
     assert status == 200
-    return [e for e in body["events"] if e["detail-type"] == "LeadCaptured" and e["detail"]["data"]["lead_id"] == lead_id]
+    return [e for e in body["events"]
+            if e["detail-type"] == "LeadCaptured" and e["detail"]["data"]["lead_id"] == lead_id]
 
 
 def test_contact_form_becomes_lead_event_and_acknowledgement(http):

@@ -138,7 +138,8 @@ def test_every_event_delivered_twice_still_acknowledges_once(http, runtime):
     [address] = _submit_forms(http, 1)
     _assert_each_acknowledged_exactly_once(http, runtime, [address])
     _, events = http.get("/_local/events?limit=1000")
-    [event] = [e for e in events["events"] if e["detail-type"] == "LeadCaptured" and e["detail"]["data"]["email"] == address]
+    [event] = [e for e in events["events"]
+               if e["detail-type"] == "LeadCaptured" and e["detail"]["data"]["email"] == address]
 
     boto3.client("events", region_name=runtime.region).put_events(Entries=[{
         "Source": event["source"], "DetailType": event["detail-type"], "Detail": json.dumps(event["detail"]),

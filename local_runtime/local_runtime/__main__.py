@@ -1,0 +1,182 @@
+"""``python -m local_runtime --template template.yaml --port 3000``: run a SAM app locally, no Docker.
+
+Provisions everything in in-process moto, serves the API and the ``/_local/`` endpoints, prints what
+is running, and stops cleanly on Ctrl-C (or SIGTERM).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+
+def _unshadow_package() -> None:
+    """Make ``python -m local_runtime`` work from the repository root.
+
+    There the project directory ``local_runtime/`` (no ``__init__.py``) is found on sys.path[0] before
+    the editable install's finder runs, so ``local_runtime`` becomes an empty namespace package. Put the
+    real package's parent first and import it afresh.
+    """
+    package = sys.modules.get("local_runtime")
+    if package is not None and getattr(package, "__file__", None) is None:
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+        for name in [m for m in sys.modules if m == "local_runtime" or m.startswith("local_runtime.")]:
+            del sys.modules[name]
+
+
+_unshadow_package()
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m local_runtime", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--template", "-t", default="template.yaml", help="SAM template (default: template.yaml)"
+    )
+    parser.add_argument(
+        "--host", default=os.environ.get("HOST", "127.0.0.1"), help="address to bind (127.0.0.1)"
+    )
+    parser.add_argument(
+        "--port",
+        "-p",
+        type=int,
+        default=int(os.environ.get("PORT") or 3000),
+        help="port to serve on (default $PORT or 3000; 0 = any free port)",
+    )
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="template parameter override (repeatable)",
+    )
+    parser.add_argument(
+        "--clock-speed",
+        type=float,
+        default=1.0,
+        help="virtual clock speed for schedules, waits and timers (default 1.0)",
+    )
+    parser.add_argument("--stack-name", default="local", help="stack name (AWS::StackName)")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no per-request log lines")
+    args = parser.parse_args(argv)
+    params: dict[str, str] = {}
+    for item in args.param:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            parser.error(f"--param needs KEY=VALUE, got {item!r}")
+        params[key] = value
+    args.parameters = params
+    return args
+
+
+def _line(*cols: str) -> str:
+    return "  " + "  ".join(cols).rstrip()
+
+
+def banner(summary: dict[str, Any], url: str, seconds: float) -> str:
+    """Human summary of what runs: routes, functions, rules, state machines, schedules, dev endpoints."""
+    from .local_endpoints import ENDPOINTS
+
+    out = [f"local runtime: stack {summary.get('stack')} ready in {seconds:.2f} s on {url}", ""]
+    routes = summary.get("routes") or []
+    out.append(f"Routes ({len(routes)}):")
+    width = max((len(r["path"]) for r in routes), default=0)
+    for r in routes:
+        out.append(
+            _line(f"{r['method']:<7}", f"{url}{r['path']:<{width}}", f"-> {r['function']}", f"[{r['auth']}]")
+        )
+    functions = summary.get("functions") or []
+    out += ["", f"Functions ({len(functions)}):"]
+    out += [
+        _line(f"{f['logical_id']}", f"{f.get('handler', '')}", f"({f.get('code_dir', '')})")
+        for f in functions
+    ]
+    rules = summary.get("rules") or []
+    if rules:
+        out += ["", f"Rules ({len(rules)}):"]
+        for r in rules:
+            trigger = r.get("schedule") or json.dumps(r.get("pattern"), separators=(",", ":"))
+            targets = ", ".join(str(t).rsplit(":", 1)[-1] for t in r.get("targets") or [])
+            out.append(
+                _line(f"{r.get('name')}", f"on {r.get('bus') or 'default'}:", trigger, f"-> {targets}")
+            )
+    machines = summary.get("state_machines") or []
+    if machines:
+        out += ["", f"State machines ({len(machines)}):"]
+        out += [_line(str(m.get("logical_id")), str(m.get("physical_id"))) for m in machines]
+    schedules = summary.get("schedules") or []
+    if schedules:
+        out += ["", f"Schedules ({len(schedules)}):"]
+        out += [
+            _line(
+                str(s.get("name")),
+                str(s.get("expression")),
+                f"-> {str(s.get('target')).rsplit(':', 1)[-1]}",
+                f"next {s.get('next')}",
+            )
+            for s in schedules
+        ]
+    skipped = summary.get("not_emulated") or []
+    if skipped:
+        out += ["", "Not emulated: " + ", ".join(f"{s['logical_id']} ({s['type']})" for s in skipped)]
+    out += ["", "Local endpoints:"]
+    out += [_line(f"{m:<5}", f"{url}{p}", f"  {d}") for m, p, d in ENDPOINTS]
+    out += ["", "Ctrl-C to stop."]
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING if args.quiet else logging.INFO,
+        format="%(asctime)s %(message)s",
+        datefmt="%H:%M:%S",
+        stream=sys.stderr,
+    )
+    for noisy in ("botocore", "boto3", "urllib3", "werkzeug", "samtranslator"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    started = time.perf_counter()
+    from . import LocalRuntime
+
+    rt = LocalRuntime(
+        args.template,
+        port=args.port,
+        host=args.host,
+        clock_speed=args.clock_speed,
+        parameters=args.parameters,
+        stack_name=args.stack_name,
+    )
+    stop = threading.Event()
+
+    def _on_signal(signum: int, frame: Any) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _on_signal)
+    try:
+        rt.start()
+    except OSError as exc:
+        print(f"local runtime: cannot serve on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        rt.stop()
+        return 1
+    elapsed = time.perf_counter() - started
+    print(banner(rt.summary(), rt.url, elapsed), flush=True)
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    print("\nlocal runtime: stopping...", flush=True)
+    rt.stop()
+    print("local runtime: stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

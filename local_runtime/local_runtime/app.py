@@ -1,0 +1,319 @@
+"""``LocalRuntime``: load, provision, run and stop a SAM application in one process.
+
+Why one object: tests, the benchmark and the CLI all need the same lifecycle (start a
+mock, provision, start pollers/schedulers, serve HTTP, stop cleanly, start again clean).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from local_runtime import atomic, environ
+from local_runtime import clock as clock_mod
+from local_runtime.clock import Clock
+from local_runtime.lambdas import InvocationResult, LambdaHost, install_moto_bridge, set_active_host
+from local_runtime.provision import Provisioned, Provisioner
+from local_runtime.template import Stack
+from local_runtime.tracking import Tracker
+
+ACCOUNT_ID = "123456789012"
+_SESSION: Any = None
+MOCK_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
+_FAKE_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    # botocore >= 1.44 sends stream calls to an account-prefixed host moto does not route.
+    "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+}
+
+
+class LocalRuntime:
+    """The whole local stack. See INTERFACES-core.md for the contract."""
+
+    _current: LocalRuntime | None = None
+
+    def __init__(
+        self,
+        template_path: str | os.PathLike[str],
+        *,
+        port: int = 3000,
+        host: str = "127.0.0.1",
+        clock_speed: float = 1.0,
+        parameters: dict[str, Any] | None = None,
+        start_mock: bool = True,
+        serve_http: bool = True,
+        stack_name: str = "local",
+        region: str | None = None,
+    ) -> None:
+        self.template_path = Path(template_path)
+        self.port = port
+        self.host = host
+        self.parameters = dict(parameters or {})
+        self.start_mock = start_mock
+        self.serve_http = serve_http
+        self.stack_name = stack_name
+        self.region = region or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+        self.account_id = ACCOUNT_ID
+        self.clock = Clock(clock_speed)
+        self.tracker = Tracker()
+        self.summary_contributors: list[Callable[[LocalRuntime], dict[str, Any]]] = []
+        self.http: Any = None
+        self.stack: Stack | None = None
+        self.provisioned: Provisioned | None = None
+        self.lambdas: LambdaHost | None = None
+        self.events: Any = None
+        self.streams: Any = None
+        self.schedules: Any = None
+        self._mock: Any = None
+        self._clients: dict[str, Any] = {}
+        self._session: Any = None
+        self._started = False
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------------ AWS clients
+    def client(self, service: str) -> Any:
+        """An in-process boto3 client (goes through moto while the mock is active)."""
+        c = self._clients.get(service)
+        if c is None:
+            import boto3
+
+            global _SESSION
+            if _SESSION is None:  # one session: botocore's model cache survives runtimes
+                _SESSION = boto3.session.Session(region_name=self.region)
+            c = _SESSION.client(service, region_name=self.region)
+            self._clients[service] = c
+        return c
+
+    # ------------------------------------------------------------------ lifecycle
+    def _prepare_process(self) -> None:
+        environ.install()
+        base = environ.base()
+        base.update(_FAKE_ENV)
+        base["AWS_DEFAULT_REGION"] = self.region
+        base["AWS_REGION"] = self.region
+        base.pop("AWS_PROFILE", None)
+        atomic.install()
+        install_moto_bridge()
+        from local_runtime import eventbus, stepfunctions, streams
+
+        eventbus.install()
+        streams.install()
+        stepfunctions.install()
+        clock_mod.set_current(self.clock)
+
+    def provision(self) -> None:
+        """Load, translate and create everything in moto (idempotent)."""
+        with self._lock:
+            if self.provisioned is not None:
+                return
+            # Patches into moto are process-wide: one live runtime per process.
+            previous = LocalRuntime._current
+            if previous is not None and previous is not self:
+                previous.stop()
+            LocalRuntime._current = self
+            self._prepare_process()
+            if self.start_mock:
+                from moto import mock_aws
+
+                self._mock = mock_aws(config=MOCK_CONFIG)  # type: ignore[arg-type]
+                self._mock.start()
+                # A new runtime starts clean even when another mock is still active
+                # (mock_aws only resets for the outermost start). One runtime at a time.
+                from moto.core.base_backend import BackendDict
+
+                BackendDict.reset()
+            else:
+                from moto.core.models import default_user_config
+
+                default_user_config.setdefault("stepfunctions", {})["execute_state_machine"] = True
+                default_user_config.setdefault("lambda", {})["use_docker"] = False
+            self._clients.clear()
+            self._session = None
+            self.stack = Stack(
+                self.template_path,
+                parameters=self.parameters,
+                region=self.region,
+                account_id=self.account_id,
+                stack_name=self.stack_name,
+            )
+            self.lambdas = LambdaHost(
+                region=self.region,
+                account_id=self.account_id,
+                clock=self.clock,
+                tracker=self.tracker,
+                send_message=self._send_to_queue_arn,
+            )
+            set_active_host(self.lambdas)
+            self.provisioned = Provisioner(self.stack, self.client).run()
+            for spec in self.provisioned.functions.values():
+                self.lambdas.register(spec)
+            from local_runtime.eventbus import EventDelivery
+            from local_runtime.schedules import Scheduler
+            from local_runtime.streams import StreamPollers
+
+            self.events = EventDelivery(self)
+            self.lambdas.put_destination_event = self.events.put_destination_event
+            self.streams = StreamPollers(self, self.provisioned.stream_mappings)
+            self.schedules = Scheduler(self, self.provisioned.schedules)
+
+    def start(self) -> LocalRuntime:
+        """Provision, start stream pollers and the schedule clock, then the HTTP server."""
+        with self._lock:
+            if self._started:
+                return self
+            self.provision()
+            self.streams.start()
+            self.schedules.start()
+            self._started = True
+            if self.serve_http:
+                from local_runtime.http_server import serve  # R2's module
+
+                self.http = serve(self)
+        return self
+
+    def stop(self) -> None:
+        """Stop HTTP, pollers, workers; stop the mock if we started it. Restartable."""
+        with self._lock:
+            if self.http is not None:
+                try:
+                    self.http.stop()
+                finally:
+                    self.http = None
+            if self.schedules is not None:
+                self.schedules.stop()
+            if self.streams is not None:
+                self.streams.stop()
+            if self.events is not None:
+                self.events.stop()
+            if self.lambdas is not None:
+                self.lambdas.shutdown()
+                set_active_host(None)
+            from local_runtime import stepfunctions
+
+            stepfunctions.stop_executions(self.account_id, self.region)
+            if self._mock is not None:
+                self._mock.stop()
+                self._mock = None
+            self._started = False
+            self.provisioned = None
+            if LocalRuntime._current is self:
+                LocalRuntime._current = None
+            self._clients.clear()
+            self._session = None
+
+    def __enter__(self) -> LocalRuntime:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # ------------------------------------------------------------------ operations
+    @property
+    def url(self) -> str:
+        return getattr(self.http, "url", "") if self.http is not None else ""
+
+    def invoke(self, name_or_logical_id: str, event: Any) -> InvocationResult:
+        """Synchronous in-process invocation (RequestResponse)."""
+        self.provision()
+        assert self.lambdas is not None
+        return self.lambdas.invoke(name_or_logical_id, event)
+
+    def physical_id(self, logical_id: str) -> Any:
+        assert self.stack is not None, "provision() first"
+        return self.stack.resources[logical_id].physical_id
+
+    def _send_to_queue_arn(self, queue_arn: str, body: str) -> None:
+        name = queue_arn.split(":")[-1]
+        sqs = self.client("sqs")
+        url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
+        sqs.send_message(QueueUrl=url, MessageBody=body)
+
+    def _busy(self) -> bool:
+        if self.tracker.count:
+            return True
+        if self.streams is not None and self.streams.pending():
+            return True
+        from local_runtime import stepfunctions
+
+        return stepfunctions.running_executions(self.account_id, self.region) > 0
+
+    def wait_idle(self, timeout: float = 5.0) -> bool:
+        """True once no delivery, stream batch, async invocation or execution is in flight."""
+        deadline = time.monotonic() + timeout
+        quiet_since: float | None = None
+        while time.monotonic() < deadline:
+            if self._busy():
+                quiet_since = None
+            else:
+                now = time.monotonic()
+                if quiet_since is None:
+                    quiet_since = now
+                elif now - quiet_since >= 0.02:  # idle on two consecutive looks
+                    return True
+            time.sleep(0.005)
+        return not self._busy()
+
+    def summary(self) -> dict[str, Any]:
+        """What runs locally: for the CLI banner and GET /_local/summary."""
+        assert self.stack is not None and self.provisioned is not None, "provision() first"
+        st, pv = self.stack, self.provisioned
+
+        def of(rtype: str) -> list[dict[str, Any]]:
+            return [
+                {"logical_id": r.logical_id, "physical_id": r.physical_id, **r.attributes}
+                for r in st.by_type(rtype)
+                if r.emulated
+            ]
+
+        out: dict[str, Any] = {
+            "stack": st.name,
+            "region": st.region,
+            "account_id": st.account_id,
+            "functions": [
+                {
+                    "logical_id": f.logical_id,
+                    "name": f.name,
+                    "arn": f.arn,
+                    "handler": f.handler,
+                    "code_dir": str(f.code_dir or ""),
+                }
+                for f in pv.functions.values()
+            ],
+            "rules": [
+                {
+                    "logical_id": r.logical_id,
+                    "name": r.name,
+                    "bus": r.bus,
+                    "pattern": r.pattern,
+                    "schedule": r.schedule,
+                    "targets": [t.get("Arn") for t in r.targets],
+                }
+                for r in pv.rules
+            ],
+            "state_machines": of("AWS::StepFunctions::StateMachine"),
+            "schedules": self.schedules.list() if self.schedules is not None else [],
+            "tables": of("AWS::DynamoDB::Table"),
+            "queues": of("AWS::SQS::Queue"),
+            "buses": of("AWS::Events::EventBus"),
+            "buckets": of("AWS::S3::Bucket"),
+            "layers": [{"arn": a, "dir": str(d)} for a, d in pv.layer_dirs.items()],
+            "user_pools": of("AWS::Cognito::UserPool"),
+            "stream_mappings": [
+                {"logical_id": m.logical_id, "function": m.function, "stream": m.stream_arn}
+                for m in pv.stream_mappings
+            ],
+            "not_emulated": [
+                {"logical_id": r.logical_id, "type": r.type, "note": r.note}
+                for r in st.resources.values()
+                if not r.emulated
+            ],
+        }
+        for contributor in self.summary_contributors:
+            out.update(contributor(self))
+        return out

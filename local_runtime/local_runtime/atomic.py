@@ -1,0 +1,91 @@
+"""One process-wide lock around moto's request dispatch: each AWS call is atomic.
+
+Why: moto's backends are not thread-safe (two threads' TransactWriteItems can both pass
+their conditions). AWS serialises each API call, so we do too. The lock is re-entrant for
+the owning thread and is *released* while in-process Lambda code runs inside a moto
+``_invoke_lambda`` (otherwise one handler would block every other thread); the handler's
+own boto3 calls then take the lock again, one call at a time.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+
+class Gate:
+    """Re-entrant lock that can be fully released and restored by its owner."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._owner: int | None = None
+        self._count = 0
+
+    def acquire(self) -> None:
+        me = threading.get_ident()
+        if self._owner == me:
+            self._count += 1
+            return
+        self._lock.acquire()
+        self._owner = me
+        self._count = 1
+
+    def release(self) -> None:
+        if self._owner != threading.get_ident():
+            raise RuntimeError("Gate released by a thread that does not own it")
+        self._count -= 1
+        if self._count == 0:
+            self._owner = None
+            self._lock.release()
+
+    def owned(self) -> bool:
+        return self._owner == threading.get_ident()
+
+    def __enter__(self) -> Gate:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    @contextmanager
+    def released(self) -> Iterator[None]:
+        """Fully release the gate if this thread holds it, restore it afterwards."""
+        me = threading.get_ident()
+        if self._owner != me:
+            yield
+            return
+        saved = self._count
+        self._count = 0
+        self._owner = None
+        self._lock.release()
+        try:
+            yield
+        finally:
+            self._lock.acquire()
+            self._owner = me
+            self._count = saved
+
+
+GATE = Gate()
+_original_process_request: Callable[..., Any] | None = None
+
+
+def install() -> None:
+    """Wrap ``BotocoreStubber.process_request`` (every in-process boto3 call) with GATE."""
+    global _original_process_request
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    if _original_process_request is not None:
+        return
+    original = BotocoreStubber.process_request
+    _original_process_request = original
+
+    def process_request(self: Any, request: Any) -> Any:
+        with GATE:
+            return original(self, request)
+
+    process_request.__wrapped__ = original  # type: ignore[attr-defined]
+    BotocoreStubber.process_request = process_request  # type: ignore[method-assign]

@@ -1,0 +1,210 @@
+"""Dev-only endpoints under ``/_local/`` (never in the template): tokens, schedules, mail, events, docs.
+
+They talk to the core runtime only through the documented API (``rt.schedules``, ``rt.events``,
+``rt.lambdas``, ``rt.stack``), so they work the same in ``make run`` and in tests.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import unquote
+
+from . import mail, openapi, tokens
+from .apigateway import RouteTable
+from .proxy import Request, Response, parse_query
+
+log = logging.getLogger("local_runtime.http")
+
+ENDPOINTS: list[tuple[str, str, str]] = [
+    ("GET", "/_local/", "this index"),
+    (
+        "GET",
+        "/_local/token?sub=<id>&groups=<g1,g2>[&email=..][&scope=..][&ttl=3600][&pool=<UserPool logical id>]",
+        "a locally signed Cognito-shaped token: send it as Authorization: Bearer <token>",
+    ),
+    ("GET", "/_local/schedules", "schedules (Scheduler schedules and scheduled rules)"),
+    ("POST", "/_local/schedules/<name>/fire", "run a schedule's target now"),
+    ("GET", "/_local/emails", "mail SES has sent, newest first"),
+    ("POST", "/_local/inbound-email", "deliver a raw MIME message through the template's SES receipt rules"),
+    ("GET", "/_local/events?limit=N", "the most recent events on the buses, newest first"),
+    ("GET", "/_local/openapi.json", "OpenAPI document of the API, from the handlers' Powertools resolvers"),
+    ("GET", "/_local/docs", "Swagger UI over /_local/openapi.json"),
+]
+
+
+def _json(status: int, value: Any) -> Response:
+    return Response(status, [("Content-Type", "application/json")], json.dumps(value, default=str).encode())
+
+
+def user_pools(rt: Any) -> list[tokens.UserPool]:
+    """The template's user pools with their ids and first app client id, for minting tokens."""
+    clients: dict[str, str] = {}
+    for res in rt.stack.by_type("AWS::Cognito::UserPoolClient"):
+        pool = (res.properties or {}).get("UserPoolId")
+        if pool and res.physical_id:
+            clients.setdefault(str(pool), str(res.physical_id))
+    pools = []
+    for res in rt.stack.by_type("AWS::Cognito::UserPool"):
+        arn = (res.attributes or {}).get("Arn")
+        pool_id = tokens.pool_id_from_arn(str(arn)) if arn else str(res.physical_id)
+        pools.append(
+            tokens.UserPool(pool_id, rt.region, clients.get(pool_id, "local-client"), res.logical_id)
+        )
+    return pools
+
+
+class LocalEndpoints:
+    """Routes ``/_local/...`` requests to small handlers."""
+
+    def __init__(self, rt: Any, table: RouteTable) -> None:
+        self.rt = rt
+        self.table = table
+        self.pools = user_pools(rt)
+        self._get: dict[str, Callable[[Request], Response]] = {
+            "": self.index,
+            "token": self.token,
+            "schedules": self.schedules,
+            "emails": self.emails,
+            "events": self.events,
+            "openapi.json": self.openapi_json,
+            "docs": self.docs,
+        }
+
+    def handle(self, request: Request) -> Response:
+        name = request.path[len("/_local") :].strip("/")
+        try:
+            if request.method == "GET" and name in self._get:
+                return self._get[name](request)
+            if request.method == "POST" and name == "inbound-email":
+                return self.inbound_email(request)
+            parts = name.split("/")
+            if (
+                request.method == "POST"
+                and len(parts) == 3
+                and parts[0] == "schedules"
+                and parts[2] == "fire"
+            ):
+                return self.fire(unquote(parts[1]))
+        except Exception as exc:  # dev endpoints answer with the reason instead of a dropped connection
+            log.exception("%s %s failed", request.method, request.path)
+            return _json(500, {"message": f"{type(exc).__name__}: {exc}"})
+        return _json(
+            404, {"message": f"No local endpoint {request.method} {request.path}", "endpoints": self._index()}
+        )
+
+    @staticmethod
+    def _index() -> list[dict[str, str]]:
+        return [{"method": m, "path": p, "description": d} for m, p, d in ENDPOINTS]
+
+    def index(self, request: Request) -> Response:
+        return _json(200, {"endpoints": self._index()})
+
+    def token(self, request: Request) -> Response:
+        query, _ = parse_query(request.query)
+        query = query or {}
+        pool = self._pool(query.get("pool"))
+        if pool is None:
+            return _json(
+                404,
+                {
+                    "message": f"No user pool {query.get('pool')!r}",
+                    "pools": [p.logical_id for p in self.pools],
+                },
+            )
+        groups = [g.strip() for g in query.get("groups", "").split(",") if g.strip()]
+        try:
+            ttl = int(query.get("ttl", tokens.DEFAULT_TTL_SECONDS))
+        except ValueError:
+            return _json(400, {"message": "ttl must be an integer number of seconds"})
+        token = tokens.mint(
+            pool,
+            query.get("sub") or "local-user",
+            groups=groups,
+            email=query.get("email"),
+            scope=query.get("scope"),
+            ttl=ttl,
+            # Wall-clock time, as the gateway verifies it: a token belongs to the developer's real session,
+            # and a sped-up runtime clock would otherwise issue tokens that are "not yet valid".
+        )
+        return _json(200, {"token": token, "pool": pool.logical_id, "expires_in": ttl})
+
+    def _pool(self, name: str | None) -> tokens.UserPool | None:
+        """The named pool; by default the first one an enforced authorizer of the API trusts."""
+        if not self.pools:
+            return tokens.UserPool(f"{self.rt.region}_local", self.rt.region) if not name else None
+        if name:
+            return next((p for p in self.pools if name in (p.logical_id, p.pool_id)), None)
+        trusted = {i for r in self.table.routes if r.authorizer is not None for i in r.authorizer.issuers}
+        return next((p for p in self.pools if p.issuer in trusted), self.pools[0])
+
+    def schedules(self, request: Request) -> Response:
+        return _json(200, {"schedules": self.rt.schedules.list()})
+
+    def fire(self, name: str) -> Response:
+        try:
+            result = self.rt.schedules.fire(name)
+        except KeyError:  # the core's lookup accepts name, logical id and group/name
+            names = [str(s.get("name")) for s in self.rt.schedules.list()]
+            return _json(404, {"message": f"No schedule {name!r}", "schedules": names})
+        return _json(200, {"fired": name, "result": result})
+
+    def emails(self, request: Request) -> Response:
+        return _json(200, {"emails": mail.sent_emails(self.rt.account_id, self.rt.region)})
+
+    def events(self, request: Request) -> Response:
+        query, _ = parse_query(request.query)
+        try:
+            limit = int((query or {}).get("limit", 100))
+        except ValueError:
+            return _json(400, {"message": "limit must be an integer"})
+        return _json(200, {"events": self.rt.events.recent(limit=max(0, limit))})
+
+    def inbound_email(self, request: Request) -> Response:
+        if not request.body:
+            return _json(400, {"message": "POST the raw MIME message as the request body"})
+        rt = self.rt
+        inbound = mail.InboundMail(
+            rules=mail.receipt_rules(rt.stack.resources),
+            put_object=self._put_object,
+            invoke=lambda arn, event: rt.lambdas.invoke(arn, event).payload,
+            invoke_async=rt.lambdas.invoke_async,
+            now=rt.clock.time,
+        )
+        query, _ = parse_query(request.query)
+        recipients = [r for r in (query or {}).get("to", "").split(",") if r] or None
+        try:
+            result = inbound.deliver(request.body, recipients=recipients)
+        except mail.NoMatchingRule as exc:
+            return _json(422, {"message": str(exc)})
+        return _json(202, result.as_json())
+
+    def _put_object(self, bucket: str, key: str, data: bytes) -> None:
+        import boto3
+
+        boto3.client("s3", region_name=self.rt.region).put_object(Bucket=bucket, Key=key, Body=data)
+
+    def openapi_json(self, request: Request) -> Response:
+        document = openapi.build_document(
+            self.table,
+            self.rt.lambdas.module_for,
+            title=self._title(),
+            description=(self.rt.stack.original.get("Description") or "").strip() or None,
+            server_url=self.rt.url or None,
+        )
+        return _json(200, document)
+
+    def _title(self) -> str:
+        api = self.table.default_api
+        if api is not None and api.title and api.title != self.rt.stack_name:
+            return api.title
+        # SAM titles the API with the stack name; the template's Description usually says more
+        first = (self.rt.stack.original.get("Description") or "").strip().splitlines()[:1]
+        head = first[0].split(":", 1)[0].strip() if first else ""
+        return head if 0 < len(head) <= 60 else f"{self.rt.stack_name} API"
+
+    def docs(self, request: Request) -> Response:
+        page = openapi.swagger_page(self._title()).encode()
+        return Response(200, [("Content-Type", "text/html; charset=utf-8")], page)

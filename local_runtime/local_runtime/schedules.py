@@ -1,0 +1,273 @@
+"""Fire EventBridge Scheduler schedules and scheduled rules on the runtime clock.
+
+Why: moto stores schedules but never fires them. We parse ``rate()``, ``cron()`` (AWS's
+6-field form) and ``at()``, fire due targets on the (possibly sped-up) clock, and let
+developers fire any schedule now with ``fire(name)``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import traceback
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from local_runtime.app import LocalRuntime
+    from local_runtime.provision import ScheduleInfo
+
+_MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
+    )
+}
+_DAYS = {d: i + 1 for i, d in enumerate(["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"])}
+_RATE_UNITS = {"minute": 60, "minutes": 60, "hour": 3600, "hours": 3600, "day": 86400, "days": 86400}
+
+
+def _field(text: str, lo: int, hi: int, names: dict[str, int] | None = None) -> set[int] | None:
+    """One cron field -> allowed values; None means any (``*`` or ``?``)."""
+    text = text.strip().upper()
+    if text in ("*", "?"):
+        return None
+    values: set[int] = set()
+    for part in text.split(","):
+        step = 1
+        if "/" in part:
+            part, step_text = part.split("/", 1)
+            step = int(step_text)
+        if part in ("*", ""):
+            start, end = lo, hi
+        elif "-" in part:
+            a, b = part.split("-", 1)
+            start, end = _value(a, names), _value(b, names)
+        else:
+            start = _value(part, names)
+            end = hi if step > 1 else start
+        if not (lo <= start <= hi and lo <= end <= hi):
+            raise ValueError(f"cron value out of range in {text!r}")
+        values.update(range(start, end + 1, step))
+    return values
+
+
+def _value(text: str, names: dict[str, int] | None) -> int:
+    if names and text in names:
+        return names[text]
+    return int(text)
+
+
+@dataclass
+class Cron:
+    """AWS cron: minutes hours day-of-month month day-of-week year (day-of-week 1=SUN)."""
+
+    minutes: set[int] | None
+    hours: set[int] | None
+    days: set[int] | None
+    months: set[int] | None
+    weekdays: set[int] | None
+    years: set[int] | None
+
+    @classmethod
+    def parse(cls, text: str) -> Cron:
+        parts = text.split()
+        if len(parts) != 6:
+            raise ValueError(f"cron needs 6 fields, got {text!r}")
+        return cls(
+            _field(parts[0], 0, 59),
+            _field(parts[1], 0, 23),
+            _field(parts[2], 1, 31),
+            _field(parts[3], 1, 12, _MONTHS),
+            _field(parts[4], 1, 7, _DAYS),
+            _field(parts[5], 1970, 2199),
+        )
+
+    def _day_ok(self, d: datetime) -> bool:
+        if self.years is not None and d.year not in self.years:
+            return False
+        if self.months is not None and d.month not in self.months:
+            return False
+        if self.days is not None and d.day not in self.days:
+            return False
+        aws_weekday = (d.isoweekday() % 7) + 1  # Sunday=1 ... Saturday=7
+        return self.weekdays is None or aws_weekday in self.weekdays
+
+    def next_after(self, after: datetime) -> datetime | None:
+        """First matching minute strictly after ``after`` (same tz), within ~5 years."""
+        start = after.replace(second=0, microsecond=0) + timedelta(minutes=1)
+        hours = sorted(self.hours) if self.hours is not None else list(range(24))
+        minutes = sorted(self.minutes) if self.minutes is not None else list(range(60))
+        day = start.replace(hour=0, minute=0)
+        for _ in range(366 * 5):
+            if self._day_ok(day):
+                for h in hours:
+                    for m in minutes:
+                        candidate = day.replace(hour=h, minute=m)
+                        if candidate >= start:
+                            return candidate
+            day = (day + timedelta(days=1)).replace(hour=0, minute=0)
+        return None
+
+
+def next_fire(
+    expression: str, after: datetime, timezone: str | None = None, anchor: datetime | None = None
+) -> datetime | None:
+    """Next firing time (UTC) of ``rate()``, ``cron()`` or ``at()`` strictly after ``after``."""
+    expr = expression.strip()
+    tz = ZoneInfo(timezone) if timezone else UTC
+    m = re.fullmatch(r"rate\(\s*(\d+)\s+(\w+)\s*\)", expr)
+    if m:
+        seconds = int(m.group(1)) * _RATE_UNITS[m.group(2).lower()]
+        base = anchor or after
+        n = int((after - base).total_seconds() // seconds) + 1
+        return base + timedelta(seconds=n * seconds)
+    m = re.fullmatch(r"cron\((.*)\)", expr)
+    if m:
+        nxt = Cron.parse(m.group(1)).next_after(after.astimezone(tz))
+        return nxt.astimezone(UTC) if nxt else None
+    m = re.fullmatch(r"at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)", expr)
+    if m:
+        when = datetime.fromisoformat(m.group(1)).replace(tzinfo=tz).astimezone(UTC)
+        return when if when > after else None
+    raise ValueError(f"unsupported schedule expression {expression!r}")
+
+
+class Scheduler:
+    """Fires schedules on the runtime clock; ``fire(name)`` runs one now."""
+
+    def __init__(self, rt: LocalRuntime, schedules: list[ScheduleInfo]) -> None:
+        self.rt = rt
+        self.schedules = schedules
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._next: dict[int, datetime | None] = {}
+        self.fired: list[dict[str, Any]] = []  # history: name, time, target
+
+    # ------------------------------------------------------------------ lookup
+    def find(self, name: str) -> list[ScheduleInfo]:
+        found = [s for s in self.schedules if name in (s.name, s.logical_id, f"{s.group}/{s.name}")]
+        if not found:
+            raise KeyError(f"no such schedule: {name}")
+        return found
+
+    def list(self) -> list[dict[str, Any]]:
+        now = self.rt.clock.now()
+        out = []
+        for i, s in enumerate(self.schedules):
+            nxt = self._next.get(i)
+            if nxt is None and i not in self._next:
+                try:
+                    nxt = next_fire(s.expression, now, s.timezone)
+                except ValueError:
+                    nxt = None
+            out.append(
+                {
+                    "name": s.name,
+                    "logical_id": s.logical_id,
+                    "kind": s.kind,
+                    "group": s.group,
+                    "expression": s.expression,
+                    "timezone": s.timezone,
+                    "state": s.state,
+                    "target": s.target.get("Arn"),
+                    "next": nxt.strftime("%Y-%m-%dT%H:%M:%SZ") if nxt else None,
+                }
+            )
+        return out
+
+    # ------------------------------------------------------------------ firing
+    def _payload(self, s: ScheduleInfo) -> Any:
+        t = s.target
+        if "Input" in t:
+            try:
+                return json.loads(t["Input"])
+            except ValueError:
+                return t["Input"]
+        if s.kind == "rule":
+            rule = next((r for r in self.rt.provisioned.rules if r.name == s.name), None)
+            return {
+                "version": "0",
+                "id": str(uuid.uuid4()),
+                "detail-type": "Scheduled Event",
+                "source": "aws.events",
+                "account": self.rt.account_id,
+                "time": self.rt.clock.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "region": self.rt.region,
+                "resources": [rule.arn] if rule else [],
+                "detail": {},
+            }
+        return {}
+
+    def _run_target(self, s: ScheduleInfo, sync: bool) -> Any:
+        arn = s.target["Arn"]
+        payload = self._payload(s)
+        service = arn.split(":")[2]
+        self.fired.append({"name": s.name, "time": self.rt.clock.now().isoformat(), "target": arn})
+        if service == "lambda":
+            if sync:
+                r = self.rt.lambdas.invoke(arn, payload)
+                return {"target": arn, "errored": r.errored, "payload": r.payload, "request_id": r.request_id}
+            return {"target": arn, "request_id": self.rt.lambdas.invoke_async(arn, payload)}
+        if service == "states":
+            out = self.rt.client("stepfunctions").start_execution(
+                stateMachineArn=arn, name=str(uuid.uuid4()), input=json.dumps(payload)
+            )
+            return {"target": arn, "executionArn": out["executionArn"]}
+        if service == "sqs":
+            body = payload if isinstance(payload, str) else json.dumps(payload)
+            self.rt._send_to_queue_arn(arn, body)
+            return {"target": arn, "sent": True}
+        raise ValueError(f"schedule target {arn} not supported locally")
+
+    def fire(self, name: str) -> Any:
+        """Run the target of schedule ``name`` now (Lambda synchronously, to show the result)."""
+        results = [self._run_target(s, sync=True) for s in self.find(name)]
+        return results[0] if len(results) == 1 else results
+
+    # ------------------------------------------------------------------ clock loop
+    def start(self) -> None:
+        if not self.schedules:
+            return
+        now = self.rt.clock.now()
+        for i, s in enumerate(self.schedules):
+            try:
+                self._next[i] = next_fire(s.expression, now, s.timezone, anchor=now)
+            except ValueError as e:
+                self._next[i] = None
+                print(f"local_runtime: schedule {s.name}: {e}")
+        self._anchor = now
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="scheduler", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._thread = None
+
+    def _loop(self) -> None:
+        clock = self.rt.clock
+        while not self._stop.is_set():
+            now = clock.now()
+            due = [(i, t) for i, t in self._next.items() if t is not None and t <= now]
+            for i, t in due:
+                s = self.schedules[i]
+                try:
+                    self._next[i] = next_fire(s.expression, t, s.timezone, anchor=self._anchor)
+                except ValueError:
+                    self._next[i] = None
+                if s.state != "ENABLED":
+                    continue
+                try:
+                    self._run_target(s, sync=False)
+                except Exception:
+                    traceback.print_exc()
+            upcoming = [t for t in self._next.values() if t is not None]
+            wait = min(((min(upcoming) - clock.now()).total_seconds()), 3600.0) if upcoming else 3600.0
+            self._stop.wait(min(max(clock.real_seconds(wait), 0.001), 0.5))

@@ -1,0 +1,67 @@
+"""Shared helpers for the core runtime tests (fixture app, queue draining)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+FIXTURE_APP = Path(__file__).parent / "fixture_app"
+FIXTURE_TEMPLATE = FIXTURE_APP / "template.yaml"
+REAL_TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
+
+
+def copy_fixture(tmp_path: Path) -> Path:
+    """A private copy of the fixture app (for tests that edit handler files)."""
+    dest = tmp_path / "app"
+    shutil.copytree(FIXTURE_APP, dest, ignore=shutil.ignore_patterns("__pycache__"))
+    return dest / "template.yaml"
+
+
+def drain(rt: Any, queue_logical_id: str, *, expect: int = 1, timeout: float = 5.0) -> list[dict[str, Any]]:
+    """Receive (and delete) messages until ``expect`` arrived or ``timeout``; bodies + attributes."""
+    sqs = rt.client("sqs")
+    url = rt.physical_id(queue_logical_id)
+    out: list[dict[str, Any]] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        resp = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"])
+        for m in resp.get("Messages", []):
+            try:
+                body = json.loads(m["Body"])
+            except ValueError:
+                body = m["Body"]
+            out.append(
+                {
+                    "body": body,
+                    "attributes": {
+                        k: v.get("StringValue") for k, v in (m.get("MessageAttributes") or {}).items()
+                    },
+                }
+            )
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+        if len(out) >= expect:
+            # a short grace period shows unexpected extra messages
+            time.sleep(0.05)
+            continue_resp = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)
+            for m in continue_resp.get("Messages", []):
+                out.append({"body": json.loads(m["Body"]), "attributes": {}})
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+            return out
+        time.sleep(0.02)
+    return out
+
+
+def put_event(rt: Any, source: str, detail: dict[str, Any], detail_type: str = "Thing") -> dict[str, Any]:
+    return rt.client("events").put_events(
+        Entries=[
+            {
+                "Source": source,
+                "DetailType": detail_type,
+                "Detail": json.dumps(detail),
+                "EventBusName": rt.physical_id("Bus"),
+            }
+        ]
+    )

@@ -1,0 +1,3 @@
+"""Shared layer code of the fixture app."""
+
+VALUE = "layer-v1"

@@ -1,0 +1,108 @@
+"""``python -m local_runtime``: arguments, the startup banner, and a real start / request / Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from local_runtime.__main__ import banner, parse_args
+
+REPO = Path(__file__).resolve().parents[2]
+TEMPLATE = Path(__file__).parent / "http_app" / "template.yaml"
+
+
+def test_arguments(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PORT", raising=False)
+    args = parse_args(
+        ["--template", "t.yaml", "--param", "Stage=dev", "--param", "X=a=b", "--clock-speed", "60"]
+    )
+    assert args.template == "t.yaml" and args.port == 3000 and args.host == "127.0.0.1"
+    assert args.parameters == {"Stage": "dev", "X": "a=b"} and args.clock_speed == 60.0
+    monkeypatch.setenv("PORT", "4100")
+    assert parse_args([]).port == 4100
+    with pytest.raises(SystemExit):
+        parse_args(["--param", "novalue"])
+
+
+def test_banner_lists_what_runs() -> None:
+    summary = {
+        "stack": "local",
+        "routes": [
+            {"method": "GET", "path": "/things/{id}", "function": "ThingFunction", "auth": "PoolAuth"}
+        ],
+        "functions": [{"logical_id": "ThingFunction", "handler": "app.handler", "code_dir": "/code/thing"}],
+        "rules": [
+            {
+                "name": "on-thing",
+                "bus": "bus-1",
+                "pattern": {"source": ["x"]},
+                "schedule": None,
+                "targets": ["arn:aws:lambda:us-east-1:1:function:fn-1"],
+            }
+        ],
+        "state_machines": [{"logical_id": "Flow", "physical_id": "arn:...:Flow"}],
+        "schedules": [
+            {"name": "nightly", "expression": "rate(1 day)", "target": "arn:x:fn-2", "next": "soon"}
+        ],
+    }
+    text = banner(summary, "http://127.0.0.1:3000", 1.234)
+    assert "ready in 1.23 s" in text
+    assert re.search(r"GET\s+http://127.0.0.1:3000/things/\{id\}\s+-> ThingFunction\s+\[PoolAuth\]", text)
+    assert 'on-thing  on bus-1:  {"source":["x"]}  -> fn-1' in text
+    assert "Flow" in text and "nightly  rate(1 day)" in text
+    assert "/_local/openapi.json" in text and "/_local/inbound-email" in text
+
+
+def test_make_run_command_starts_serves_and_stops_on_ctrl_c() -> None:
+    """Exactly what ``make run`` does (from the repository root), on a free port."""
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "local_runtime",
+            "--template",
+            str(TEMPLATE),
+            "--port",
+            "0",
+            "--param",
+            "Stage=cli",
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert proc.stdout is not None
+        url = None
+        lines = []
+        while url is None and time.monotonic() - started < 60:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if m := re.search(r"ready in [\d.]+ s on (http://\S+)", line):
+                url = m.group(1)
+        assert url, "".join(lines)
+        with urllib.request.urlopen(f"{url}/echo/hello") as response:
+            event = json.loads(response.read())
+        assert event["requestContext"]["stage"] == "cli"
+        proc.send_signal(signal.SIGINT)
+        out = proc.stdout.read()  # not communicate(): it would skip what readline() buffered
+        proc.wait(timeout=30)
+        assert proc.returncode == 0, out
+        assert "local runtime: stopped." in out
+        assert "Routes (" in "".join(lines) + out
+    finally:
+        if proc.poll() is None:
+            proc.kill()

@@ -1,0 +1,78 @@
+"""Local Cognito-shaped tokens and API Gateway REST claim rendering."""
+
+from __future__ import annotations
+
+import jwt
+import pytest
+
+from local_runtime import tokens
+
+POOL = tokens.UserPool("us-east-1_Abc", "us-east-1", "client123", "UserPool")
+
+
+def test_minted_id_token_has_cognito_claims_and_verifies() -> None:
+    token = tokens.mint(POOL, "user-1", groups=["a", "b"], email="u@example.com", now=1000)
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert claims["sub"] == "user-1" and claims["cognito:groups"] == ["a", "b"]
+    assert claims["token_use"] == "id" and claims["aud"] == "client123" and claims["email"] == "u@example.com"
+    assert claims["iss"] == "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Abc"
+    assert claims["exp"] - claims["iat"] == 3600
+    assert tokens.verify(token, issuers=frozenset({POOL.issuer}), now=1001)["sub"] == "user-1"
+
+
+def test_expired_foreign_and_forged_tokens_are_refused() -> None:
+    token = tokens.mint(POOL, "u", now=1000, ttl=10)
+    with pytest.raises(tokens.TokenError) as exc:
+        tokens.verify(token, now=1011)
+    assert exc.value.message == "The incoming token has expired"
+    with pytest.raises(tokens.TokenError):
+        tokens.verify(
+            token, issuers=frozenset({"https://cognito-idp.us-east-1.amazonaws.com/other"}), now=1001
+        )
+    forged = jwt.encode(
+        {"sub": "u", "iss": POOL.issuer, "exp": 10**10},
+        "another-secret-that-is-long-enough-for-hs256",
+        algorithm="HS256",
+    )
+    with pytest.raises(tokens.TokenError):
+        tokens.verify(forged)
+    with pytest.raises(tokens.TokenError):
+        tokens.verify("not-a-jwt")
+
+
+def test_header_accepts_bearer_and_bare_token() -> None:
+    assert tokens.token_from_header("Bearer abc") == "abc"
+    assert tokens.token_from_header("bearer  abc ") == "abc"
+    assert tokens.token_from_header("abc") == "abc"
+    for missing in (None, "", "Bearer "):
+        with pytest.raises(tokens.TokenError):
+            tokens.token_from_header(missing)
+
+
+def test_claims_are_rendered_as_api_gateway_rest_does() -> None:
+    rendered = tokens.render_claims(
+        {
+            "sub": "u",
+            "cognito:groups": ["sales", "admin"],
+            "email_verified": True,
+            "exp": 1680633579,
+            "iat": 1680629979,
+            "auth_time": 1680629979,
+        }
+    )
+    assert rendered == {
+        "sub": "u",
+        "cognito:groups": "sales,admin",
+        "email_verified": "true",
+        "exp": "Tue Apr 04 18:39:39 UTC 2023",
+        "iat": "Tue Apr 04 17:39:39 UTC 2023",
+        "auth_time": "1680629979",
+    }
+    assert all(isinstance(v, str) for v in rendered.values())
+
+
+def test_env_secret_override(monkeypatch: pytest.MonkeyPatch) -> None:
+    token = tokens.mint(POOL, "u")
+    monkeypatch.setenv("LOCAL_RUNTIME_JWT_SECRET", "x" * 40)
+    with pytest.raises(tokens.TokenError):
+        tokens.verify(token)

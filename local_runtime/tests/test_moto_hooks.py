@@ -1,0 +1,58 @@
+"""One test per private moto seam the runtime relies on: an upgrade that moves one fails here."""
+
+from __future__ import annotations
+
+import inspect
+
+
+def test_lambda_invoke_seams() -> None:
+    from moto.awslambda.models import LambdaBackend, LambdaFunction
+    from moto.awslambda_simple.models import LambdaSimpleBackend
+
+    assert list(inspect.signature(LambdaFunction._invoke_lambda).parameters) == ["self", "event"]
+    assert list(inspect.signature(LambdaFunction.invoke).parameters) == [
+        "self",
+        "body",
+        "request_headers",
+        "response_headers",
+    ]
+    assert "invoke" in LambdaSimpleBackend.__dict__ or LambdaSimpleBackend.invoke is not LambdaBackend.invoke
+
+
+def test_botocore_stubber_dispatch_seam() -> None:
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    assert list(inspect.signature(BotocoreStubber.process_request).parameters) == ["self", "request"]
+
+
+def test_events_seams() -> None:
+    from moto.events.models import EventPattern, EventsBackend, Rule
+
+    assert list(inspect.signature(Rule.send_to_targets).parameters)[:2] == ["self", "original_event"]
+    assert "events" in inspect.signature(EventsBackend.put_events).parameters
+    assert EventPattern.load('{"source": ["a"]}').matches_event({"source": "a"})
+
+
+def test_dynamodb_stream_seams() -> None:
+    from moto.dynamodb.models.table import StreamShard
+    from moto.dynamodbstreams.models import DynamoDBStreamsBackend
+
+    assert list(inspect.signature(StreamShard.add).parameters) == ["self", "old", "new"]
+    assert {"get_shard_iterator", "get_records"} <= set(dir(DynamoDBStreamsBackend))
+    src = inspect.getsource(StreamShard)
+    assert "starting_sequence_number" in src and "self.items" in src
+
+
+def test_stepfunctions_clock_seams() -> None:
+    from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+    from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import WaitFunction
+    from moto.stepfunctions.parser.models import stepfunctions_parser_backends  # noqa: F401
+
+    assert list(inspect.signature(WaitFunction._wait_interval).parameters) == ["self", "env", "wait_seconds"]
+    assert hasattr(retrier_decl, "time")
+
+
+def test_ses_identity_seam() -> None:
+    from moto.ses.models import SESBackend
+
+    assert "email_identities" in inspect.getsource(SESBackend.__init__)

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+import pytest
+from core_helpers import FIXTURE_TEMPLATE
+from local_runtime.schedules import Cron, next_fire
+
+from local_runtime import LocalRuntime
+
+
+def dt(s: str) -> datetime:
+    return datetime.fromisoformat(s).replace(tzinfo=UTC)
+
+
+def test_rate_expressions() -> None:
+    start = dt("2030-01-01T00:00:00")
+    assert next_fire("rate(5 minutes)", dt("2030-01-01T00:07:00"), anchor=start) == dt("2030-01-01T00:10:00")
+    assert next_fire("rate(1 hour)", start) == dt("2030-01-01T01:00:00")
+    assert next_fire("rate(2 days)", start) == dt("2030-01-03T00:00:00")
+
+
+def test_cron_fields_lists_ranges_steps_and_names() -> None:
+    # 03:00 every day
+    assert next_fire("cron(0 3 * * ? *)", dt("2030-01-01T03:00:00")) == dt("2030-01-02T03:00:00")
+    # every 15 minutes during 9-17 on weekdays (AWS: 1=SUN, MON-FRI = 2-6); 2030-01-05 is a Saturday
+    assert next_fire("cron(0/15 9-17 ? * MON-FRI *)", dt("2030-01-04T17:50:00")) == dt("2030-01-07T09:00:00")
+    # lists, month names, a year
+    assert next_fire("cron(10,40 8 1 JAN,JUL ? 2031)", dt("2030-06-01T00:00:00")) == dt("2031-01-01T08:10:00")
+    # day of week by number: 1 = Sunday
+    assert next_fire("cron(0 12 ? * 1 *)", dt("2030-01-01T00:00:00")) == dt("2030-01-06T12:00:00")
+    with pytest.raises(ValueError):
+        Cron.parse("* * * *")
+
+
+def test_at_and_timezones() -> None:
+    assert next_fire("at(2030-05-01T10:00:00)", dt("2030-01-01T00:00:00")) == dt("2030-05-01T10:00:00")
+    assert next_fire("at(2030-05-01T10:00:00)", dt("2030-06-01T00:00:00")) is None
+    assert next_fire("cron(0 9 * * ? *)", dt("2030-01-01T00:00:00"), "Europe/Paris") == dt(
+        "2030-01-01T08:00:00"
+    )
+
+
+def test_schedules_fire_on_the_clock_and_on_demand() -> None:
+    with LocalRuntime(FIXTURE_TEMPLATE, serve_http=False, clock_speed=1000) as rt:
+        listed = {s["name"]: s for s in rt.schedules.list()}
+        every = listed["fixture-test-every-minute"]
+        assert every["kind"] == "scheduler" and every["expression"] == "rate(1 minute)"
+        assert every["target"] == rt.lambdas.spec("EchoFunction").arn and every["next"]
+        nightly = next(s for s in listed.values() if s["logical_id"] == "EchoFunctionNightly")
+        assert nightly["kind"] == "rule" and nightly["expression"] == "cron(0 3 * * ? *)"
+        # rate(1 minute) at 1000x: about every 60 ms
+        time.sleep(0.4)
+        fired = [f for f in rt.schedules.fired if f["name"] == "fixture-test-every-minute"]
+        assert 3 <= len(fired) <= 8
+        result = rt.schedules.fire("EchoFunctionNightly")
+        assert result["errored"] is False
+        assert result["payload"]["event"] == {"from": "nightly", "record": False}
+        by_name = rt.schedules.fire("fixture-test-every-minute")
+        assert by_name["payload"]["event"] == {"from": "scheduler", "record": False}
+        with pytest.raises(KeyError):
+            rt.schedules.fire("nope")

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from core_helpers import FIXTURE_TEMPLATE, drain
+
+from local_runtime import LocalRuntime
+
+
+@pytest.fixture(scope="module")
+def rt():
+    runtime = LocalRuntime(FIXTURE_TEMPLATE, serve_http=False, clock_speed=1000)
+    runtime.provision()
+    yield runtime
+    runtime.stop()
+
+
+def wait_done(rt: LocalRuntime, arn: str, timeout: float = 10) -> dict:
+    sfn = rt.client("stepfunctions")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        d = sfn.describe_execution(executionArn=arn)
+        if d["status"] != "RUNNING":
+            return d
+        time.sleep(0.02)
+    raise AssertionError("execution did not finish")
+
+
+def test_retry_wait_and_catch_on_custom_error_names(rt: LocalRuntime) -> None:
+    """FlakyError retried (30 s back-off), a 60 s Wait, CustomError caught: fast on a 1000x clock."""
+    sfn = rt.client("stepfunctions")
+    t0 = time.monotonic()
+    arn = sfn.start_execution(
+        stateMachineArn=rt.physical_id("Flow"), name="run-1", input=json.dumps({"n": 1})
+    )["executionArn"]
+    d = wait_done(rt, arn)
+    elapsed = time.monotonic() - t0
+    assert d["status"] == "SUCCEEDED", d
+    out = json.loads(d["output"])
+    assert out["ok"] is True and out["attempt"] == 2 and out["input"] == {"n": 1}
+    assert out["caught"]["Error"] == "CustomError"
+    assert json.loads(out["caught"]["Cause"])["errorType"] == "CustomError"
+    assert elapsed < 5  # 90 s of virtual waiting
+    assert elapsed >= 0.08  # ...that did happen on the clock
+    history = sfn.get_execution_history(executionArn=arn)["events"]
+    assert any(e["type"] == "WaitStateEntered" for e in history)
+    assert rt.wait_idle(5)
+
+
+def test_wait_for_task_token_and_send_task_success(rt: LocalRuntime) -> None:
+    sfn = rt.client("stepfunctions")
+    arn = sfn.start_execution(
+        stateMachineArn=rt.physical_id("TokenFlow"), name="token-1", input=json.dumps({"ask": "me"})
+    )["executionArn"]
+    msgs = drain(rt, "WorkQueue")
+    assert len(msgs) == 1 and msgs[0]["body"]["input"] == {"ask": "me"}
+    assert sfn.describe_execution(executionArn=arn)["status"] == "RUNNING"
+    assert not rt.wait_idle(0.1)  # a waiting execution is in flight
+    sfn.send_task_success(taskToken=msgs[0]["body"]["token"], output=json.dumps({"answer": 42}))
+    d = wait_done(rt, arn)
+    assert d["status"] == "SUCCEEDED" and json.loads(d["output"]) == {"answer": 42}
