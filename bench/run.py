@@ -11,6 +11,7 @@ against, measured in the same run on the same machine:
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import statistics
@@ -18,7 +19,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -77,14 +77,20 @@ def bench_imports(rt) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- 2. latency
-def http(rt, method: str, path: str, body: dict | None = None, token: str | None = None) -> tuple[int, dict]:
-    request = urllib.request.Request(rt.url + path, method=method,
-                                     data=json.dumps(body).encode() if body is not None else None)
-    request.add_header("content-type", "application/json")
+_connections = threading.local()
+
+
+def call_api(rt, method: str, path: str, body: dict | None = None, token: str | None = None) -> tuple[int, dict]:
+    """One request on a kept-alive connection, as a browser or mobile app would send it."""
+    connection = getattr(_connections, "connection", None)
+    if connection is None:
+        connection = _connections.connection = http.client.HTTPConnection(rt.host, rt.port, timeout=30)
+    headers = {"content-type": "application/json"}
     if token:
-        request.add_header("authorization", f"Bearer {token}")
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return response.status, json.loads(response.read() or b"null")
+        headers["authorization"] = f"Bearer {token}"
+    connection.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+    response = connection.getresponse()
+    return response.status, json.loads(response.read() or b"null")
 
 
 def api_event(rt, method: str, path: str, resource: str, path_params: dict | None, groups: str) -> dict:
@@ -100,10 +106,10 @@ def api_event(rt, method: str, path: str, resource: str, path_params: dict | Non
 
 def bench_latency(rt) -> None:
     print(f"\n2. API request latency, {REQUESTS} sequential GET /leads/{{id}} (a DynamoDB read)")
-    _, accepted = http(rt, "POST", "/forms/contact",
+    _, accepted = call_api(rt, "POST", "/forms/contact",
                        {"name": "Bench", "email": "bench@example.com", "message": "latency", "consent": True})
     lead_id = accepted["lead_id"]
-    token = http(rt, "GET", "/_local/token?sub=bench&groups=sales")[1]["token"]
+    token = call_api(rt, "GET", "/_local/token?sub=bench&groups=sales")[1]["token"]
     event = api_event(rt, "GET", f"/leads/{lead_id}", "/leads/{id}", {"id": lead_id}, "sales")
 
     direct, over_http = [], []
@@ -113,7 +119,7 @@ def bench_latency(rt) -> None:
         direct.append(time.perf_counter() - t)
         assert result.payload["statusCode"] == 200, result.payload
         t = time.perf_counter()
-        status, _ = http(rt, "GET", f"/leads/{lead_id}", token=token)
+        status, _ = call_api(rt, "GET", f"/leads/{lead_id}", token=token)
         over_http.append(time.perf_counter() - t)
         assert status == 200
     for label, samples in (("handler in-process (baseline)", direct), ("over HTTP via local API", over_http)):
@@ -137,7 +143,7 @@ def bench_flow(rt) -> None:
     for i in range(FLOWS):
         address = f"flow{i}.{uuid.uuid4().hex[:6]}@example.com"
         t = time.perf_counter()
-        status, _ = http(rt, "POST", "/forms/contact",
+        status, _ = call_api(rt, "POST", "/forms/contact",
                          {"name": "Bench", "email": address, "message": f"flow {i}", "consent": False})
         api.append(time.perf_counter() - t)
         assert status == 202
@@ -175,7 +181,7 @@ class RoundTrips:
 def bench_round_trips(rt, counter: RoundTrips) -> None:
     print("\n4. DynamoDB round trips per operation (counted with a botocore event hook)")
     names = {spec.name: logical for logical, spec in rt.lambdas.functions.items()}
-    token = http(rt, "GET", "/_local/token?sub=bench&groups=sales")[1]["token"]
+    token = call_api(rt, "GET", "/_local/token?sub=bench&groups=sales")[1]["token"]
     form = {"name": "Bench", "email": f"rt.{uuid.uuid4().hex[:6]}@example.com", "message": "trips", "consent": True}
 
     def measure(label: str, minimum: dict[str, int], action) -> None:
@@ -193,12 +199,42 @@ def bench_round_trips(rt, counter: RoundTrips) -> None:
 
     lead = {}
     measure("submit contact form", {"CrmApiFunction": 1, "CrmOnLeadCapturedFunction": 2},
-            lambda: lead.update(http(rt, "POST", "/forms/contact", form)[1]))
-    measure("same form again (dedup)", {"CrmApiFunction": 1}, lambda: http(rt, "POST", "/forms/contact", form))
+            lambda: lead.update(call_api(rt, "POST", "/forms/contact", form)[1]))
+    measure("same form again (dedup)", {"CrmApiFunction": 1}, lambda: call_api(rt, "POST", "/forms/contact", form))
     measure("GET /leads/{id}", {"CrmApiFunction": 1},
-            lambda: http(rt, "GET", f"/leads/{lead['lead_id']}", token=token))
-    measure("GET /leads", {"CrmApiFunction": 1}, lambda: http(rt, "GET", "/leads", token=token))
+            lambda: call_api(rt, "GET", f"/leads/{lead['lead_id']}", token=token))
+    measure("GET /leads", {"CrmApiFunction": 1}, lambda: call_api(rt, "GET", "/leads", token=token))
     print("   (the consumer's 2 are Powertools idempotency: claim the event id, then save the result)")
+
+
+# ---------------------------------------------------------------------------------------------- 5. transactions
+def bench_transactions(rt) -> None:
+    from moto.dynamodb.models import DynamoDBBackend
+
+    from local_runtime import dynamodb_transactions
+
+    print("\n5. TransactWriteItems (2 puts) on a table of N items: moto's own vs the runtime's item-level backup")
+    client, table = rt.client("dynamodb"), rt.physical_id("IdempotencyTable")
+    patched, stock = DynamoDBBackend.transact_write_items, dynamodb_transactions.MOTO_TRANSACT_WRITE_ITEMS
+    filled = 0
+    for size in (0, 500, 2000):
+        while filled < size:
+            client.put_item(TableName=table, Item={"id": {"S": f"bench-fill-{filled}"}})
+            filled += 1
+        row = []
+        for label, implementation in (("moto", stock), ("runtime", patched)):
+            DynamoDBBackend.transact_write_items = implementation
+            samples = []
+            for i in range(20):
+                t = time.perf_counter()
+                client.transact_write_items(TransactItems=[
+                    {"Put": {"TableName": table, "Item": {"id": {"S": f"bench-{label}-{size}-{i}-{j}"}}}}
+                    for j in range(2)])
+                samples.append(time.perf_counter() - t)
+            row.append((label, percentile(samples, 50)))
+        DynamoDBBackend.transact_write_items = patched
+        (_, moto_p50), (_, ours_p50) = row
+        print(f"   N = {size:5d}   moto {ms(moto_p50)}   runtime {ms(ours_p50)}   {moto_p50 / ours_p50:5.1f}x faster")
 
 
 def main() -> None:
@@ -220,6 +256,7 @@ def main() -> None:
         bench_latency(rt)
         bench_flow(rt)
         bench_round_trips(rt, counter)
+        bench_transactions(rt)
     finally:
         rt.stop()
 

@@ -100,8 +100,9 @@ class LocalRuntime:
         base.pop("AWS_PROFILE", None)
         atomic.install()
         install_moto_bridge()
-        from local_runtime import eventbus, stepfunctions, streams
+        from local_runtime import dynamodb_transactions, eventbus, stepfunctions, streams
 
+        dynamodb_transactions.install()
         eventbus.install()
         streams.install()
         stepfunctions.install()
