@@ -6,6 +6,7 @@ mock, provision, start pollers/schedulers, serve HTTP, stop cleanly, start again
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -32,9 +33,11 @@ _FAKE_ENV = {
     "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
 }
 
+log = logging.getLogger(__name__)
+
 
 class LocalRuntime:
-    """The whole local stack. See INTERFACES-core.md for the contract."""
+    """The whole local stack. See local_runtime/docs/python-api.md for the contract."""
 
     _current: LocalRuntime | None = None
 
@@ -173,10 +176,22 @@ class LocalRuntime:
             self.schedules.start()
             self._started = True
             if self.serve_http:
-                from local_runtime.http_server import serve  # R2's module
+                from local_runtime.http_server import serve
 
                 self.http = serve(self)
+            # Like provisioned concurrency: import every handler now, in the background, so the first
+            # request or event does not pay for it (imports are slow; invocations wait for an import
+            # already under way instead of doing it twice).
+            threading.Thread(target=self._warm_handlers, name="warm-handlers", daemon=True).start()
         return self
+
+    def _warm_handlers(self) -> None:
+        lambdas = self.lambdas
+        for logical_id in list(lambdas.functions) if lambdas is not None else []:
+            try:
+                lambdas.module_for(logical_id)
+            except Exception as exc:  # the invocation will report it properly
+                log.warning("could not pre-import %s: %s", logical_id, exc)
 
     def stop(self) -> None:
         """Stop HTTP, pollers, workers; stop the mock if we started it. Restartable."""

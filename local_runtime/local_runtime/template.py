@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,6 +105,8 @@ def translate(template: dict[str, Any], parameter_values: dict[str, Any], region
 
     if "Transform" not in template:
         return copy.deepcopy(template)
+    # It warns about its own feature-toggle config on every run: noise to anyone reading the console.
+    logging.getLogger("samtranslator.feature_toggle").setLevel(logging.ERROR)
     fragment, values = copy.deepcopy(template), dict(parameter_values)
     to_py27_compatible_template(fragment, values)  # what samtranslator's own transform() does first
     translator = Translator(None, Parser(), boto_session=boto3.session.Session(region_name=region))

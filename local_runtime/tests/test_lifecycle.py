@@ -32,3 +32,14 @@ def test_provision_inside_callers_mock() -> None:
             rt.stop()
         # the caller's mock is still active after rt.stop()
         assert rt.physical_id("Table") in rt.client("dynamodb").list_tables()["TableNames"]
+
+
+def test_start_imports_every_handler_before_its_first_invocation() -> None:
+    import time
+
+    with LocalRuntime(FIXTURE_TEMPLATE, serve_http=False) as rt:
+        deadline = time.monotonic() + 10
+        while set(rt.lambdas._loaded) != set(rt.lambdas.functions) and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+        assert set(rt.lambdas._loaded) == set(rt.lambdas.functions)
