@@ -21,7 +21,10 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 
 from tandem.shared.auth import authorize
 from tandem.shared.errors import (
@@ -124,6 +127,13 @@ class TandemRestResolver(APIGatewayRestResolver):
             if any(e.get("type") == "json_invalid" for e in exc.errors()):
                 return error_response(BadRequest("Body is not valid JSON"))
             return error_response(ValidationFailed(details=field_errors(exc.errors())))
+
+        # A body-less request with a non-JSON content type passes precheck and reaches Powertools' body
+        # parser, which refuses the type with its own exception (otherwise a 500).
+        @self.exception_handler(RequestUnsupportedContentType)
+        def _unsupported_type(exc: RequestUnsupportedContentType) -> Response:
+            return error_response(UnsupportedMediaType(details={"content_type": _content_type(
+                self.current_event.raw_event)[:100]}))
 
         @self.exception_handler(DomainError)
         def _domain(exc: DomainError) -> Response:
