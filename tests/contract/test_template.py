@@ -116,3 +116,26 @@ def test_functions_run_on_the_documented_runtime(template):
     assert function_globals["Runtime"] == "python3.13"
     assert function_globals["Architectures"] == ["arm64"]
     assert function_globals["Tracing"] == "Active"
+
+
+def test_every_queue_has_an_alarm_that_tells_someone(translated):
+    resources = translated["Resources"]
+    queues = {k for k, r in resources.items() if r["Type"] == "AWS::SQS::Queue"}
+    watched = set()
+    for resource in resources.values():
+        if resource["Type"] != "AWS::CloudWatch::Alarm" or not resource["Properties"].get("AlarmActions"):
+            continue
+        for dimension in resource["Properties"].get("Dimensions", []):
+            value = dimension["Value"]
+            if isinstance(value, dict) and "Fn::GetAtt" in value:
+                watched.add(value["Fn::GetAtt"][0])
+    assert queues and queues <= watched, queues - watched
+
+
+def test_public_routes_sit_behind_a_per_ip_rate_limit(translated):
+    resources = translated["Resources"]
+    [acl] = [r for r in resources.values() if r["Type"] == "AWS::WAFv2::WebACL"]
+    [rule] = acl["Properties"]["Rules"]
+    assert rule["Statement"]["RateBasedStatement"]["AggregateKeyType"] == "IP"
+    assert "Block" in rule["Action"]
+    assert any(r["Type"] == "AWS::WAFv2::WebACLAssociation" for r in resources.values())
