@@ -37,12 +37,8 @@ _unshadow_package()
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m local_runtime", description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--template", "-t", default="template.yaml", help="SAM template (default: template.yaml)"
-    )
-    parser.add_argument(
-        "--host", default=os.environ.get("HOST", "127.0.0.1"), help="address to bind (127.0.0.1)"
-    )
+    parser.add_argument("--template", "-t", default="template.yaml", help="SAM template (default: template.yaml)")
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"), help="address to bind (127.0.0.1)")
     parser.add_argument(
         "--port",
         "-p",
@@ -64,6 +60,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="virtual clock speed for schedules, waits and timers (default 1.0)",
     )
     parser.add_argument("--stack-name", default="local", help="stack name (AWS::StackName)")
+    parser.add_argument(
+        "--allow-remote-tokens",
+        action="store_true",
+        help="let /_local/token mint tokens although --host is not a loopback address (trusted networks only)",
+    )
     parser.add_argument("--quiet", "-q", action="store_true", help="no per-request log lines")
     args = parser.parse_args(argv)
     params: dict[str, str] = {}
@@ -89,24 +90,17 @@ def banner(summary: dict[str, Any], url: str, seconds: float) -> str:
     out.append(f"Routes ({len(routes)}):")
     width = max((len(r["path"]) for r in routes), default=0)
     for r in routes:
-        out.append(
-            _line(f"{r['method']:<7}", f"{url}{r['path']:<{width}}", f"-> {r['function']}", f"[{r['auth']}]")
-        )
+        out.append(_line(f"{r['method']:<7}", f"{url}{r['path']:<{width}}", f"-> {r['function']}", f"[{r['auth']}]"))
     functions = summary.get("functions") or []
     out += ["", f"Functions ({len(functions)}):"]
-    out += [
-        _line(f"{f['logical_id']}", f"{f.get('handler', '')}", f"({f.get('code_dir', '')})")
-        for f in functions
-    ]
+    out += [_line(f"{f['logical_id']}", f"{f.get('handler', '')}", f"({f.get('code_dir', '')})") for f in functions]
     rules = summary.get("rules") or []
     if rules:
         out += ["", f"Rules ({len(rules)}):"]
         for r in rules:
             trigger = r.get("schedule") or json.dumps(r.get("pattern"), separators=(",", ":"))
             targets = ", ".join(str(t).rsplit(":", 1)[-1] for t in r.get("targets") or [])
-            out.append(
-                _line(f"{r.get('name')}", f"on {r.get('bus') or 'default'}:", trigger, f"-> {targets}")
-            )
+            out.append(_line(f"{r.get('name')}", f"on {r.get('bus') or 'default'}:", trigger, f"-> {targets}"))
     machines = summary.get("state_machines") or []
     if machines:
         out += ["", f"State machines ({len(machines)}):"]
@@ -132,6 +126,36 @@ def banner(summary: dict[str, Any], url: str, seconds: float) -> str:
     return "\n".join(out)
 
 
+def network_warning(host: str, allow_remote_tokens: bool) -> str | None:
+    """What to tell the developer when the runtime is reachable from other machines (None on loopback)."""
+    from .local_endpoints import is_loopback
+
+    if is_loopback(host):
+        return None
+    if allow_remote_tokens:
+        tokens = (
+            "/_local/token mints tokens for ANY user and group for anyone who can reach this port "
+            "(--allow-remote-tokens)."
+        )
+    else:
+        tokens = "/_local/token is disabled; pass --allow-remote-tokens to enable it on a trusted network."
+    return (
+        f"local runtime: WARNING: listening on {host}, not a loopback address: the API and /_local/ are "
+        f"reachable from other machines. {tokens}"
+    )
+
+
+# Third-party loggers that talk too much at INFO (samtranslator also warns about its feature toggles).
+_QUIET = {
+    "botocore": logging.WARNING,
+    "boto3": logging.WARNING,
+    "urllib3": logging.WARNING,
+    "werkzeug": logging.WARNING,
+    "samtranslator": logging.WARNING,
+    "samtranslator.feature_toggle": logging.ERROR,
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(
@@ -140,8 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         datefmt="%H:%M:%S",
         stream=sys.stderr,
     )
-    for noisy in ("botocore", "boto3", "urllib3", "werkzeug", "samtranslator"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    for noisy, level in _QUIET.items():
+        logging.getLogger(noisy).setLevel(level)
     started = time.perf_counter()
     from . import LocalRuntime
 
@@ -153,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
         parameters=args.parameters,
         stack_name=args.stack_name,
     )
+    rt.allow_remote_tokens = args.allow_remote_tokens  # read by http_server.serve (LocalEndpoints)
+    warning = network_warning(args.host, args.allow_remote_tokens)
     stop = threading.Event()
 
     def _on_signal(signum: int, frame: Any) -> None:
@@ -167,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     elapsed = time.perf_counter() - started
     print(banner(rt.summary(), rt.url, elapsed), flush=True)
+    if warning:
+        print(f"\n{warning}", file=sys.stderr, flush=True)
     try:
         while not stop.wait(0.5):
             pass

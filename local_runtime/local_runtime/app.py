@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from local_runtime import atomic, environ
+from local_runtime import atomic, environ, targets
 from local_runtime import clock as clock_mod
 from local_runtime.clock import Clock
 from local_runtime.lambdas import InvocationResult, LambdaHost, install_moto_bridge, set_active_host
@@ -40,6 +40,7 @@ class LocalRuntime:
     """The whole local stack. See local_runtime/docs/python-api.md for the contract."""
 
     _current: LocalRuntime | None = None
+    DRAIN_TIMEOUT = 2.0  # seconds stop() waits for running invocations and deliveries
 
     def __init__(
         self,
@@ -75,7 +76,6 @@ class LocalRuntime:
         self.schedules: Any = None
         self._mock: Any = None
         self._clients: dict[str, Any] = {}
-        self._session: Any = None
         self._started = False
         self._lock = threading.RLock()
 
@@ -102,6 +102,7 @@ class LocalRuntime:
         base["AWS_REGION"] = self.region
         base.pop("AWS_PROFILE", None)
         atomic.install()
+        atomic.install_client_lock()
         install_moto_bridge()
         from local_runtime import dynamodb_transactions, eventbus, stepfunctions, streams
 
@@ -110,6 +111,8 @@ class LocalRuntime:
         streams.install()
         stepfunctions.install()
         clock_mod.set_current(self.clock)
+        # samtranslator warns about its own unpublished usage metrics on every translation
+        logging.getLogger("samtranslator.metrics.metrics").setLevel(logging.ERROR)
 
     def provision(self) -> None:
         """Load, translate and create everything in moto (idempotent)."""
@@ -138,7 +141,6 @@ class LocalRuntime:
                 default_user_config.setdefault("stepfunctions", {})["execute_state_machine"] = True
                 default_user_config.setdefault("lambda", {})["use_docker"] = False
             self._clients.clear()
-            self._session = None
             self.stack = Stack(
                 self.template_path,
                 parameters=self.parameters,
@@ -151,7 +153,7 @@ class LocalRuntime:
                 account_id=self.account_id,
                 clock=self.clock,
                 tracker=self.tracker,
-                send_message=self._send_to_queue_arn,
+                deliver=lambda arn, payload: targets.deliver(self, arn, payload),
             )
             set_active_host(self.lambdas)
             self.provisioned = Provisioner(self.stack, self.client).run()
@@ -162,7 +164,6 @@ class LocalRuntime:
             from local_runtime.streams import StreamPollers
 
             self.events = EventDelivery(self)
-            self.lambdas.put_destination_event = self.events.put_destination_event
             self.streams = StreamPollers(self, self.provisioned.stream_mappings)
             self.schedules = Scheduler(self, self.provisioned.schedules)
 
@@ -205,14 +206,19 @@ class LocalRuntime:
                 self.schedules.stop()
             if self.streams is not None:
                 self.streams.stop()
+            # Nothing new starts (no attempt, retry, delivery or destination); what is running
+            # finishes, bounded, before the mock goes: late work must not land in the next runtime.
             if self.events is not None:
                 self.events.stop()
             if self.lambdas is not None:
                 self.lambdas.shutdown()
-                set_active_host(None)
             from local_runtime import stepfunctions
 
             stepfunctions.stop_executions(self.account_id, self.region)
+            if not self.tracker.wait_zero(self.DRAIN_TIMEOUT):
+                log.warning("local_runtime: %d invocation(s) still running at stop", self.tracker.count)
+            if self.lambdas is not None:
+                set_active_host(None)
             if self._mock is not None:
                 self._mock.stop()
                 self._mock = None
@@ -221,7 +227,6 @@ class LocalRuntime:
             if LocalRuntime._current is self:
                 LocalRuntime._current = None
             self._clients.clear()
-            self._session = None
 
     def __enter__(self) -> LocalRuntime:
         return self.start()
@@ -243,12 +248,6 @@ class LocalRuntime:
     def physical_id(self, logical_id: str) -> Any:
         assert self.stack is not None, "provision() first"
         return self.stack.resources[logical_id].physical_id
-
-    def _send_to_queue_arn(self, queue_arn: str, body: str) -> None:
-        name = queue_arn.split(":")[-1]
-        sqs = self.client("sqs")
-        url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
-        sqs.send_message(QueueUrl=url, MessageBody=body)
 
     def _busy(self) -> bool:
         if self.tracker.count:

@@ -89,3 +89,31 @@ def install() -> None:
 
     process_request.__wrapped__ = original  # type: ignore[attr-defined]
     BotocoreStubber.process_request = process_request  # type: ignore[method-assign]
+
+
+# --------------------------------------------------------------------- client creation
+CLIENT_LOCK = threading.RLock()
+_original_create_client: Callable[..., Any] | None = None
+
+
+def install_client_lock() -> None:
+    """Serialise ``botocore.session.Session.create_client`` across threads.
+
+    Why: botocore's session (loaders, credential resolution, event hooks) is not thread-safe
+    while it builds a client, and in-process handlers create their module-level or lazily
+    cached clients on first use, often on several threads at once. One lock, no business code change.
+    """
+    global _original_create_client
+    import botocore.session
+
+    if _original_create_client is not None:
+        return
+    original = botocore.session.Session.create_client
+    _original_create_client = original
+
+    def create_client(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with CLIENT_LOCK:
+            return original(self, *args, **kwargs)
+
+    create_client.__wrapped__ = original  # type: ignore[attr-defined]
+    botocore.session.Session.create_client = create_client  # type: ignore[method-assign]

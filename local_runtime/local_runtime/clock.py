@@ -31,6 +31,10 @@ class Clock:
         """Virtual now, timezone-aware UTC."""
         return datetime.fromtimestamp(self.time(), UTC)
 
+    def from_real(self, epoch: float) -> float:
+        """The virtual time of a wall-clock epoch (e.g. a timestamp moto stamped with the real time)."""
+        return self._real0 + (float(epoch) - self._real0) * self.speed
+
     def real_seconds(self, virtual_seconds: float) -> float:
         """How long ``virtual_seconds`` last on the wall clock."""
         return max(0.0, float(virtual_seconds)) / self.speed

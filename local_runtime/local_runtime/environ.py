@@ -86,7 +86,3 @@ def overlay(variables: Mapping[str, str]) -> Iterator[dict[str, str]]:
         yield env
     finally:
         _overlay.reset(token)
-
-
-def active_overlay() -> dict[str, str] | None:
-    return _overlay.get()

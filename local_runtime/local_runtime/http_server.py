@@ -196,9 +196,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _write(self, response: Response) -> None:
         reason = _REASONS.get(response.status, ("",))[0]
         lines = [f"HTTP/1.1 {response.status} {reason}"]
-        lines.extend(
-            f"{k}: {v}" for k, v in response.headers if k.lower() not in ("content-length", "connection")
-        )
+        lines.extend(f"{k}: {v}" for k, v in response.headers if k.lower() not in ("content-length", "connection"))
         lines.append(f"Content-Length: {len(response.body)}")
         if self.close_connection:
             lines.append("Connection: close")
@@ -261,14 +259,15 @@ def serve(rt: Any) -> HttpServer:
     """Start serving ``rt``'s APIs and dev endpoints on ``rt.host:rt.port`` (0 = any free port).
 
     Called by ``LocalRuntime.start()`` after provisioning; sets ``rt.port`` to the bound port and adds
-    the routes to ``rt.summary()``.
+    the routes to ``rt.summary()``. ``/_local/token`` mints tokens only on a loopback bind, unless
+    ``rt.allow_remote_tokens`` is true (the CLI's ``--allow-remote-tokens`` sets it).
     """
     from .gateway import ApiGateway, describe_routes
     from .local_endpoints import LocalEndpoints
 
     table = route_table_for(rt)
     gateway = ApiGateway(table, rt.lambdas.invoke, account_id=rt.account_id)
-    local = LocalEndpoints(rt, table)
+    local = LocalEndpoints(rt, table, allow_remote_tokens=bool(getattr(rt, "allow_remote_tokens", False)))
     server = HttpServer(Dispatcher(gateway.handle, local.handle), gateway.too_large, rt.host, rt.port)
     rt.port = server.port
     if not any(getattr(c, "_local_http_routes", False) for c in rt.summary_contributors):

@@ -6,8 +6,10 @@ They talk to the core runtime only through the documented API (``rt.schedules``,
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
+import socket
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote
@@ -23,7 +25,7 @@ ENDPOINTS: list[tuple[str, str, str]] = [
     (
         "GET",
         "/_local/token?sub=<id>&groups=<g1,g2>[&email=..][&scope=..][&ttl=3600][&pool=<UserPool logical id>]",
-        "a locally signed Cognito-shaped token: send it as Authorization: Bearer <token>",
+        "a locally signed Cognito-shaped token (send Authorization: Bearer <token>); loopback binds only",
     ),
     ("GET", "/_local/schedules", "schedules (Scheduler schedules and scheduled rules)"),
     ("POST", "/_local/schedules/<name>/fire", "run a schedule's target now"),
@@ -33,6 +35,32 @@ ENDPOINTS: list[tuple[str, str, str]] = [
     ("GET", "/_local/openapi.json", "OpenAPI document of the API, from the handlers' Powertools resolvers"),
     ("GET", "/_local/docs", "Swagger UI over /_local/openapi.json"),
 ]
+
+
+def is_loopback(host: str) -> bool:
+    """True when ``host`` (a bind address or name) is reachable from this machine only."""
+    name = host.strip("[]")
+    if name.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:  # a host name: loopback only if every address it resolves to is
+        try:
+            infos = socket.getaddrinfo(name, None)
+        except OSError:
+            return False
+        return bool(infos) and all(ipaddress.ip_address(info[4][0]).is_loopback for info in infos)
+
+
+def tokens_refused(host: str, allow_remote_tokens: bool) -> str | None:
+    """Why ``/_local/token`` must not mint tokens on this bind address (None: it may)."""
+    if allow_remote_tokens or is_loopback(host):
+        return None
+    return (
+        f"Refusing to mint tokens: the runtime listens on {host}, reachable from other machines, and "
+        "anyone reaching /_local/token could sign in as any user and group. Bind to 127.0.0.1, or start "
+        "with --allow-remote-tokens if the network is trusted."
+    )
 
 
 def _json(status: int, value: Any) -> Response:
@@ -50,19 +78,18 @@ def user_pools(rt: Any) -> list[tokens.UserPool]:
     for res in rt.stack.by_type("AWS::Cognito::UserPool"):
         arn = (res.attributes or {}).get("Arn")
         pool_id = tokens.pool_id_from_arn(str(arn)) if arn else str(res.physical_id)
-        pools.append(
-            tokens.UserPool(pool_id, rt.region, clients.get(pool_id, "local-client"), res.logical_id)
-        )
+        pools.append(tokens.UserPool(pool_id, rt.region, clients.get(pool_id, "local-client"), res.logical_id))
     return pools
 
 
 class LocalEndpoints:
     """Routes ``/_local/...`` requests to small handlers."""
 
-    def __init__(self, rt: Any, table: RouteTable) -> None:
+    def __init__(self, rt: Any, table: RouteTable, *, allow_remote_tokens: bool = False) -> None:
         self.rt = rt
         self.table = table
         self.pools = user_pools(rt)
+        self.token_refusal = tokens_refused(str(rt.host), allow_remote_tokens)
         self._get: dict[str, Callable[[Request], Response]] = {
             "": self.index,
             "token": self.token,
@@ -81,19 +108,12 @@ class LocalEndpoints:
             if request.method == "POST" and name == "inbound-email":
                 return self.inbound_email(request)
             parts = name.split("/")
-            if (
-                request.method == "POST"
-                and len(parts) == 3
-                and parts[0] == "schedules"
-                and parts[2] == "fire"
-            ):
+            if request.method == "POST" and len(parts) == 3 and parts[0] == "schedules" and parts[2] == "fire":
                 return self.fire(unquote(parts[1]))
         except Exception as exc:  # dev endpoints answer with the reason instead of a dropped connection
             log.exception("%s %s failed", request.method, request.path)
             return _json(500, {"message": f"{type(exc).__name__}: {exc}"})
-        return _json(
-            404, {"message": f"No local endpoint {request.method} {request.path}", "endpoints": self._index()}
-        )
+        return _json(404, {"message": f"No local endpoint {request.method} {request.path}", "endpoints": self._index()})
 
     @staticmethod
     def _index() -> list[dict[str, str]]:
@@ -103,6 +123,8 @@ class LocalEndpoints:
         return _json(200, {"endpoints": self._index()})
 
     def token(self, request: Request) -> Response:
+        if self.token_refusal:
+            return _json(403, {"message": self.token_refusal})
         query, _ = parse_query(request.query)
         query = query or {}
         pool = self._pool(query.get("pool"))
@@ -182,9 +204,7 @@ class LocalEndpoints:
         return _json(202, result.as_json())
 
     def _put_object(self, bucket: str, key: str, data: bytes) -> None:
-        import boto3
-
-        boto3.client("s3", region_name=self.rt.region).put_object(Bucket=bucket, Key=key, Body=data)
+        self.rt.client("s3").put_object(Bucket=bucket, Key=key, Body=data)
 
     def openapi_json(self, request: Request) -> Response:
         document = openapi.build_document(

@@ -7,19 +7,22 @@ developers fire any schedule now with ``fire(name)``.
 
 from __future__ import annotations
 
-import json
+import logging
 import re
 import threading
-import traceback
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from local_runtime import targets
+
 if TYPE_CHECKING:
     from local_runtime.app import LocalRuntime
     from local_runtime.provision import ScheduleInfo
+
+log = logging.getLogger(__name__)
 
 _MONTHS = {
     m: i + 1
@@ -146,7 +149,6 @@ class Scheduler:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._next: dict[int, datetime | None] = {}
-        self.fired: list[dict[str, Any]] = []  # history: name, time, target
 
     # ------------------------------------------------------------------ lookup
     def find(self, name: str) -> list[ScheduleInfo]:
@@ -182,47 +184,27 @@ class Scheduler:
 
     # ------------------------------------------------------------------ firing
     def _payload(self, s: ScheduleInfo) -> Any:
-        t = s.target
-        if "Input" in t:
-            try:
-                return json.loads(t["Input"])
-            except ValueError:
-                return t["Input"]
-        if s.kind == "rule":
-            rule = next((r for r in self.rt.provisioned.rules if r.name == s.name), None)
-            return {
-                "version": "0",
-                "id": str(uuid.uuid4()),
-                "detail-type": "Scheduled Event",
-                "source": "aws.events",
-                "account": self.rt.account_id,
-                "time": self.rt.clock.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "region": self.rt.region,
-                "resources": [rule.arn] if rule else [],
-                "detail": {},
-            }
-        return {}
+        """A scheduled rule's target gets the "Scheduled Event" through its Input/InputPath/
+        InputTransformer; a Scheduler target gets its Input (else ``{}``)."""
+        if s.kind != "rule":
+            return targets.input_for(s.target, {})
+        rule = next((r for r in self.rt.provisioned.rules if r.name == s.name), None) if self.rt.provisioned else None
+        now = self.rt.clock.now()
+        event = {
+            "version": "0",
+            "id": str(uuid.uuid4()),
+            "detail-type": "Scheduled Event",
+            "source": "aws.events",
+            "account": self.rt.account_id,
+            "time": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "region": self.rt.region,
+            "resources": [rule.arn] if rule else [],
+            "detail": {},
+        }
+        return targets.input_for(s.target, event, now)
 
     def _run_target(self, s: ScheduleInfo, sync: bool) -> Any:
-        arn = s.target["Arn"]
-        payload = self._payload(s)
-        service = arn.split(":")[2]
-        self.fired.append({"name": s.name, "time": self.rt.clock.now().isoformat(), "target": arn})
-        if service == "lambda":
-            if sync:
-                r = self.rt.lambdas.invoke(arn, payload)
-                return {"target": arn, "errored": r.errored, "payload": r.payload, "request_id": r.request_id}
-            return {"target": arn, "request_id": self.rt.lambdas.invoke_async(arn, payload)}
-        if service == "states":
-            out = self.rt.client("stepfunctions").start_execution(
-                stateMachineArn=arn, name=str(uuid.uuid4()), input=json.dumps(payload)
-            )
-            return {"target": arn, "executionArn": out["executionArn"]}
-        if service == "sqs":
-            body = payload if isinstance(payload, str) else json.dumps(payload)
-            self.rt._send_to_queue_arn(arn, body)
-            return {"target": arn, "sent": True}
-        raise ValueError(f"schedule target {arn} not supported locally")
+        return targets.deliver(self.rt, s.target["Arn"], self._payload(s), target=s.target, sync=sync)
 
     def fire(self, name: str) -> Any:
         """Run the target of schedule ``name`` now (Lambda synchronously, to show the result)."""
@@ -239,7 +221,7 @@ class Scheduler:
                 self._next[i] = next_fire(s.expression, now, s.timezone, anchor=now)
             except ValueError as e:
                 self._next[i] = None
-                print(f"local_runtime: schedule {s.name}: {e}")
+                log.warning("local_runtime: schedule %s: %s", s.name, e)
         self._anchor = now
         self._stop.clear()
         self._thread = threading.Thread(target=self._loop, name="scheduler", daemon=True)
@@ -266,8 +248,9 @@ class Scheduler:
                     continue
                 try:
                     self._run_target(s, sync=False)
-                except Exception:
-                    traceback.print_exc()
+                except Exception as e:
+                    arn = s.target.get("Arn")
+                    log.warning("local_runtime: schedule %s -> %s: %s: %s", s.name, arn, type(e).__name__, e)
             upcoming = [t for t in self._next.values() if t is not None]
             wait = min(((min(upcoming) - clock.now()).total_seconds()), 3600.0) if upcoming else 3600.0
             self._stop.wait(min(max(clock.real_seconds(wait), 0.001), 0.5))

@@ -3,7 +3,9 @@
 Why not moto's mapping: moto invokes the function synchronously inside the write, so the
 writer would wait for (and see failures of) the consumer. Like AWS, a poller per mapping
 reads the stream (moto's dynamodbstreams backend), filters, batches, retries, bisects,
-honours ReportBatchItemFailures and sends exhausted batches to the on-failure destination.
+honours ReportBatchItemFailures and MaximumRecordAgeInSeconds, and sends exhausted or expired
+batches to the on-failure destination. The position only moves past a batch once it is
+handled; an internal error (e.g. the function is gone) backs off on the clock and retries.
 Pollers sleep on a threading.Event that moto's stream shard ``add`` sets (no busy polling).
 """
 
@@ -11,18 +13,19 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 import threading
-import traceback
 import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from local_runtime import atomic
+from local_runtime import atomic, targets
 
 if TYPE_CHECKING:
     from local_runtime.app import LocalRuntime
     from local_runtime.provision import StreamMapping
 
+log = logging.getLogger(__name__)
 _wakers: dict[str, set[threading.Event]] = {}  # table name -> events of pollers
 _installed = False
 
@@ -60,6 +63,8 @@ class StreamPoller:
     """One mapping: read -> filter -> invoke -> checkpoint, on its own thread."""
 
     IDLE_WAIT = 1.0  # real seconds between checks when no write woke us
+    RETRY_WAIT = 1.0  # clock seconds between attempts of a failing batch
+    MAX_BACKOFF = 60.0  # clock seconds, after repeated internal errors
 
     def __init__(self, rt: LocalRuntime, mapping: StreamMapping) -> None:
         self.rt = rt
@@ -67,6 +72,7 @@ class StreamPoller:
         p = mapping.properties
         self.batch_size = int(p.get("BatchSize", 100))
         self.max_retries = int(p.get("MaximumRetryAttempts", -1))
+        self.max_record_age = float(p.get("MaximumRecordAgeInSeconds", -1))  # -1: forever
         self.bisect = str(p.get("BisectBatchOnFunctionError", False)).lower() == "true"
         self.report_failures = "ReportBatchItemFailures" in (p.get("FunctionResponseTypes") or [])
         self.on_failure = ((p.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination")
@@ -83,6 +89,7 @@ class StreamPoller:
         self._thread: threading.Thread | None = None
         self._busy = False
         self.next_seq: int | None = None  # next sequence number to read
+        self._arrivals: dict[str, float] = {}  # sequence number -> clock time written (last read)
         self._init_position(p.get("StartingPosition", "LATEST"))
 
     # ------------------------------------------------------------------ moto access
@@ -127,9 +134,16 @@ class StreamPoller:
             backend.shard_iterators.pop(it.arn, None)
             backend.shard_iterators.pop(out["NextShardIterator"], None)
             records = copy.deepcopy(out["Records"])
+        clock, arrivals = self.rt.clock, {}
         for r in records:
+            created = r["dynamodb"].get("ApproximateCreationDateTime")
+            if isinstance(created, datetime):  # moto stamps the wall clock; ages follow the runtime's
+                arrivals[r["dynamodb"]["SequenceNumber"]] = clock.from_real(
+                    created.replace(tzinfo=created.tzinfo or UTC).timestamp()
+                )
             r["awsRegion"] = self.rt.region
             r["eventSourceARN"] = self.mapping.stream_arn
+        self._arrivals = arrivals
         return [_json_safe(r) for r in records]
 
     # ------------------------------------------------------------------ loop
@@ -151,6 +165,7 @@ class StreamPoller:
         self._thread = None
 
     def _loop(self) -> None:
+        backoff = 0.0
         while not self._stop.is_set():
             self.wake.clear()
             try:
@@ -159,17 +174,24 @@ class StreamPoller:
                 if records:
                     last = int(records[-1]["dynamodb"]["SequenceNumber"])
                     batch = [r for r in records if self._matches(r)]
-                    try:
-                        if batch:
-                            self._process(batch)
-                    except Exception:
-                        traceback.print_exc()
-                    self.next_seq = last + 1
+                    if batch:
+                        self._process(batch)
+                    self.next_seq = last + 1  # only once the batch is handled
+                    backoff = 0.0
                     continue
-            except Exception:
+            except Exception as e:
                 if self._stop.is_set():
                     return
-                traceback.print_exc()
+                backoff = min(backoff * 2 or self.RETRY_WAIT, self.MAX_BACKOFF)
+                log.warning(
+                    "local_runtime: stream mapping %s: %s: %s (batch retried in %.0f s)",
+                    self.mapping.logical_id,
+                    type(e).__name__,
+                    e,
+                    backoff,
+                )
+                self._stop.wait(self.rt.clock.real_seconds(backoff))
+                continue
             finally:
                 self._busy = False
             self.wake.wait(self.IDLE_WAIT)
@@ -181,7 +203,14 @@ class StreamPoller:
     def _process(self, batch: list[dict[str, Any]]) -> None:
         """Invoke until success, retries exhausted (-> on-failure destination), or bisected."""
         attempts = 0
+        result: Any = None
         while batch and not self._stop.is_set():
+            expired = self._expired(batch)
+            if expired:
+                self._send_failure(batch[:expired], attempts, result, "RecordAgeExceeded")
+                batch = batch[expired:]
+                if not batch:
+                    return
             attempts += 1
             result = self.rt.lambdas.invoke(self.mapping.function, {"Records": batch})
             failed_from: int | None = None
@@ -194,14 +223,27 @@ class StreamPoller:
             if failed_from > 0:
                 batch = batch[failed_from:]  # checkpoint the successful prefix
             if self.max_retries >= 0 and attempts > self.max_retries:
-                self._send_failure(batch, attempts, result)
+                self._send_failure(batch, attempts, result, "RetryAttemptsExhausted")
                 return
             if result.errored and self.bisect and len(batch) > 1:
                 half = len(batch) // 2
                 self._process(batch[:half])
                 self._process(batch[half:])
                 return
-            self.rt.clock.sleep(1.0)
+            self._stop.wait(self.rt.clock.real_seconds(self.RETRY_WAIT))
+
+    def _expired(self, batch: list[dict[str, Any]]) -> int:
+        """How many leading records are older than MaximumRecordAgeInSeconds (records are in order)."""
+        if self.max_record_age < 0:
+            return 0
+        oldest_allowed = self.rt.clock.time() - self.max_record_age
+        n = 0
+        for r in batch:
+            arrived = self._arrivals.get(r["dynamodb"]["SequenceNumber"])
+            if arrived is None or arrived >= oldest_allowed:
+                break
+            n += 1
+        return n
 
     @staticmethod
     def _first_failure(batch: list[dict[str, Any]], payload: Any) -> int | None:
@@ -220,7 +262,7 @@ class StreamPoller:
             indexes.append(seqs[ident])
         return min(indexes)
 
-    def _send_failure(self, batch: list[dict[str, Any]], attempts: int, result: Any) -> None:
+    def _send_failure(self, batch: list[dict[str, Any]], attempts: int, result: Any, condition: str) -> None:
         """On-failure record in AWS's DynamoDB-stream format (batch metadata, not the records)."""
         if not self.on_failure:
             return
@@ -235,14 +277,10 @@ class StreamPoller:
             "requestContext": {
                 "requestId": str(uuid.uuid4()),
                 "functionArn": spec.arn,
-                "condition": "RetryAttemptsExhausted",
+                "condition": condition,
                 "approximateInvokeCount": attempts,
             },
-            "responseContext": {
-                "statusCode": 200,
-                "executedVersion": "$LATEST",
-                "functionError": "Unhandled" if result.errored else "",
-            },
+            "responseContext": {"statusCode": 200, "executedVersion": "$LATEST"},
             "version": "1.0",
             "timestamp": self.rt.clock.now().strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
             "DDBStreamBatchInfo": {
@@ -255,12 +293,12 @@ class StreamPoller:
                 "streamArn": self.mapping.stream_arn,
             },
         }
-        if not result.errored:
-            del record["responseContext"]["functionError"]
+        if result is not None and result.errored:
+            record["responseContext"]["functionError"] = "Unhandled"
         try:
-            self.rt._send_to_queue_arn(self.on_failure, json.dumps(record))
-        except Exception:
-            traceback.print_exc()
+            targets.send_to_queue(self.rt, self.on_failure, json.dumps(record))
+        except Exception as e:  # an unreachable destination must not stall the stream
+            log.warning("local_runtime: on-failure destination %s: %s: %s", self.on_failure, type(e).__name__, e)
 
 
 class StreamPollers:

@@ -21,9 +21,11 @@ def copy_fixture(tmp_path: Path) -> Path:
 
 
 def drain(rt: Any, queue_logical_id: str, *, expect: int = 1, timeout: float = 5.0) -> list[dict[str, Any]]:
-    """Receive (and delete) messages until ``expect`` arrived or ``timeout``; bodies + attributes."""
+    """Receive (and delete) messages until ``expect`` arrived or ``timeout``; bodies + attributes.
+
+    ``queue_logical_id``: a logical id of the fixture app, or a queue URL."""
     sqs = rt.client("sqs")
-    url = rt.physical_id(queue_logical_id)
+    url = queue_logical_id if queue_logical_id.startswith("https://") else rt.physical_id(queue_logical_id)
     out: list[dict[str, Any]] = []
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -47,7 +49,11 @@ def drain(rt: Any, queue_logical_id: str, *, expect: int = 1, timeout: float = 5
             time.sleep(0.05)
             continue_resp = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)
             for m in continue_resp.get("Messages", []):
-                out.append({"body": json.loads(m["Body"]), "attributes": {}})
+                try:
+                    extra = json.loads(m["Body"])
+                except ValueError:
+                    extra = m["Body"]
+                out.append({"body": extra, "attributes": {}})
                 sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
             return out
         time.sleep(0.02)
@@ -65,3 +71,37 @@ def put_event(rt: Any, source: str, detail: dict[str, Any], detail_type: str = "
             }
         ]
     )
+
+
+def new_queue(rt: Any, name: str) -> tuple[str, str]:
+    """A queue created by the test itself: (url, arn)."""
+    sqs = rt.client("sqs")
+    url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    return url, arn
+
+
+class Spy:
+    """Wraps a function's handler (``with Spy(rt, "Fn") as spy``): ``spy.events`` it received."""
+
+    def __init__(self, rt: Any, logical_id: str, before: Any = None) -> None:
+        self.module = rt.lambdas.module_for(logical_id)
+        self.original = self.module.lambda_handler
+        self.before = before  # called with the event first (may raise or sleep)
+        self.events: list[Any] = []
+        self.times: list[float] = []
+        self.clock = rt.clock
+
+    def __enter__(self) -> Spy:
+        def spy(event: Any, context: Any) -> Any:
+            self.events.append(event)
+            self.times.append(self.clock.time())
+            if self.before is not None:
+                self.before(event)
+            return self.original(event, context)
+
+        self.module.lambda_handler = spy
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.module.lambda_handler = self.original

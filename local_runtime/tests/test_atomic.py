@@ -3,7 +3,7 @@ from __future__ import annotations
 import threading
 
 from core_helpers import FIXTURE_TEMPLATE
-from local_runtime.atomic import GATE
+from local_runtime.atomic import CLIENT_LOCK, GATE
 
 from local_runtime import LocalRuntime
 
@@ -53,3 +53,32 @@ def test_gate_is_reentrant_and_released_around_handlers() -> None:
             assert not other.is_alive()  # another thread could take the lock meanwhile
         assert GATE.owned()
     assert not GATE.owned()
+
+
+def test_client_creation_is_serialised_across_threads(rt: LocalRuntime) -> None:
+    """botocore's Session.create_client is not thread-safe; handlers create clients lazily, concurrently."""
+    import boto3
+    import botocore.session
+
+    assert hasattr(botocore.session.Session.create_client, "__wrapped__")
+    session = boto3.session.Session(region_name=rt.region)
+    done = threading.Event()
+    with CLIENT_LOCK:
+        t = threading.Thread(target=lambda: (session.client("sqs"), done.set()))
+        t.start()
+        assert not done.wait(0.2)  # waits for the lock
+    assert done.wait(5)
+    clients: list = []
+    start = threading.Barrier(16)
+
+    def create() -> None:
+        start.wait()
+        clients.append(session.client("dynamodb"))
+
+    threads = [threading.Thread(target=create) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(clients) == 16
+    assert clients[0].list_tables()["TableNames"]

@@ -3,19 +3,10 @@ from __future__ import annotations
 import json
 import time
 
-import pytest
-from core_helpers import FIXTURE_TEMPLATE, drain, put_event
-from local_runtime.eventbus import json_path, target_input
+from core_helpers import drain, new_queue, put_event
+from local_runtime.targets import input_for, json_path
 
 from local_runtime import LocalRuntime
-
-
-@pytest.fixture(scope="module")
-def rt():
-    runtime = LocalRuntime(FIXTURE_TEMPLATE, serve_http=False, clock_speed=1000)
-    runtime.start()
-    yield runtime
-    runtime.stop()
 
 
 def test_lambda_target_gets_input_path_async(rt: LocalRuntime) -> None:
@@ -50,7 +41,7 @@ def test_failed_delivery_goes_to_target_dlq(rt: LocalRuntime) -> None:
     assert attrs["ERROR_CODE"]
 
 
-def test_sqs_targets_keep_moto_behaviour(rt: LocalRuntime) -> None:
+def test_sqs_target_without_input_gets_the_event(rt: LocalRuntime) -> None:
     put_event(rt, "fixture.sqs", {"q": 1})
     msgs = drain(rt, "WorkQueue")
     assert len(msgs) == 1 and msgs[0]["body"]["detail"] == {"q": 1}
@@ -95,15 +86,56 @@ def test_input_helpers() -> None:
     event = {"detail": {"a": {"b": [5, 6]}}, "source": "s", "id": "1"}
     assert json_path("$", event) is event
     assert json_path("$.detail.a.b[1]", event) == 6
-    assert target_input({"Input": '{"x": 1}'}, event, 0) == {"x": 1}
-    assert target_input({"InputPath": "$.detail.a"}, event, 0) == {"b": [5, 6]}
-    assert target_input({}, event, 0) is event
+    assert input_for({"Input": '{"x": 1}'}, event, 0) == {"x": 1}
+    assert input_for({"InputPath": "$.detail.a"}, event, 0) == {"b": [5, 6]}
+    assert input_for({}, event, 0) is event
     transformer = {
         "InputTransformer": {
             "InputPathsMap": {"b": "$.detail.a.b", "s": "$.source"},
             "InputTemplate": '{"list": <b>, "src": <s>, "text": "from <s>!"}',
         }
     }
-    assert target_input(transformer, event, 0) == {"list": [5, 6], "src": "s", "text": "from s!"}
+    assert input_for(transformer, event, 0) == {"list": [5, 6], "src": "s", "text": "from s!"}
     plain = {"InputTransformer": {"InputPathsMap": {"s": "$.source"}, "InputTemplate": '"<s> happened"'}}
-    assert target_input(plain, event, 0) == "s happened"
+    assert input_for(plain, event, 0) == "s happened"
+
+
+def _rule(rt: LocalRuntime, name: str, targets: list[dict], bus: str = "", **kwargs: object) -> None:
+    events = rt.client("events")
+    bus = bus or rt.physical_id("Bus")
+    events.put_rule(Name=name, EventBusName=bus, **kwargs)
+    events.put_targets(Rule=name, EventBusName=bus, Targets=targets)
+
+
+def test_disabled_and_schedule_only_rules_do_not_match_events(rt: LocalRuntime) -> None:
+    url, arn = new_queue(rt, "probe-rule-state")
+    pattern = json.dumps({"source": ["fixture.state"]})
+    _rule(rt, "probe-disabled", [{"Id": "q", "Arn": arn}], EventPattern=pattern, State="DISABLED")
+    _rule(rt, "probe-scheduled", [{"Id": "q", "Arn": arn}], "default", ScheduleExpression="rate(1 hour)")
+    _rule(rt, "probe-enabled", [{"Id": "q", "Arn": arn, "Input": '"enabled"'}], EventPattern=pattern)
+    put_event(rt, "fixture.state", {"s": 1})
+    rt.client("events").put_events(Entries=[{"Source": "fixture.state", "DetailType": "T", "Detail": "{}"}])
+    assert rt.wait_idle(5)
+    assert [m["body"] for m in drain(rt, url, timeout=1)] == ["enabled"]
+
+
+def test_sqs_target_input_transformer_and_dead_letter(rt: LocalRuntime) -> None:
+    url, arn = new_queue(rt, "probe-transform")
+    dlq = rt.stack.resources["RuleDLQ"].attributes["Arn"]
+    transformer = {"InputPathsMap": {"kind": "$.detail.kind"}, "InputTemplate": '{"kind": <kind>, "text": "a <kind>"}'}
+    gone = arn.rsplit(":", 1)[0] + ":no-such-queue"
+    _rule(
+        rt,
+        "probe-sqs",
+        [
+            {"Id": "q", "Arn": arn, "InputTransformer": transformer},
+            {"Id": "gone", "Arn": gone, "DeadLetterConfig": {"Arn": dlq}},
+        ],
+        EventPattern=json.dumps({"source": ["fixture.sqs-transform"]}),
+    )
+    out = put_event(rt, "fixture.sqs-transform", {"kind": "k1"})
+    assert out["FailedEntryCount"] == 0
+    assert rt.wait_idle(5)
+    assert [m["body"] for m in drain(rt, url)] == [{"kind": "k1", "text": "a k1"}]
+    [dead] = drain(rt, "RuleDLQ")
+    assert dead["body"]["detail"] == {"kind": "k1"} and dead["attributes"]["TARGET_ARN"] == gone

@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from local_runtime.__main__ import banner, parse_args
+from local_runtime.__main__ import banner, network_warning, parse_args
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATE = Path(__file__).parent / "http_app" / "template.yaml"
@@ -21,23 +21,31 @@ TEMPLATE = Path(__file__).parent / "http_app" / "template.yaml"
 
 def test_arguments(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PORT", raising=False)
-    args = parse_args(
-        ["--template", "t.yaml", "--param", "Stage=dev", "--param", "X=a=b", "--clock-speed", "60"]
-    )
+    args = parse_args(["--template", "t.yaml", "--param", "Stage=dev", "--param", "X=a=b", "--clock-speed", "60"])
     assert args.template == "t.yaml" and args.port == 3000 and args.host == "127.0.0.1"
     assert args.parameters == {"Stage": "dev", "X": "a=b"} and args.clock_speed == 60.0
     monkeypatch.setenv("PORT", "4100")
     assert parse_args([]).port == 4100
     with pytest.raises(SystemExit):
         parse_args(["--param", "novalue"])
+    assert args.allow_remote_tokens is False
+    assert parse_args(["--allow-remote-tokens"]).allow_remote_tokens is True
+
+
+def test_non_loopback_bind_is_warned_about() -> None:
+    for host in ("127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost"):
+        assert network_warning(host, False) is None, host
+    refused = network_warning("0.0.0.0", False)
+    assert refused and "WARNING" in refused and "0.0.0.0" in refused
+    assert "/_local/token is disabled" in refused and "--allow-remote-tokens" in refused
+    allowed = network_warning("192.168.1.5", True)
+    assert allowed and "ANY user and group" in allowed
 
 
 def test_banner_lists_what_runs() -> None:
     summary = {
         "stack": "local",
-        "routes": [
-            {"method": "GET", "path": "/things/{id}", "function": "ThingFunction", "auth": "PoolAuth"}
-        ],
+        "routes": [{"method": "GET", "path": "/things/{id}", "function": "ThingFunction", "auth": "PoolAuth"}],
         "functions": [{"logical_id": "ThingFunction", "handler": "app.handler", "code_dir": "/code/thing"}],
         "rules": [
             {
@@ -49,9 +57,7 @@ def test_banner_lists_what_runs() -> None:
             }
         ],
         "state_machines": [{"logical_id": "Flow", "physical_id": "arn:...:Flow"}],
-        "schedules": [
-            {"name": "nightly", "expression": "rate(1 day)", "target": "arn:x:fn-2", "next": "soon"}
-        ],
+        "schedules": [{"name": "nightly", "expression": "rate(1 day)", "target": "arn:x:fn-2", "next": "soon"}],
     }
     text = banner(summary, "http://127.0.0.1:3000", 1.234)
     assert "ready in 1.23 s" in text
@@ -103,6 +109,8 @@ def test_make_run_command_starts_serves_and_stops_on_ctrl_c() -> None:
         assert proc.returncode == 0, out
         assert "local runtime: stopped." in out
         assert "Routes (" in "".join(lines) + out
+        assert "Feature Toggle" not in "".join(lines) + out  # samtranslator's own config noise
+        assert "WARNING: listening on" not in "".join(lines) + out  # loopback: nothing to warn about
     finally:
         if proc.poll() is None:
             proc.kill()

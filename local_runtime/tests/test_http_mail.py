@@ -71,9 +71,13 @@ def test_sent_mail_from_ses_v1_and_v2_newest_first(ses: Any) -> None:
 
 
 def _rule(
-    name: str, recipients: tuple[str, ...], *actions: dict[str, Any], after: str | None = None
+    name: str,
+    recipients: tuple[str, ...],
+    *actions: dict[str, Any],
+    after: str | None = None,
+    enabled: bool = True,
 ) -> mail.ReceiptRule:
-    return mail.ReceiptRule(name, "set", recipients, tuple(actions), after=after)
+    return mail.ReceiptRule(name, "set", recipients, tuple(actions), enabled=enabled, after=after)
 
 
 class _Sink:
@@ -157,15 +161,49 @@ def test_recipient_matching_follows_ses_rules() -> None:
     assert not rule.accepts("other@a.com") and not rule.accepts("x@sub.b.com") and not rule.accepts("x@c.com")
 
 
-def test_rules_follow_after() -> None:
-    class _Res:
-        def __init__(self, name: str, after: str | None) -> None:
-            self.type = "AWS::SES::ReceiptRule"
-            self.properties = {
-                "RuleSetName": "s",
-                "Rule": {"Name": name, "Actions": []},
-                **({"After": after} if after else {}),
-            }
+class _Res:
+    def __init__(self, name: str, after: str | None = None, **rule: Any) -> None:
+        self.type = "AWS::SES::ReceiptRule"
+        self.properties = {
+            "RuleSetName": "s",
+            "Rule": {"Name": name, "Actions": [], **rule},
+            **({"After": after} if after else {}),
+        }
 
+
+def test_rules_follow_after() -> None:
     rules = mail.receipt_rules({"B": _Res("b", "a"), "A": _Res("a", None)})
     assert [r.name for r in rules] == ["a", "b"]
+
+
+def test_rules_are_disabled_unless_enabled_as_in_cloudformation() -> None:
+    rules = mail.receipt_rules(
+        {
+            "Default": _Res("default"),
+            "On": _Res("on", Enabled=True),
+            "OnText": _Res("on-text", Enabled="true"),
+            "Off": _Res("off", Enabled=False),
+        }
+    )
+    assert {r.name: r.enabled for r in rules} == {
+        "default": False,
+        "on": True,
+        "on-text": True,
+        "off": False,
+    }
+
+
+def test_mail_a_disabled_rule_would_take_is_refused_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    sink = _Sink()
+    rules = [
+        _rule("sleeping", ("example.com",), {"S3Action": {"BucketName": "b"}}, enabled=False),
+        _rule("awake", ("other.example",), {"S3Action": {"BucketName": "b"}}),
+    ]
+    with caplog.at_level("WARNING", logger="local_runtime.mail"):
+        with pytest.raises(mail.NoMatchingRule, match=r"sleeping -> \['example.com'\] \(disabled\)"):
+            sink.inbound(rules).deliver(_raw(to="a@example.com").as_bytes())
+    assert sink.objects == {}
+    warning = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warning == [
+        "SES receipt rule 'sleeping' is disabled (Enabled defaults to false): not applied to a@example.com"
+    ]

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from types import SimpleNamespace
+
 import jwt
 import pytest
+from local_runtime.local_endpoints import LocalEndpoints, is_loopback
+from local_runtime.proxy import Request
 
 from local_runtime import tokens
 
@@ -26,9 +31,7 @@ def test_expired_foreign_and_forged_tokens_are_refused() -> None:
         tokens.verify(token, now=1011)
     assert exc.value.message == "The incoming token has expired"
     with pytest.raises(tokens.TokenError):
-        tokens.verify(
-            token, issuers=frozenset({"https://cognito-idp.us-east-1.amazonaws.com/other"}), now=1001
-        )
+        tokens.verify(token, issuers=frozenset({"https://cognito-idp.us-east-1.amazonaws.com/other"}), now=1001)
     forged = jwt.encode(
         {"sub": "u", "iss": POOL.issuer, "exp": 10**10},
         "another-secret-that-is-long-enough-for-hs256",
@@ -76,3 +79,26 @@ def test_env_secret_override(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LOCAL_RUNTIME_JWT_SECRET", "x" * 40)
     with pytest.raises(tokens.TokenError):
         tokens.verify(token)
+
+
+def _token_status(host: str, allow_remote_tokens: bool = False) -> tuple[int, dict[str, str]]:
+    rt = SimpleNamespace(host=host, region="us-east-1", stack=SimpleNamespace(by_type=lambda _type: []))
+    endpoints = LocalEndpoints(rt, SimpleNamespace(routes=[]), allow_remote_tokens=allow_remote_tokens)  # type: ignore[arg-type]
+    response = endpoints.handle(Request("GET", "/_local/token", "sub=u1", [], b""))
+    return response.status, json.loads(response.body)
+
+
+def test_tokens_are_minted_only_on_a_loopback_bind_unless_allowed() -> None:
+    for host in ("127.0.0.1", "::1", "localhost"):
+        status, body = _token_status(host)
+        assert status == 200 and jwt.decode(body["token"], options={"verify_signature": False})["sub"] == "u1"
+    for host in ("0.0.0.0", "::", "192.168.1.5"):
+        status, body = _token_status(host)
+        assert status == 403 and "--allow-remote-tokens" in body["message"] and host in body["message"]
+    status, body = _token_status("0.0.0.0", allow_remote_tokens=True)
+    assert status == 200 and body["token"]
+
+
+def test_loopback_detection() -> None:
+    assert is_loopback("127.0.0.1") and is_loopback("127.8.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("") and not is_loopback("::") and not is_loopback("10.0.0.1")

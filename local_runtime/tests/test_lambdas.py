@@ -5,19 +5,10 @@ import os
 import threading
 import time
 
-import pytest
-from core_helpers import FIXTURE_TEMPLATE, drain
+from core_helpers import Spy, drain
 from local_runtime.environ import overlay
 
 from local_runtime import LocalRuntime
-
-
-@pytest.fixture(scope="module")
-def rt():
-    runtime = LocalRuntime(FIXTURE_TEMPLATE, serve_http=False, clock_speed=1000)
-    runtime.start()
-    yield runtime
-    runtime.stop()
 
 
 def test_invoke_runs_handler_in_process_with_its_env_layer_and_context(rt: LocalRuntime) -> None:
@@ -155,3 +146,38 @@ def test_lock_is_released_while_a_handler_runs(rt: LocalRuntime) -> None:
     finally:
         module.lambda_handler = original
     assert json.loads(out["r"]["Payload"].read()) == {"slow": True}
+
+
+def test_invocation_past_the_timeout_is_a_timeout_error(rt: LocalRuntime) -> None:
+    spec = rt.lambdas.spec("EchoFunction")
+    saved = spec.timeout
+    spec.timeout = 0.05
+    try:
+        with Spy(rt, "EchoFunction", before=lambda event: time.sleep(0.1)) as spy:
+            result = rt.invoke("EchoFunction", {"record": False})
+    finally:
+        spec.timeout = saved
+    assert {"record": False} in spy.events  # the handler ran (a thread cannot be stopped)...
+    assert result.errored  # ...but its result is Lambda's timeout error
+    assert result.payload == {"errorType": "Sandbox.Timedout", "errorMessage": "Task timed out after 0.05 seconds"}
+    assert f"{result.request_id} Task timed out after 0.05 seconds" in result.logs
+    assert not rt.invoke("EchoFunction", {"record": False}).errored  # within the timeout
+
+
+def test_invoking_a_function_the_runtime_does_not_run_is_an_error(rt: LocalRuntime) -> None:
+    import io
+    import zipfile
+
+    role = rt.client("iam").create_role(RoleName="probe-stranger", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as z:
+        z.writestr("app.py", "def handler(event, context):\n    return event\n")
+    lam = rt.client("lambda")
+    lam.create_function(
+        FunctionName="probe-stranger", Runtime="python3.13", Role=role, Handler="app.handler",
+        Code={"ZipFile": code.getvalue()},
+    )
+    out = lam.invoke(FunctionName="probe-stranger", Payload=json.dumps({"echo": "me"}))
+    assert out["FunctionError"] == "Unhandled"
+    payload = json.loads(out["Payload"].read())
+    assert payload["errorType"] == "ResourceNotFoundException" and "probe-stranger" in payload["errorMessage"]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from core_helpers import FIXTURE_TEMPLATE
+from core_helpers import FIXTURE_TEMPLATE, Spy, drain
 
 from local_runtime import LocalRuntime
 
@@ -39,7 +39,24 @@ def test_start_imports_every_handler_before_its_first_invocation() -> None:
 
     with LocalRuntime(FIXTURE_TEMPLATE, serve_http=False) as rt:
         deadline = time.monotonic() + 10
-        while set(rt.lambdas._loaded) != set(rt.lambdas.functions) and time.monotonic() < deadline:
+        while rt.lambdas.imported() != set(rt.lambdas.functions) and time.monotonic() < deadline:
             time.sleep(0.02)
 
-        assert set(rt.lambdas._loaded) == set(rt.lambdas.functions)
+        assert rt.lambdas.imported() == set(rt.lambdas.functions)
+
+
+def test_stop_ends_pending_retries_so_nothing_reaches_the_next_runtime() -> None:
+    import time
+
+    first = LocalRuntime(FIXTURE_TEMPLATE, serve_http=False, clock_speed=200)  # a retry after 0.3 s
+    first.provision()
+    with Spy(first, "AlwaysFailFunction") as spy:
+        first.lambdas.invoke_async("AlwaysFailFunction", {"late": True})
+        deadline = time.monotonic() + 5
+        while not spy.events and time.monotonic() < deadline:
+            time.sleep(0.01)
+        first.stop()  # while the event waits for its retry
+        with LocalRuntime(FIXTURE_TEMPLATE, serve_http=False, clock_speed=200) as second:
+            time.sleep(0.6)  # past the retry's due time
+            assert len(spy.events) == 1  # no retry after stop...
+            assert drain(second, "FailureQueue", expect=1, timeout=0.3) == []  # ...nor its failure record

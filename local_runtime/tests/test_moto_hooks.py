@@ -31,6 +31,8 @@ def test_events_seams() -> None:
     assert list(inspect.signature(Rule.send_to_targets).parameters)[:2] == ["self", "original_event"]
     assert "events" in inspect.signature(EventsBackend.put_events).parameters
     assert EventPattern.load('{"source": ["a"]}').matches_event({"source": "a"})
+    assert not EventPattern.load(None).get_pattern()  # a schedule-only rule: no pattern (matches all in moto)
+    assert "self.state" in inspect.getsource(Rule.__init__)
 
 
 def test_dynamodb_stream_seams() -> None:
@@ -41,6 +43,9 @@ def test_dynamodb_stream_seams() -> None:
     assert {"get_shard_iterator", "get_records"} <= set(dir(DynamoDBStreamsBackend))
     src = inspect.getsource(StreamShard)
     assert "starting_sequence_number" in src and "self.items" in src
+    from moto.dynamodb.models.table import StreamRecord
+
+    assert '"ApproximateCreationDateTime": utcnow()' in inspect.getsource(StreamRecord.__init__)  # a datetime
 
 
 def test_stepfunctions_clock_seams() -> None:
@@ -56,3 +61,12 @@ def test_ses_identity_seam() -> None:
     from moto.ses.models import SESBackend
 
     assert "email_identities" in inspect.getsource(SESBackend.__init__)
+
+
+def test_botocore_create_client_seam() -> None:
+    import botocore.session
+
+    create_client = getattr(botocore.session.Session.create_client, "__wrapped__", None) or (
+        botocore.session.Session.create_client
+    )
+    assert list(inspect.signature(create_client).parameters)[:2] == ["self", "service_name"]

@@ -22,6 +22,7 @@ SUPPORTED = {
     "AWS::IAM::Role",
     "AWS::StepFunctions::StateMachine",
     "AWS::Scheduler::Schedule",
+    "AWS::Scheduler::ScheduleGroup",
     "AWS::SNS::Topic",
     "AWS::Logs::LogGroup",
 } | MODEL_ONLY

@@ -4,7 +4,8 @@ import time
 from datetime import UTC, datetime
 
 import pytest
-from core_helpers import FIXTURE_TEMPLATE
+from core_helpers import FIXTURE_TEMPLATE, Spy
+from local_runtime.provision import ScheduleInfo
 from local_runtime.schedules import Cron, next_fire
 
 from local_runtime import LocalRuntime
@@ -51,8 +52,10 @@ def test_schedules_fire_on_the_clock_and_on_demand() -> None:
         nightly = next(s for s in listed.values() if s["logical_id"] == "EchoFunctionNightly")
         assert nightly["kind"] == "rule" and nightly["expression"] == "cron(0 3 * * ? *)"
         # rate(1 minute) at 1000x: about every 60 ms
-        time.sleep(0.4)
-        fired = [f for f in rt.schedules.fired if f["name"] == "fixture-test-every-minute"]
+        with Spy(rt, "EchoFunction") as spy:
+            time.sleep(0.4)
+            assert rt.wait_idle(5)
+        fired = [e for e in spy.events if e == {"from": "scheduler", "record": False}]
         assert 3 <= len(fired) <= 8
         result = rt.schedules.fire("EchoFunctionNightly")
         assert result["errored"] is False
@@ -61,3 +64,20 @@ def test_schedules_fire_on_the_clock_and_on_demand() -> None:
         assert by_name["payload"]["event"] == {"from": "scheduler", "record": False}
         with pytest.raises(KeyError):
             rt.schedules.fire("nope")
+
+        # a scheduled rule's target gets the "Scheduled Event" through its InputTransformer / InputPath
+        echo = rt.lambdas.spec("EchoFunction").arn
+        transformer = {
+            "InputPathsMap": {"type": "$.detail-type", "source": "$.source"},
+            "InputTemplate": '{"kind": <type>, "from": "<source>", "record": false}',
+        }
+        for name, target in (
+            ("probe-transformed", {"Id": "t", "Arn": echo, "InputTransformer": transformer}),
+            ("probe-path", {"Id": "p", "Arn": echo, "InputPath": "$.detail"}),
+        ):
+            rt.schedules.schedules.append(
+                ScheduleInfo(name, name, "default", "rate(1 day)", None, "ENABLED", target, "rule")
+            )
+        transformed = rt.schedules.fire("probe-transformed")["payload"]["event"]
+        assert transformed == {"kind": "Scheduled Event", "from": "aws.events", "record": False}
+        assert rt.schedules.fire("probe-path")["payload"]["event"] == {}

@@ -3,18 +3,11 @@ from __future__ import annotations
 import json
 import time
 
-import pytest
-from core_helpers import FIXTURE_TEMPLATE, drain
+from core_helpers import drain
 
 from local_runtime import LocalRuntime
 
-
-@pytest.fixture(scope="module")
-def rt():
-    runtime = LocalRuntime(FIXTURE_TEMPLATE, serve_http=False, clock_speed=1000)
-    runtime.provision()
-    yield runtime
-    runtime.stop()
+START_RUNTIME = False  # provisioned only: no pollers, no schedule clock
 
 
 def wait_done(rt: LocalRuntime, arn: str, timeout: float = 10) -> dict:

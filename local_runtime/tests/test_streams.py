@@ -1,17 +1,11 @@
 from __future__ import annotations
 
-import pytest
-from core_helpers import FIXTURE_TEMPLATE, drain
+import time
+from typing import Any
 
-from local_runtime import LocalRuntime
+from core_helpers import Spy, drain
 
-
-@pytest.fixture(scope="module")
-def rt():
-    runtime = LocalRuntime(FIXTURE_TEMPLATE, serve_http=False, clock_speed=1000)
-    runtime.start()
-    yield runtime
-    runtime.stop()
+from local_runtime import LocalRuntime, atomic
 
 
 def put(rt: LocalRuntime, pk: str, kind: str = "stream", fail: bool = False) -> None:
@@ -49,8 +43,6 @@ def test_batch_item_failure_retries_then_on_failure_record(rt: LocalRuntime) -> 
     poller.wake.clear()
     with_batch = [("ok1", False), ("bad", True), ("ok2", False)]
     try:
-        from local_runtime import atomic
-
         with atomic.GATE:  # the poller cannot read until all three are written
             for pk, fail in with_batch:
                 put(rt, pk, fail=fail)
@@ -87,8 +79,6 @@ def test_function_error_bisects_and_exhausts(rt: LocalRuntime) -> None:
 
     module.lambda_handler = boom
     try:
-        from local_runtime import atomic
-
         with atomic.GATE:
             put(rt, "fine1")
             put(rt, "poison")
@@ -101,3 +91,44 @@ def test_function_error_bisects_and_exhausts(rt: LocalRuntime) -> None:
     failures = drain(rt, "StreamFailureQueue")
     assert len(failures) == 1 and failures[0]["body"]["DDBStreamBatchInfo"]["batchSize"] == 1
     assert failures[0]["body"]["responseContext"]["functionError"] == "Unhandled"
+
+
+def test_internal_error_retries_the_batch_instead_of_skipping_it(rt: LocalRuntime) -> None:
+    poller = rt.streams.pollers[0]
+    real_invoke = rt.lambdas.invoke
+    raised: list[str] = []
+
+    def flaky(name: str, event: Any, **kwargs: Any) -> Any:
+        if name == poller.mapping.function and not raised:
+            raised.append(name)
+            raise KeyError(f"no such function: {name}")  # e.g. the runtime lost the function
+        return real_invoke(name, event, **kwargs)
+
+    rt.lambdas.invoke = flaky  # type: ignore[method-assign]
+    try:
+        put(rt, "after-error")
+        assert rt.wait_idle(5)
+    finally:
+        del rt.lambdas.invoke
+    assert raised
+    assert [m["body"]["stream"] for m in drain(rt, "RecordQueue")] == ["after-error"]
+
+
+def test_records_older_than_maximum_record_age_go_to_on_failure_destination(rt: LocalRuntime) -> None:
+    poller = rt.streams.pollers[0]
+    poller.max_record_age = 60
+    try:
+        with Spy(rt, "StreamFunction") as spy:
+            with atomic.GATE:  # the poller cannot read the record for 100 s of clock time
+                put(rt, "stale")
+                time.sleep(0.1)
+            assert rt.wait_idle(5)
+    finally:
+        poller.max_record_age = -1
+    assert spy.events == []
+    [failure] = drain(rt, "StreamFailureQueue")
+    rec = failure["body"]
+    assert rec["requestContext"]["condition"] == "RecordAgeExceeded"
+    assert rec["requestContext"]["approximateInvokeCount"] == 0
+    assert rec["DDBStreamBatchInfo"]["batchSize"] == 1
+    assert drain(rt, "RecordQueue", timeout=0.2) == []

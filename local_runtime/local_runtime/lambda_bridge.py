@@ -1,0 +1,80 @@
+"""Make moto's Lambda run the runtime's handlers (``install_moto_bridge``).
+
+- ``LambdaFunction._invoke_lambda(event) -> (payload, errored, logs)``: every invoke path
+  (boto3 invoke, Step Functions tasks, moto's SQS/SNS mappings) ends here.
+- ``LambdaFunction.invoke``: ``InvocationType=Event`` becomes the host's async invocation.
+- ``LambdaSimpleBackend.invoke`` (``use_docker: False``) echoes the payload instead of
+  calling the function: route it to the real ``LambdaBackend.invoke``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from local_runtime.lambda_model import not_found_payload
+
+if TYPE_CHECKING:
+    from local_runtime.lambda_host import LambdaHost
+
+_active_host: LambdaHost | None = None
+_originals: dict[str, Any] = {}
+
+
+def set_active_host(host: LambdaHost | None) -> None:
+    global _active_host
+    _active_host = host
+
+
+def _known(host: LambdaHost | None, name: str) -> bool:
+    if host is None:
+        return False
+    try:
+        host.spec(name)
+    except KeyError:
+        return False
+    return True
+
+
+def install_moto_bridge() -> None:
+    from moto.awslambda.models import LambdaBackend, LambdaFunction
+    from moto.awslambda_simple.models import LambdaSimpleBackend
+
+    if _originals:
+        return
+    _originals["_invoke_lambda"] = LambdaFunction._invoke_lambda
+    _originals["invoke"] = LambdaFunction.invoke
+    _originals["simple_invoke"] = LambdaSimpleBackend.invoke
+
+    def _invoke_lambda(self: Any, event: Any = None) -> tuple[str, bool, str]:
+        host = _active_host
+        if host is None or not _known(host, self.function_name):
+            # moto would echo the event as a success: a function nothing runs has not run.
+            return json.dumps(not_found_payload(getattr(self, "function_arn", self.function_name))), True, ""
+        if isinstance(event, (str, bytes)):
+            try:
+                event = json.loads(event)
+            except ValueError:
+                pass
+        result = host.invoke(self.function_name, event)
+        return json.dumps(result.payload), result.errored, result.logs
+
+    def invoke(self: Any, body: Any, request_headers: Any, response_headers: Any) -> Any:
+        host = _active_host
+        inv_type = request_headers.get("x-amz-invocation-type", "RequestResponse")
+        if host is not None and inv_type == "Event" and _known(host, self.function_name):
+            host.invoke_async(self.function_name, json.loads(body) if body else {})
+            return b""
+        out = _originals["invoke"](self, body, request_headers, response_headers)
+        if response_headers.get("x-amz-function-error"):
+            response_headers["x-amz-function-error"] = "Unhandled"
+        return out
+
+    def simple_invoke(
+        self: Any, function_name: str, qualifier: Any, body: Any, headers: Any, response_headers: Any
+    ) -> Any:
+        return LambdaBackend.invoke(self, function_name, qualifier, body, headers, response_headers)
+
+    LambdaFunction._invoke_lambda = _invoke_lambda  # type: ignore[method-assign]
+    LambdaFunction.invoke = invoke  # type: ignore[method-assign]
+    LambdaSimpleBackend.invoke = simple_invoke  # type: ignore[method-assign]

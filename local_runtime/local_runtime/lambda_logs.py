@@ -1,0 +1,61 @@
+"""Per-invocation log capture: stdout/stderr pass through and also land in the invocation's buffer.
+
+Why: ``InvocationResult.logs`` (and moto's LogResult) must hold what that invocation printed,
+while handlers run concurrently on threads; a ContextVar selects the buffer per thread.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TextIO
+
+_log_buffer: ContextVar[io.StringIO | None] = ContextVar("local_runtime_log_buffer", default=None)
+
+
+class _TeeStream(io.TextIOBase):
+    """sys.stdout/err replacement: writes pass through, and into the invocation's buffer."""
+
+    def __init__(self, inner: TextIO) -> None:
+        self.inner = inner
+
+    def write(self, s: str) -> int:
+        buf = _log_buffer.get()
+        if buf is not None:
+            buf.write(s)
+        return self.inner.write(s)
+
+    def flush(self) -> None:
+        self.inner.flush()
+
+    def isatty(self) -> bool:
+        return self.inner.isatty()
+
+    def fileno(self) -> int:
+        return self.inner.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.inner, "encoding", "utf-8")
+
+
+def install_tee() -> None:
+    if not isinstance(sys.stdout, _TeeStream):
+        sys.stdout = _TeeStream(sys.stdout)  # type: ignore[assignment]
+    if not isinstance(sys.stderr, _TeeStream):
+        sys.stderr = _TeeStream(sys.stderr)  # type: ignore[assignment]
+
+
+@contextmanager
+def capture() -> Iterator[io.StringIO]:
+    """Collect what this thread (and the context it runs) prints while the block runs."""
+    install_tee()  # test runners and tools swap sys.stdout: wrap whatever is current
+    buf = io.StringIO()
+    token = _log_buffer.set(buf)
+    try:
+        yield buf
+    finally:
+        _log_buffer.reset(token)
