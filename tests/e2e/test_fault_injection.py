@@ -1,5 +1,6 @@
-"""Nothing is lost and nothing happens twice: the outbox, the relay and idempotent consumers recover from
-EventBridge outages, partial PutEvents failures and a consumer that fails once; poison ends in a DLQ.
+"""Nothing is lost and nothing happens twice: the outbox, the relay, the sweeper and idempotent consumers
+recover from EventBridge outages (even longer than the stream's retries), partial PutEvents failures and a
+consumer that fails once; poison ends in a DLQ.
 
 Faults are injected into moto's backends (the AWS side), so the application code under test is exactly
 the code that runs on AWS."""
@@ -150,8 +151,8 @@ def test_every_event_delivered_twice_still_acknowledges_once(http, runtime):
     assert _acknowledgements(http, [address]) == {address: 1}
 
 
-def test_poison_outbox_item_ends_in_the_relay_dlq_and_the_rest_flows(http, runtime):
-    _queue_messages(runtime, "OutboxRelayDLQ")
+def test_poison_outbox_item_ends_in_the_poison_queue_and_the_rest_flows(http, runtime):
+    _queue_messages(runtime, "OutboxPoisonQueue")
     table = boto3.resource("dynamodb", region_name=runtime.region).Table(runtime.physical_id("CrmTable"))
     poison_id = str(uuid.uuid4())
     table.put_item(Item={"PK": f"OUTBOX#{poison_id}", "SK": "OUTBOX", "type": "outbox", "source": "tandem.crm",
@@ -160,9 +161,59 @@ def test_poison_outbox_item_ends_in_the_relay_dlq_and_the_rest_flows(http, runti
     addresses = _submit_forms(http, 2)
 
     _assert_each_acknowledged_exactly_once(http, runtime, addresses)
-    [record] = eventually(lambda: _queue_messages(runtime, "OutboxRelayDLQ"), timeout=10)
+    [record] = eventually(lambda: _queue_messages(runtime, "OutboxPoisonQueue"), timeout=10)
     assert record["error"]["code"] == "MalformedDetail"
     assert record["outbox_item"]["PK"] == f"OUTBOX#{poison_id}"
+    assert record["table"] == runtime.physical_id("CrmTable")
+    assert "Item" not in table.get_item(Key={"PK": f"OUTBOX#{poison_id}", "SK": "OUTBOX"})  # parked, not swept again
+
+
+def _pending_outbox(runtime, addresses):
+    """Outbox items of these addresses' LeadCaptured events that are still waiting to be published."""
+    table = boto3.resource("dynamodb", region_name=runtime.region).Table(runtime.physical_id("CrmTable"))
+    items = table.scan()["Items"]
+    return [i for i in items if i.get("GSI1PK") == "OUTBOX#PENDING"
+            and json.loads(i["detail"])["data"]["email"] in addresses]
+
+
+def test_outage_longer_than_the_stream_retries_is_recovered_by_the_sweeper(http, runtime, monkeypatch):
+    _queue_messages(runtime, "OutboxRelayDLQ")
+    outage = threading.Event()
+    outage.set()
+    original = EventsBackend.put_events
+
+    def down_until_recovered(self, events):
+        if outage.is_set():
+            raise InjectedOutage()
+        return original(self, events)
+
+    monkeypatch.setattr(EventsBackend, "put_events", down_until_recovered)
+
+    addresses = _submit_forms(http, 2)
+
+    # The stream gives up on both: its on-failure records hold only pointers, but the outbox items remain.
+    pointers: list[dict] = []
+
+    def both_given_up():
+        pointers.extend(_queue_messages(runtime, "OutboxRelayDLQ"))
+        return sum(p["DDBStreamBatchInfo"]["batchSize"] for p in pointers) >= 2
+
+    eventually(both_given_up, timeout=10)
+    assert {p["requestContext"]["condition"] for p in pointers} == {"RetryAttemptsExhausted"}
+    assert "outbox_item" not in pointers[0]
+    assert len(_pending_outbox(runtime, addresses)) == 2
+    outage.clear()
+    assert runtime.wait_idle(timeout=10)
+    assert _acknowledgements(http, addresses) == dict.fromkeys(addresses, 0)  # the relay will not retry
+
+    # EventBridge is back: the next sweep publishes what the relay could not (grace 0: no waiting here).
+    sweeper = runtime.lambdas.spec("OutboxSweeperFunction")
+    monkeypatch.setitem(sweeper.environment, "OUTBOX_SWEEP_GRACE_SECONDS", "0")
+    result = runtime.schedules.fire("outbox-sweep")  # POST /_local/schedules/outbox-sweep/fire
+
+    assert not result["errored"], result
+    _assert_each_acknowledged_exactly_once(http, runtime, addresses)
+    assert _pending_outbox(runtime, addresses) == []
 
 
 def test_poison_event_ends_in_the_consumer_dlq(http, runtime):

@@ -1,4 +1,5 @@
-"""OutboxRelayFunction under moto: publishes to the bus, reports partial failures, parks poison."""
+"""OutboxRelayFunction under moto: publishes to the bus, clears what it published, reports partial
+failures, parks poison."""
 
 from __future__ import annotations
 
@@ -39,7 +40,8 @@ def _stream_records(stack) -> list[dict]:
     scan = boto3.client("dynamodb", region_name=REGION).scan(TableName=stack.physical["CrmTable"])
     return [{"eventID": str(n), "eventName": "INSERT", "eventVersion": "1.1", "eventSource": "aws:dynamodb",
              "awsRegion": REGION,
-             "eventSourceARN": "arn:aws:dynamodb:eu-central-1:123456789012:table/t/stream/1",
+             "eventSourceARN": f"arn:aws:dynamodb:{REGION}:123456789012:table/{stack.physical['CrmTable']}"
+                               "/stream/2026-11-27T15:00:00.000",
              "dynamodb": {"Keys": {"PK": item["PK"], "SK": item["SK"]}, "NewImage": item,
                           "SequenceNumber": f"{n:021d}", "StreamViewType": "NEW_IMAGE"}}
             for n, item in enumerate(scan["Items"], start=1)]
@@ -52,6 +54,7 @@ def test_sample_outbox_records_are_published_on_the_bus(stack, sample, bus_queue
     published = _published(bus_queue)
     assert {(e["source"], e["detail-type"]) for e in published} == {("tandem.crm", "LeadCaptured")}
     assert {e["detail"]["data"]["name"] for e in published} == {"Ada Lovelace", "Grace Hopper"}
+    assert {e["time"] for e in published} == {"2026-11-27T15:30:00Z"}  # when it occurred, not now
 
 
 def test_the_stream_of_a_real_submission_reaches_the_bus(stack, sample, bus_queue):
@@ -62,6 +65,21 @@ def test_the_stream_of_a_real_submission_reaches_the_bus(stack, sample, bus_queu
     assert response == {"batchItemFailures": []}
     [event] = _published(bus_queue)  # the lead and dedup items were skipped
     assert event["detail"]["metadata"]["correlation_id"] == "web-7f3c2a"
+
+
+def test_a_published_outbox_item_leaves_the_table_in_one_extra_round_trip(stack, sample, bus_queue):
+    stack.call("CrmApiFunction", sample("crm_api/submit_contact_form"))
+    assert [i for i in stack.items() if i["type"] == "outbox"][0]["GSI1PK"] == "OUTBOX#PENDING"
+    calls: list[str] = []
+    for service in ("events", "dynamodb"):
+        bootstrap.client(service).meta.events.register(f"before-call.{service}",
+                                                       lambda model, **_: calls.append(model.name))
+
+    stack.call("OutboxRelayFunction", {"Records": _stream_records(stack)})
+
+    assert calls == ["PutEvents", "BatchWriteItem"]
+    assert [i["type"] for i in stack.items() if i["type"] == "outbox"] == []
+    assert {i["type"] for i in stack.items()} == {"lead", "lead_dedup"}
 
 
 def test_a_failed_entry_is_reported_with_everything_after_it(stack, sample, monkeypatch):
@@ -86,7 +104,7 @@ def test_a_failed_call_reports_every_record(stack, sample):
         "111100000000000000000001", "111100000000000000000002"]
 
 
-def test_poison_is_parked_in_the_relay_dlq_and_the_rest_is_published(stack, sample, bus_queue):
+def test_poison_is_parked_in_the_poison_queue_and_the_rest_is_published(stack, sample, bus_queue):
     event = sample("outbox_relay/outbox_inserts")
     event["Records"][0]["dynamodb"]["NewImage"]["detail"] = {"S": "{not json"}
 
@@ -95,8 +113,9 @@ def test_poison_is_parked_in_the_relay_dlq_and_the_rest_is_published(stack, samp
     assert response == {"batchItemFailures": []}
     assert len(_published(bus_queue)) == 1
     sqs = boto3.client("sqs", region_name=REGION)
-    [message] = sqs.receive_message(QueueUrl=stack.physical["OutboxRelayDLQ"])["Messages"]
+    [message] = sqs.receive_message(QueueUrl=stack.physical["OutboxPoisonQueue"])["Messages"]
     parked = json.loads(message["Body"])
     assert parked["error"]["code"] == "MalformedDetail"
     assert parked["outbox_item"]["PK"].startswith("OUTBOX#")
     assert parked["sequence_number"] == "111100000000000000000001"
+    assert sqs.receive_message(QueueUrl=stack.physical["OutboxRelayDLQ"]).get("Messages") is None

@@ -16,6 +16,8 @@ from tandem.shared.outbox import (
     OutboxUnitOfWork,
     PersistenceError,
     TransactionConflict,
+    outbox_entry,
+    outbox_item,
 )
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -64,7 +66,34 @@ def test_state_and_outbox_items_go_in_one_transaction():
     assert outbox["PK"] == {"S": f"OUTBOX#{envelope.metadata.event_id}"}
     assert outbox["type"] == {"S": "outbox"} and outbox["detail_type"] == {"S": "LeadCaptured"}
     assert json.loads(outbox["detail"]["S"])["metadata"]["event_id"] == str(envelope.metadata.event_id)
-    assert int(outbox["expires_at"]["N"]) > NOW.timestamp() + 24 * 3600
+
+
+def test_an_outbox_item_is_pending_until_published_and_never_expires():
+    client = FakeDynamoDB()
+    envelope = _envelope()
+    with _uow(client) as uow:
+        uow.record(envelope)
+        uow.commit()
+
+    outbox = client.transactions[0][0]["Put"]["Item"]
+    assert "expires_at" not in outbox  # TTL must not delete what has not been published
+    assert outbox["GSI1PK"] == {"S": "OUTBOX#PENDING"}
+    assert outbox["occurred_at"] == outbox["GSI1SK"] == {"S": "2026-11-27T12:00:00.000000+00:00"}
+
+
+def test_the_entry_of_an_outbox_item_carries_the_time_the_event_occurred():
+    envelope = _envelope()
+    entry = outbox_entry(outbox_item(envelope), "bus")
+
+    assert entry["Time"] == NOW == envelope.metadata.occurred_at
+    assert entry == {**envelope.to_entry("bus"), "Time": NOW}
+
+
+def test_an_item_written_before_occurred_at_was_stored_takes_it_from_its_envelope():
+    item = outbox_item(_envelope())
+    del item["occurred_at"]
+    assert outbox_entry(item, "bus")["Time"] == NOW
+    assert "Time" not in outbox_entry({**item, "detail": "{not json"}, "bus")  # PutEvents rejects it anyway
 
 
 def test_nothing_is_written_without_commit():

@@ -1,19 +1,29 @@
-"""Relay batching and partial failures, against a fake EventBridge client."""
+"""Relay batching, partial failures and clearing what it published, against fake AWS clients."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
-from tandem.shared.relay import OutboxRelay, relay_stream_batch
+from tandem.shared.relay import OutboxRelay, relay_stream_batch, table_name
+
+OCCURRED_AT = "2026-11-27T12:00:00.000000+00:00"
 
 
-def _record(n: int, *, event_name: str = "INSERT", type_: str = "outbox", detail: str | None = None) -> dict:
-    image = {"PK": {"S": f"OUTBOX#{n}"}, "SK": {"S": "OUTBOX"}, "type": {"S": type_},
-             "source": {"S": "tandem.crm"}, "detail_type": {"S": "LeadCaptured"},
-             "detail": {"S": detail or json.dumps({"metadata": {"n": n}, "data": {}})}}
-    return {"eventName": event_name, "eventSourceARN": "arn:stream",
-            "dynamodb": {"SequenceNumber": f"{n:05d}", "NewImage": image, "StreamViewType": "NEW_IMAGE"}}
+def _stream_arn(table: str) -> str:
+    return f"arn:aws:dynamodb:eu-central-1:123456789012:table/{table}/stream/2026-11-27T15:00:00.000"
+
+
+def _record(n: int, *, event_name: str = "INSERT", type_: str = "outbox", detail: str | None = None,
+            table: str = "tandem-crm") -> dict:
+    keys = {"PK": {"S": f"OUTBOX#{n}"}, "SK": {"S": "OUTBOX"}}
+    image = {**keys, "type": {"S": type_}, "source": {"S": "tandem.crm"}, "detail_type": {"S": "LeadCaptured"},
+             "detail": {"S": detail or json.dumps({"metadata": {"n": n}, "data": {}})},
+             "occurred_at": {"S": OCCURRED_AT}, "GSI1PK": {"S": "OUTBOX#PENDING"}, "GSI1SK": {"S": OCCURRED_AT}}
+    return {"eventName": event_name, "eventSourceARN": _stream_arn(table),
+            "dynamodb": {"SequenceNumber": f"{n:05d}", "Keys": keys, "NewImage": image,
+                         "StreamViewType": "NEW_IMAGE"}}
 
 
 class FakeEventBridge:
@@ -37,6 +47,22 @@ class FakeEventBridge:
         return {"FailedEntryCount": sum(1 for r in results if "ErrorCode" in r), "Entries": results}
 
 
+class FakeDynamoDB:
+    def __init__(self, *, fail: bool = False) -> None:
+        self.batches: list[dict[str, list[dict]]] = []
+        self.fail = fail
+
+    def batch_write_item(self, RequestItems: dict) -> dict:  # noqa: N803
+        self.batches.append(RequestItems)
+        if self.fail:
+            raise ConnectionError("table unreachable")
+        return {"UnprocessedItems": {}}
+
+    def deleted(self) -> list[tuple[str, str]]:
+        return [(table, request["DeleteRequest"]["Key"]["PK"]["S"])
+                for batch in self.batches for table, requests in batch.items() for request in requests]
+
+
 class FakeSqs:
     def __init__(self) -> None:
         self.messages: list[dict] = []
@@ -46,8 +72,9 @@ class FakeSqs:
         return {"MessageId": "m"}
 
 
-def _relay(bus: FakeEventBridge, sqs: FakeSqs | None = None) -> OutboxRelay:
-    return OutboxRelay("bus", bus, poison_queue_url="https://sqs/poison" if sqs else None, sqs_client=sqs)
+def _relay(bus: FakeEventBridge, sqs: FakeSqs | None = None, dynamodb: FakeDynamoDB | None = None) -> OutboxRelay:
+    return OutboxRelay("bus", bus, poison_queue_url="https://sqs/poison" if sqs else None, sqs_client=sqs,
+                       dynamodb_client=dynamodb or FakeDynamoDB())
 
 
 def _failed(response: dict) -> list[str]:
@@ -98,3 +125,59 @@ def test_poison_without_a_queue_is_retried_like_a_failure():
     del record["dynamodb"]["NewImage"]["detail"]
     response = relay_stream_batch({"Records": [_record(0), record, _record(2)]}, _relay(FakeEventBridge()))
     assert _failed(response) == ["00001", "00002"]
+
+
+def test_published_items_leave_their_table_in_one_batch_write_per_25():
+    bus, dynamodb = FakeEventBridge(), FakeDynamoDB()
+    relay_stream_batch({"Records": [_record(n) for n in range(23)]}, _relay(bus, dynamodb=dynamodb))
+
+    assert len(bus.calls) == 3 and len(dynamodb.batches) == 1  # 4 round trips for 23 events
+    assert dynamodb.deleted() == [("tandem-crm", f"OUTBOX#{n}") for n in range(23)]
+
+
+def test_only_published_items_are_cleared_the_rest_stay_pending():
+    bus, dynamodb = FakeEventBridge(reject={12: "InternalFailure"}), FakeDynamoDB()
+    relay_stream_batch({"Records": [_record(n) for n in range(25)]}, _relay(bus, dynamodb=dynamodb))
+
+    # 10..19 went in one call with 12 failing: 10, 11, 13..19 were published, 12 and 20..24 were not.
+    published = [n for n in range(20) if n != 12]
+    assert dynamodb.deleted() == [("tandem-crm", f"OUTBOX#{n}") for n in published]
+
+
+def test_nothing_is_cleared_when_put_events_fails():
+    dynamodb = FakeDynamoDB()
+    relay_stream_batch({"Records": [_record(n) for n in range(3)]},
+                       _relay(FakeEventBridge(fail_calls={1}), dynamodb=dynamodb))
+    assert dynamodb.batches == []
+
+
+def test_parked_poison_is_cleared_too_so_the_sweeper_does_not_park_it_again():
+    bus, sqs, dynamodb = FakeEventBridge(reject={-1: "MalformedDetail"}), FakeSqs(), FakeDynamoDB()
+    records = [_record(1), _record(2, detail="{not json")]
+    relay_stream_batch({"Records": records}, _relay(bus, sqs, dynamodb))
+    assert dynamodb.deleted() == [("tandem-crm", "OUTBOX#1"), ("tandem-crm", "OUTBOX#2")]
+
+
+def test_each_record_is_cleared_from_the_table_its_stream_belongs_to():
+    dynamodb = FakeDynamoDB()
+    records = [_record(1, table="tandem-crm"), _record(2, table="tandem-sales")]
+    relay_stream_batch({"Records": records}, _relay(FakeEventBridge(), dynamodb=dynamodb))
+    assert len(dynamodb.batches) == 1
+    assert dynamodb.deleted() == [("tandem-crm", "OUTBOX#1"), ("tandem-sales", "OUTBOX#2")]
+
+
+def test_a_failed_clear_does_not_fail_the_batch():
+    response = relay_stream_batch({"Records": [_record(1)]},
+                                  _relay(FakeEventBridge(), dynamodb=FakeDynamoDB(fail=True)))
+    assert _failed(response) == []  # published; the sweeper publishes it again later (idempotent)
+
+
+def test_entries_carry_the_time_the_event_occurred():
+    bus = FakeEventBridge()
+    relay_stream_batch({"Records": [_record(1)]}, _relay(bus))
+    assert bus.calls[0][0]["Time"] == datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+
+
+def test_the_table_name_comes_from_the_stream_arn():
+    assert table_name(_stream_arn("tandem-crm-prod")) == "tandem-crm-prod"
+    assert table_name("arn:stream") is None and table_name(None) is None

@@ -4,17 +4,23 @@ Writes are collected, nothing touches the table until ``commit``; leaving the ``
 block without committing discards them (cosmicpython's rollback-by-default). Every
 recorded event becomes an outbox item in the same transaction, which the relay publishes
 from the table's stream: state and events can never disagree.
+
+An outbox item stays in the table until it is published (the relay or the sweeper deletes
+it then), so an EventBridge outage longer than the stream's retries or its 24 h retention
+loses nothing: while it exists it sits in the sparse index ``GSI1`` under
+``GSI1PK = "OUTBOX#PENDING"``, sorted by ``occurred_at``, where the sweeper finds it.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from tandem.shared.clock import epoch_seconds, utcnow
+from tandem.shared.clock import iso, utcnow
 from tandem.shared.dynamo import from_attributes, to_attributes
 from tandem.shared.envelope import Envelope
 from tandem.shared.errors import Conflict
@@ -25,7 +31,8 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 MAX_TRANSACTION_ITEMS = 100  # DynamoDB's limit per TransactWriteItems
-OUTBOX_TTL = timedelta(days=4)  # longer than the stream's 24 h retention: the relay is done by then
+OUTBOX_INDEX = "GSI1"  # every context table has it; outbox items are there only while pending
+OUTBOX_PENDING = "OUTBOX#PENDING"  # GSI1PK of every unpublished outbox item
 
 
 class ConditionFailed(Conflict):
@@ -56,8 +63,13 @@ class _Write:
     operation: dict[str, Any] = field(default_factory=dict)
 
 
-def outbox_item(envelope: Envelope[Any], *, now: datetime, ttl: timedelta = OUTBOX_TTL) -> dict[str, Any]:
-    """The outbox row for ``envelope`` (shape agreed in docs/team-interfaces.md)."""
+def outbox_item(envelope: Envelope[Any]) -> dict[str, Any]:
+    """The outbox row for ``envelope`` (shape documented in docs/event-backbone.md).
+
+    No TTL: the item lives until it is published. ``GSI1SK`` is the fixed-width
+    ``occurred_at``, so the sweeper can ask for "pending and older than the grace period".
+    """
+    occurred_at = iso(envelope.metadata.occurred_at)
     return {
         "PK": f"OUTBOX#{envelope.metadata.event_id}",
         "SK": "OUTBOX",
@@ -66,8 +78,33 @@ def outbox_item(envelope: Envelope[Any], *, now: datetime, ttl: timedelta = OUTB
         "detail_type": envelope.metadata.event_type,
         "detail": envelope.to_json(),
         "event_id": str(envelope.metadata.event_id),
-        "expires_at": epoch_seconds(now + ttl),
+        "occurred_at": occurred_at,
+        "GSI1PK": OUTBOX_PENDING,
+        "GSI1SK": occurred_at,
     }
+
+
+def outbox_entry(item: dict[str, Any], bus_name: str) -> dict[str, Any]:
+    """The ``PutEvents`` entry for an outbox item (plain values); ``KeyError`` names a missing field.
+
+    ``Time`` is when the event occurred, not when it was published: a late publication (after
+    an outage, by the sweeper) still carries its true time.
+    """
+    entry = {"Source": item["source"], "DetailType": item["detail_type"], "Detail": item["detail"],
+             "EventBusName": bus_name}
+    occurred_at = _occurred_at(item)
+    if occurred_at is not None:
+        entry["Time"] = occurred_at
+    return entry
+
+
+def _occurred_at(item: dict[str, Any]) -> datetime | None:
+    """``occurred_at`` of the item, or of its envelope for items written before it was stored."""
+    try:
+        text = item.get("occurred_at") or json.loads(item["detail"])["metadata"]["occurred_at"]
+        return datetime.fromisoformat(str(text))
+    except (ValueError, KeyError, TypeError):
+        return None  # PutEvents then stamps the publication time; the detail still has the truth
 
 
 def _expression(condition: str | None, names: dict[str, str] | None, values: dict[str, Any] | None) -> dict:
@@ -132,7 +169,7 @@ class OutboxUnitOfWork:
 
     def record(self, envelope: Envelope[Any]) -> None:
         """Add the outbox item for ``envelope``; its key must be new (no duplicate event ids)."""
-        self.put(outbox_item(envelope, now=self.clock()), label=f"outbox:{envelope.metadata.event_type}",
+        self.put(outbox_item(envelope), label=f"outbox:{envelope.metadata.event_type}",
                  condition="attribute_not_exists(PK)")
 
     def commit(self) -> None:

@@ -1,0 +1,41 @@
+"""Lazy wiring of the outbox relay and sweeper from their function's environment.
+
+``EVENT_BUS_NAME`` (where events go), ``POISON_QUEUE_URL`` (entries that can never be
+published), and for the sweeper ``OUTBOX_TABLES`` (comma-separated context tables) and
+``OUTBOX_SWEEP_GRACE_SECONDS`` (how old a pending item must be; default 120). Clients come
+from ``tandem.shared.bootstrap``'s cache, so tests can start moto or stub them first.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from typing import Any
+
+from tandem.shared.bootstrap import client
+from tandem.shared.publisher import OutboxPublisher
+from tandem.shared.relay import OutboxRelay
+from tandem.shared.sweeper import GRACE, OutboxSweeper
+
+
+def _poison_queue_url() -> str | None:
+    return os.environ.get("POISON_QUEUE_URL") or None
+
+
+def relay(logger: Any = None) -> OutboxRelay:
+    """The relay: publishes stream records, deletes what it published from the record's table."""
+    queue = _poison_queue_url()
+    return OutboxRelay(os.environ["EVENT_BUS_NAME"], client("events"), poison_queue_url=queue,
+                       sqs_client=client("sqs") if queue else None, logger=logger,
+                       dynamodb_client=client("dynamodb"))
+
+
+def sweeper(logger: Any = None) -> OutboxSweeper:
+    """The sweeper over every table in ``OUTBOX_TABLES``."""
+    queue = _poison_queue_url()
+    publisher = OutboxPublisher(os.environ["EVENT_BUS_NAME"], client("events"), dynamodb=client("dynamodb"),
+                                poison_queue_url=queue, sqs=client("sqs") if queue else None, logger=logger)
+    tables = [name.strip() for name in os.environ.get("OUTBOX_TABLES", "").split(",") if name.strip()]
+    grace = os.environ.get("OUTBOX_SWEEP_GRACE_SECONDS")
+    return OutboxSweeper(tables, publisher, client("dynamodb"),
+                         grace=timedelta(seconds=float(grace)) if grace else GRACE)
