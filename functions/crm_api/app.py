@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
 from tandem.crm import bootstrap, service
 from tandem.crm.api_models import ContactForm, LeadAccepted, LeadList, LeadView
 from tandem.shared import correlation
@@ -14,31 +16,36 @@ from tandem.shared.http import error_responses, make_resolver
 
 logger = Logger()
 tracer = Tracer()
+metrics = Metrics()
 app = make_resolver(logger=logger, title="Tandem CRM API", description="Contact form and leads")
 
 
 @app.post("/forms/contact", status_code=202, tags=["forms"], summary="Submit the public contact form",
-          responses=error_responses(400, 413, 415, 422))
+          responses=error_responses(400, 409, 413, 415, 422, 503))
 def submit_contact_form(form: ContactForm) -> LeadAccepted:
     context = correlation.from_http(app.current_event.raw_event)
     result = service.capture_lead(form.to_command(), bootstrap.unit_of_work(), context)
+    if result.stored:
+        metrics.add_metric(name="LeadCaptured", unit=MetricUnit.Count, value=1)
     return LeadAccepted(lead_id=result.lead_id)
 
 
 @app.get("/leads", tags=["leads"], summary="List leads, newest first", middlewares=[require_groups("sales")],
-         responses=error_responses(401, 403, 422))
+         responses=error_responses(401, 403, 422, 503))
 def list_leads(limit: Annotated[int, Query(ge=1, le=100)] = 25,
                next_token: Annotated[str | None, Query(max_length=1024)] = None) -> LeadList:
     return LeadList.of(service.list_leads(bootstrap.leads(), limit=limit, cursor=next_token))
 
 
 @app.get("/leads/<id>", tags=["leads"], summary="Get one lead", middlewares=[require_groups("sales")],
-         responses=error_responses(401, 403, 404, 422))
+         responses=error_responses(401, 403, 404, 422, 503))
 def get_lead(id: Annotated[str, Path(max_length=64)]) -> LeadView:  # noqa: A002 - the template's {id}
     return LeadView.of(service.get_lead(bootstrap.leads(), id))
 
 
-@logger.inject_lambda_context
+# API Gateway's request id is the correlation id until the caller's X-Correlation-Id is checked.
+@metrics.log_metrics
+@logger.inject_lambda_context(clear_state=True, correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     correlation.bind(logger, correlation.from_http(event))

@@ -160,3 +160,97 @@ def test_openapi_documents_the_routes(stack):
     paths = json.loads(schema)["paths"]
     assert {"/forms/contact", "/leads", "/leads/{id}"} <= set(paths)
     assert paths["/forms/contact"]["post"]["summary"]
+
+
+def _emf_metrics(output: str) -> dict[str, object]:
+    """Metric name -> value from the CloudWatch EMF lines Powertools printed."""
+    found: dict[str, object] = {}
+    for line in output.splitlines():
+        try:
+            document = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(document, dict) and "_aws" in document:
+            for directive in document["_aws"]["CloudWatchMetrics"]:
+                assert directive["Namespace"] == "Tandem"
+                found.update({m["Name"]: document[m["Name"]] for m in directive["Metrics"]})
+    return found
+
+
+def test_a_stored_lead_is_counted_as_an_emf_metric_a_repeat_is_not(api, sample, capsys):
+    event = sample("crm_api/submit_contact_form")
+    api(event)
+    assert _emf_metrics(capsys.readouterr().out) == {"LeadCaptured": [1.0]}
+
+    api(event)
+    assert "LeadCaptured" not in _emf_metrics(capsys.readouterr().out)
+
+
+def _fail_transactions(monkeypatch, error: dict, *, commit_first: bool = False, times: int = 1):
+    """Make the cached DynamoDB client's TransactWriteItems fail ``times`` times.
+
+    ``commit_first`` plays a rival that committed the very same transaction just before ours.
+    """
+    from botocore.exceptions import ClientError
+    from tandem.shared import bootstrap
+
+    client = bootstrap.client("dynamodb")
+    original, calls = client.transact_write_items, []
+
+    def flaky(**request):
+        calls.append(request)
+        if len(calls) > times:
+            return original(**request)
+        if commit_first:
+            original(**request)
+        raise ClientError(error, "TransactWriteItems")
+
+    monkeypatch.setattr(client, "transact_write_items", flaky)
+    return calls
+
+
+CONFLICT = {"Error": {"Code": "TransactionCanceledException", "Message": "cancelled"},
+            "CancellationReasons": [{"Code": "TransactionConflict"}, {"Code": "None"}, {"Code": "None"}]}
+
+
+def test_two_identical_submissions_at_once_both_get_202_and_one_lead(stack, api, sample, monkeypatch):
+    calls = _fail_transactions(monkeypatch, CONFLICT, commit_first=True)
+
+    status, body = api(sample("crm_api/submit_contact_form"))
+
+    assert status == 202 and len(calls) == 2
+    [lead] = [item for item in stack.items() if item["type"] == "lead"]
+    assert lead["id"] == body["lead_id"] and _types(stack) == ["lead", "lead_dedup", "outbox"]
+
+
+def test_throttled_storage_is_a_503_with_retry_after(stack, sample, monkeypatch):
+    throttled = {"Error": {"Code": "TransactionCanceledException", "Message": "cancelled"},
+                 "CancellationReasons": [{"Code": "ThrottlingError"}, {"Code": "None"}, {"Code": "None"}]}
+    _fail_transactions(monkeypatch, throttled)
+
+    response = stack.call("CrmApiFunction", sample("crm_api/submit_contact_form"))
+
+    assert response["statusCode"] == 503
+    headers = {**(response.get("headers") or {}),
+               **{k: v[0] for k, v in (response.get("multiValueHeaders") or {}).items()}}
+    assert int(headers["Retry-After"]) > 0
+    assert json.loads(response["body"])["error"]["code"] == "service_unavailable"
+    assert stack.items() == []
+
+
+@pytest.mark.parametrize("case", ["list_leads_unauthenticated", "list_leads_wrong_group"])
+@pytest.mark.parametrize("path, query", [("/leads", {"limit": "ten"}), ("/leads", {"next_token": "x" * 2000}),
+                                         ("/leads/" + "x" * 100, None)])
+def test_invalid_input_from_a_caller_without_permission_is_401_or_403_never_422(api, sample, case, path, query):
+    event = sample(f"crm_api/{case}")
+    event["path"], event["queryStringParameters"] = path, query
+    event["multiValueQueryStringParameters"] = {k: [v] for k, v in (query or {}).items()} or None
+    status, body = api(event)
+    assert status == (401 if case.endswith("unauthenticated") else 403), body
+
+
+def test_every_lead_route_declares_the_sales_group(stack):
+    app = stack.module("CrmApiFunction").app
+    assert app.required_groups("GET", "/leads") == (frozenset({"sales"}),)
+    assert app.required_groups("GET", "/leads/{id}") == (frozenset({"sales"}),)
+    assert app.required_groups("POST", "/forms/contact") == ()

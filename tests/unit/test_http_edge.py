@@ -6,11 +6,13 @@ import json
 from typing import Annotated
 
 import pytest
-from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import BaseModel, ConfigDict
 from tandem.shared.auth import require_groups
 from tandem.shared.errors import HTTP_STATUS, Conflict, DomainError, NotFound, http_status
 from tandem.shared.http import make_resolver
+from tandem.shared.outbox import PersistenceError
 
 
 class Body(BaseModel):
@@ -36,6 +38,32 @@ def private(limit: Annotated[int, Query(ge=1, le=10)] = 5) -> dict:
     return {"limit": limit}
 
 
+@app.post("/private-things", middlewares=[require_groups("sales")])
+def create_private(body: Body) -> dict:
+    return {"ok": True}
+
+
+@app.put("/private-things/<thing_id>", middlewares=[require_groups("sales")])
+def replace_private(thing_id: Annotated[str, Path(max_length=5)], body: Body) -> dict:
+    return {"ok": True}
+
+
+@app.get("/busy")
+def busy() -> dict:
+    raise PersistenceError("TransactWriteItems failed: ProvisionedThroughputExceededException")
+
+
+router = Router()
+
+
+@router.post("/notes", middlewares=[require_groups("hr")])
+def create_note(body: Body) -> dict:
+    return {"ok": True}
+
+
+app.include_router(router, prefix="/hr")
+
+
 def _call(method, path, body=None, headers=None, claims=None, query=None):
     event = {"httpMethod": method, "path": path, "resource": path, "headers": headers or {},
              "multiValueHeaders": {}, "queryStringParameters": query,
@@ -43,6 +71,8 @@ def _call(method, path, body=None, headers=None, claims=None, query=None):
              "requestContext": {"requestId": "r1", **({"authorizer": {"claims": claims}} if claims else {})},
              "body": body, "isBase64Encoded": False}
     response = app.resolve(event, None)
+    _call.headers = {**(response.get("headers") or {}),
+                     **{k: v[0] for k, v in (response.get("multiValueHeaders") or {}).items()}}
     return response["statusCode"], json.loads(response["body"])
 
 
@@ -104,3 +134,29 @@ def test_context_errors_inherit_their_status():
 
     assert http_status(LeadMissing()) == 404
     assert http_status(DomainError()) == 422
+
+
+INVALID_BODIES = ['{"name": ', json.dumps({"name": 1, "extra": True}), "[]", None]
+
+
+@pytest.mark.parametrize("method, path", [("POST", "/private-things"), ("PUT", "/private-things/toolongid"),
+                                          ("POST", "/hr/notes")])
+@pytest.mark.parametrize("body", INVALID_BODIES)
+def test_an_invalid_body_from_a_caller_without_permission_is_401_or_403_never_422(method, path, body):
+    assert _call(method, path, body)[0] == 401
+    assert _call(method, path, body, claims={"sub": "u", "cognito:groups": "support"})[0] == 403
+    assert _call(method, path, body, claims={"sub": "u", "cognito:groups": "sales,hr"})[0] in (400, 422)
+
+
+def test_the_resolver_knows_each_routes_groups_by_method_and_openapi_path():
+    assert app.required_groups("POST", "/private-things") == (frozenset({"sales"}),)
+    assert app.required_groups("PUT", "/private-things/{thing_id}") == (frozenset({"sales"}),)
+    assert app.required_groups("POST", "/hr/notes") == (frozenset({"hr"}),)
+    assert app.required_groups("POST", "/things") == ()
+
+
+def test_storage_trouble_is_a_503_with_retry_after_and_no_internals():
+    status, body = _call("GET", "/busy")
+    assert (status, body["error"]["code"]) == (503, "service_unavailable")
+    assert _call.headers.get("Retry-After") == "2"
+    assert "Throughput" not in json.dumps(body)

@@ -8,10 +8,11 @@ from uuid import UUID, uuid4
 import pytest
 from tandem.crm import service
 from tandem.crm.domain.commands import CaptureLead
-from tandem.crm.domain.errors import DuplicateSubmission, InvalidLead, LeadNotFound
+from tandem.crm.domain.errors import ConcurrentSubmission, DuplicateSubmission, InvalidLead, LeadNotFound
 from tandem.crm.domain.model import Acknowledgement, Lead, LeadPage
 from tandem.crm.domain.rules import submission_fingerprint
 from tandem.shared.correlation import MessageContext
+from tandem.shared.errors import http_status
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 CTX = MessageContext("corr", "req")
@@ -147,10 +148,101 @@ def test_a_missing_or_malformed_lead_id_is_not_found():
         service.get_lead(EmptyReader(), "../../etc/passwd")
 
 
-def test_the_acknowledgement_is_plain_text_and_names_the_person():
+class FakeQuota:
+    """Counts per (address key, day) like the DynamoDB counter item."""
+
+    def __init__(self) -> None:
+        self.counts: dict[tuple[str, object], int] = {}
+
+    def take(self, email, day, *, limit):
+        key = (submission_fingerprint(email, ""), day)
+        if self.counts.get(key, 0) >= limit:
+            return False
+        self.counts[key] = self.counts.get(key, 0) + 1
+        return True
+
+
+def _acknowledge(event, mailer, quota, at=NOW):
+    return service.acknowledge_lead(event, mailer, quota, now=lambda: at)
+
+
+def test_the_acknowledgement_has_a_constant_subject_and_a_plain_text_body_with_the_name():
     uow, mailer = FakeLeadUnitOfWork(), FakeMailer()
-    _capture(uow)
-    service.acknowledge_lead(uow.outbox[0].data, mailer)
+    _capture(uow, _command(name="Ada Visit-cheap-pills.example Lovelace"))
+    result = _acknowledge(uow.outbox[0].data, mailer, FakeQuota())
     [mail] = mailer.sent
-    assert mail.to == "Ada@Example.com" and mail.subject == "Thanks for getting in touch, Ada"
-    assert "Hello Ada Lovelace" in mail.text
+    assert result.sent and result.message_id == "m1"
+    assert mail.to == "Ada@Example.com" and mail.subject == "We received your message"
+    assert "pills" not in mail.subject
+    assert "Hello Ada Visit-cheap-pills.example Lovelace" in mail.text and "Need a quote" not in mail.text
+
+
+def test_an_address_gets_at_most_three_acknowledgements_per_utc_day():
+    uow, mailer, quota = FakeLeadUnitOfWork(), FakeMailer(), FakeQuota()
+    for n in range(4):
+        _capture(uow, _command(message=f"Question {n}"))
+    events = [envelope.data for envelope in uow.outbox]
+    results = [_acknowledge(event, mailer, quota) for event in events]
+    assert [r.sent for r in results] == [True, True, True, False]
+    assert len(mailer.sent) == 3 and results[3].message_id is None
+    tomorrow = _acknowledge(events[3], mailer, quota, at=NOW + timedelta(days=1))
+    assert tomorrow.sent
+
+
+def test_the_acknowledgement_is_sent_without_marketing_consent():
+    uow, mailer = FakeLeadUnitOfWork(), FakeMailer()
+    _capture(uow, _command(consent=False))
+    assert _acknowledge(uow.outbox[0].data, mailer, FakeQuota()).sent
+
+
+class ConflictOnceUnitOfWork(FakeLeadUnitOfWork):
+    """The first commit loses a race: an identical submission commits first, ours is cancelled."""
+
+    def __init__(self, rival: Lead | None = None, conflicts: int = 1) -> None:
+        super().__init__()
+        self.rival, self.conflicts, self.attempts = rival, conflicts, 0
+
+    def commit(self):
+        self.attempts += 1
+        if self.attempts <= self.conflicts:
+            if self.rival is not None:
+                self.leads[self.rival.id] = self.rival
+                self.claims[self.rival.fingerprint] = (self.rival.id, NOW + timedelta(minutes=10))
+            raise ConcurrentSubmission()
+        super().commit()
+
+
+def test_a_transaction_conflict_is_retried_once_and_returns_the_rivals_lead_id():
+    rival = Lead.capture(_command(), lead_id=uuid4(), now=NOW)
+    uow, pauses = ConflictOnceUnitOfWork(rival), []
+
+    result = service.capture_lead(_command(), uow, CTX, now=lambda: NOW, sleep=pauses.append)
+
+    assert (result.lead_id, result.stored) == (rival.id, False)
+    assert uow.attempts == 2 and len(pauses) == 1 and 0 < pauses[0] <= 0.1
+    assert uow.outbox == []
+
+
+def test_a_conflict_with_something_else_stores_our_lead_on_the_retry():
+    uow = ConflictOnceUnitOfWork()
+    result = service.capture_lead(_command(), uow, CTX, now=lambda: NOW, sleep=lambda _: None)
+    assert result.stored and list(uow.leads) == [result.lead_id] and len(uow.outbox) == 1
+
+
+def test_a_second_conflict_in_a_row_is_a_409_conflict():
+    uow = ConflictOnceUnitOfWork(conflicts=2)
+    with pytest.raises(ConcurrentSubmission) as raised:
+        service.capture_lead(_command(), uow, CTX, now=lambda: NOW, sleep=lambda _: None)
+    assert http_status(raised.value) == 409 and uow.attempts == 2
+
+
+@pytest.mark.parametrize("overrides", [{"name": "Ada\r\nBcc: everyone@example.com"},
+                                       {"email": "ada@example.com\r\nBcc: everyone@example.com"}])
+def test_an_event_with_header_breaking_text_is_never_mailed(overrides):
+    uow = FakeLeadUnitOfWork()
+    _capture(uow)
+    event = uow.outbox[0].data.model_copy(update=overrides)
+    mailer, quota = FakeMailer(), FakeQuota()
+    with pytest.raises(ValueError):
+        _acknowledge(event, mailer, quota)
+    assert mailer.sent == [] and quota.counts == {}

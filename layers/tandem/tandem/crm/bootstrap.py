@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 
+from tandem.crm.adapters.ack_quota import DynamoAcknowledgementQuota
 from tandem.crm.adapters.dynamodb import CrmUnitOfWork, DynamoLeadRepository
 from tandem.crm.adapters.ses import SesMailer
 from tandem.shared.bootstrap import client
@@ -25,3 +26,8 @@ def leads() -> DynamoLeadRepository:
 
 def mailer() -> SesMailer:
     return SesMailer(os.environ["SENDER_EMAIL"], client("sesv2"))
+
+
+def acknowledgement_quota() -> DynamoAcknowledgementQuota:
+    """The per-address daily acknowledgement counter, kept in CRM_TABLE."""
+    return DynamoAcknowledgementQuota(os.environ["CRM_TABLE"], client("dynamodb"))

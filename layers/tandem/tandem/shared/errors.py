@@ -63,6 +63,17 @@ class UnsupportedMediaType(DomainError):
     message = "Send the body as application/json"
 
 
+class ServiceUnavailable(DomainError):
+    """A dependency (DynamoDB throttling, a service error) failed for now; the same request may succeed later.
+
+    Not the caller's fault and not a bug: the edge answers 503 with ``Retry-After``.
+    """
+
+    code = "service_unavailable"
+    message = "We are busy right now. Please retry in a few seconds."
+    retry_after_seconds = 2
+
+
 # The one place an error class becomes an HTTP status. Lookup walks the MRO, so a
 # context's ``LeadNotFound(NotFound)`` is a 404 without being listed here.
 HTTP_STATUS: dict[type[DomainError], int] = {
@@ -74,6 +85,7 @@ HTTP_STATUS: dict[type[DomainError], int] = {
     PayloadTooLarge: 413,
     UnsupportedMediaType: 415,
     ValidationFailed: 422,
+    ServiceUnavailable: 503,
     DomainError: 422,
 }
 

@@ -6,17 +6,22 @@
   ``RequestValidationError`` with type ``json_invalid``);
 * any other validation error -> 422 listing every bad field;
 * ``DomainError`` -> its status from ``tandem.shared.errors.HTTP_STATUS``;
+* ``PersistenceError`` (throttling, a DynamoDB service error) -> 503 with ``Retry-After``;
 * anything else -> 500 with a generic message, logged with its stack trace, never sent.
 
-Authorization runs before validation: Powertools validates before route middlewares, so
-the validation handler first applies the route's ``require_groups`` check, and a caller
-without permission learns nothing about the input rules.
+Authorization runs before validation: Powertools validates before any middleware runs, so
+the resolver records each route's ``require_groups`` when the route is registered (keyed on
+method + OpenAPI path) and the validation handler applies that check first, finding the
+matched route through the public ``app.request``. A caller without permission learns
+nothing about the input rules. Valid requests are checked by the route middleware itself.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
+import re
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
@@ -34,6 +39,7 @@ from tandem.shared.errors import (
     DomainError,
     NotFound,
     PayloadTooLarge,
+    ServiceUnavailable,
     UnsupportedMediaType,
     ValidationFailed,
     body_for,
@@ -41,18 +47,24 @@ from tandem.shared.errors import (
     http_status,
 )
 from tandem.shared.openapi import ErrorResponse
+from tandem.shared.outbox import PersistenceError
 
 MAX_BODY_BYTES = 64 * 1024
 _LOCATIONS = {"body", "query", "path", "header", "cookie"}
+_RULE_PARAMETER = re.compile(r"<(\w+)>")  # Powertools' "/leads/<id>" is OpenAPI's "/leads/{id}"
+_ROUTE_SIGNATURE = inspect.signature(APIGatewayRestResolver.route)
 log = logging.getLogger(__name__)
 
 
-def _json_response(status: int, body: dict[str, Any]) -> Response:
-    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=json.dumps(body))
+def _json_response(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=json.dumps(body),
+                    headers=headers)
 
 
 def error_response(error: DomainError) -> Response:
-    return _json_response(http_status(error), body_for(error))
+    retry_after = getattr(error, "retry_after_seconds", None)
+    headers = {"Retry-After": str(retry_after)} if retry_after else None
+    return _json_response(http_status(error), body_for(error), headers)
 
 
 def field_errors(errors: Any) -> list[dict[str, str]]:
@@ -94,6 +106,7 @@ class TandemRestResolver(APIGatewayRestResolver):
     """``APIGatewayRestResolver(enable_validation=True)`` with Tandem's edge rules."""
 
     def __init__(self, *, logger: Any = None, max_body_bytes: int = MAX_BODY_BYTES, **kwargs: Any) -> None:
+        self._route_groups: dict[tuple[str, str], tuple[frozenset[str], ...]] = {}
         super().__init__(enable_validation=True, **kwargs)
         self.max_body_bytes = max_body_bytes
         self.log = logger or log
@@ -110,20 +123,38 @@ class TandemRestResolver(APIGatewayRestResolver):
             }
         return super().resolve(event, context)
 
-    def _authorize_route(self) -> None:
-        route = self.context.get("_route")
-        for middleware in getattr(route, "middlewares", None) or []:
-            allowed = getattr(middleware, "required_groups", None)
-            if allowed is not None:
+    def route(self, *args: Any, **kwargs: Any) -> Any:
+        """Register a route and note its groups (``get``/``post``/``include_router`` all come here,
+        passing arguments by position or by name, so they are bound against Powertools' signature)."""
+        arguments = _ROUTE_SIGNATURE.bind(self, *args, **kwargs).arguments
+        groups = [m.required_groups for m in arguments.get("middlewares") or [] if hasattr(m, "required_groups")]
+        if groups:
+            path = _RULE_PARAMETER.sub(r"{\1}", arguments["rule"].rstrip("/"))
+            method = arguments["method"]
+            for verb in (method,) if isinstance(method, str) else method:
+                self._route_groups[(verb.upper(), path)] = tuple(groups)
+        return super().route(*args, **kwargs)
+
+    def required_groups(self, method: str, path: str) -> tuple[frozenset[str], ...]:
+        """The group checks of route ``method path`` (OpenAPI form, ``/leads/{id}``); empty if public."""
+        return self._route_groups.get((method.upper(), path), ())
+
+    def _denied(self) -> Response | None:
+        """The 401/403 for the matched route, if the caller may not use it (``app.request`` is public API)."""
+        request = self.request
+        try:
+            for allowed in self.required_groups(request.method, request.route):
                 authorize(self.current_event.raw_event, allowed)
+        except DomainError as denied:
+            return error_response(denied)
+        return None
 
     def _install_handlers(self) -> None:
         @self.exception_handler(RequestValidationError)
         def _invalid(exc: RequestValidationError) -> Response:
-            try:
-                self._authorize_route()
-            except DomainError as denied:
-                return error_response(denied)
+            denied = self._denied()
+            if denied is not None:
+                return denied
             if any(e.get("type") == "json_invalid" for e in exc.errors()):
                 return error_response(BadRequest("Body is not valid JSON"))
             return error_response(ValidationFailed(details=field_errors(exc.errors())))
@@ -132,12 +163,20 @@ class TandemRestResolver(APIGatewayRestResolver):
         # parser, which refuses the type with its own exception (otherwise a 500).
         @self.exception_handler(RequestUnsupportedContentType)
         def _unsupported_type(exc: RequestUnsupportedContentType) -> Response:
+            denied = self._denied()
+            if denied is not None:
+                return denied
             return error_response(UnsupportedMediaType(details={"content_type": _content_type(
                 self.current_event.raw_event)[:100]}))
 
         @self.exception_handler(DomainError)
         def _domain(exc: DomainError) -> Response:
             return error_response(exc)
+
+        @self.exception_handler(PersistenceError)
+        def _unavailable(exc: PersistenceError) -> Response:
+            self.log.warning("Storage unavailable, answering 503", exc_info=exc)
+            return error_response(ServiceUnavailable())
 
         @self.exception_handler(UnicodeDecodeError)
         def _undecodable(exc: UnicodeDecodeError) -> Response:
@@ -171,6 +210,7 @@ _DESCRIPTIONS = {
     413: "Body too large",
     415: "Body is not application/json",
     422: "Invalid fields; details lists each one",
+    503: "Temporarily unavailable; retry after the Retry-After header's seconds",
 }
 
 

@@ -4,6 +4,7 @@ Access patterns (single table, ``CrmTable``):
 * lead by id:            PK=LEAD#<id>, SK=LEAD
 * leads newest first:    GSI1PK=LEAD, GSI1SK=<created_at ISO>#<id>, ScanIndexForward=False
 * duplicate submission:  PK=DEDUP#<sha256(email+message)>, SK=DEDUP, valid until expires_at
+* acknowledgement quota: PK=ACKQUOTA#<sha256(email)>, SK=<yyyy-mm-dd> (see ``ack_quota.py``)
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from tandem.crm.domain.errors import DuplicateSubmission, InvalidPageToken
+from botocore.exceptions import ClientError
+
+from tandem.crm.domain.errors import ConcurrentSubmission, DuplicateSubmission, InvalidPageToken
 from tandem.crm.domain.model import Lead, LeadPage, LeadStatus
 from tandem.shared.clock import epoch_seconds, iso
 from tandem.shared.dynamo import from_attributes, to_attributes
-from tandem.shared.outbox import ConditionFailed, OutboxUnitOfWork
+from tandem.shared.outbox import ConditionFailed, OutboxUnitOfWork, PersistenceError, TransactionConflict
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -70,6 +73,8 @@ class CrmUnitOfWork(OutboxUnitOfWork):
     def commit(self) -> None:
         try:
             super().commit()
+        except TransactionConflict as race:
+            raise ConcurrentSubmission() from race
         except ConditionFailed as failed:
             if failed.label != "dedup":
                 raise
@@ -114,8 +119,11 @@ class DynamoLeadRepository:
         self.client = client
 
     def get(self, lead_id: UUID) -> Lead | None:
-        response = self.client.get_item(TableName=self.table_name, Key=to_attributes(lead_key(lead_id)),
-                                        ConsistentRead=True)
+        try:
+            response = self.client.get_item(TableName=self.table_name, Key=to_attributes(lead_key(lead_id)),
+                                            ConsistentRead=True)
+        except ClientError as exc:
+            raise PersistenceError(f"GetItem failed: {exc.response.get('Error', {}).get('Code')}") from exc
         item = from_attributes(response.get("Item"))
         return lead_from_item(item) if item else None
 
@@ -126,6 +134,9 @@ class DynamoLeadRepository:
         }
         if cursor:
             request["ExclusiveStartKey"] = decode_cursor(cursor)
-        response = self.client.query(**request)
+        try:
+            response = self.client.query(**request)
+        except ClientError as exc:
+            raise PersistenceError(f"Query failed: {exc.response.get('Error', {}).get('Code')}") from exc
         leads = [lead_from_item(from_attributes(item) or {}) for item in response.get("Items", [])]
         return LeadPage(leads=leads, cursor=encode_cursor(response.get("LastEvaluatedKey")))

@@ -29,3 +29,13 @@ class DuplicateSubmission(Conflict):
     def __init__(self, lead_id: UUID) -> None:
         super().__init__(details={"lead_id": str(lead_id)})
         self.lead_id = lead_id
+
+
+class ConcurrentSubmission(Conflict):
+    """Another submission wrote the same items at the same moment (DynamoDB ``TransactionConflict``).
+
+    Usually the same form sent twice at once: retrying lands on the duplicate path.
+    """
+
+    code = "concurrent_submission"
+    message = "Someone else changed this at the same time. Please retry."

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import ClassVar
 from uuid import UUID
 
 from tandem.crm.domain import rules
@@ -60,15 +61,26 @@ class LeadPage:
 
 @dataclass(frozen=True, slots=True)
 class Acknowledgement:
-    """The thank-you email a new lead receives (plain text only: no markup to inject into)."""
+    """The thank-you email a new lead receives.
+
+    Everything in the headers is ours except the recipient address (validated, one line): the
+    subject is constant, so a stranger's text never reaches a mail header. The body is plain
+    text (no markup to inject into) and repeats only the person's name and our reference.
+    """
+
+    SUBJECT: ClassVar[str] = "We received your message"
 
     to: str
-    subject: str
     text: str
+
+    @property
+    def subject(self) -> str:
+        return self.SUBJECT
 
     @classmethod
     def for_lead(cls, event: LeadCaptured) -> Acknowledgement:
-        first_name = event.name.split()[0] if event.name.split() else event.name
+        if rules.email_error(event.email) or rules.control_error(event.name, single_line=True):
+            raise ValueError("LeadCaptured carries an address or name that must not be mailed")
         text = (
             f"Hello {event.name},\n\n"
             "thank you for contacting Tandem. We have received your message and someone "
@@ -76,4 +88,4 @@ class Acknowledgement:
             f"Your reference: {event.lead_id}\n\n"
             "Kind regards,\nThe Tandem team\n"
         )
-        return cls(to=event.email, subject=f"Thanks for getting in touch, {first_name}", text=text)
+        return cls(to=event.email, text=text)

@@ -20,6 +20,10 @@ HONEYPOT_MAX = 500
 # The same email + message within this window is one lead (double clicks, resubmits).
 DEDUP_WINDOW = timedelta(minutes=10)
 
+# The public form can name any address, so acknowledgements to one address are capped per UTC
+# day: otherwise the form is a free way to mail-bomb a stranger from our domain.
+ACKNOWLEDGEMENTS_PER_ADDRESS_PER_DAY = 3
+
 EMAIL_PATTERN = r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$"
 PHONE_PATTERN = r"^\+?[0-9 ()./-]{3,40}$"
 # A "<" directly followed by a letter, "/", "!" or "?" opens a tag, comment or directive.
@@ -59,6 +63,11 @@ def submission_fingerprint(email: str, message: str) -> str:
     """Key for duplicate detection: hash, so the dedup item holds no personal data."""
     raw = f"{email.strip().lower()}\n{normalized_message(message)}"
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def recipient_key(email: str) -> str:
+    """Key of an address's daily acknowledgement quota: a hash, so the quota item holds no address."""
+    return hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()
 
 
 def is_bot(honeypot: str | None) -> bool:
