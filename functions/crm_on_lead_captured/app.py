@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.parser.envelopes import EventBridgeEnvelope
 from tandem.crm import bootstrap, service
 from tandem.crm.domain.events import LeadCapturedEnvelope
 from tandem.shared import correlation
-from tandem.shared.idempotency import idempotent_consumer
+from tandem.shared.aws.idempotency import idempotent_consumer
 
 logger = Logger()
 tracer = Tracer()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools import Logger, Tracer
-from tandem.shared import outbox_bootstrap
-from tandem.shared.relay import relay_stream_batch
+from tandem.shared.aws import wiring
+from tandem.shared.aws.relay import relay_stream_batch
 
 logger = Logger()
 tracer = Tracer()
@@ -16,7 +16,7 @@ tracer = Tracer()
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Return partial batch failures so Lambda retries from the first unpublished record."""
-    response = relay_stream_batch(event, outbox_bootstrap.relay(logger=logger))
+    response = relay_stream_batch(event, wiring.relay(logger=logger))
     logger.info("Relayed outbox batch", extra={"records": len(event.get("Records", [])),
                                                "failed": len(response["batchItemFailures"])})
     return response

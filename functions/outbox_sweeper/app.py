@@ -6,7 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 from aws_lambda_powertools import Logger, Tracer
-from tandem.shared import outbox_bootstrap
+from tandem.shared.aws import wiring
 
 logger = Logger()
 tracer = Tracer()
@@ -16,7 +16,7 @@ tracer = Tracer()
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Run one sweep (the schedule's input carries nothing we need); report what it found."""
-    report = asdict(outbox_bootstrap.sweeper(logger=logger).sweep())
+    report = asdict(wiring.sweeper(logger=logger).sweep())
     if report["found"]:
         logger.warning("Swept pending outbox items the relay had not published", extra=report)
     return report

@@ -18,7 +18,7 @@ import boto3
 import pytest
 from moto import mock_aws
 from samtranslator.yaml_helper import yaml_parse
-from tandem.shared import bootstrap
+from tandem.shared.aws import bootstrap
 
 ROOT = Path(__file__).resolve().parents[2]
 REGION = "eu-central-1"
@@ -107,7 +107,7 @@ class Stack:
 
     def items(self, logical_id: str = "CrmTable") -> list[dict[str, Any]]:
         """Every item of a table, as plain Python values."""
-        from tandem.shared.dynamo import from_attributes
+        from tandem.shared.aws.dynamo import from_attributes
 
         scan = boto3.client("dynamodb", region_name=REGION).scan(TableName=self.physical[logical_id])
         return [from_attributes(item) for item in scan["Items"]]  # type: ignore[misc]

@@ -192,7 +192,7 @@ def _fail_transactions(monkeypatch, error: dict, *, commit_first: bool = False, 
     ``commit_first`` plays a rival that committed the very same transaction just before ours.
     """
     from botocore.exceptions import ClientError
-    from tandem.shared import bootstrap
+    from tandem.shared.aws import bootstrap
 
     client = bootstrap.client("dynamodb")
     original, calls = client.transact_write_items, []

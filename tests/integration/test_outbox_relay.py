@@ -8,7 +8,7 @@ import json
 import boto3
 import pytest
 from botocore.stub import Stubber
-from tandem.shared import bootstrap
+from tandem.shared.aws import bootstrap
 
 REGION = "eu-central-1"
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
-from tandem.shared import bootstrap
+from tandem.shared.aws import bootstrap
 from tandem.shared.clock import iso
 
 REGION = "eu-central-1"

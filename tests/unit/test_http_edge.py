@@ -10,9 +10,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import BaseModel, ConfigDict
 from tandem.shared.auth import require_groups
-from tandem.shared.errors import HTTP_STATUS, Conflict, DomainError, NotFound, http_status
+from tandem.shared.errors import HTTP_STATUS, Conflict, DomainError, NotFound, PersistenceError, http_status
 from tandem.shared.http import make_resolver
-from tandem.shared.outbox import PersistenceError
 
 
 class Body(BaseModel):

@@ -9,9 +9,7 @@ from uuid import uuid4
 import pytest
 from botocore.exceptions import ClientError
 from tandem.crm.domain.events import LeadCaptured
-from tandem.shared.correlation import MessageContext
-from tandem.shared.envelope import Envelope
-from tandem.shared.outbox import (
+from tandem.shared.aws.outbox import (
     ConditionFailed,
     OutboxUnitOfWork,
     PersistenceError,
@@ -19,6 +17,8 @@ from tandem.shared.outbox import (
     outbox_entry,
     outbox_item,
 )
+from tandem.shared.correlation import MessageContext
+from tandem.shared.envelope import Envelope
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 

@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from tandem.shared.relay import OutboxRelay, relay_stream_batch, table_name
+from tandem.shared.aws.relay import OutboxRelay, relay_stream_batch, table_name
 
 OCCURRED_AT = "2026-11-27T12:00:00.000000+00:00"
 

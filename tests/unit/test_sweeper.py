@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+from tandem.shared.aws.dynamo import to_attributes
+from tandem.shared.aws.publisher import OutboxPublisher
+from tandem.shared.aws.sweeper import OutboxSweeper
 from tandem.shared.clock import iso
-from tandem.shared.dynamo import to_attributes
-from tandem.shared.publisher import OutboxPublisher
-from tandem.shared.sweeper import OutboxSweeper
 
 from .test_relay import FakeDynamoDB, FakeEventBridge, FakeSqs
 

@@ -12,7 +12,7 @@ from tandem.crm.adapters.dynamodb import CrmUnitOfWork, DynamoLeadRepository
 from tandem.crm.domain.commands import CaptureLead
 from tandem.crm.domain.errors import ConcurrentSubmission
 from tandem.crm.domain.model import Lead
-from tandem.shared.outbox import PersistenceError
+from tandem.shared.errors import PersistenceError
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 

@@ -1,6 +1,6 @@
 """Wire the CRM adapters from the environment, lazily and in one place.
 
-Handlers call these per invocation; boto3 clients are cached in tandem.shared.bootstrap,
+Handlers call these per invocation; boto3 clients are cached in tandem.shared.aws.bootstrap,
 so the only per-call cost is a tiny wrapper object. Tests can call the service functions
 with fakes instead, or run these under moto after setting the environment.
 """
@@ -12,7 +12,7 @@ import os
 from tandem.crm.adapters.ack_quota import DynamoAcknowledgementQuota
 from tandem.crm.adapters.dynamodb import CrmUnitOfWork, DynamoLeadRepository
 from tandem.crm.adapters.ses import SesMailer
-from tandem.shared.bootstrap import client
+from tandem.shared.aws.bootstrap import client
 
 
 def unit_of_work() -> CrmUnitOfWork:

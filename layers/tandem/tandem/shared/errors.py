@@ -74,6 +74,32 @@ class ServiceUnavailable(DomainError):
     retry_after_seconds = 2
 
 
+class ConditionFailed(Conflict):
+    """A condition in the transaction did not hold; ``label`` says which item."""
+
+    code = "condition_failed"
+
+    def __init__(self, label: str, old_item: dict[str, Any] | None = None) -> None:
+        super().__init__(f"Condition on {label} failed", details={"item": label})
+        self.label = label
+        self.old_item = old_item
+
+
+class TransactionConflict(Conflict):
+    """Another transaction touched the same items at the same moment; retrying is safe."""
+
+    code = "transaction_conflict"
+    message = "Someone else changed this at the same time. Please retry."
+
+
+class PersistenceError(Exception):
+    """The store refused for a reason that is not a business condition (throttling, a service error).
+
+    Deliberately not a DomainError: its message is technical and stays in the logs; the edge answers
+    ``ServiceUnavailable`` (503) instead.
+    """
+
+
 # The one place an error class becomes an HTTP status. Lookup walks the MRO, so a
 # context's ``LeadNotFound(NotFound)`` is a 404 without being listed here.
 HTTP_STATUS: dict[type[DomainError], int] = {

@@ -39,6 +39,7 @@ from tandem.shared.errors import (
     DomainError,
     NotFound,
     PayloadTooLarge,
+    PersistenceError,
     ServiceUnavailable,
     UnsupportedMediaType,
     ValidationFailed,
@@ -47,7 +48,6 @@ from tandem.shared.errors import (
     http_status,
 )
 from tandem.shared.openapi import ErrorResponse
-from tandem.shared.outbox import PersistenceError
 
 MAX_BODY_BYTES = 64 * 1024
 _LOCATIONS = {"body", "query", "path", "header", "cookie"}

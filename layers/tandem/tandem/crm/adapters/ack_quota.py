@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from tandem.crm.domain.rules import recipient_key
+from tandem.shared.aws.dynamo import to_attributes
 from tandem.shared.clock import epoch_seconds
-from tandem.shared.dynamo import to_attributes
-from tandem.shared.outbox import PersistenceError
+from tandem.shared.errors import PersistenceError
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

@@ -20,9 +20,10 @@ from botocore.exceptions import ClientError
 
 from tandem.crm.domain.errors import ConcurrentSubmission, DuplicateSubmission, InvalidPageToken
 from tandem.crm.domain.model import Lead, LeadPage, LeadStatus
+from tandem.shared.aws.dynamo import from_attributes, to_attributes
+from tandem.shared.aws.outbox import OutboxUnitOfWork
 from tandem.shared.clock import epoch_seconds, iso
-from tandem.shared.dynamo import from_attributes, to_attributes
-from tandem.shared.outbox import ConditionFailed, OutboxUnitOfWork, PersistenceError, TransactionConflict
+from tandem.shared.errors import ConditionFailed, PersistenceError, TransactionConflict
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

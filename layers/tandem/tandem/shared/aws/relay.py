@@ -3,7 +3,7 @@
 Powertools' ``BatchProcessor`` handles one record at a time; PutEvents takes up to 10
 entries, so the relay batches itself and returns the same partial-failure response shape
 (``{"batchItemFailures": [{"itemIdentifier": <SequenceNumber>}]}``). Publishing, parking
-poison and deleting published items is ``tandem.shared.publisher``, shared with the sweeper.
+poison and deleting published items is ``tandem.shared.aws.publisher``, shared with the sweeper.
 
 * Transient failures (a whole-call exception, ``InternalFailure``, throttling): streams are
   ordered and Lambda restarts a shard from the LOWEST reported sequence number, so we stop
@@ -26,7 +26,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
     DynamoDBRecordEventName,
 )
 
-from tandem.shared.publisher import OutboxPublisher, Pending
+from tandem.shared.aws.publisher import OutboxPublisher, Pending
 
 if TYPE_CHECKING:
     from mypy_boto3_events import EventBridgeClient

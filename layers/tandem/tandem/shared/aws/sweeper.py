@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from tandem.shared.aws.dynamo import from_attributes
+from tandem.shared.aws.outbox import OUTBOX_INDEX, OUTBOX_PENDING
+from tandem.shared.aws.publisher import OutboxPublisher, Pending
 from tandem.shared.clock import iso, utcnow
-from tandem.shared.dynamo import from_attributes
-from tandem.shared.outbox import OUTBOX_INDEX, OUTBOX_PENDING
-from tandem.shared.publisher import OutboxPublisher, Pending
 
 GRACE = timedelta(minutes=2)  # far longer than the relay needs while the bus is up
 PAGE_SIZE = 100  # items a Query returns: 10 PutEvents calls, 4 BatchWriteItem calls

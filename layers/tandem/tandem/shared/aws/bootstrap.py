@@ -1,4 +1,4 @@
-"""Lazy wiring of AWS clients and the shared adapters (the relay) from the environment.
+"""The one cache of boto3 clients every handler and adapter uses.
 
 Clients are built on first use and cached per (service, region), so importing a handler
 creates nothing and tests can set the environment, start moto, or stub a client first.
@@ -11,8 +11,6 @@ from functools import lru_cache
 from typing import Any
 
 import boto3
-
-from tandem.shared.relay import OutboxRelay
 
 
 def region() -> str | None:
@@ -27,13 +25,6 @@ def _client(service: str, region_name: str | None) -> Any:
 def client(service: str) -> Any:
     """The cached low-level boto3 client for ``service`` in this function's region."""
     return _client(service, region())
-
-
-def relay(logger: Any = None) -> OutboxRelay:
-    """The outbox relay publishing to ``EVENT_BUS_NAME``, parking poison in ``POISON_QUEUE_URL``."""
-    poison_queue_url = os.environ.get("POISON_QUEUE_URL") or None
-    return OutboxRelay(os.environ["EVENT_BUS_NAME"], client("events"), poison_queue_url=poison_queue_url,
-                       sqs_client=client("sqs") if poison_queue_url else None, logger=logger)
 
 
 def reset() -> None:

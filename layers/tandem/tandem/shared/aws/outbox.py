@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from tandem.shared.aws.dynamo import from_attributes, to_attributes
 from tandem.shared.clock import iso, utcnow
-from tandem.shared.dynamo import from_attributes, to_attributes
 from tandem.shared.envelope import Envelope
-from tandem.shared.errors import Conflict
+from tandem.shared.errors import ConditionFailed, PersistenceError, TransactionConflict
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -33,28 +33,6 @@ if TYPE_CHECKING:
 MAX_TRANSACTION_ITEMS = 100  # DynamoDB's limit per TransactWriteItems
 OUTBOX_INDEX = "GSI1"  # every context table has it; outbox items are there only while pending
 OUTBOX_PENDING = "OUTBOX#PENDING"  # GSI1PK of every unpublished outbox item
-
-
-class ConditionFailed(Conflict):
-    """A condition in the transaction did not hold; ``label`` says which item."""
-
-    code = "condition_failed"
-
-    def __init__(self, label: str, old_item: dict[str, Any] | None = None) -> None:
-        super().__init__(f"Condition on {label} failed", details={"item": label})
-        self.label = label
-        self.old_item = old_item
-
-
-class TransactionConflict(Conflict):
-    """Another transaction touched the same items at the same moment; retrying is safe."""
-
-    code = "transaction_conflict"
-    message = "Someone else changed this at the same time. Please retry."
-
-
-class PersistenceError(Exception):
-    """DynamoDB refused for a reason that is not a business condition (throttling, bug)."""
 
 
 @dataclass

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from tandem.shared.dynamo import to_attributes
-from tandem.shared.outbox import outbox_entry
+from tandem.shared.aws.dynamo import to_attributes
+from tandem.shared.aws.outbox import outbox_entry
 
 MAX_ENTRIES_PER_CALL = 10  # PutEvents limit
 MAX_ENTRY_BYTES = 256 * 1024  # PutEvents limit per entry

@@ -3,7 +3,7 @@
 ``EVENT_BUS_NAME`` (where events go), ``POISON_QUEUE_URL`` (entries that can never be
 published), and for the sweeper ``OUTBOX_TABLES`` (comma-separated context tables) and
 ``OUTBOX_SWEEP_GRACE_SECONDS`` (how old a pending item must be; default 120). Clients come
-from ``tandem.shared.bootstrap``'s cache, so tests can start moto or stub them first.
+from ``tandem.shared.aws.bootstrap``'s cache, so tests can start moto or stub them first.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import os
 from datetime import timedelta
 from typing import Any
 
-from tandem.shared.bootstrap import client
-from tandem.shared.publisher import OutboxPublisher
-from tandem.shared.relay import OutboxRelay
-from tandem.shared.sweeper import GRACE, OutboxSweeper
+from tandem.shared.aws.bootstrap import client
+from tandem.shared.aws.publisher import OutboxPublisher
+from tandem.shared.aws.relay import OutboxRelay
+from tandem.shared.aws.sweeper import GRACE, OutboxSweeper
 
 
 def _poison_queue_url() -> str | None:
