@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -17,7 +18,15 @@ _log_buffer: ContextVar[io.StringIO | None] = ContextVar("local_runtime_log_buff
 
 
 class _TeeStream(io.TextIOBase):
-    """sys.stdout/err replacement: writes pass through, and into the invocation's buffer."""
+    """sys.stdout/err replacement: writes pass through, and into the invocation's buffer.
+
+    Writes to the real stream are serialised (one lock for every tee, since test runners swap
+    ``sys.stdout`` and a stream may be wrapped more than once): handlers on many threads print at
+    once, and a text stream over an unbuffered file — pytest's fd capture is one — is not safe for
+    concurrent writers; the interpreter crashed under load before this lock.
+    """
+
+    _lock = threading.Lock()
 
     def __init__(self, inner: TextIO) -> None:
         self.inner = inner
@@ -26,10 +35,13 @@ class _TeeStream(io.TextIOBase):
         buf = _log_buffer.get()
         if buf is not None:
             buf.write(s)
-        return self.inner.write(s)
+        with self._lock:
+            return self.inner.write(s)
 
     def flush(self) -> None:
-        self.inner.flush()
+        with self._lock:
+            if not getattr(self.inner, "closed", False):
+                self.inner.flush()
 
     def isatty(self) -> bool:
         return self.inner.isatty()
