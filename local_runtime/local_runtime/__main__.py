@@ -184,7 +184,10 @@ def main(argv: list[str] | None = None) -> int:
     def _on_signal(signum: int, frame: Any) -> None:
         stop.set()
 
+    # Installed explicitly, not left to Python's default: a process started from a background job
+    # inherits SIGINT as *ignored*, and Ctrl-C (or a supervisor's SIGINT) must still stop the runtime.
     signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
     try:
         rt.start()
     except OSError as exc:

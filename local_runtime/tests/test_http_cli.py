@@ -83,6 +83,8 @@ def test_make_run_command_starts_serves_and_stops_on_ctrl_c() -> None:
             "Stage=cli",
         ],
         cwd=REPO,
+        # As from a background job (CI, nohup): SIGINT arrives ignored and must be honoured anyway.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -104,8 +106,8 @@ def test_make_run_command_starts_serves_and_stops_on_ctrl_c() -> None:
             event = json.loads(response.read())
         assert event["requestContext"]["stage"] == "cli"
         proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)  # fails instead of hanging if Ctrl-C is not honoured
         out = proc.stdout.read()  # not communicate(): it would skip what readline() buffered
-        proc.wait(timeout=30)
         assert proc.returncode == 0, out
         assert "local runtime: stopped." in out
         assert "Routes (" in "".join(lines) + out
