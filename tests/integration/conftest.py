@@ -168,3 +168,34 @@ def dynamodb_calls(stack) -> list[str]:
     bootstrap.client("dynamodb").meta.events.register(
         "before-call.dynamodb", lambda model, **_: calls.append(model.name))
     return calls
+
+
+@pytest.fixture
+def bus_queue(stack) -> str:
+    """An SQS queue receiving every tandem.* event on the bus, to observe what was published."""
+    sqs, events = boto3.client("sqs", region_name=REGION), boto3.client("events", region_name=REGION)
+    url = sqs.create_queue(QueueName="observer")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    bus = stack.physical["EventBus"]
+    events.put_rule(Name="observe", EventBusName=bus, EventPattern=json.dumps({"source": [{"prefix": "tandem."}]}))
+    events.put_targets(Rule="observe", EventBusName=bus, Targets=[{"Id": "q", "Arn": arn}])
+    return url
+
+
+def published(url: str) -> list[dict]:
+    """What the observer queue of ``bus_queue`` has received (up to 10 events)."""
+    messages = boto3.client("sqs", region_name=REGION).receive_message(QueueUrl=url, MaxNumberOfMessages=10)
+    return [json.loads(m["Body"]) for m in messages.get("Messages", [])]
+
+
+def emf_documents(output: str) -> list[dict]:
+    """The CloudWatch EMF documents Powertools printed."""
+    documents = []
+    for line in output.splitlines():
+        try:
+            document = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(document, dict) and "_aws" in document:
+            documents.append(document)
+    return documents

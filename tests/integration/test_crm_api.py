@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from .conftest import emf_documents
+
 
 def _with_body(event: dict, body) -> dict:
     event = copy.deepcopy(event)
@@ -165,15 +167,10 @@ def test_openapi_documents_the_routes(stack):
 def _emf_metrics(output: str) -> dict[str, object]:
     """Metric name -> value from the CloudWatch EMF lines Powertools printed."""
     found: dict[str, object] = {}
-    for line in output.splitlines():
-        try:
-            document = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(document, dict) and "_aws" in document:
-            for directive in document["_aws"]["CloudWatchMetrics"]:
-                assert directive["Namespace"] == "Tandem"
-                found.update({m["Name"]: document[m["Name"]] for m in directive["Metrics"]})
+    for document in emf_documents(output):
+        for directive in document["_aws"]["CloudWatchMetrics"]:
+            assert directive["Namespace"] == "Tandem"
+            found.update({m["Name"]: document[m["Name"]] for m in directive["Metrics"]})
     return found
 
 

@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 import pytest
 from moto.ses.models import SESBackend, ses_backends
 
+from .conftest import emf_documents
+
 ACCOUNT, REGION = "123456789012", "eu-central-1"
 
 
@@ -32,19 +34,6 @@ def _for_another_lead(event: dict, email: str | None = None) -> dict:
 
 def _quota_items(stack) -> list[dict]:
     return [item for item in stack.items() if item.get("type") == "ack_quota"]
-
-
-def _emf(output: str) -> list[dict]:
-    """The CloudWatch EMF documents Powertools printed."""
-    documents = []
-    for line in output.splitlines():
-        try:
-            document = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(document, dict) and "_aws" in document:
-            documents.append(document)
-    return documents
 
 
 def _metric_names(documents: list[dict]) -> set[str]:
@@ -114,7 +103,7 @@ def test_an_address_gets_three_acknowledgements_a_day_then_none(stack, sample, c
     assert quota["PK"].startswith("ACKQUOTA#") and "ada" not in quota["PK"]
     assert quota["SK"] == datetime.now(UTC).date().isoformat()
     assert quota["n"] == 3 and quota["expires_at"] > 0
-    names = _metric_names(_emf(capsys.readouterr().out))
+    names = _metric_names(emf_documents(capsys.readouterr().out))
     assert {"AcknowledgementSent", "AcknowledgementSkippedQuota"} <= names
 
 
@@ -131,7 +120,7 @@ def test_another_address_has_its_own_quota(stack, sample):
 def test_each_sent_acknowledgement_is_an_emf_metric_in_the_tandem_namespace(stack, sample, capsys):
     stack.call("CrmOnLeadCapturedFunction", sample("crm_on_lead_captured/lead_captured"))
 
-    [document] = _emf(capsys.readouterr().out)
+    [document] = emf_documents(capsys.readouterr().out)
     [directive] = document["_aws"]["CloudWatchMetrics"]
     assert directive["Namespace"] == "Tandem"
     assert document["AcknowledgementSent"] == [1.0]

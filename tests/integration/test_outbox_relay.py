@@ -6,29 +6,10 @@ from __future__ import annotations
 import json
 
 import boto3
-import pytest
 from botocore.stub import Stubber
 from tandem.shared.aws import bootstrap
 
-REGION = "eu-central-1"
-
-
-@pytest.fixture
-def bus_queue(stack) -> str:
-    """An SQS queue receiving every tandem.* event on the bus, to observe what was published."""
-    sqs, events = boto3.client("sqs", region_name=REGION), boto3.client("events", region_name=REGION)
-    url = sqs.create_queue(QueueName="observer")["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    bus = stack.physical["EventBus"]
-    pattern = json.dumps({"source": [{"prefix": "tandem."}]})
-    events.put_rule(Name="observe", EventBusName=bus, EventPattern=pattern)
-    events.put_targets(Rule="observe", EventBusName=bus, Targets=[{"Id": "q", "Arn": arn}])
-    return url
-
-
-def _published(url: str) -> list[dict]:
-    messages = boto3.client("sqs", region_name=REGION).receive_message(QueueUrl=url, MaxNumberOfMessages=10)
-    return [json.loads(m["Body"]) for m in messages.get("Messages", [])]
+from .conftest import REGION, published
 
 
 def _stream_records(stack) -> list[dict]:
@@ -51,10 +32,10 @@ def test_sample_outbox_records_are_published_on_the_bus(stack, sample, bus_queue
     response = stack.call("OutboxRelayFunction", sample("outbox_relay/outbox_inserts"))
 
     assert response == {"batchItemFailures": []}
-    published = _published(bus_queue)
-    assert {(e["source"], e["detail-type"]) for e in published} == {("tandem.crm", "LeadCaptured")}
-    assert {e["detail"]["data"]["name"] for e in published} == {"Ada Lovelace", "Grace Hopper"}
-    assert {e["time"] for e in published} == {"2026-11-27T15:30:00Z"}  # when it occurred, not now
+    events = published(bus_queue)
+    assert {(e["source"], e["detail-type"]) for e in events} == {("tandem.crm", "LeadCaptured")}
+    assert {e["detail"]["data"]["name"] for e in events} == {"Ada Lovelace", "Grace Hopper"}
+    assert {e["time"] for e in events} == {"2026-11-27T15:30:00Z"}  # when it occurred, not now
 
 
 def test_the_stream_of_a_real_submission_reaches_the_bus(stack, sample, bus_queue):
@@ -63,7 +44,7 @@ def test_the_stream_of_a_real_submission_reaches_the_bus(stack, sample, bus_queu
     response = stack.call("OutboxRelayFunction", {"Records": _stream_records(stack)})
 
     assert response == {"batchItemFailures": []}
-    [event] = _published(bus_queue)  # the lead and dedup items were skipped
+    [event] = published(bus_queue)  # the lead and dedup items were skipped
     assert event["detail"]["metadata"]["correlation_id"] == "web-7f3c2a"
 
 
@@ -104,14 +85,14 @@ def test_a_failed_call_reports_every_record(stack, sample):
         "111100000000000000000001", "111100000000000000000002"]
 
 
-def test_poison_is_parked_in_the_poison_queue_and_the_rest_is_published(stack, sample, bus_queue):
+def test_poison_is_parked_in_the_poison_queue_and_the_rest_ispublished(stack, sample, bus_queue):
     event = sample("outbox_relay/outbox_inserts")
     event["Records"][0]["dynamodb"]["NewImage"]["detail"] = {"S": "{not json"}
 
     response = stack.call("OutboxRelayFunction", event)
 
     assert response == {"batchItemFailures": []}
-    assert len(_published(bus_queue)) == 1
+    assert len(published(bus_queue)) == 1
     sqs = boto3.client("sqs", region_name=REGION)
     [message] = sqs.receive_message(QueueUrl=stack.physical["OutboxPoisonQueue"])["Messages"]
     parked = json.loads(message["Body"])

@@ -3,32 +3,13 @@ and leaves fresh ones to the relay."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 
 import boto3
-import pytest
 from tandem.shared.aws import bootstrap
 from tandem.shared.clock import iso
 
-REGION = "eu-central-1"
-
-
-@pytest.fixture
-def bus_queue(stack) -> str:
-    """An SQS queue receiving every tandem.* event on the bus, to observe what was published."""
-    sqs, events = boto3.client("sqs", region_name=REGION), boto3.client("events", region_name=REGION)
-    url = sqs.create_queue(QueueName="observer")["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    bus = stack.physical["EventBus"]
-    events.put_rule(Name="observe", EventBusName=bus, EventPattern=json.dumps({"source": [{"prefix": "tandem."}]}))
-    events.put_targets(Rule="observe", EventBusName=bus, Targets=[{"Id": "q", "Arn": arn}])
-    return url
-
-
-def _published(url: str) -> list[dict]:
-    messages = boto3.client("sqs", region_name=REGION).receive_message(QueueUrl=url, MaxNumberOfMessages=10)
-    return [json.loads(m["Body"]) for m in messages.get("Messages", [])]
+from .conftest import REGION, published
 
 
 def _age_outbox(stack, age: timedelta) -> tuple[str, datetime]:
@@ -48,7 +29,7 @@ def test_a_pending_item_past_the_grace_period_is_republished_and_cleared(stack, 
     report = stack.call("OutboxSweeperFunction", sample("outbox_sweeper/scheduled_sweep"))
 
     assert report["found"] == 1 and report["left"] == 0
-    [event] = _published(bus_queue)
+    [event] = published(bus_queue)
     assert event["detail"]["metadata"]["event_id"] == event_id
     assert event["detail-type"] == "LeadCaptured"
     assert event["time"] == occurred_at.strftime("%Y-%m-%dT%H:%M:%SZ")  # when it occurred, not now
@@ -62,7 +43,7 @@ def test_fresh_pending_items_are_left_to_the_relay(stack, sample, bus_queue):
     report = stack.call("OutboxSweeperFunction", sample("outbox_sweeper/scheduled_sweep"))
 
     assert report["found"] == 0
-    assert _published(bus_queue) == []
+    assert published(bus_queue) == []
     assert len([i for i in stack.items() if i["type"] == "outbox"]) == 1
 
 
