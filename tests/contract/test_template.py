@@ -71,11 +71,20 @@ def test_every_asynchronous_path_ends_in_a_dead_letter_queue(translated):
                 assert "DeadLetterConfig" in target, f"rule {logical_id} target {target['Id']} has no DLQ"
         if resource["Type"] == "AWS::Lambda::EventSourceMapping":
             assert props.get("DestinationConfig", {}).get("OnFailure"), f"{logical_id} has no on-failure DLQ"
-    rule_target_functions = {
+        if resource["Type"] == "AWS::Scheduler::Schedule":
+            assert props["Target"].get("DeadLetterConfig"), f"schedule {logical_id} has no DLQ"
+    def targets(resource):
+        if resource["Type"] == "AWS::Events::Rule":
+            return resource["Properties"].get("Targets", [])
+        if resource["Type"] == "AWS::Scheduler::Schedule":
+            return [resource["Properties"]["Target"]]
+        return []
+
+    # Functions invoked asynchronously (rule and schedule targets) must park their own failures too.
+    async_functions = {
         target["Arn"]["Fn::GetAtt"][0]
         for r in resources.values()
-        if r["Type"] == "AWS::Events::Rule"
-        for target in r["Properties"].get("Targets", [])
+        for target in targets(r)
         if isinstance(target["Arn"], dict) and "Fn::GetAtt" in target["Arn"]
         and resources[target["Arn"]["Fn::GetAtt"][0]]["Type"] == "AWS::Lambda::Function"
     }
@@ -85,7 +94,7 @@ def test_every_asynchronous_path_ends_in_a_dead_letter_queue(translated):
         if r["Type"] == "AWS::Lambda::EventInvokeConfig"
         and r["Properties"].get("DestinationConfig", {}).get("OnFailure")
     }
-    assert rule_target_functions <= configured, rule_target_functions - configured
+    assert async_functions and async_functions <= configured, async_functions - configured
 
 
 @pytest.mark.parametrize("table_type", ["AWS::DynamoDB::Table"])
