@@ -239,10 +239,6 @@ def bench_transactions(rt) -> None:
 
 
 def main() -> None:
-    import warnings
-
-    # Powertools warns when an invocation emits no metric (GET routes): noise between the figures.
-    warnings.filterwarnings("ignore", message="No application metrics to publish")
     from botocore.handlers import BUILTIN_HANDLERS
 
     from local_runtime import LocalRuntime

@@ -22,6 +22,7 @@ import inspect
 import json
 import logging
 import re
+import warnings
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
@@ -54,6 +55,9 @@ _LOCATIONS = {"body", "query", "path", "header", "cookie"}
 _RULE_PARAMETER = re.compile(r"<(\w+)>")  # Powertools' "/leads/<id>" is OpenAPI's "/leads/{id}"
 _ROUTE_SIGNATURE = inspect.signature(APIGatewayRestResolver.route)
 log = logging.getLogger(__name__)
+# Read routes and idempotent redeliveries legitimately emit no metric; Powertools warns on every such
+# invocation, which buries real warnings in the logs.
+warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 
 def _json_response(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,10 @@ from aws_lambda_powertools.utilities.idempotency import (
     IdempotencyConfig,
     idempotent,
 )
+
+# Read routes and idempotent redeliveries legitimately emit no metric; Powertools warns on every such
+# invocation, which buries real warnings in the logs.
+warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 EVENTBRIDGE_EVENT_ID = "detail.metadata.event_id"
 # Longer than every redelivery window: rule retries (24 h) plus async retries (6 h).
