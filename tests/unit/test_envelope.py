@@ -1,4 +1,4 @@
-"""The event envelope: metadata, correlation and the EventBridge entry."""
+"""The event envelope: metadata, correlation and what goes into an EventBridge entry."""
 
 from __future__ import annotations
 
@@ -28,14 +28,11 @@ def test_wrapped_event_carries_type_version_and_correlation():
     assert envelope.metadata.causation_id == "req-1"
 
 
-def test_entry_uses_context_source_and_event_type():
+def test_source_is_the_context_and_the_detail_holds_metadata_and_data():
     envelope = Envelope.wrap(_event(), MessageContext("c", "c"), occurred_at=NOW)
 
-    entry = envelope.to_entry("tandem-test")
-
-    assert entry["Source"] == "tandem.crm"
-    assert entry["DetailType"] == "LeadCaptured"
-    detail = json.loads(entry["Detail"])
+    assert envelope.source == "tandem.crm"
+    detail = json.loads(envelope.to_json())
     assert set(detail) == {"metadata", "data"}
     assert detail["metadata"]["occurred_at"] == "2026-11-27T15:30:00Z"
 

@@ -98,13 +98,3 @@ class Envelope(BaseModel, Generic[E]):
 
     def to_json(self) -> str:
         return self.model_dump_json()
-
-    def to_entry(self, bus_name: str) -> dict[str, Any]:
-        """The ``PutEvents`` entry for this envelope."""
-        return {
-            "Source": self.source,
-            "DetailType": self.metadata.event_type,
-            "Detail": self.to_json(),
-            "EventBusName": bus_name,
-            "Time": self.metadata.occurred_at,
-        }
