@@ -182,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
 
     def _on_signal(signum: int, frame: Any) -> None:
+        if stop.is_set():  # a second Ctrl-C: a handler is stuck and threads cannot be killed
+            os._exit(130)
         stop.set()
 
     # Installed explicitly, not left to Python's default: a process started from a background job
@@ -206,6 +208,14 @@ def main(argv: list[str] | None = None) -> int:
     print("\nlocal runtime: stopping...", flush=True)
     rt.stop()
     print("local runtime: stopped.", flush=True)
+    deadline = time.monotonic() + 2
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and not thread.daemon:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.current_thread()):
+        # A handler still running cannot be killed, and Python would wait for it at exit.
+        print("local runtime: a handler is still running; exiting without waiting for it.", flush=True)
+        os._exit(0)
     return 0
 
 

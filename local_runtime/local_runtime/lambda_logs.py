@@ -23,10 +23,12 @@ class _TeeStream(io.TextIOBase):
     Writes to the real stream are serialised (one lock for every tee, since test runners swap
     ``sys.stdout`` and a stream may be wrapped more than once): handlers on many threads print at
     once, and a text stream over an unbuffered file — pytest's fd capture is one — is not safe for
-    concurrent writers; the interpreter crashed under load before this lock.
+    concurrent writers; the interpreter crashed under load before this lock. Re-entrant, because a
+    write can print again on the same thread (a warning, a finaliser reporting to stderr).
     """
 
-    _lock = threading.Lock()
+    _lock = threading.RLock()
+    FLUSH_WAIT = 1.0  # seconds: at interpreter exit a frozen daemon thread may hold the lock
 
     def __init__(self, inner: TextIO) -> None:
         self.inner = inner
@@ -39,9 +41,13 @@ class _TeeStream(io.TextIOBase):
             return self.inner.write(s)
 
     def flush(self) -> None:
-        with self._lock:
+        if not self._lock.acquire(timeout=self.FLUSH_WAIT):
+            return  # never hang on exit for a flush
+        try:
             if not getattr(self.inner, "closed", False):
                 self.inner.flush()
+        finally:
+            self._lock.release()
 
     def isatty(self) -> bool:
         return self.inner.isatty()

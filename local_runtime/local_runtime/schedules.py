@@ -206,6 +206,21 @@ class Scheduler:
     def _run_target(self, s: ScheduleInfo, sync: bool) -> Any:
         return targets.deliver(self.rt, s.target["Arn"], self._payload(s), target=s.target, sync=sync)
 
+    def _dead_letter(self, s: ScheduleInfo, error: Exception) -> None:
+        """Scheduler sends what it could not deliver to the target's DLQ (else it is only logged)."""
+        arn, dlq = s.target.get("Arn"), (s.target.get("DeadLetterConfig") or {}).get("Arn")
+        log.warning("local_runtime: schedule %s -> %s: %s: %s", s.name, arn, type(error).__name__, error)
+        if not dlq:
+            return
+        attrs = {"ERROR_CODE": type(error).__name__, "ERROR_MESSAGE": (str(error) or type(error).__name__)[:256],
+                 "TARGET_ARN": str(arn or "")}
+        try:
+            targets.send_to_queue(self.rt, dlq, targets.body(self._payload(s)),
+                                  MessageAttributes={k: {"DataType": "String", "StringValue": v}
+                                                     for k, v in attrs.items()})
+        except Exception as e:
+            log.warning("local_runtime: dead-letter queue %s: %s: %s", dlq, type(e).__name__, e)
+
     def fire(self, name: str) -> Any:
         """Run the target of schedule ``name`` now (Lambda synchronously, to show the result)."""
         results = [self._run_target(s, sync=True) for s in self.find(name)]
@@ -249,8 +264,7 @@ class Scheduler:
                 try:
                     self._run_target(s, sync=False)
                 except Exception as e:
-                    arn = s.target.get("Arn")
-                    log.warning("local_runtime: schedule %s -> %s: %s: %s", s.name, arn, type(e).__name__, e)
+                    self._dead_letter(s, e)
             upcoming = [t for t in self._next.values() if t is not None]
             wait = min(((min(upcoming) - clock.now()).total_seconds()), 3600.0) if upcoming else 3600.0
             self._stop.wait(min(max(clock.real_seconds(wait), 0.001), 0.5))

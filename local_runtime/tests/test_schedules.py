@@ -81,3 +81,22 @@ def test_schedules_fire_on_the_clock_and_on_demand() -> None:
         transformed = rt.schedules.fire("probe-transformed")["payload"]["event"]
         assert transformed == {"kind": "Scheduled Event", "from": "aws.events", "record": False}
         assert rt.schedules.fire("probe-path")["payload"]["event"] == {}
+
+
+def test_a_schedule_that_cannot_deliver_sends_its_payload_to_the_targets_dlq() -> None:
+    from core_helpers import drain, new_queue
+
+    with LocalRuntime(FIXTURE_TEMPLATE, serve_http=False, clock_speed=1000) as rt:
+        url, dlq_arn = new_queue(rt, "schedule-dlq")
+        missing = rt.lambdas.spec("EchoFunction").arn + "-gone"
+        target = {"Arn": missing, "Input": '{"from": "orphan"}', "DeadLetterConfig": {"Arn": dlq_arn}}
+        rt.schedules.schedules.append(
+            ScheduleInfo("Orphan", "orphan", "default", "rate(1 minute)", None, "ENABLED", target, "scheduler")
+        )
+        rt.schedules.stop()
+        rt.schedules.start()  # pick up the new schedule
+
+        message = drain(rt, url, expect=1, timeout=5)[0]  # it fires every 60 ms: take the first
+
+        assert message["body"] == {"from": "orphan"}
+        assert message["attributes"]["TARGET_ARN"] == missing
