@@ -9,6 +9,7 @@ import boto3
 from tandem.shared.aws import bootstrap
 from tandem.shared.clock import iso
 
+from . import conftest
 from .conftest import REGION, published
 
 
@@ -63,3 +64,14 @@ def test_while_the_bus_is_down_the_item_stays_pending(stack, sample, bus_queue):
 
     assert report["left"] == 1
     assert [i["GSI1PK"] for i in stack.items() if i["type"] == "outbox"] == ["OUTBOX#PENDING"]
+
+
+def test_a_sweep_stops_when_the_function_is_about_to_time_out(stack, sample, bus_queue, monkeypatch):
+    stack.call("CrmApiFunction", sample("crm_api/submit_contact_form"))
+    _age_outbox(stack, timedelta(hours=1))
+    monkeypatch.setattr(conftest.LambdaContext, "get_remaining_time_in_millis", lambda self: 3_000)
+
+    report = stack.call("OutboxSweeperFunction", sample("outbox_sweeper/scheduled_sweep"))
+
+    assert report["found"] == 0 and report["out_of_time"]
+    assert published(bus_queue) == []

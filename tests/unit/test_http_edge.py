@@ -159,3 +159,60 @@ def test_storage_trouble_is_a_503_with_retry_after_and_no_internals():
     assert (status, body["error"]["code"]) == (503, "service_unavailable")
     assert _call.headers.get("Retry-After") == "2"
     assert "Throughput" not in json.dumps(body)
+
+
+root_app = make_resolver(max_body_bytes=16)
+
+
+@root_app.get("/", middlewares=[require_groups("sales")])
+def protected_root(limit: Annotated[int, Query(ge=1, le=10)] = 5) -> dict:
+    return {"limit": limit}
+
+
+@root_app.post("/", middlewares=[require_groups("sales")])
+def protected_root_post(body: Body) -> dict:
+    return {"ok": True}
+
+
+@root_app.post("/things/<thing_id>", middlewares=[require_groups("sales")])
+def protected_thing(thing_id: str, body: Body) -> dict:
+    return {"ok": True}
+
+
+@root_app.post("/open")
+def open_route(body: Body) -> dict:
+    return {"ok": True}
+
+
+def _call_root(method, path, body=None, headers=None, claims=None, query=None):
+    event = {"httpMethod": method, "path": path, "resource": path, "headers": headers or {},
+             "multiValueHeaders": {}, "queryStringParameters": query,
+             "multiValueQueryStringParameters": {k: [v] for k, v in (query or {}).items()} or None,
+             "requestContext": {"requestId": "r1", **({"authorizer": {"claims": claims}} if claims else {})},
+             "body": body, "isBase64Encoded": False}
+    return root_app.resolve(event, None)["statusCode"]
+
+
+def test_a_protected_root_route_checks_groups_before_validation():
+    assert root_app.required_groups("GET", "/") == (frozenset({"sales"}),)
+    assert _call_root("GET", "/", query={"limit": "abc"}) == 401
+    assert _call_root("GET", "/", query={"limit": "abc"}, claims={"cognito:groups": "hr"}) == 403
+    assert _call_root("GET", "/", query={"limit": "abc"}, claims={"cognito:groups": "sales"}) == 422
+    assert _call_root("GET", "/", query={"limit": "3"}, claims={"cognito:groups": "sales"}) == 200
+
+
+TOO_BIG = json.dumps({"name": "x" * 64, "count": 1})
+FORM = {"Content-Type": "text/plain"}
+
+
+@pytest.mark.parametrize("path", ["/", "/things/abc"])
+@pytest.mark.parametrize("body, headers, refused", [(TOO_BIG, None, 413), ("{}", FORM, 415)])
+def test_size_and_type_refusals_come_after_the_group_check_on_protected_routes(path, body, headers, refused):
+    assert _call_root("POST", path, body, headers) == 401
+    assert _call_root("POST", path, body, headers, claims={"cognito:groups": "hr"}) == 403
+    assert _call_root("POST", path, body, headers, claims={"cognito:groups": "sales"}) == refused
+
+
+@pytest.mark.parametrize("body, headers, refused", [(TOO_BIG, None, 413), ("{}", FORM, 415)])
+def test_public_routes_refuse_size_and_type_without_claims(body, headers, refused):
+    assert _call_root("POST", "/open", body, headers) == refused

@@ -120,8 +120,12 @@ def test_the_failed_condition_is_named_with_the_old_item():
 def test_conflicts_and_other_failures_are_translated():
     for error, expected in [(_cancelled("TransactionConflict"), TransactionConflict),
                             (_cancelled("ThrottlingError"), PersistenceError),
+                            (ClientError({"Error": {"Code": "ThrottlingException"}}, "TransactWriteItems"),
+                             PersistenceError),
+                            # bugs and misconfiguration are not "retry later": they stay ClientErrors (a 500)
                             (ClientError({"Error": {"Code": "ValidationException"}}, "TransactWriteItems"),
-                             PersistenceError)]:
+                             ClientError),
+                            (_cancelled("ValidationError"), ClientError)]:
         with _uow(FakeDynamoDB(error)) as uow:
             uow.put({"PK": "A", "SK": "A"}, label="x")
             with pytest.raises(expected):

@@ -6,9 +6,13 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+from tandem.shared.aws import bootstrap
 from tandem.shared.aws.relay import OutboxRelay, relay_stream_batch, table_name
 
 OCCURRED_AT = "2026-11-27T12:00:00.000000+00:00"
+SQS_MAX_BYTES = 1024 * 1024
+PUT_EVENTS_MAX_BYTES = 256 * 1024
 
 
 def _stream_arn(table: str) -> str:
@@ -48,14 +52,18 @@ class FakeEventBridge:
 
 
 class FakeDynamoDB:
-    def __init__(self, *, fail: bool = False) -> None:
+    def __init__(self, *, fail: bool = False, unprocessed: int = 0) -> None:
         self.batches: list[dict[str, list[dict]]] = []
         self.fail = fail
+        self.unprocessed = unprocessed  # calls that leave every request unprocessed
 
     def batch_write_item(self, RequestItems: dict) -> dict:  # noqa: N803
         self.batches.append(RequestItems)
         if self.fail:
             raise ConnectionError("table unreachable")
+        if self.unprocessed:
+            self.unprocessed -= 1
+            return {"UnprocessedItems": RequestItems}
         return {"UnprocessedItems": {}}
 
     def deleted(self) -> list[tuple[str, str]]:
@@ -64,10 +72,17 @@ class FakeDynamoDB:
 
 
 class FakeSqs:
-    def __init__(self) -> None:
+    def __init__(self, *, fail: bool = False) -> None:
         self.messages: list[dict] = []
+        self.bodies: list[str] = []
+        self.fail = fail
 
     def send_message(self, QueueUrl: str, MessageBody: str) -> dict:  # noqa: N803
+        if self.fail:
+            raise ConnectionError("queue unreachable")
+        if len(MessageBody.encode()) > SQS_MAX_BYTES:
+            raise ValueError("InvalidParameterValue: message too long")
+        self.bodies.append(MessageBody)
         self.messages.append(json.loads(MessageBody))
         return {"MessageId": "m"}
 
@@ -181,3 +196,89 @@ def test_entries_carry_the_time_the_event_occurred():
 def test_the_table_name_comes_from_the_stream_arn():
     assert table_name(_stream_arn("tandem-crm-prod")) == "tandem-crm-prod"
     assert table_name("arn:stream") is None and table_name(None) is None
+
+
+def _aws_size(entry: dict) -> int:
+    """The size of an entry as AWS computes it (Time counts 14 bytes)."""
+    return (14 if entry.get("Time") else 0) + sum(len(entry[k].encode()) for k in ("Source", "DetailType", "Detail")) \
+        + sum(len(r.encode()) for r in entry.get("Resources", []))
+
+
+def _padded(n: int, size: int) -> str:
+    """A detail of exactly ``size`` UTF-8 bytes."""
+    detail = json.dumps({"metadata": {"n": n}, "data": {"pad": ""}})
+    return detail.replace('"pad": ""', '"pad": "' + "x" * (size - len(detail.encode())) + '"')
+
+
+def test_each_call_stays_under_the_request_size_limit():
+    bus = FakeEventBridge()
+    records = [_record(n, detail=_padded(n, 60_000)) for n in range(10)]
+    assert _failed(relay_stream_batch({"Records": records}, _relay(bus))) == []
+    assert sum(len(c) for c in bus.calls) == 10 and len(bus.calls) == 3
+    assert all(sum(_aws_size(e) for e in call) <= PUT_EVENTS_MAX_BYTES for call in bus.calls)
+
+
+def test_an_entry_is_measured_as_aws_measures_it():
+    bus, sqs = FakeEventBridge(), FakeSqs()
+    at_limit = PUT_EVENTS_MAX_BYTES - len("tandem.crm") - len("LeadCaptured") - 14
+    records = [_record(1, detail=_padded(1, at_limit)), _record(2, detail=_padded(2, at_limit + 1))]
+    assert _failed(relay_stream_batch({"Records": records}, _relay(bus, sqs))) == []
+    assert [len(c) for c in bus.calls] == [1] and _aws_size(bus.calls[0][0]) == PUT_EVENTS_MAX_BYTES
+    [parked] = sqs.messages
+    assert parked["error"]["code"] == "EntryTooLarge" and parked["outbox_item"]["PK"] == "OUTBOX#2"
+
+
+def _non_ascii(n: int, chars: int) -> str:
+    return json.dumps({"metadata": {"n": n}, "data": {"note": "é" * chars}}, ensure_ascii=False)
+
+
+def test_poison_is_parked_without_escaping_non_ascii_text():
+    sqs = FakeSqs()
+    record = _record(1, detail=_non_ascii(1, 300_000))  # 600 KB: too large to publish, fits SQS unescaped
+    assert _failed(relay_stream_batch({"Records": [record]}, _relay(FakeEventBridge(), sqs))) == []
+    [parked] = sqs.messages
+    assert parked["outbox_item"]["detail"] == _non_ascii(1, 300_000) and "é" in sqs.bodies[0]
+
+
+def test_poison_too_large_for_the_queue_is_parked_as_a_trimmed_record():
+    sqs, dynamodb = FakeSqs(), FakeDynamoDB()
+    record = _record(1, detail=_non_ascii(1, 600_000))  # 1.2 MB
+    record["dynamodb"]["NewImage"]["event_id"] = {"S": "e-1"}
+    response = relay_stream_batch({"Records": [record]}, _relay(FakeEventBridge(), sqs, dynamodb))
+    assert _failed(response) == []
+    [parked] = sqs.messages
+    assert "outbox_item" not in parked and parked["table"] == "tandem-crm"
+    assert parked["key"] == {"PK": "OUTBOX#1", "SK": "OUTBOX"} and parked["event_id"] == "e-1"
+    assert parked["error"]["code"] == "EntryTooLarge" and parked["size"] > SQS_MAX_BYTES
+    assert parked["sequence_number"] == "00001" and dynamodb.deleted() == [("tandem-crm", "OUTBOX#1")]
+
+
+def test_unprocessed_deletes_are_retried():
+    dynamodb = FakeDynamoDB(unprocessed=1)
+    relay_stream_batch({"Records": [_record(1), _record(2)]}, _relay(FakeEventBridge(), dynamodb=dynamodb))
+    assert len(dynamodb.batches) == 2 and dynamodb.batches[0] == dynamodb.batches[1]
+
+
+def test_unprocessed_deletes_are_retried_twice_then_left_to_the_sweeper(caplog):
+    dynamodb = FakeDynamoDB(unprocessed=5)
+    response = relay_stream_batch({"Records": [_record(1), _record(2)]},
+                                  _relay(FakeEventBridge(), dynamodb=dynamodb))
+    assert _failed(response) == [] and len(dynamodb.batches) == 3
+    assert "2 published outbox items left pending" in caplog.text
+
+
+def test_a_failed_clear_logs_the_size_of_its_call(caplog):
+    relay_stream_batch({"Records": [_record(n) for n in range(30)]},
+                       _relay(FakeEventBridge(), dynamodb=FakeDynamoDB(fail=True)))
+    assert "Could not delete 25 " in caplog.text and "Could not delete 5 " in caplog.text
+
+
+def test_clients_time_out_well_within_the_relay_timeout(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-central-1")
+    bootstrap.reset()
+    try:
+        config = bootstrap.client("events").meta.config
+    finally:
+        bootstrap.reset()
+    assert (config.connect_timeout, config.read_timeout) == (2, 5)
+    assert config.retries == {"mode": "standard", "max_attempts": 3}

@@ -103,3 +103,44 @@ def test_poison_goes_to_the_poison_queue_and_leaves_the_outbox():
     assert parked["error"]["code"] == "MalformedDetail" and parked["table"] == "crm"
     assert parked["outbox_item"]["PK"] == "OUTBOX#1"
     assert tables.deleted() == [("crm", "OUTBOX#1"), ("crm", "OUTBOX#2")]
+
+
+def test_poison_that_cannot_be_parked_stays_pending_and_the_sweep_goes_on():
+    tables = FakeOutboxTables({"crm": [_item(1, timedelta(hours=1, seconds=2), detail="{not json"),
+                                       _item(2, timedelta(hours=1, seconds=1)), _item(3, timedelta(hours=1))],
+                               "hr": [_item(9, timedelta(hours=1))]})
+    bus = FakeEventBridge(reject={-1: "MalformedDetail"})
+    report = _sweeper(tables, bus, FakeSqs(fail=True), page_size=1).sweep()
+    assert report.found == 4 and report.left == 1 and report.tables == {"crm": 3, "hr": 1}
+    assert tables.deleted() == [("crm", "OUTBOX#2"), ("crm", "OUTBOX#3"), ("hr", "OUTBOX#9")]
+
+
+def test_poison_without_a_queue_does_not_stop_the_sweep():
+    tables = FakeOutboxTables({"crm": [_item(1, timedelta(hours=2), detail="{not json"),
+                                       _item(2, timedelta(hours=1))]})
+    publisher = OutboxPublisher("bus", FakeEventBridge(reject={-1: "MalformedDetail"}), dynamodb=tables)
+    report = OutboxSweeper(["crm"], publisher, tables, clock=lambda: NOW, page_size=1).sweep()
+    assert report.left == 1 and tables.deleted() == [("crm", "OUTBOX#2")]
+
+
+def test_left_counts_only_items_not_published():
+    tables = FakeOutboxTables({"crm": [_item(n, timedelta(hours=1, seconds=-n)) for n in range(5)],
+                               "hr": [_item(9, timedelta(hours=1))]})
+    report = _sweeper(tables, FakeEventBridge(reject={3: "InternalFailure"})).sweep()
+    assert report.left == 1 and len(tables.queries) == 1  # the bus is failing: the sweep stops
+    assert tables.deleted() == [("crm", f"OUTBOX#{n}") for n in (0, 1, 2, 4)]
+
+
+def test_without_a_deadline_every_page_is_read():
+    tables = FakeOutboxTables({"crm": [_item(n, timedelta(hours=1, seconds=n)) for n in range(25)]})
+    report = _sweeper(tables, FakeEventBridge(), page_size=2).sweep()
+    assert report.found == 25 and len(tables.deleted()) == 25 and not report.out_of_time
+
+
+def test_pages_are_read_while_the_function_has_time_left():
+    tables = FakeOutboxTables({"crm": [_item(n, timedelta(hours=1, seconds=n)) for n in range(5)],
+                               "hr": [_item(9, timedelta(hours=1))]})
+    remaining = iter([50_000, 30_000, 9_000])
+    report = _sweeper(tables, FakeEventBridge(), page_size=2).sweep(lambda: next(remaining))
+    assert report.found == 4 and len(tables.queries) == 2 and report.out_of_time
+    assert len(tables.deleted()) == 4

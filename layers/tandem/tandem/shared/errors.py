@@ -100,6 +100,23 @@ class PersistenceError(Exception):
     """
 
 
+# DynamoDB error codes that mean "not now" (throttling, a service-side fault): only these become a
+# PersistenceError (503 + Retry-After). Anything else (ValidationException, AccessDeniedException,
+# ResourceNotFoundException, ...) is a bug or a misconfiguration: retrying cannot help, so it must
+# surface as a logged 500 instead of inviting clients to retry forever.
+TRANSIENT_STORE_ERRORS = frozenset({
+    "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
+    "InternalServerError", "ServiceUnavailable",
+})
+# The same, as reason codes inside a TransactionCanceledException.
+TRANSIENT_CANCELLATION_REASONS = frozenset({"ProvisionedThroughputExceeded", "ThrottlingError",
+                                            "RequestLimitExceeded", "InternalServerError"})
+
+
+def is_transient_store_error(code: str | None) -> bool:
+    return code in TRANSIENT_STORE_ERRORS
+
+
 # The one place an error class becomes an HTTP status. Lookup walks the MRO, so a
 # context's ``LeadNotFound(NotFound)`` is a 404 without being listed here.
 HTTP_STATUS: dict[type[DomainError], int] = {

@@ -1,7 +1,7 @@
 """The HTTP edge: a Powertools REST resolver that always answers in Tandem's error shape.
 
 * body over ``max_body_bytes`` -> 413 and a non-JSON content type -> 415, both checked
-  before anything parses the body;
+  before anything parses the body (on a protected route, after its group check: 401/403 first);
 * malformed JSON -> 400 "Body is not valid JSON" (Powertools reports it as a
   ``RequestValidationError`` with type ``json_invalid``);
 * any other validation error -> 422 listing every bad field;
@@ -94,6 +94,11 @@ def _content_type(event: dict[str, Any]) -> str:
     return ""
 
 
+def _path_pattern(openapi_path: str) -> re.Pattern[str]:
+    """``/leads/{id}`` -> a regex matching ``/leads/<one segment>``."""
+    return re.compile(re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(openapi_path)))
+
+
 def precheck(event: dict[str, Any], max_body_bytes: int) -> DomainError | None:
     """Checks that must happen before Powertools parses the body."""
     if not event.get("body"):
@@ -111,6 +116,7 @@ class TandemRestResolver(APIGatewayRestResolver):
 
     def __init__(self, *, logger: Any = None, max_body_bytes: int = MAX_BODY_BYTES, **kwargs: Any) -> None:
         self._route_groups: dict[tuple[str, str], tuple[frozenset[str], ...]] = {}
+        self._route_patterns: dict[tuple[str, str], re.Pattern[str]] = {}
         super().__init__(enable_validation=True, **kwargs)
         self.max_body_bytes = max_body_bytes
         self.log = logger or log
@@ -119,6 +125,8 @@ class TandemRestResolver(APIGatewayRestResolver):
     def resolve(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         refused = precheck(event, self.max_body_bytes)
         if refused is not None:
+            # A protected route answers 401/403 first: a caller without permission learns no input rules.
+            refused = self._precheck_denied(event) or refused
             return {
                 "statusCode": http_status(refused),
                 "headers": {"Content-Type": content_types.APPLICATION_JSON},
@@ -133,11 +141,27 @@ class TandemRestResolver(APIGatewayRestResolver):
         arguments = _ROUTE_SIGNATURE.bind(self, *args, **kwargs).arguments
         groups = [m.required_groups for m in arguments.get("middlewares") or [] if hasattr(m, "required_groups")]
         if groups:
-            path = _RULE_PARAMETER.sub(r"{\1}", arguments["rule"].rstrip("/"))
+            # Powertools ignores a trailing "/" (so must we), but its root route is "/", not "".
+            path = _RULE_PARAMETER.sub(r"{\1}", arguments["rule"].rstrip("/")) or "/"
             method = arguments["method"]
             for verb in (method,) if isinstance(method, str) else method:
                 self._route_groups[(verb.upper(), path)] = tuple(groups)
+                self._route_patterns[(verb.upper(), path)] = _path_pattern(path)
         return super().route(*args, **kwargs)
+
+    def _precheck_denied(self, event: dict[str, Any]) -> DomainError | None:
+        """The 401/403 for the protected route ``event`` would reach, found without Powertools (which
+        would parse the body): by method, then the path against each protected route's pattern."""
+        method, path = str(event.get("httpMethod") or "").upper(), str(event.get("path") or "").rstrip("/") or "/"
+        for key, pattern in self._route_patterns.items():
+            if key[0] == method and pattern.fullmatch(path):
+                try:
+                    for allowed in self._route_groups[key]:
+                        authorize(event, allowed)
+                except DomainError as denied:
+                    return denied
+                return None
+        return None
 
     def required_groups(self, method: str, path: str) -> tuple[frozenset[str], ...]:
         """The group checks of route ``method path`` (OpenAPI form, ``/leads/{id}``); empty if public."""

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from tandem.crm.adapters.dynamodb import storage_errors
 from tandem.crm.domain.rules import recipient_key
 from tandem.shared.aws.dynamo import to_attributes
 from tandem.shared.clock import epoch_seconds
-from tandem.shared.errors import PersistenceError
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -37,17 +37,17 @@ class DynamoAcknowledgementQuota:
         """Count one acknowledgement; False (nothing counted) when ``limit`` were already counted."""
         expires = epoch_seconds(datetime.combine(day, time(), tzinfo=UTC) + KEEP_FOR)
         try:
-            self.client.update_item(
-                TableName=self.table_name, Key=to_attributes(quota_key(email, day)),
-                UpdateExpression="SET n = if_not_exists(n, :zero) + :one, expires_at = :expires, #type = :type",
-                ConditionExpression="attribute_not_exists(n) OR n < :limit",
-                ExpressionAttributeNames={"#type": "type"},
-                ExpressionAttributeValues=to_attributes({":zero": 0, ":one": 1, ":limit": limit,
-                                                         ":expires": expires, ":type": "ack_quota"}),
-            )
+            with storage_errors("UpdateItem on the acknowledgement quota"):
+                self.client.update_item(
+                    TableName=self.table_name, Key=to_attributes(quota_key(email, day)),
+                    UpdateExpression="SET n = if_not_exists(n, :zero) + :one, expires_at = :expires, #type = :type",
+                    ConditionExpression="attribute_not_exists(n) OR n < :limit",
+                    ExpressionAttributeNames={"#type": "type"},
+                    ExpressionAttributeValues=to_attributes({":zero": 0, ":one": 1, ":limit": limit,
+                                                             ":expires": expires, ":type": "ack_quota"}),
+                )
         except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code")
-            if code == "ConditionalCheckFailedException":
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
                 return False
-            raise PersistenceError(f"UpdateItem on the acknowledgement quota failed: {code}") from exc
+            raise
         return True

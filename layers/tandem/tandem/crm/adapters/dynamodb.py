@@ -12,24 +12,44 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
 
 from tandem.crm.domain.errors import ConcurrentSubmission, DuplicateSubmission, InvalidPageToken
 from tandem.crm.domain.model import Lead, LeadPage, LeadStatus
 from tandem.shared.aws.dynamo import from_attributes, to_attributes
 from tandem.shared.aws.outbox import OutboxUnitOfWork
 from tandem.shared.clock import epoch_seconds, iso
-from tandem.shared.errors import ConditionFailed, PersistenceError, TransactionConflict
+from tandem.shared.errors import ConditionFailed, PersistenceError, TransactionConflict, is_transient_store_error
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 LEADS_INDEX = "GSI1"
 _CURSOR_KEYS = {"PK", "SK", "GSI1PK", "GSI1SK"}
+# Connect/read timeouts, dropped connections: the request may succeed later. Not all of BotoCoreError:
+# ParamValidationError, NoCredentialsError, NoRegionError are bugs or misconfiguration (a 500).
+TRANSIENT_TRANSPORT_ERRORS = (ConnectionError, HTTPClientError)
+
+
+@contextmanager
+def storage_errors(operation: str) -> Iterator[None]:
+    """Throttling, service faults and network trouble -> ``PersistenceError`` (503, retry later);
+    every other error (ValidationException, AccessDeniedException, ...) propagates unchanged (a logged 500)."""
+    try:
+        yield
+    except TRANSIENT_TRANSPORT_ERRORS as exc:
+        raise PersistenceError(f"{operation} failed: {type(exc).__name__}") from exc
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code")
+        if not is_transient_store_error(code):
+            raise
+        raise PersistenceError(f"{operation} failed: {code}") from exc
 
 
 def lead_key(lead_id: UUID) -> dict[str, str]:
@@ -73,7 +93,8 @@ class CrmUnitOfWork(OutboxUnitOfWork):
 
     def commit(self) -> None:
         try:
-            super().commit()
+            with storage_errors("TransactWriteItems"):  # ClientErrors are already translated by the outbox
+                super().commit()
         except TransactionConflict as race:
             raise ConcurrentSubmission() from race
         except ConditionFailed as failed:
@@ -99,17 +120,29 @@ def encode_cursor(key: dict[str, Any] | None) -> str | None:
 
 
 def decode_cursor(token: str) -> dict[str, Any]:
-    """Only tokens we issued: the four key attributes of a lead in the LEAD partition."""
+    """Only tokens we issued: the four key attributes of one lead in the LEAD partition, exactly as
+    ``lead_item`` writes them (``PK=LEAD#<uuid>``, ``GSI1SK=<ISO time>#<same uuid>``). Anything else,
+    empty strings included (DynamoDB refuses empty key values with a ValidationException), is a 422."""
     try:
         plain = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
     except (ValueError, binascii.Error):
         raise InvalidPageToken(details=[{"field": "next_token", "message": "is not valid"}]) from None
-    valid = (isinstance(plain, dict) and set(plain) == _CURSOR_KEYS
-             and all(isinstance(v, str) for v in plain.values())
-             and plain["GSI1PK"] == "LEAD" and plain["SK"] == "LEAD" and plain["PK"].startswith("LEAD#"))
-    if not valid:
+    if not _issued_cursor(plain):
         raise InvalidPageToken(details=[{"field": "next_token", "message": "is not valid"}])
     return to_attributes(plain)
+
+
+def _issued_cursor(plain: Any) -> bool:
+    if not (isinstance(plain, dict) and set(plain) == _CURSOR_KEYS
+            and all(isinstance(v, str) and v for v in plain.values())
+            and plain["GSI1PK"] == "LEAD" and plain["SK"] == "LEAD" and plain["PK"].startswith("LEAD#")):
+        return False
+    lead_id = plain["PK"].removeprefix("LEAD#")
+    created, _, sort_id = plain["GSI1SK"].rpartition("#")
+    try:
+        return str(UUID(lead_id)) == lead_id == sort_id and iso(datetime.fromisoformat(created)) == created
+    except ValueError:
+        return False
 
 
 class DynamoLeadRepository:
@@ -120,11 +153,9 @@ class DynamoLeadRepository:
         self.client = client
 
     def get(self, lead_id: UUID) -> Lead | None:
-        try:
+        with storage_errors("GetItem"):
             response = self.client.get_item(TableName=self.table_name, Key=to_attributes(lead_key(lead_id)),
                                             ConsistentRead=True)
-        except ClientError as exc:
-            raise PersistenceError(f"GetItem failed: {exc.response.get('Error', {}).get('Code')}") from exc
         item = from_attributes(response.get("Item"))
         return lead_from_item(item) if item else None
 
@@ -135,9 +166,7 @@ class DynamoLeadRepository:
         }
         if cursor:
             request["ExclusiveStartKey"] = decode_cursor(cursor)
-        try:
+        with storage_errors("Query"):
             response = self.client.query(**request)
-        except ClientError as exc:
-            raise PersistenceError(f"Query failed: {exc.response.get('Error', {}).get('Code')}") from exc
         leads = [lead_from_item(from_attributes(item) or {}) for item in response.get("Items", [])]
         return LeadPage(leads=leads, cursor=encode_cursor(response.get("LastEvaluatedKey")))

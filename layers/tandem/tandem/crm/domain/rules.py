@@ -65,9 +65,24 @@ def submission_fingerprint(email: str, message: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
+def quota_address(email: str) -> str:
+    """The mailbox an address delivers to, as far as the quota is concerned: lower-cased, with any
+    ``+tag`` dropped from the local part (``Ada+1@Example.com`` -> ``ada@example.com``), on every
+    domain, so ``victim+1@``, ``victim+2@``, ... share one quota.
+
+    Dots are deliberately NOT removed: only some providers (Gmail) ignore them; elsewhere
+    ``a.b@`` and ``ab@`` are different people, who must not share (and exhaust) one quota.
+    """
+    local, at, domain = email.strip().lower().rpartition("@")
+    if not at:
+        return email.strip().lower()
+    return f"{local.split('+', 1)[0] or local}@{domain}"
+
+
 def recipient_key(email: str) -> str:
-    """Key of an address's daily acknowledgement quota: a hash, so the quota item holds no address."""
-    return hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()
+    """Key of an address's daily acknowledgement quota: a hash of ``quota_address``, so the quota item
+    holds no address and sub-addresses (``+tag``) of one mailbox share its quota."""
+    return hashlib.sha256(quota_address(email).encode("utf-8")).hexdigest()
 
 
 def is_bot(honeypot: str | None) -> bool:

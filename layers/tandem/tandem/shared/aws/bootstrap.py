@@ -11,6 +11,10 @@ from functools import lru_cache
 from typing import Any
 
 import boto3
+from botocore.config import Config
+
+# Fail fast and retry a little: botocore's default 60 s timeouts outlast the relay's 10 s Lambda timeout.
+CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3})
 
 
 def region() -> str | None:
@@ -19,7 +23,7 @@ def region() -> str | None:
 
 @lru_cache(maxsize=16)
 def _client(service: str, region_name: str | None) -> Any:
-    return boto3.client(service, region_name=region_name)  # type: ignore[call-overload]
+    return boto3.client(service, region_name=region_name, config=CONFIG)  # type: ignore[call-overload]
 
 
 def client(service: str) -> Any:

@@ -23,7 +23,13 @@ from botocore.exceptions import ClientError
 from tandem.shared.aws.dynamo import from_attributes, to_attributes
 from tandem.shared.clock import iso, utcnow
 from tandem.shared.envelope import Envelope
-from tandem.shared.errors import ConditionFailed, PersistenceError, TransactionConflict
+from tandem.shared.errors import (
+    TRANSIENT_CANCELLATION_REASONS,
+    ConditionFailed,
+    PersistenceError,
+    TransactionConflict,
+    is_transient_store_error,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -165,10 +171,16 @@ class OutboxUnitOfWork:
 
 
 def _translate(exc: ClientError, writes: list[_Write]) -> Exception:
-    """Name the item whose condition failed, using the cancellation reasons' order."""
+    """Name the item whose condition failed, using the cancellation reasons' order.
+
+    Only throttling and service faults become ``PersistenceError`` (503, retry later); any other
+    error is a bug or a misconfiguration and is re-raised as the ``ClientError`` it is (a logged 500).
+    """
     error = exc.response.get("Error", {})
     if error.get("Code") != "TransactionCanceledException":
-        return PersistenceError(f"TransactWriteItems failed: {error.get('Code')}")
+        if is_transient_store_error(error.get("Code")):
+            return PersistenceError(f"TransactWriteItems failed: {error.get('Code')}")
+        return ClientError(exc.response, exc.operation_name)  # type: ignore[arg-type]
     reasons = exc.response.get("CancellationReasons") or []
     for write, reason in zip(writes, reasons, strict=False):
         if reason.get("Code") == "ConditionalCheckFailed":
@@ -176,4 +188,6 @@ def _translate(exc: ClientError, writes: list[_Write]) -> Exception:
     if any(reason.get("Code") == "TransactionConflict" for reason in reasons):
         return TransactionConflict()
     codes = [reason.get("Code") for reason in reasons]
-    return PersistenceError(f"Transaction cancelled: {codes}")
+    if any(code in TRANSIENT_CANCELLATION_REASONS for code in codes):
+        return PersistenceError(f"Transaction cancelled: {codes}")
+    return ClientError(exc.response, exc.operation_name)  # type: ignore[arg-type]

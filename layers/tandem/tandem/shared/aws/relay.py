@@ -66,7 +66,9 @@ class OutboxRelay:
     def relay(self, records: list[dict[str, Any]]) -> dict[str, Any]:
         """Publish in order; return the partial batch response for Lambda."""
         found = [(n, p) for n, p in ((n, _pending(r, self.bus_name)) for n, r in enumerate(records)) if p]
-        cutoff = self.publisher.publish([pending for _, pending in found])
+        pending = [p for _, p in found]
+        self.publisher.publish(pending)  # poison that cannot be parked blocks the shard like a failure
+        cutoff = next((n for n, p in enumerate(pending) if not p.done), None)
         failed = [] if cutoff is None else records[found[cutoff][0]:]
         return {"batchItemFailures": [{"itemIdentifier": r.get("dynamodb", {}).get("SequenceNumber")}
                                       for r in failed]}
