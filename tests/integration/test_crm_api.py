@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 
@@ -136,7 +137,10 @@ def test_sales_lists_leads_newest_first_page_by_page(api, sample):
 
 @pytest.mark.parametrize("query, field", [({"limit": "0"}, "limit"), ({"limit": "101"}, "limit"),
                                           ({"limit": "ten"}, "limit"),
-                                          ({"next_token": "forged"}, "next_token")])
+                                          ({"next_token": "forged"}, "next_token"),
+                                          ({"next_token": base64.urlsafe_b64encode(json.dumps(  # empty key values
+                                              {"PK": "LEAD#", "SK": "LEAD", "GSI1PK": "LEAD", "GSI1SK": ""}
+                                          ).encode()).decode()}, "next_token")])
 def test_bad_paging_parameters_are_a_422(api, sample, query, field):
     event = sample("crm_api/list_leads")
     event["queryStringParameters"] = query

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from uuid import uuid4
 
 import pytest
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, ParamValidationError, ReadTimeoutError
 from tandem.crm.domain.events import LeadCaptured
 from tandem.shared.aws.outbox import (
     ConditionFailed,
@@ -24,7 +24,7 @@ NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
 
 class FakeDynamoDB:
-    def __init__(self, error: ClientError | None = None) -> None:
+    def __init__(self, error: Exception | None = None) -> None:
         self.transactions: list[list[dict]] = []
         self.error = error
 
@@ -125,7 +125,10 @@ def test_conflicts_and_other_failures_are_translated():
                             # bugs and misconfiguration are not "retry later": they stay ClientErrors (a 500)
                             (ClientError({"Error": {"Code": "ValidationException"}}, "TransactWriteItems"),
                              ClientError),
-                            (_cancelled("ValidationError"), ClientError)]:
+                            (_cancelled("ValidationError"), ClientError),
+                            # the network: a timeout or a dropped connection is worth retrying later
+                            (ReadTimeoutError(endpoint_url="https://dynamodb"), PersistenceError),
+                            (ParamValidationError(report="bad"), ParamValidationError)]:
         with _uow(FakeDynamoDB(error)) as uow:
             uow.put({"PK": "A", "SK": "A"}, label="x")
             with pytest.raises(expected):

@@ -280,5 +280,5 @@ def test_clients_time_out_well_within_the_relay_timeout(monkeypatch: pytest.Monk
         config = bootstrap.client("events").meta.config
     finally:
         bootstrap.reset()
-    assert (config.connect_timeout, config.read_timeout) == (2, 5)
-    assert config.retries == {"mode": "standard", "max_attempts": 3}
+    assert (config.connect_timeout, config.read_timeout) == (1, 3)
+    assert config.retries == {"mode": "standard", "total_max_attempts": 3}

@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from tandem.crm.adapters.dynamodb import storage_errors
 from tandem.crm.domain.rules import recipient_key
-from tandem.shared.aws.dynamo import to_attributes
+from tandem.shared.aws.dynamo import storage_errors, to_attributes
 from tandem.shared.clock import epoch_seconds
 
 if TYPE_CHECKING:

@@ -12,44 +12,22 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
-
 from tandem.crm.domain.errors import ConcurrentSubmission, DuplicateSubmission, InvalidPageToken
 from tandem.crm.domain.model import Lead, LeadPage, LeadStatus
-from tandem.shared.aws.dynamo import from_attributes, to_attributes
+from tandem.shared.aws.dynamo import from_attributes, storage_errors, to_attributes
 from tandem.shared.aws.outbox import OutboxUnitOfWork
 from tandem.shared.clock import epoch_seconds, iso
-from tandem.shared.errors import ConditionFailed, PersistenceError, TransactionConflict, is_transient_store_error
+from tandem.shared.errors import ConditionFailed, TransactionConflict
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 LEADS_INDEX = "GSI1"
 _CURSOR_KEYS = {"PK", "SK", "GSI1PK", "GSI1SK"}
-# Connect/read timeouts, dropped connections: the request may succeed later. Not all of BotoCoreError:
-# ParamValidationError, NoCredentialsError, NoRegionError are bugs or misconfiguration (a 500).
-TRANSIENT_TRANSPORT_ERRORS = (ConnectionError, HTTPClientError)
-
-
-@contextmanager
-def storage_errors(operation: str) -> Iterator[None]:
-    """Throttling, service faults and network trouble -> ``PersistenceError`` (503, retry later);
-    every other error (ValidationException, AccessDeniedException, ...) propagates unchanged (a logged 500)."""
-    try:
-        yield
-    except TRANSIENT_TRANSPORT_ERRORS as exc:
-        raise PersistenceError(f"{operation} failed: {type(exc).__name__}") from exc
-    except ClientError as exc:
-        code = exc.response.get("Error", {}).get("Code")
-        if not is_transient_store_error(code):
-            raise
-        raise PersistenceError(f"{operation} failed: {code}") from exc
 
 
 def lead_key(lead_id: UUID) -> dict[str, str]:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from tandem.shared.aws.dynamo import from_attributes, to_attributes
+from tandem.shared.aws.dynamo import TRANSIENT_TRANSPORT_ERRORS, from_attributes, to_attributes
 from tandem.shared.clock import iso, utcnow
 from tandem.shared.envelope import Envelope
 from tandem.shared.errors import (
@@ -163,6 +163,8 @@ class OutboxUnitOfWork:
         writes, self._writes = self._writes, []
         try:
             self.client.transact_write_items(TransactItems=[w.operation for w in writes])
+        except TRANSIENT_TRANSPORT_ERRORS as exc:  # a timeout or a dropped connection: retry later
+            raise PersistenceError(f"TransactWriteItems failed: {type(exc).__name__}") from exc
         except ClientError as exc:
             raise _translate(exc, writes) from exc
 
