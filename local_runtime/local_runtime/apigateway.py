@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
-from .gateway_responses import GatewayResponses
+from .gateway_responses import GatewayResponses, static_headers
 
 ANY_METHOD = "x-amazon-apigateway-any-method"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
@@ -358,16 +358,7 @@ def _function_of(
 
 def _mock_response(integration: dict[str, Any]) -> MockResponse:
     default = (integration.get("responses") or {}).get("default") or {}
-    headers = []
-    for key, value in (default.get("responseParameters") or {}).items():
-        prefix = "method.response.header."
-        if (
-            key.startswith(prefix)
-            and isinstance(value, str)
-            and value.startswith("'")
-            and value.endswith("'")
-        ):
-            headers.append((key[len(prefix) :], value[1:-1]))
+    headers = static_headers(default.get("responseParameters"), "method.response.header.")
     templates = default.get("responseTemplates") or {}
     body = templates.get("application/json", next(iter(templates.values()), "")) if templates else ""
     return MockResponse(int(default.get("statusCode", 200)), tuple(headers), body)

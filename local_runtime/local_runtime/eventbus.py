@@ -177,15 +177,7 @@ class EventDelivery:
             "ERROR_CODE": code,
             "ERROR_MESSAGE": message[:256] or code,
         }
-        try:
-            targets.send_to_queue(
-                self.rt,
-                dlq,
-                targets.body(payload),
-                MessageAttributes={k: {"DataType": "String", "StringValue": v} for k, v in attrs.items()},
-            )
-        except Exception as e:
-            log.warning("local_runtime: dead-letter queue %s: %s: %s", dlq, type(e).__name__, e)
+        targets.dead_letter(self.rt, dlq, payload, attrs)
 
     def stop(self) -> None:
         """No delivery starts after this; queued ones return at once (and leave the tracker)."""

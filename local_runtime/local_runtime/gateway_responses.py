@@ -35,6 +35,18 @@ DEFAULTS: dict[str, tuple[int, str, str]] = {
     "AUTHORIZER_FAILURE": (500, "Internal server error", "AuthorizerConfigurationException"),
     "API_CONFIGURATION_ERROR": (500, "Internal server error", "InternalServerErrorException"),
 }
+def static_headers(parameters: Mapping[str, Any] | None, prefix: str) -> list[tuple[str, str]]:
+    """Headers API Gateway sets from constant mappings (``"<prefix>Name": "'value'"``).
+
+    Mappings from request or context values are not static and are left out.
+    """
+    headers = []
+    for key, value in (parameters or {}).items():
+        if key.startswith(prefix) and isinstance(value, str) and value[:1] == "'" and value[-1:] == "'":
+            headers.append((key[len(prefix) :], value[1:-1]))
+    return headers
+
+
 _DEFAULT_TEMPLATE = '{"message":$context.error.messageString}'
 _CONTEXT_VAR = re.compile(r"\$(?:\{context\.([A-Za-z.]+)\}|context\.([A-Za-z][A-Za-z.]*[A-Za-z]))")
 
@@ -65,16 +77,7 @@ class GatewayResponses:
         for kind, spec in (raw or {}).items():
             spec = spec or {}
             status = spec.get("statusCode")
-            headers = []
-            for key, value in (spec.get("responseParameters") or {}).items():
-                prefix = "gatewayresponse.header."
-                if (
-                    key.startswith(prefix)
-                    and isinstance(value, str)
-                    and value[:1] == "'"
-                    and value[-1:] == "'"
-                ):
-                    headers.append((key[len(prefix) :], value[1:-1]))
+            headers = static_headers(spec.get("responseParameters"), "gatewayresponse.header.")
             templates = spec.get("responseTemplates") or {}
             template = templates.get("application/json") if templates else None
             if template is None and templates:

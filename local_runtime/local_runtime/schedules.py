@@ -214,12 +214,7 @@ class Scheduler:
             return
         attrs = {"ERROR_CODE": type(error).__name__, "ERROR_MESSAGE": (str(error) or type(error).__name__)[:256],
                  "TARGET_ARN": str(arn or "")}
-        try:
-            targets.send_to_queue(self.rt, dlq, targets.body(self._payload(s)),
-                                  MessageAttributes={k: {"DataType": "String", "StringValue": v}
-                                                     for k, v in attrs.items()})
-        except Exception as e:
-            log.warning("local_runtime: dead-letter queue %s: %s: %s", dlq, type(e).__name__, e)
+        targets.dead_letter(self.rt, dlq, self._payload(s), attrs)
 
     def fire(self, name: str) -> Any:
         """Run the target of schedule ``name`` now (Lambda synchronously, to show the result)."""

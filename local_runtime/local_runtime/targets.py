@@ -9,6 +9,7 @@ Step Functions starts an execution, SQS receives a message and an event bus a ne
 from __future__ import annotations
 
 import json
+import logging
 import re
 import uuid
 from datetime import UTC, datetime
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     from local_runtime.app import LocalRuntime
 
 SERVICES = ("lambda", "states", "sqs", "events")
+
+log = logging.getLogger(__name__)
 
 
 def service_of(arn: str) -> str:
@@ -141,6 +144,18 @@ def send_to_queue(rt: LocalRuntime, queue_arn: str, message: str, **kwargs: Any)
     sqs = rt.client("sqs")
     url = sqs.get_queue_url(QueueName=queue_arn.split(":")[-1])["QueueUrl"]
     sqs.send_message(QueueUrl=url, MessageBody=message, **kwargs)
+
+
+def dead_letter(rt: LocalRuntime, dlq_arn: str, payload: Any, attributes: dict[str, str]) -> None:
+    """Send what could not be delivered to a target's DLQ, with AWS's string message attributes.
+
+    Never raises: a DLQ that is itself unreachable is logged (on AWS the event would be dropped).
+    """
+    try:
+        send_to_queue(rt, dlq_arn, body(payload),
+                      MessageAttributes={k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()})
+    except Exception as e:
+        log.warning("local_runtime: dead-letter queue %s: %s: %s", dlq_arn, type(e).__name__, e)
 
 
 def deliver(

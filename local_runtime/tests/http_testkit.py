@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import copy
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
 from local_runtime.apigateway import RouteTable, load_route_table
+from local_runtime.template import translate as runtime_translate
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -16,21 +16,18 @@ POOL_ARN = f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{POOL_ID}"
 
 
 def translate(sam: dict[str, Any]) -> dict[str, Any]:
-    """samtranslator output (intrinsics kept) for a template whose code lives in S3 placeholders."""
-    os.environ.setdefault("AWS_DEFAULT_REGION", REGION)
-    from samtranslator.translator.transform import transform
+    """samtranslator output (intrinsics kept) for a template whose code lives in S3 placeholders.
 
-    class _Policies:
-        def load(self) -> dict[str, str]:
-            return {}
-
+    Through the runtime's own ``translate``, so the tests see what the runtime sees (and the process
+    environment stays untouched).
+    """
     sam = copy.deepcopy(sam)
     for res in sam["Resources"].values():
         if res["Type"] == "AWS::Serverless::Function":
             res["Properties"].setdefault("CodeUri", "s3://bucket/key")
             res["Properties"].setdefault("Runtime", "python3.13")
             res["Properties"].setdefault("Handler", "app.handler")
-    return transform(sam, {}, _Policies())["Resources"]
+    return runtime_translate(sam, {}, REGION)["Resources"]
 
 
 def fake_resolve(value: Any) -> Any:
