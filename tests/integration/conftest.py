@@ -23,6 +23,8 @@ from tandem.shared.aws import bootstrap
 ROOT = Path(__file__).resolve().parents[2]
 REGION = "eu-central-1"
 STAGE = "test"
+# Parameters without a default in template.yaml (sam deploy --guided asks for them).
+PARAMETERS = {"Stage": STAGE, "PaymentWebhookSecret": "whsec_test"}
 _TABLE_KEYS = (
     "AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "BillingMode", "StreamSpecification",
 )
@@ -53,18 +55,25 @@ class Stack:
         self.physical: dict[str, str] = {}
 
     def _param(self, name: str) -> str:
-        return {"Stage": STAGE}.get(name) or self.template["Parameters"][name]["Default"]
+        return str(PARAMETERS.get(name) or self.template["Parameters"][name]["Default"])
 
     def resolve(self, value: Any) -> Any:
         if isinstance(value, dict) and "Ref" in value:
             ref = value["Ref"]
             return self.physical.get(ref) or self._param(ref)
+        if isinstance(value, dict) and "Fn::Join" in value:
+            separator, parts = value["Fn::Join"]
+            return separator.join(str(self.resolve(part)) for part in parts)
         return value
 
     def provision(self) -> None:
         for logical_id, resource in self.resources.items():
             if resource["Type"] == "AWS::DynamoDB::Table":
                 self._table(logical_id, resource["Properties"])
+            if resource["Type"] == "AWS::S3::Bucket":
+                self.physical[logical_id] = f"{logical_id.lower()}-{STAGE}"
+                boto3.client("s3", region_name=REGION).create_bucket(
+                    Bucket=self.physical[logical_id], CreateBucketConfiguration={"LocationConstraint": REGION})
             if resource["Type"] == "AWS::SQS::Queue":
                 sqs = boto3.client("sqs", region_name=REGION)
                 self.physical[logical_id] = sqs.create_queue(QueueName=f"{logical_id}-{STAGE}")["QueueUrl"]

@@ -49,8 +49,10 @@ def test_fresh_pending_items_are_left_to_the_relay(stack, sample, bus_queue):
 
 
 def test_a_sweep_with_nothing_pending_costs_one_query_per_table(stack, sample, dynamodb_calls):
+    tables = stack.environment("OutboxSweeperFunction")["OUTBOX_TABLES"].split(",")
     stack.call("OutboxSweeperFunction", sample("outbox_sweeper/scheduled_sweep"))
-    assert dynamodb_calls == ["Query"]
+    assert len(tables) > 1
+    assert dynamodb_calls == ["Query"] * len(tables)
 
 
 def test_while_the_bus_is_down_the_item_stays_pending(stack, sample, bus_queue):
