@@ -17,12 +17,20 @@ SCHEMAS = EVENTS / "schemas"
 
 
 def _function_dirs(template) -> dict[str, str]:
-    """Logical id of each function -> the events/ folder named after its code folder."""
-    return {
-        logical_id: Path(r["Properties"]["CodeUri"]).name
-        for logical_id, r in template["Resources"].items()
-        if r["Type"] == "AWS::Serverless::Function"
-    }
+    """Logical id of each function or state machine -> the events/ folder named after its code
+    folder (``functions/crm_api/`` -> ``crm_api``) or definition (``order_fulfillment.asl.json``)."""
+    folders = {}
+    for logical_id, r in template["Resources"].items():
+        if r["Type"] == "AWS::Serverless::Function":
+            folders[logical_id] = Path(r["Properties"]["CodeUri"]).name
+        if r["Type"] == "AWS::Serverless::StateMachine" and "DefinitionUri" in r["Properties"]:
+            folders[logical_id] = Path(r["Properties"]["DefinitionUri"]).name.split(".")[0]
+    return folders
+
+
+def _target_id(arn) -> str:
+    """The logical id a rule target points at: a function (``Fn::GetAtt``) or state machine (``Ref``)."""
+    return arn["Fn::GetAtt"][0] if "Fn::GetAtt" in arn else arn["Ref"]
 
 
 def _samples(folder: str) -> list[dict]:
@@ -47,7 +55,7 @@ def test_every_rule_pattern_matches_a_sample_event_of_its_target(template, trans
     for rule_id, props in rules:
         pattern = EventPattern.load(json.dumps(props["EventPattern"]))
         for target in props["Targets"]:
-            function_id = target["Arn"]["Fn::GetAtt"][0]
+            function_id = _target_id(target["Arn"])
             samples = [s for s in _samples(folders[function_id]) if "detail-type" in s]
             assert samples, f"{rule_id}: {function_id} has no EventBridge sample event"
             assert all(pattern.matches_event(s) for s in samples), f"{rule_id} does not match its sample events"
