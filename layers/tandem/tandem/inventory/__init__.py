@@ -1,0 +1,1 @@
+"""Inventory bounded context: products, the stock ledger, reservations and purchase orders."""

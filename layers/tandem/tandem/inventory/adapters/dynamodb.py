@@ -1,0 +1,199 @@
+"""Inventory table access. Item layout: see ``items.py``.
+
+Access patterns:
+* product / stock summary / last 50 movements of a sku: PK=PRODUCT#<sku>, one Query newest first
+  (SK order: STOCK > PRODUCT > MOVE#<time>...)
+* public catalog (active products by sku): GSI1PK=CATALOG#ACTIVE, GSI1SK=<sku>
+* reorder candidates: GSI1PK=STOCK, filter ``active AND available <= reorder_point AND no open PO``
+  (DynamoDB filters may compare two attributes; conditions on the draft re-check it atomically)
+* reservation of an order: PK=RESERVATION#<order_id>
+* purchase orders newest first: GSI1PK=PURCHASE_ORDER, GSI1SK=<created>#<id> (optional status filter)
+
+Invariants are conditions in the one TransactWriteItems of each command: a stock summary update
+requires ``available >= q`` / ``on_hand >= q`` / ``reserved >= q`` for every decrease, so no
+interleaving of writers can take a total below zero; reservation and purchase-order status moves
+require the expected current status; product replacement requires the revision read.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tandem.inventory.adapters import items as it
+from tandem.inventory.adapters.cursor import decode_cursor, encode_cursor
+from tandem.inventory.domain.model import (
+    Movement,
+    Page,
+    Product,
+    PurchaseOrder,
+    Reservation,
+    ReservationStatus,
+    StockSummary,
+)
+from tandem.shared.aws.dynamo import from_attributes, storage_errors, to_attributes
+from tandem.shared.aws.outbox import OutboxUnitOfWork
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+INDEX = "GSI1"
+
+
+class InventoryUnitOfWork(OutboxUnitOfWork):
+    """The outbox unit of work on InventoryTable, speaking in products, movements and reservations."""
+
+    def add_product(self, product: Product) -> None:
+        self.put(it.product_item(product), label="product", condition="attribute_not_exists(PK)")
+        self.put(it.stock_item(product), label=f"stock:{product.sku}", condition="attribute_not_exists(PK)")
+
+    def replace_product(self, product: Product, *, expected_revision: int) -> None:
+        self.put(it.product_item(product), label="product", condition="#rev = :rev",
+                 names={"#rev": "revision"}, values={":rev": expected_revision})
+        self.update(it.stock_key(product.sku), "SET #a = :a, #rp = :rp, #rq = :rq", label=f"stock:{product.sku}",
+                    condition="attribute_exists(PK)",
+                    names={"#a": "active", "#rp": "reorder_point", "#rq": "reorder_quantity"},
+                    values={":a": product.active, ":rp": product.reorder_point, ":rq": product.reorder_quantity})
+
+    def apply(self, move: Movement, *, expected_version: int | None = None, require_active: bool = False,
+              close_purchase_order: bool = False) -> None:
+        """Append ``move`` to the ledger and add it to the summary, refusing any total below zero."""
+        self.put(it.movement_item(move), label=f"movement:{move.sku}", condition="attribute_not_exists(PK)")
+        names = {"#oh": "on_hand", "#r": "reserved", "#a": "available", "#v": "version"}
+        values: dict[str, Any] = {":dh": move.on_hand_delta, ":dr": move.reserved_delta,
+                                  ":da": move.available_delta, ":one": 1}
+        conditions = ["attribute_exists(PK)"]
+        for attribute, delta, placeholder in (("#oh", move.on_hand_delta, ":nh"),
+                                              ("#r", move.reserved_delta, ":nr"),
+                                              ("#a", move.available_delta, ":na")):
+            if delta < 0:
+                conditions.append(f"{attribute} >= {placeholder}")
+                values[placeholder] = -delta
+        if expected_version is not None:
+            conditions.append("#v = :v")
+            values[":v"] = expected_version
+        if require_active:
+            conditions.append("#act = :true")
+            names["#act"] = "active"
+            values[":true"] = True
+        update = "ADD #oh :dh, #r :dr, #a :da, #v :one"
+        if close_purchase_order:
+            update += " REMOVE #po"
+            names["#po"] = "open_purchase_order_id"
+        self.update(it.stock_key(move.sku), update, label=f"stock:{move.sku}", condition=" AND ".join(conditions),
+                    names=names, values=values)
+
+    def add_reservation(self, reservation: Reservation) -> None:
+        self.put(it.reservation_item(reservation), label="reservation", condition="attribute_not_exists(PK)",
+                 return_old=True)
+
+    def move_reservation(self, order_id: str, *, from_status: ReservationStatus, to: ReservationStatus) -> None:
+        self.update(it.reservation_key(order_id), "SET #s = :to", label="reservation", condition="#s = :from",
+                    names={"#s": "status"}, values={":to": to.value, ":from": from_status.value}, return_old=True)
+
+    def add_purchase_order(self, po: PurchaseOrder) -> None:
+        """Draft ``po`` and mark its sku as having an open one, if it is still due and has none."""
+        self.put(it.purchase_order_item(po), label="purchase_order", condition="attribute_not_exists(PK)")
+        self.update(it.stock_key(po.sku), "SET #po = :po", label=f"open_po:{po.sku}",
+                    condition="attribute_not_exists(#po) AND #act = :true AND #a <= #rp",
+                    names={"#po": "open_purchase_order_id", "#act": "active", "#a": "available",
+                           "#rp": "reorder_point"},
+                    values={":po": po.id, ":true": True})
+
+    def mark_received(self, po: PurchaseOrder) -> None:
+        """``po`` (already in its received state) replaces the drafted one."""
+        self.put(it.purchase_order_item(po), label="purchase_order", condition="#s = :drafted",
+                 names={"#s": "status"}, values={":drafted": "drafted"})
+
+    def commit(self) -> None:
+        with storage_errors("TransactWriteItems"):  # ClientErrors are already translated by the outbox
+            super().commit()
+
+
+class DynamoInventoryReader:
+    """Reads; every write goes through InventoryUnitOfWork."""
+
+    def __init__(self, table_name: str, client: DynamoDBClient) -> None:
+        self.table_name = table_name
+        self.client = client
+
+    def _get(self, key: dict[str, str]) -> dict[str, Any] | None:
+        with storage_errors("GetItem"):
+            response = self.client.get_item(TableName=self.table_name, Key=to_attributes(key), ConsistentRead=True)
+        return from_attributes(response.get("Item"))
+
+    def _query(self, **request: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        with storage_errors("Query"):
+            response = self.client.query(TableName=self.table_name, **request)
+        return [from_attributes(i) or {} for i in response.get("Items", [])], response.get("LastEvaluatedKey")
+
+    def get_product(self, sku: str) -> Product | None:
+        item = self._get(it.product_key(sku))
+        return it.product_from_item(item) if item else None
+
+    def get_summary(self, sku: str) -> StockSummary | None:
+        item = self._get(it.stock_key(sku))
+        return it.summary_from_item(item) if item else None
+
+    def get_summaries(self, skus: list[str]) -> dict[str, StockSummary]:
+        """Current summaries of ``skus`` (a few: one reservation's lines), consistent reads."""
+        found = {}
+        for sku in skus:
+            summary = self.get_summary(sku)
+            if summary is not None:
+                found[sku] = summary
+        return found
+
+    def stock_with_movements(self, sku: str, *, limit: int) -> tuple[StockSummary | None, list[Movement]]:
+        """The summary and the latest ``limit`` movements, in one Query (newest first)."""
+        rows, _ = self._query(KeyConditionExpression="PK = :pk", ScanIndexForward=False, Limit=limit + 2,
+                              ExpressionAttributeValues=to_attributes({":pk": f"PRODUCT#{sku}"}),
+                              ConsistentRead=True)
+        summary = next((it.summary_from_item(r) for r in rows if r["type"] == "stock"), None)
+        moves = [it.movement_from_item(r) for r in rows if r["type"] == "movement"]
+        return summary, moves[:limit]
+
+    def list_products(self, *, limit: int, cursor: str | None) -> Page:
+        request: dict[str, Any] = {"IndexName": INDEX, "Limit": limit, "KeyConditionExpression": "GSI1PK = :pk",
+                                   "ExpressionAttributeValues": to_attributes({":pk": it.CATALOG_ACTIVE})}
+        if cursor:
+            request["ExclusiveStartKey"] = decode_cursor(cursor, partition=it.CATALOG_ACTIVE)
+        rows, last = self._query(**request)
+        return Page(items=[it.product_from_item(r) for r in rows], cursor=encode_cursor(last))
+
+    def get_reservation(self, order_id: str) -> Reservation | None:
+        item = self._get(it.reservation_key(order_id))
+        return it.reservation_from_item(item) if item else None
+
+    def get_purchase_order(self, po_id: str) -> PurchaseOrder | None:
+        item = self._get(it.purchase_order_key(po_id))
+        return it.purchase_order_from_item(item) if item else None
+
+    def list_purchase_orders(self, *, status: str | None, limit: int, cursor: str | None) -> Page:
+        values: dict[str, Any] = {":pk": it.PURCHASE_ORDER_INDEX_PK}
+        request: dict[str, Any] = {"IndexName": INDEX, "Limit": limit, "ScanIndexForward": False,
+                                   "KeyConditionExpression": "GSI1PK = :pk"}
+        if status:
+            request.update(FilterExpression="#s = :s", ExpressionAttributeNames={"#s": "status"})
+            values[":s"] = status
+        request["ExpressionAttributeValues"] = to_attributes(values)
+        if cursor:
+            request["ExclusiveStartKey"] = decode_cursor(cursor, partition=it.PURCHASE_ORDER_INDEX_PK)
+        rows, last = self._query(**request)
+        return Page(items=[it.purchase_order_from_item(r) for r in rows], cursor=encode_cursor(last))
+
+    def reorder_candidates(self) -> list[StockSummary]:
+        """Active skus at or below their reorder point without an open purchase order (all pages)."""
+        request: dict[str, Any] = {
+            "IndexName": INDEX, "KeyConditionExpression": "GSI1PK = :pk",
+            "FilterExpression": "#act = :true AND #a <= #rp AND attribute_not_exists(#po)",
+            "ExpressionAttributeNames": {"#act": "active", "#a": "available", "#rp": "reorder_point",
+                                         "#po": "open_purchase_order_id"},
+            "ExpressionAttributeValues": to_attributes({":pk": it.STOCK_INDEX_PK, ":true": True}),
+        }
+        found: list[StockSummary] = []
+        while True:
+            rows, last = self._query(**request)
+            found.extend(it.summary_from_item(r) for r in rows)
+            if not last:
+                return found
+            request["ExclusiveStartKey"] = last

@@ -1,0 +1,1 @@
+"""Pure inventory domain: no boto3, no Powertools, no environment."""

@@ -1,0 +1,84 @@
+"""Inventory rules as small named functions, shared by the domain and the HTTP request models.
+
+Each check returns an error message or None, so the edge can report every bad field at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+
+SKU_PATTERN = r"^[A-Z0-9][A-Z0-9-]{0,31}$"
+NAME_MAX = 200
+REASON_MAX = 200
+REFERENCE_MAX = 100
+ORDER_ID_MAX = 64
+MAX_QUANTITY = 1_000_000  # per line / movement: a typo guard, far above any real order
+MAX_PRICE = Decimal("1000000")
+MAX_LINES = 20  # a reservation is one transaction: lines x 2 writes + reservation + outbox <= 100
+MOVEMENTS_SHOWN = 50
+
+_SKU = re.compile(SKU_PATTERN)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+_MARKUP = re.compile(r"<[A-Za-z/!?]")
+
+
+def normalize_sku(raw: str) -> str:
+    """SKUs are upper case; ``abc-1`` and ``ABC-1`` name the same product."""
+    return raw.strip().upper()
+
+
+def sku_error(sku: str) -> str | None:
+    return None if _SKU.match(sku) else "must be 1-32 upper-case letters, digits or '-', not starting with '-'"
+
+
+def text_error(text: str, *, max_length: int) -> str | None:
+    """One line of plain text: not empty, not too long, no markup or control characters."""
+    if not text.strip():
+        return "must not be empty"
+    if len(text) > max_length:
+        return f"must be at most {max_length} characters"
+    if _CONTROL.search(text):
+        return "must be a single line without control characters"
+    if _MARKUP.search(text):
+        return "must not contain HTML markup"
+    return None
+
+
+def price_error(price: Decimal) -> str | None:
+    """Positive, at most two decimals (cents), below a sanity ceiling."""
+    try:
+        if not price.is_finite() or price <= 0:
+            return "must be greater than 0"
+        if price != price.quantize(Decimal("0.01")):
+            return "must have at most 2 decimals"
+    except InvalidOperation:
+        return "must be a decimal amount"
+    if price >= MAX_PRICE:
+        return f"must be below {MAX_PRICE}"
+    return None
+
+
+def quantity_error(quantity: int, *, minimum: int = 1) -> str | None:
+    if isinstance(quantity, bool) or not isinstance(quantity, int):
+        return "must be an integer"
+    if quantity < minimum:
+        return f"must be at least {minimum}"
+    if quantity > MAX_QUANTITY:
+        return f"must be at most {MAX_QUANTITY}"
+    return None
+
+
+def merge_lines(lines: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+    """One line per sku (quantities added), sorted by sku: the same order gives the same reservation."""
+    merged: dict[str, int] = {}
+    for sku, quantity in lines:
+        merged[sku] = merged.get(sku, 0) + quantity
+    return sorted(merged.items())
+
+
+def needs_reorder(*, active: bool, available: int, reorder_point: int, has_open_order: bool) -> bool:
+    """Draft a purchase order when an active product's available stock is at or below its reorder point,
+    unless one is already open for it."""
+    return active and available <= reorder_point and not has_open_order

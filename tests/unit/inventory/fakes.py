@@ -1,0 +1,151 @@
+"""In-memory unit of work and reader with the DynamoDB adapter's conditions (all or nothing, by label)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from tandem.inventory.domain.model import (
+    Movement,
+    Page,
+    Product,
+    PurchaseOrder,
+    Reservation,
+    ReservationStatus,
+    StockLevel,
+    StockSummary,
+)
+from tandem.shared.errors import ConditionFailed
+
+
+@dataclass
+class Store:
+    products: dict[str, Product] = field(default_factory=dict)
+    summaries: dict[str, StockSummary] = field(default_factory=dict)
+    movements: list[Movement] = field(default_factory=list)
+    reservations: dict[str, Reservation] = field(default_factory=dict)
+    purchase_orders: dict[str, PurchaseOrder] = field(default_factory=dict)
+    outbox: list[Any] = field(default_factory=list)
+    commits: int = 0
+
+    def events(self, event_type: str | None = None) -> list[Any]:
+        return [e.data for e in self.outbox if event_type in (None, e.metadata.event_type)]
+
+
+class FakeUnitOfWork:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._ops: list[tuple[str, Any, Any]] = []  # (label, condition(store) -> bool, apply(store))
+
+    def __enter__(self) -> FakeUnitOfWork:
+        self._ops = []
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._ops = []
+
+    def add_product(self, product: Product) -> None:
+        summary = StockSummary(StockLevel(product.sku), product.active, product.reorder_point,
+                               product.reorder_quantity)
+        self._ops.append(("product", lambda s: product.sku not in s.products,
+                          lambda s: (s.products.__setitem__(product.sku, product),
+                                     s.summaries.__setitem__(product.sku, summary))))
+
+    def replace_product(self, product: Product, *, expected_revision: int) -> None:
+        def apply(s: Store) -> None:
+            s.products[product.sku] = product
+            s.summaries[product.sku] = replace(s.summaries[product.sku], active=product.active,
+                                               reorder_point=product.reorder_point,
+                                               reorder_quantity=product.reorder_quantity)
+        self._ops.append(("product", lambda s: s.products[product.sku].revision == expected_revision, apply))
+
+    def apply(self, move: Movement, *, expected_version: int | None = None, require_active: bool = False,
+              close_purchase_order: bool = False) -> None:
+        def holds(s: Store) -> bool:
+            summary = s.summaries.get(move.sku)
+            if summary is None or (require_active and not summary.active):
+                return False
+            if expected_version is not None and summary.level.version != expected_version:
+                return False
+            level = summary.level
+            return all(total >= -delta for total, delta in ((level.on_hand, move.on_hand_delta),
+                                                            (level.reserved, move.reserved_delta),
+                                                            (level.available, move.available_delta)) if delta < 0)
+
+        def apply(s: Store) -> None:
+            summary = s.summaries[move.sku]
+            level = replace(summary.level, on_hand=summary.level.on_hand + move.on_hand_delta,
+                            reserved=summary.level.reserved + move.reserved_delta, version=summary.level.version + 1)
+            s.summaries[move.sku] = replace(summary, level=level, open_purchase_order_id=None
+                                            if close_purchase_order else summary.open_purchase_order_id)
+            s.movements.append(move)
+        self._ops.append((f"stock:{move.sku}", holds, apply))
+
+    def add_reservation(self, reservation: Reservation) -> None:
+        self._ops.append(("reservation", lambda s: reservation.order_id not in s.reservations,
+                          lambda s: s.reservations.__setitem__(reservation.order_id, reservation)))
+
+    def move_reservation(self, order_id: str, *, from_status: ReservationStatus, to: ReservationStatus) -> None:
+        self._ops.append(("reservation",
+                          lambda s: order_id in s.reservations and s.reservations[order_id].status is from_status,
+                          lambda s: s.reservations.__setitem__(order_id, replace(s.reservations[order_id], status=to))))
+
+    def add_purchase_order(self, po: PurchaseOrder) -> None:
+        def holds(s: Store) -> bool:
+            summary = s.summaries[po.sku]
+            return summary.open_purchase_order_id is None and summary.active \
+                and summary.level.available <= summary.reorder_point
+
+        def apply(s: Store) -> None:
+            s.purchase_orders[po.id] = po
+            s.summaries[po.sku] = replace(s.summaries[po.sku], open_purchase_order_id=po.id)
+        self._ops.append((f"open_po:{po.sku}", holds, apply))
+
+    def mark_received(self, po: PurchaseOrder) -> None:
+        self._ops.append(("purchase_order", lambda s: s.purchase_orders[po.id].status.value == "drafted",
+                          lambda s: s.purchase_orders.__setitem__(po.id, po)))
+
+    def record(self, envelope: Any) -> None:
+        self._ops.append(("outbox", lambda s: True, lambda s: s.outbox.append(envelope)))
+
+    def commit(self) -> None:
+        ops, self._ops = self._ops, []
+        for label, holds, _ in ops:
+            if not holds(self.store):
+                raise ConditionFailed(label)
+        for _, _, apply in ops:
+            apply(self.store)
+        self.store.commits += 1
+
+
+class FakeReader:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def get_product(self, sku: str) -> Product | None:
+        return self.store.products.get(sku)
+
+    def get_summary(self, sku: str) -> StockSummary | None:
+        return self.store.summaries.get(sku)
+
+    def get_summaries(self, skus: list[str]) -> dict[str, StockSummary]:
+        return {sku: self.store.summaries[sku] for sku in skus if sku in self.store.summaries}
+
+    def stock_with_movements(self, sku: str, *, limit: int) -> tuple[StockSummary | None, list[Movement]]:
+        moves = [m for m in reversed(self.store.movements) if m.sku == sku]
+        return self.store.summaries.get(sku), moves[:limit]
+
+    def list_products(self, *, limit: int, cursor: str | None) -> Page:
+        return Page(items=sorted((p for p in self.store.products.values() if p.active), key=lambda p: p.sku)[:limit])
+
+    def get_reservation(self, order_id: str) -> Reservation | None:
+        return self.store.reservations.get(order_id)
+
+    def get_purchase_order(self, po_id: str) -> PurchaseOrder | None:
+        return self.store.purchase_orders.get(po_id)
+
+    def list_purchase_orders(self, *, status: str | None, limit: int, cursor: str | None) -> Page:
+        return Page(items=[p for p in self.store.purchase_orders.values() if status in (None, p.status.value)])
+
+    def reorder_candidates(self) -> list[StockSummary]:
+        return list(self.store.summaries.values())  # the service re-checks each with the domain rule

@@ -1,0 +1,85 @@
+"""Property: whatever the sequence of stock operations, no total goes below zero and the summary is the
+sum of the ledger's movements (service + fakes enforcing the adapter's conditions)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from uuid import uuid4
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tandem.inventory import fulfillment, service
+from tandem.inventory.domain.commands import (
+    AdjustStock,
+    CreateProduct,
+    ProductFields,
+    ReceiveStock,
+    ReleaseStock,
+    ReserveStock,
+    ShipOrder,
+)
+from tandem.inventory.domain.errors import InsufficientStock
+from tandem.inventory.domain.model import TaxCategory
+from tandem.shared.correlation import MessageContext
+
+from .fakes import FakeReader, FakeUnitOfWork, Store
+
+CTX = MessageContext("corr", "req")
+CLOCK = service.Clock(now=lambda: datetime(2026, 1, 1, tzinfo=UTC), ids=uuid4, sleep=lambda _: None)
+SKUS = ("A", "B")
+ORDERS = tuple(f"o{i}" for i in range(6))
+
+operations = st.lists(st.one_of(
+    st.tuples(st.just("receive"), st.sampled_from(SKUS), st.integers(1, 5)),
+    st.tuples(st.just("adjust"), st.sampled_from(SKUS), st.integers(-6, 6).filter(bool)),
+    st.tuples(st.just("reserve"), st.sampled_from(ORDERS),
+              st.lists(st.tuples(st.sampled_from(SKUS), st.integers(1, 4)), min_size=1, max_size=3)),
+    st.tuples(st.just("release"), st.sampled_from(ORDERS)),
+    st.tuples(st.just("ship"), st.sampled_from(ORDERS)),
+), max_size=40)
+
+
+def _run(step, uow, reader) -> None:
+    kind = step[0]
+    if kind == "receive":
+        service.receive_stock(ReceiveStock(sku=step[1], quantity=step[2]), uow, reader, CTX, clock=CLOCK)
+    elif kind == "adjust":
+        service.adjust_stock(AdjustStock(sku=step[1], delta=step[2], reason="count"), uow, reader, CTX, clock=CLOCK)
+    elif kind == "reserve":
+        fulfillment.reserve(ReserveStock(order_id=step[1], lines=tuple(step[2])), uow, reader, CTX, clock=CLOCK)
+    elif kind == "release":
+        fulfillment.release(ReleaseStock(order_id=step[1]), uow, reader, CTX, clock=CLOCK)
+    else:
+        fulfillment.ship(ShipOrder(order_id=step[1]), uow, reader, CTX, clock=CLOCK)
+
+
+@settings(max_examples=150, deadline=None)
+@given(operations)
+def test_any_sequence_keeps_totals_non_negative_and_equal_to_the_ledger(steps):
+    store = Store()
+    uow, reader = FakeUnitOfWork(store), FakeReader(store)
+    fields = ProductFields(name="P", unit_price=Decimal("1.00"), currency="EUR", tax_category=TaxCategory.ZERO,
+                           reorder_point=0, reorder_quantity=1)
+    for sku in SKUS:
+        service.create_product(CreateProduct(sku=sku, fields=fields), uow, CTX, base_currency="EUR", clock=CLOCK)
+    for step in steps:
+        try:
+            _run(step, uow, reader)
+        except InsufficientStock:
+            pass
+        for sku in SKUS:
+            level = store.summaries[sku].level
+            assert level.on_hand >= 0 and level.reserved >= 0 and level.available >= 0
+    for sku in SKUS:
+        moves = [m for m in store.movements if m.sku == sku]
+        level = store.summaries[sku].level
+        assert level.on_hand == sum(m.on_hand_delta for m in moves)
+        assert level.reserved == sum(m.reserved_delta for m in moves)
+        assert level.version == len(moves)
+    reserved = {sku: 0 for sku in SKUS}
+    for reservation in store.reservations.values():
+        if reservation.status.value == "reserved":
+            for sku, quantity in reservation.lines:
+                reserved[sku] += quantity
+    assert reserved == {sku: store.summaries[sku].level.reserved for sku in SKUS}
