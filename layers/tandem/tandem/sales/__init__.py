@@ -1,0 +1,1 @@
+"""Sales bounded context: orders, from placement through the fulfillment saga to shipment."""

@@ -1,0 +1,1 @@
+"""The only sales modules that talk to AWS."""

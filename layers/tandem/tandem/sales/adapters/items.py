@@ -1,0 +1,112 @@
+"""Sales items <-> domain objects (SalesTable, single-table design; see ``dynamodb.py`` for the keys)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from tandem.sales.domain.commands import BillingAddress, Customer, PaymentMethod, ReceivedPayment
+from tandem.sales.domain.model import IdempotencyRecord, Order, OrderLine, OrderStatus, Product
+from tandem.sales.domain.rules import two_places
+from tandem.shared.clock import epoch_seconds, iso
+
+ALL_ORDERS = "ORDER"  # GSI1PK of every order (newest first over GSI1SK)
+
+
+def order_key(order_id: UUID | str) -> dict[str, str]:
+    return {"PK": f"ORDER#{order_id}", "SK": "ORDER"}
+
+
+def catalog_key(sku: str) -> dict[str, str]:
+    return {"PK": f"CATALOG#{sku}", "SK": "CATALOG"}
+
+
+def idempotency_key(caller: str, key: str) -> dict[str, str]:
+    """Hashed, so a 255-character key of any printable characters makes a short, safe partition key."""
+    digest = hashlib.sha256(f"{caller}\n{key}".encode()).hexdigest()
+    return {"PK": f"IDEMKEY#{digest}", "SK": "IDEMKEY"}
+
+
+def customer_partition(email: str) -> str:
+    return f"CUSTOMER#{email.strip().casefold()}"
+
+
+def order_item(order: Order, *, version: int) -> dict[str, Any]:
+    placed = iso(order.placed_at)
+    address = order.customer.billing_address
+    return {
+        **order_key(order.id), "type": "order", "version": version,
+        "GSI1PK": ALL_ORDERS, "GSI1SK": f"{placed}#{order.id}",
+        "GSI2PK": customer_partition(order.customer.email), "GSI2SK": f"{placed}#{order.id}",
+        "id": str(order.id), "status": order.status.value,
+        "customer": {"email": order.customer.email, "name": order.customer.name,
+                     "billing_address": {k: v for k, v in (("line1", address.line1), ("line2", address.line2),
+                                         ("city", address.city), ("postal_code", address.postal_code),
+                                         ("country", address.country)) if v is not None}},
+        "lines": [{"sku": li.sku, "name": li.name, "quantity": li.quantity, "unit_price": li.unit_price,
+                   "tax_category": li.tax_category, "tax_rate": li.tax_rate, "net": li.net} for li in order.lines],
+        "currency": order.currency, "payment_method": order.payment_method.value,
+        "tax_rounding": order.tax_rounding, "net_total": order.net_total, "tax_total": order.tax_total,
+        "gross_total": order.gross_total, "placed_at": placed, "placed_by": order.placed_by,
+        "saga_execution_id": order.saga_execution_id, "task_token": order.task_token,
+        "payment": None if order.payment is None else {
+            "payment_id": order.payment.payment_id, "amount": order.payment.amount,
+            "currency": order.payment.currency},
+        "invoice_id": order.invoice_id, "invoice_number": order.invoice_number,
+        "close_reason": order.close_reason, "correlation_id": order.correlation_id,
+    }
+
+
+def order_from_item(item: dict[str, Any]) -> Order:
+    customer = item["customer"]
+    address = customer["billing_address"]
+    payment = item.get("payment")
+    return Order(
+        id=UUID(item["id"]),
+        customer=Customer(email=customer["email"], name=customer["name"], billing_address=BillingAddress(
+            line1=address["line1"], line2=address.get("line2"), city=address["city"],
+            postal_code=address["postal_code"], country=address["country"])),
+        lines=tuple(OrderLine(sku=li["sku"], name=li["name"], quantity=int(li["quantity"]),
+                              unit_price=two_places(li["unit_price"]), tax_category=li["tax_category"],
+                              tax_rate=two_places(li["tax_rate"]), net=two_places(li["net"]))
+                    for li in item["lines"]),
+        currency=item["currency"], payment_method=PaymentMethod(item["payment_method"]),
+        tax_rounding=item["tax_rounding"], net_total=two_places(item["net_total"]),
+        tax_total=two_places(item["tax_total"]), gross_total=two_places(item["gross_total"]),
+        placed_at=datetime.fromisoformat(item["placed_at"]), placed_by=item["placed_by"],
+        status=OrderStatus(item["status"]), version=int(item["version"]),
+        saga_execution_id=item.get("saga_execution_id"), task_token=item.get("task_token"),
+        payment=None if not payment else ReceivedPayment(
+            payment_id=payment["payment_id"], amount=two_places(payment["amount"]), currency=payment["currency"]),
+        invoice_id=item.get("invoice_id"), invoice_number=item.get("invoice_number"),
+        close_reason=item.get("close_reason"), correlation_id=item.get("correlation_id"),
+    )
+
+
+def product_item(product: Product, *, updated_at: datetime) -> dict[str, Any]:
+    return {**catalog_key(product.sku), "type": "catalog_product", "sku": product.sku, "name": product.name,
+            "unit_price": product.unit_price, "currency": product.currency, "tax_category": product.tax_category,
+            "active": product.active, "revision": product.revision, "updated_at": iso(updated_at)}
+
+
+def product_from_item(item: dict[str, Any]) -> Product:
+    return Product(sku=item["sku"], name=item["name"], unit_price=Decimal(item["unit_price"]),
+                   currency=item["currency"], tax_category=item["tax_category"], active=bool(item["active"]),
+                   revision=int(item["revision"]))
+
+
+def idempotency_item(record: IdempotencyRecord) -> dict[str, Any]:
+    # The caller's sub and key are not stored in the clear: the hash in the key is enough to find it.
+    return {**idempotency_key(record.caller, record.key), "type": "idempotency_key",
+            "fingerprint": record.fingerprint, "order_id": str(record.order_id),
+            "response": json.dumps(record.response), "expires_at": epoch_seconds(record.expires_at)}
+
+
+def idempotency_from_item(item: dict[str, Any], caller: str, key: str) -> IdempotencyRecord:
+    return IdempotencyRecord(caller=caller, key=key, fingerprint=item["fingerprint"], order_id=UUID(item["order_id"]),
+                             response=json.loads(item["response"]),
+                             expires_at=datetime.fromtimestamp(int(item["expires_at"]), tz=UTC))

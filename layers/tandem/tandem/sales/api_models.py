@@ -1,0 +1,158 @@
+"""Request and response models of the sales API (the edge; the domain never sees them)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
+
+from tandem.sales.domain import rules
+from tandem.sales.domain.commands import BillingAddress, Customer, PaymentMethod, PlaceOrder, RequestedLine
+from tandem.sales.domain.model import Order, OrderPage
+from tandem.sales.service import Caller
+from tandem.shared.auth import claims_of, groups_of
+
+IDEMPOTENCY_HEADER = "idempotency-key"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+
+
+class _PlainText(_Strict):
+    @field_validator("*", mode="after")
+    @classmethod
+    def _single_line(cls, value: Any) -> Any:
+        if isinstance(value, str) and rules.single_line_error(value):
+            raise PydanticCustomError("plain_text", rules.single_line_error(value) or "")
+        return value
+
+
+class AddressIn(_PlainText):
+    line1: Annotated[str, Field(min_length=1, max_length=rules.ADDRESS_FIELD_MAX)]
+    line2: Annotated[str | None, Field(max_length=rules.ADDRESS_FIELD_MAX)] = None
+    city: Annotated[str, Field(min_length=1, max_length=rules.ADDRESS_FIELD_MAX)]
+    postal_code: Annotated[str, Field(min_length=1, max_length=rules.POSTAL_CODE_MAX)]
+    country: Annotated[str, Field(pattern=rules.COUNTRY_PATTERN, description="ISO 3166-1 alpha-2", examples=["DE"])]
+
+
+class CustomerIn(_PlainText):
+    email: Annotated[str, Field(min_length=3, max_length=rules.EMAIL_MAX, examples=["ada@example.com"])]
+    name: Annotated[str, Field(min_length=1, max_length=rules.NAME_MAX)]
+    billing_address: AddressIn
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        if rules.email_error(value):
+            raise PydanticCustomError("email", "must be a valid email address")
+        return value
+
+
+class LineIn(_Strict):
+    sku: Annotated[str, Field(min_length=1, max_length=rules.SKU_MAX)]
+    quantity: Annotated[int, Field(description=f"{rules.MIN_QUANTITY}-{rules.MAX_QUANTITY}")]
+
+
+class PlaceOrderRequest(_Strict):
+    """Which products and how many; prices and tax come from the catalog, never from the caller."""
+
+    customer: CustomerIn
+    lines: Annotated[list[LineIn], Field(description=f"1-{rules.MAX_LINES} lines, one per SKU")]
+    payment_method: Literal["card", "invoice"]
+    currency: Annotated[str | None, Field(max_length=8, description="Only the company currency")] = None
+
+    def to_command(self, caller: Caller) -> PlaceOrder:
+        address = self.customer.billing_address
+        return PlaceOrder(
+            customer=Customer(email=self.customer.email, name=self.customer.name, billing_address=BillingAddress(
+                line1=address.line1, line2=address.line2 or None, city=address.city,
+                postal_code=address.postal_code, country=address.country)),
+            lines=tuple(RequestedLine(sku=line.sku, quantity=line.quantity) for line in self.lines),
+            payment_method=PaymentMethod(self.payment_method), placed_by=caller.sub, currency=self.currency)
+
+
+class CancelRequest(_PlainText):
+    reason: Annotated[str | None, Field(min_length=1, max_length=rules.REASON_MAX)] = None
+
+
+class LineView(BaseModel):
+    sku: str
+    name: str
+    quantity: int
+    unit_price: str
+    tax_category: str
+    tax_rate: str
+    net: str
+
+
+class OrderView(BaseModel):
+    id: str
+    status: str
+    customer: dict[str, Any]
+    lines: list[LineView]
+    currency: str
+    payment_method: str
+    net_total: str
+    tax_total: str
+    gross_total: str
+    placed_at: datetime
+    invoice_id: str | None
+    invoice_number: str | None
+
+    @classmethod
+    def of(cls, order: Order) -> OrderView:
+        money = lambda amount: rules.money_text(amount, order.currency)  # noqa: E731
+        address = order.customer.billing_address
+        return cls(
+            id=str(order.id), status=order.status.value,
+            customer={"email": order.customer.email, "name": order.customer.name,
+                      "billing_address": {"line1": address.line1, "line2": address.line2, "city": address.city,
+                                          "postal_code": address.postal_code, "country": address.country}},
+            lines=[LineView(sku=li.sku, name=li.name, quantity=li.quantity, unit_price=str(li.unit_price),
+                            tax_category=li.tax_category, tax_rate=rules.rate_text(li.tax_rate), net=money(li.net))
+                   for li in order.lines],
+            currency=order.currency, payment_method=order.payment_method.value, net_total=money(order.net_total),
+            tax_total=money(order.tax_total), gross_total=money(order.gross_total), placed_at=order.placed_at,
+            invoice_id=order.invoice_id, invoice_number=order.invoice_number)
+
+
+def render(order: Order) -> dict[str, Any]:
+    """The order as the API answers it (also what an Idempotency-Key replay answers)."""
+    return OrderView.of(order).model_dump(mode="json")
+
+
+class OrderList(BaseModel):
+    orders: list[OrderView]
+    next_token: str | None = Field(default=None, description="Pass as ?next_token= for the next page")
+
+    @classmethod
+    def of(cls, page: OrderPage) -> OrderList:
+        return cls(orders=[OrderView.of(order) for order in page.orders], next_token=page.cursor)
+
+
+def caller_of(event: Mapping[str, Any]) -> Caller:
+    claims = claims_of(event)
+    email = claims.get("email")
+    return Caller(sub=str(claims.get("sub") or ""), email=str(email) if email else None, groups=groups_of(event))
+
+
+def header(event: Mapping[str, Any], name: str) -> str | None:
+    """A header by case-insensitive name (API Gateway keeps the client's spelling)."""
+    for key, value in (event.get("headers") or {}).items():
+        if key.lower() == name and isinstance(value, str):
+            return value
+    return None
+
+
+def body_json(event: Mapping[str, Any]) -> Any:
+    """The parsed body (already validated by the route's model, so it is JSON), for the fingerprint."""
+    body = event.get("body") or "null"
+    if event.get("isBase64Encoded"):
+        body = base64.b64decode(body).decode("utf-8")
+    return json.loads(body)

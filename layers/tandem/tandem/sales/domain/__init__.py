@@ -1,0 +1,1 @@
+"""Pure sales domain: no boto3, no Powertools, no environment."""

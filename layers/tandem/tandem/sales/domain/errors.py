@@ -1,0 +1,90 @@
+"""Sales errors. HTTP status comes from the base class (tandem.shared.errors); the class NAME is what
+the OrderFulfillment state machine's ``Catch`` matches, so ``SagaAlreadyStarted`` and
+``OrderNotConfirmable`` must keep exactly these names (docs/order-to-cash.md)."""
+
+from __future__ import annotations
+
+from tandem.shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
+
+
+class OrderNotFound(NotFound):
+    code = "order_not_found"
+    message = "No order with this id"
+
+
+class InvalidOrder(ValidationFailed):
+    """The order breaks a rule (unknown or inactive product, quantity, line count); ``details`` lists
+    ``{field, message}``."""
+
+
+class CurrencyNotSupported(ValidationFailed):
+    code = "currency_not_supported"
+    message = "Orders are accepted in the company currency only"
+
+
+class NotYourOrder(Forbidden):
+    code = "not_your_order"
+    message = "A customer can only order for their own email address"
+
+
+class InvalidIdempotencyKey(ValidationFailed):
+    code = "invalid_idempotency_key"
+    message = "Idempotency-Key must be 1-255 printable ASCII characters"
+
+
+class IdempotencyKeyReused(ValidationFailed):
+    code = "idempotency_key_reused"
+    message = "This Idempotency-Key was already used with a different request body"
+
+
+class InvalidPageToken(ValidationFailed):
+    code = "invalid_page_token"
+    message = "next_token is not one this API issued"
+
+
+class InvalidTransition(Conflict):
+    """The order's status does not allow the requested change."""
+
+    code = "invalid_transition"
+
+
+class OrderNotCancellable(InvalidTransition):
+    code = "order_not_cancellable"
+    message = "The order can no longer be cancelled"
+
+
+class OrderNotShippable(InvalidTransition):
+    code = "order_not_shippable"
+    message = "Only a confirmed order can be shipped"
+
+
+class OrderNotConfirmable(InvalidTransition):
+    """Saga: the order was cancelled (or rejected) while its invoice was being issued."""
+
+    code = "order_not_confirmable"
+    message = "The order can no longer be confirmed"
+
+
+class SagaAlreadyStarted(Conflict):
+    """Saga: another execution already owns this order (a duplicate OrderPlaced delivery)."""
+
+    code = "saga_already_started"
+    message = "Another fulfillment execution owns this order"
+
+
+class ConcurrentOrderUpdate(Conflict):
+    """The order changed between read and write more often than the retries allow; safe to retry."""
+
+    code = "concurrent_update"
+    message = "Someone else changed this order at the same time. Please retry."
+
+
+class IdempotencyKeyTaken(Conflict):
+    """Raised by the store when the key's record exists; the service compares bodies and replays or
+    refuses (never reaches a client as such)."""
+
+    code = "idempotency_key_taken"
+
+    def __init__(self, record: object) -> None:
+        super().__init__()
+        self.record = record

@@ -1,0 +1,204 @@
+"""The Order aggregate and the catalog entries sales prices orders from.
+
+Statuses and the moves between them::
+
+    placed ──► awaiting_payment ──► confirmed ──► shipped
+      │  └──────────────┬──────────────┘  │
+      ├──► rejected ◄───┘                  │
+      └──► cancelled ◄─────────────────────┘  (from placed, awaiting_payment, confirmed)
+
+``version`` is the stored item's version: every write is conditional on it (optimistic locking).
+Changes record events in ``events``; the unit of work turns them into outbox items.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from tandem.sales.domain import rules
+from tandem.sales.domain.commands import Customer, PaymentMethod, ReceivedPayment, Shortage
+from tandem.sales.domain.errors import (
+    InvalidTransition,
+    OrderNotCancellable,
+    OrderNotConfirmable,
+    OrderNotShippable,
+    SagaAlreadyStarted,
+)
+from tandem.sales.domain.events import OrderCancelled, OrderConfirmed, OrderRejected, OrderShipped
+from tandem.shared.envelope import DomainEvent
+
+
+class OrderStatus(StrEnum):
+    PLACED = "placed"
+    AWAITING_PAYMENT = "awaiting_payment"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+    SHIPPED = "shipped"
+
+
+S = OrderStatus
+TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    S.PLACED: frozenset({S.AWAITING_PAYMENT, S.CONFIRMED, S.REJECTED, S.CANCELLED}),
+    S.AWAITING_PAYMENT: frozenset({S.CONFIRMED, S.REJECTED, S.CANCELLED}),
+    S.CONFIRMED: frozenset({S.SHIPPED, S.CANCELLED}),
+    S.REJECTED: frozenset(),
+    S.CANCELLED: frozenset(),
+    S.SHIPPED: frozenset(),
+}
+CANCELLABLE = frozenset({S.PLACED, S.AWAITING_PAYMENT, S.CONFIRMED})
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    """Sales' read model of an inventory product: what it needs to price a line."""
+
+    sku: str
+    name: str
+    unit_price: Decimal
+    currency: str
+    tax_category: str
+    active: bool
+    revision: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLine:
+    sku: str
+    name: str
+    quantity: int
+    unit_price: Decimal
+    tax_category: str
+    tax_rate: Decimal  # fraction, fixed when the order was placed
+    net: Decimal
+
+
+@dataclass
+class Order:
+    id: UUID
+    customer: Customer
+    lines: tuple[OrderLine, ...]
+    currency: str
+    payment_method: PaymentMethod
+    tax_rounding: str
+    net_total: Decimal
+    tax_total: Decimal
+    gross_total: Decimal
+    placed_at: datetime
+    placed_by: str
+    status: OrderStatus = OrderStatus.PLACED
+    version: int = 0  # 0: never stored
+    saga_execution_id: str | None = None
+    task_token: str | None = None
+    payment: ReceivedPayment | None = None
+    invoice_id: str | None = None
+    invoice_number: str | None = None
+    close_reason: str | None = None
+    correlation_id: str | None = None  # of the request that placed it: the saga's events carry it on
+    events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
+
+    # ---- transitions
+    def _move(self, to: OrderStatus, error: type[InvalidTransition] = InvalidTransition) -> None:
+        if to not in TRANSITIONS[self.status]:
+            raise error(details={"order_id": str(self.id), "status": self.status.value})
+        self.status = to
+
+    def claim_saga(self, execution_id: str) -> bool:
+        """Make ``execution_id`` the one saga of this order; True if that changed anything."""
+        if self.saga_execution_id == execution_id:
+            return False
+        if self.saga_execution_id is not None:
+            raise SagaAlreadyStarted(details={"order_id": str(self.id)})
+        self.saga_execution_id = execution_id
+        return True
+
+    def reject(self, shortages: list[Shortage]) -> bool:
+        """Out of stock: only an order the saga has not confirmed yet; otherwise nothing changes."""
+        if self.status not in (S.PLACED, S.AWAITING_PAYMENT):
+            return False
+        self._move(S.REJECTED)
+        self.close_reason = rules.REASON_OUT_OF_STOCK
+        self.task_token = None
+        self.events.append(OrderRejected(
+            order_id=self.id, customer_email=self.customer.email, reason=rules.REASON_OUT_OF_STOCK,
+            shortages=[{"sku": s.sku, "requested": s.requested, "available": s.available} for s in shortages]))
+        return True
+
+    def await_payment(self, task_token: str) -> bool:
+        """Remember the saga's task token; the status says the order waits for its card payment."""
+        if self.status is S.PLACED:
+            self._move(S.AWAITING_PAYMENT)
+        elif self.status is not S.AWAITING_PAYMENT or self.task_token == task_token:
+            return False
+        self.task_token = task_token
+        return True
+
+    def record_payment(self, payment: ReceivedPayment) -> bool:
+        """Keep a covering payment, so an ``await_payment`` that comes later completes at once."""
+        if self.payment is not None:
+            return False
+        self.payment = payment
+        return True
+
+    def covered_by(self, amount: Decimal, currency: str) -> bool:
+        return currency == self.currency and amount >= self.gross_total
+
+    def confirm(self, invoice_id: str, invoice_number: str) -> bool:
+        if self.status is S.CONFIRMED and self.invoice_id == invoice_id:
+            return False
+        self._move(S.CONFIRMED, OrderNotConfirmable)
+        self.invoice_id, self.invoice_number, self.task_token = invoice_id, invoice_number, None
+        self.events.append(OrderConfirmed(order_id=self.id, customer_email=self.customer.email,
+                                          invoice_id=invoice_id, invoice_number=invoice_number))
+        return True
+
+    def cancel(self, reason: str, *, by_saga: bool = False) -> bool:
+        """Cancel; False if already cancelled. The saga's own cancel (compensation) never fails and
+        drops the task token: the saga is not waiting on it any more."""
+        if self.status is S.CANCELLED:
+            return False
+        if self.status not in CANCELLABLE:
+            if by_saga:
+                return False
+            raise OrderNotCancellable(details={"order_id": str(self.id), "status": self.status.value})
+        was_confirmed = self.status is S.CONFIRMED
+        self._move(S.CANCELLED, OrderNotCancellable)
+        self.close_reason = reason
+        if by_saga:
+            self.task_token = None
+        self.events.append(OrderCancelled(order_id=self.id, customer_email=self.customer.email, reason=reason,
+                                          was_confirmed=was_confirmed, invoice_id=self.invoice_id))
+        return True
+
+    def ship(self) -> None:
+        self._move(S.SHIPPED, OrderNotShippable)
+        self.events.append(OrderShipped(order_id=self.id, customer_email=self.customer.email,
+                                        lines=[{"sku": li.sku, "quantity": li.quantity} for li in self.lines]))
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotencyRecord:
+    """What a POST with an Idempotency-Key produced, kept so a retry gets the same answer."""
+
+    caller: str  # the caller's ``sub``: keys are per caller
+    key: str
+    fingerprint: str  # rules.request_fingerprint of the body
+    order_id: UUID
+    response: dict[str, Any]
+    expires_at: datetime
+
+    def matches(self, fingerprint: str) -> bool:
+        return self.fingerprint == fingerprint
+
+
+@dataclass(frozen=True, slots=True)
+class OrderPage:
+    """One page of orders, newest first; ``cursor`` is opaque and None on the last page."""
+
+    orders: list[Order]
+    cursor: str | None = None
