@@ -1,0 +1,40 @@
+"""Posts the journal entry for a billing event (InvoiceIssued, CreditNoteIssued, PaymentReceived), once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.parser import parse
+from aws_lambda_powertools.utilities.parser.envelopes import EventBridgeEnvelope
+from tandem.ledger import bootstrap, service
+from tandem.ledger.inbound import BillingEvent
+from tandem.shared import correlation
+from tandem.shared.aws.idempotency import idempotent_consumer
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+
+
+# Two guards against redelivery: the idempotency record, and the entry id derived from the event id
+# (written only if new, in the same transaction as the balances), which holds even if the record expired.
+@metrics.log_metrics
+@logger.inject_lambda_context(clear_state=True, correlation_id_path=correlation_paths.EVENT_BRIDGE)
+@tracer.capture_lambda_handler
+@idempotent_consumer()
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    billing_event = parse(event=event, model=BillingEvent, envelope=EventBridgeEnvelope)
+    message = correlation.bind(logger, correlation.from_event(billing_event.metadata))
+    result = service.post_billing_event(billing_event.to_command(), bootstrap.unit_of_work, message,
+                                        base_currency=bootstrap.base_currency())
+    entry_id = str(result.entry_id)
+    if result.posted:
+        metrics.add_metric(name="JournalPosted", unit=MetricUnit.Count, value=1)
+        logger.info("Journal entry posted", extra={"entry_id": entry_id,
+                                                   "source_event_type": billing_event.metadata.event_type})
+    else:
+        logger.info("Nothing posted", extra={"entry_id": entry_id, "reason": result.reason})
+    return {"entry_id": entry_id, "posted": result.posted, "reason": result.reason}

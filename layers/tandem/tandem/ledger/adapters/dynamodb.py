@@ -1,0 +1,158 @@
+"""Ledger table access: journal entries, per-account balance items and the newest-first journal.
+
+Access patterns (single table, ``LedgerTable``):
+* entry by id:             PK=ENTRY#<id>, SK=ENTRY (id = uuid5 of the source event id; put only if new)
+* journal newest first:    GSI1PK=JOURNAL, GSI1SK=<posted_at ISO>#<id>, ScanIndexForward=False
+* account balances:        PK=BALANCE, SK=ACCOUNT#<code>: running debit/credit totals, ``ADD``-ed in the
+                           transaction that writes the entry; the trial balance is one Query of PK=BALANCE
+* outbox:                  PK=OUTBOX#<event id> (tandem.shared.aws.outbox)
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from tandem.ledger.domain.errors import BalanceCurrencyMismatch, EntryAlreadyPosted, InvalidPageToken
+from tandem.ledger.domain.model import JournalEntry, JournalLine, JournalPage
+from tandem.shared.aws.dynamo import from_attributes, storage_errors, to_attributes
+from tandem.shared.aws.outbox import OutboxUnitOfWork
+from tandem.shared.clock import iso
+from tandem.shared.errors import ConditionFailed
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+JOURNAL_INDEX = "GSI1"
+BALANCE_PK = "BALANCE"
+_CURSOR_KEYS = {"PK", "SK", "GSI1PK", "GSI1SK"}
+
+
+def entry_key(entry_id: UUID) -> dict[str, str]:
+    return {"PK": f"ENTRY#{entry_id}", "SK": "ENTRY"}
+
+
+def balance_key(code: str) -> dict[str, str]:
+    return {"PK": BALANCE_PK, "SK": f"ACCOUNT#{code}"}
+
+
+def entry_item(entry: JournalEntry) -> dict[str, Any]:
+    posted = iso(entry.posted_at)
+    return {
+        **entry_key(entry.id), "type": "journal_entry", "GSI1PK": "JOURNAL", "GSI1SK": f"{posted}#{entry.id}",
+        "id": str(entry.id), "posted_at": posted, "source_event_id": str(entry.source_event_id),
+        "source_event_type": entry.source_event_type, "currency": entry.currency,
+        "lines": [{"account": line.account, "debit": line.debit, "credit": line.credit} for line in entry.lines],
+    }
+
+
+def entry_from_item(item: dict[str, Any]) -> JournalEntry:
+    return JournalEntry(
+        id=UUID(item["id"]), posted_at=datetime.fromisoformat(item["posted_at"]),
+        source_event_id=UUID(item["source_event_id"]), source_event_type=item["source_event_type"],
+        currency=item["currency"],
+        lines=tuple(JournalLine(line["account"], Decimal(line["debit"]), Decimal(line["credit"]))
+                    for line in item["lines"]),
+    )
+
+
+class LedgerUnitOfWork(OutboxUnitOfWork):
+    """The outbox unit of work on LedgerTable, speaking in journal entries."""
+
+    def add_entry(self, entry: JournalEntry) -> None:
+        self._entry_id = entry.id
+        self.put(entry_item(entry), label="entry", condition="attribute_not_exists(PK)")
+        for code, (debit, credit) in sorted(entry.account_totals().items()):
+            # ADD creates the item on first use; the currency guard keeps one currency per balance.
+            self.update(balance_key(code), "ADD debit_total :debit, credit_total :credit "
+                        "SET #type = :type, account = :code, currency = :currency",
+                        label=f"balance:{code}",
+                        condition="attribute_not_exists(currency) OR currency = :currency",
+                        names={"#type": "type"},
+                        values={":debit": debit, ":credit": credit, ":type": "account_balance", ":code": code,
+                                ":currency": entry.currency})
+
+    def commit(self) -> None:
+        try:
+            with storage_errors("TransactWriteItems"):  # ClientErrors are already translated by the outbox
+                super().commit()
+        except ConditionFailed as failed:
+            if failed.label == "entry":
+                raise EntryAlreadyPosted(self._entry_id) from failed
+            if failed.label.startswith("balance:"):
+                raise BalanceCurrencyMismatch(details={"account": failed.label.removeprefix("balance:")}) from failed
+            raise
+
+
+def encode_cursor(key: dict[str, Any] | None) -> str | None:
+    if not key:
+        return None
+    plain = from_attributes(key) or {}
+    return base64.urlsafe_b64encode(json.dumps(plain, sort_keys=True).encode()).decode().rstrip("=")
+
+
+def decode_cursor(token: str) -> dict[str, Any]:
+    """Only tokens we issued: the four key attributes of one entry in the JOURNAL index, exactly as
+    ``entry_item`` writes them. Anything else (empty strings included) is a 422, never a DynamoDB error."""
+    try:
+        plain = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    except (ValueError, binascii.Error):
+        raise InvalidPageToken(details=[{"field": "next_token", "message": "is not valid"}]) from None
+    if not _issued_cursor(plain):
+        raise InvalidPageToken(details=[{"field": "next_token", "message": "is not valid"}])
+    return to_attributes(plain)
+
+
+def _issued_cursor(plain: Any) -> bool:
+    if not (isinstance(plain, dict) and set(plain) == _CURSOR_KEYS
+            and all(isinstance(v, str) and v for v in plain.values())
+            and plain["GSI1PK"] == "JOURNAL" and plain["SK"] == "ENTRY" and plain["PK"].startswith("ENTRY#")):
+        return False
+    entry_id = plain["PK"].removeprefix("ENTRY#")
+    posted, _, sort_id = plain["GSI1SK"].rpartition("#")
+    try:
+        return str(UUID(entry_id)) == entry_id == sort_id and iso(datetime.fromisoformat(posted)) == posted
+    except ValueError:
+        return False
+
+
+class DynamoLedgerRepository:
+    """Reads the journal and the balances; writes go through LedgerUnitOfWork."""
+
+    def __init__(self, table_name: str, client: DynamoDBClient) -> None:
+        self.table_name = table_name
+        self.client = client
+
+    def account_totals(self) -> dict[str, tuple[Decimal, Decimal]]:
+        """``{code: (debit total, credit total)}`` of every account that has postings (one Query)."""
+        request: dict[str, Any] = {
+            "TableName": self.table_name, "ConsistentRead": True, "KeyConditionExpression": "PK = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": BALANCE_PK}},
+        }
+        totals: dict[str, tuple[Decimal, Decimal]] = {}
+        while True:  # one page in practice (a handful of accounts); follow pages anyway
+            with storage_errors("Query"):
+                response = self.client.query(**request)
+            for raw in response.get("Items", []):
+                item = from_attributes(raw) or {}
+                totals[item["account"]] = (Decimal(item.get("debit_total", 0)), Decimal(item.get("credit_total", 0)))
+            if not response.get("LastEvaluatedKey"):
+                return totals
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def list_newest(self, *, limit: int, cursor: str | None) -> JournalPage:
+        request: dict[str, Any] = {
+            "TableName": self.table_name, "IndexName": JOURNAL_INDEX, "Limit": limit, "ScanIndexForward": False,
+            "KeyConditionExpression": "GSI1PK = :pk", "ExpressionAttributeValues": {":pk": {"S": "JOURNAL"}},
+        }
+        if cursor:
+            request["ExclusiveStartKey"] = decode_cursor(cursor)
+        with storage_errors("Query"):
+            response = self.client.query(**request)
+        entries = [entry_from_item(from_attributes(item) or {}) for item in response.get("Items", [])]
+        return JournalPage(entries=entries, cursor=encode_cursor(response.get("LastEvaluatedKey")))

@@ -1,0 +1,1 @@
+"""Pure ledger domain: no boto3, no Powertools, no environment."""

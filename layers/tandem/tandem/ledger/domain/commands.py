@@ -1,0 +1,59 @@
+"""Commands the ledger accepts: post the entry for one billing event (one class per event type)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import ClassVar, Protocol
+from uuid import UUID
+
+from tandem.ledger.domain import rules
+from tandem.ledger.domain.model import JournalLine
+
+
+class PostingCommand(Protocol):
+    """What the service needs of any posting command."""
+
+    source_event_type: ClassVar[str]
+    source_event_id: UUID
+    currency: str
+
+    def lines(self) -> tuple[JournalLine, ...]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PostInvoiceIssued:
+    source_event_type: ClassVar[str] = "InvoiceIssued"
+    source_event_id: UUID
+    currency: str
+    net_total: Decimal
+    tax_total: Decimal
+    gross_total: Decimal
+
+    def lines(self) -> tuple[JournalLine, ...]:
+        return rules.invoice_issued(net_total=self.net_total, tax_total=self.tax_total, gross_total=self.gross_total)
+
+
+@dataclass(frozen=True, slots=True)
+class PostCreditNoteIssued:
+    source_event_type: ClassVar[str] = "CreditNoteIssued"
+    source_event_id: UUID
+    currency: str
+    net_total: Decimal
+    tax_total: Decimal
+    gross_total: Decimal
+
+    def lines(self) -> tuple[JournalLine, ...]:
+        return rules.credit_note_issued(net_total=self.net_total, tax_total=self.tax_total,
+                                        gross_total=self.gross_total)
+
+
+@dataclass(frozen=True, slots=True)
+class PostPaymentReceived:
+    source_event_type: ClassVar[str] = "PaymentReceived"
+    source_event_id: UUID
+    currency: str
+    amount: Decimal
+
+    def lines(self) -> tuple[JournalLine, ...]:
+        return rules.payment_received(amount=self.amount)

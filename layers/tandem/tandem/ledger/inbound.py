@@ -1,0 +1,84 @@
+"""Tolerant readers of the billing events the ledger posts (the edge; the domain never sees them).
+
+Only the fields the postings need are read and unknown fields are ignored, so billing can add fields
+without the ledger noticing. The ledger imports nothing of billing's package: contexts are decoupled.
+These models are plain pydantic (not ``DomainEvent``), so they never enter the schema registry.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from tandem.ledger.domain.commands import PostCreditNoteIssued, PostingCommand, PostInvoiceIssued, PostPaymentReceived
+from tandem.shared.envelope import EventMetadata
+
+Amount = Annotated[Decimal, Field(allow_inf_nan=False)]
+
+
+class _Reader(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class InvoiceIssuedIn(_Reader):
+    kind: Literal["InvoiceIssued"]
+    invoice_id: str
+    currency: str = Field(min_length=3, max_length=3)
+    net_total: Amount
+    tax_total: Amount
+    gross_total: Amount
+
+    def to_command(self, event_id: UUID) -> PostingCommand:
+        return PostInvoiceIssued(source_event_id=event_id, currency=self.currency, net_total=self.net_total,
+                                 tax_total=self.tax_total, gross_total=self.gross_total)
+
+
+class CreditNoteIssuedIn(_Reader):
+    kind: Literal["CreditNoteIssued"]
+    credit_note_id: str
+    currency: str = Field(min_length=3, max_length=3)
+    net_total: Amount
+    tax_total: Amount
+    gross_total: Amount
+
+    def to_command(self, event_id: UUID) -> PostingCommand:
+        return PostCreditNoteIssued(source_event_id=event_id, currency=self.currency, net_total=self.net_total,
+                                    tax_total=self.tax_total, gross_total=self.gross_total)
+
+
+class PaymentReceivedIn(_Reader):
+    kind: Literal["PaymentReceived"]
+    payment_id: str
+    currency: str = Field(min_length=3, max_length=3)
+    amount: Amount
+
+    def to_command(self, event_id: UUID) -> PostingCommand:
+        return PostPaymentReceived(source_event_id=event_id, currency=self.currency, amount=self.amount)
+
+
+POSTED_EVENT_TYPES = ("InvoiceIssued", "CreditNoteIssued", "PaymentReceived")
+
+
+class BillingEvent(BaseModel):
+    """``detail`` of a billing event the ledger posts; ``data`` is read by ``metadata.event_type``."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    metadata: EventMetadata
+    data: Annotated[InvoiceIssuedIn | CreditNoteIssuedIn | PaymentReceivedIn, Field(discriminator="kind")]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind_from_metadata(cls, value: Any) -> Any:
+        if not isinstance(value, dict) or not isinstance(value.get("data"), dict):
+            return value
+        metadata = value.get("metadata") or {}
+        if metadata.get("version") != 1:  # a breaking change is a new version: read it on purpose, not by luck
+            raise ValueError(f"unsupported event version {metadata.get('version')!r}")
+        return {**value, "data": {**value["data"], "kind": metadata.get("event_type")}}
+
+    def to_command(self) -> PostingCommand:
+        return self.data.to_command(self.metadata.event_id)
