@@ -1,4 +1,4 @@
-"""CRM API: the public contact form and the sales team's lead views."""
+"""CRM API: the public contact form and the sales team's lead and customer views."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
-from tandem.crm import bootstrap, service
+from tandem.crm import bootstrap, customers_service, service
 from tandem.crm.api_models import ContactForm, LeadAccepted, LeadList, LeadView
+from tandem.crm.customer_api_models import CustomerList, CustomerView, TimelineView
 from tandem.shared import correlation
 from tandem.shared.auth import require_groups
 from tandem.shared.http import error_responses, make_resolver
@@ -41,6 +42,27 @@ def list_leads(limit: Annotated[int, Query(ge=1, le=100)] = 25,
          responses=error_responses(401, 403, 404, 422, 503))
 def get_lead(id: Annotated[str, Path(max_length=64)]) -> LeadView:  # noqa: A002 - the template's {id}
     return LeadView.of(service.get_lead(bootstrap.leads(), id))
+
+
+@app.get("/customers", tags=["customers"], summary="Find customers by email", middlewares=[require_groups("sales")],
+         responses=error_responses(401, 403, 422, 503))
+def find_customers(email: Annotated[str, Query(min_length=3, max_length=254)]) -> CustomerList:
+    return CustomerList.of(customers_service.find_customers(bootstrap.customers(), email=email))
+
+
+@app.get("/customers/<id>", tags=["customers"], summary="Get one customer", middlewares=[require_groups("sales")],
+         responses=error_responses(401, 403, 404, 503))
+def get_customer(id: Annotated[str, Path(max_length=64)]) -> CustomerView:  # noqa: A002 - the template's {id}
+    return CustomerView.of(customers_service.get_customer(bootstrap.customers(), id))
+
+
+@app.get("/customers/<id>/timeline", tags=["customers"], summary="A customer's commerce events, oldest first",
+         middlewares=[require_groups("sales")], responses=error_responses(401, 403, 404, 422, 503))
+def customer_timeline(id: Annotated[str, Path(max_length=64)],  # noqa: A002 - the template's {id}
+                      limit: Annotated[int, Query(ge=1, le=100)] = 100,
+                      next_token: Annotated[str | None, Query(max_length=1024)] = None) -> TimelineView:
+    page = customers_service.customer_timeline(bootstrap.customers(), id, limit=limit, cursor=next_token)
+    return TimelineView.of(page)
 
 
 # API Gateway's request id is the correlation id until the caller's X-Correlation-Id is checked.

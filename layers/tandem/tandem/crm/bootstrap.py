@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 from tandem.crm.adapters.ack_quota import DynamoAcknowledgementQuota
+from tandem.crm.adapters.customers import CustomerUnitOfWork, DynamoCustomerRepository
 from tandem.crm.adapters.dynamodb import CrmUnitOfWork, DynamoLeadRepository
 from tandem.crm.adapters.ses import SesMailer
 from tandem.shared.aws.bootstrap import client
@@ -31,3 +32,13 @@ def mailer() -> SesMailer:
 def acknowledgement_quota() -> DynamoAcknowledgementQuota:
     """The per-address daily acknowledgement counter, kept in CRM_TABLE."""
     return DynamoAcknowledgementQuota(os.environ["CRM_TABLE"], client("dynamodb"))
+
+
+def customers() -> DynamoCustomerRepository:
+    """Customers, their timelines and order/invoice links, in CRM_TABLE."""
+    return DynamoCustomerRepository(os.environ["CRM_TABLE"], client("dynamodb"))
+
+
+def customer_unit_of_work() -> CustomerUnitOfWork:
+    """A fresh unit of work for one commerce event's timeline writes (never share one)."""
+    return CustomerUnitOfWork(os.environ["CRM_TABLE"], client("dynamodb"))

@@ -1,0 +1,39 @@
+"""Records a sales or billing event on its customer's timeline, once (EventBridge rule target)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.parser import parse
+from aws_lambda_powertools.utilities.parser.envelopes import EventBridgeEnvelope
+from tandem.crm import bootstrap, customers_service
+from tandem.crm.commerce_events import CommerceEvent
+from tandem.shared import correlation
+from tandem.shared.aws.idempotency import idempotent_consumer
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+
+
+# A payment that names only its order or invoice raises CustomerNotYetKnown until the event that links
+# them has been recorded: the raise makes Lambda retry later (then ConsumerDLQ), see customers_service.
+@metrics.log_metrics
+@logger.inject_lambda_context(clear_state=True, correlation_id_path=correlation_paths.EVENT_BRIDGE)
+@tracer.capture_lambda_handler
+@idempotent_consumer()
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    commerce_event = parse(event=event, model=CommerceEvent, envelope=EventBridgeEnvelope)
+    correlation.bind(logger, correlation.from_event(commerce_event.metadata))
+    result = customers_service.record_activity(commerce_event.to_command(), bootstrap.customers(),
+                                               bootstrap.customer_unit_of_work)
+    customer_id, event_type = str(result.customer_id), commerce_event.metadata.event_type
+    if result.recorded:
+        metrics.add_metric(name="TimelineEntryRecorded", unit=MetricUnit.Count, value=1)
+        logger.info("Timeline entry recorded", extra={"customer_id": customer_id, "event_type": event_type})
+    else:
+        logger.info("Timeline already had this event", extra={"customer_id": customer_id, "event_type": event_type})
+    return {"customer_id": customer_id, "recorded": result.recorded}

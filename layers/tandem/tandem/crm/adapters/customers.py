@@ -1,0 +1,157 @@
+"""CRM table access for customers, their timelines and the order/invoice links that find them.
+
+Access patterns (single table, ``CrmTable``):
+* customer by id:          PK=CUSTOMER#<id>, SK=CUSTOMER (id = uuid5 of the lower-cased email)
+* timeline, oldest first:  PK=CUSTOMER#<id>, SK begins_with EVENT#, SK=EVENT#<occurred_at ISO>#<event id>
+                           (put only if new: a redelivered event adds nothing)
+* customer of an order:    PK=ORDER#<order id>, SK=CUSTOMER_LINK -> customer_id, email
+* customer of an invoice:  PK=INVOICE#<invoice id>, SK=CUSTOMER_LINK -> customer_id, email
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from tandem.crm.domain.customer_errors import DuplicateActivity, InvalidTimelineToken
+from tandem.crm.domain.customers import Customer, CustomerRef, RecordActivity, TimelineEntry, TimelinePage
+from tandem.shared.aws.dynamo import from_attributes, storage_errors, to_attributes
+from tandem.shared.aws.outbox import OutboxUnitOfWork
+from tandem.shared.clock import iso
+from tandem.shared.errors import ConditionFailed
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+LINK_SK = "CUSTOMER_LINK"
+
+
+def customer_key(customer_id: UUID) -> dict[str, str]:
+    return {"PK": f"CUSTOMER#{customer_id}", "SK": "CUSTOMER"}
+
+
+def link_key(kind: str, value: str) -> dict[str, str]:
+    return {"PK": f"{kind}#{value}", "SK": LINK_SK}
+
+
+def entry_item(customer_id: UUID, entry: TimelineEntry) -> dict[str, Any]:
+    occurred = iso(entry.occurred_at)
+    return {"PK": f"CUSTOMER#{customer_id}", "SK": f"EVENT#{occurred}#{entry.event_id}", "type": "timeline_entry",
+            "event_id": str(entry.event_id), "occurred_at": occurred, "event_type": entry.event_type,
+            "summary": entry.summary, "order_id": entry.order_id, "invoice_id": entry.invoice_id,
+            "amount": entry.amount, "currency": entry.currency}
+
+
+def entry_from_item(item: dict[str, Any]) -> TimelineEntry:
+    amount = item.get("amount")
+    return TimelineEntry(event_id=UUID(item["event_id"]), occurred_at=datetime.fromisoformat(item["occurred_at"]),
+                         event_type=item["event_type"], summary=item["summary"], order_id=item.get("order_id"),
+                         invoice_id=item.get("invoice_id"), amount=Decimal(amount) if amount is not None else None,
+                         currency=item.get("currency"))
+
+
+def customer_from_item(item: dict[str, Any]) -> Customer:
+    return Customer(id=UUID(item["id"]), email=item["email"], name=item.get("name"),
+                    created_at=datetime.fromisoformat(item["created_at"]))
+
+
+class CustomerUnitOfWork(OutboxUnitOfWork):
+    """One transaction per event: the customer upsert, the timeline entry (only if new), the links."""
+
+    def add_activity(self, customer: CustomerRef, activity: RecordActivity) -> None:
+        entry = activity.entry
+        update = "SET #type = :type, id = :id, email = if_not_exists(email, :email), " \
+                 "created_at = if_not_exists(created_at, :at)"
+        values: dict[str, Any] = {":type": "customer", ":id": str(customer.id), ":email": customer.email,
+                                  ":at": iso(entry.occurred_at)}
+        if activity.customer_name:  # only OrderPlaced and InvoiceIssued carry a name; the latest one wins
+            update += ", #name = :name"
+            values[":name"] = activity.customer_name
+        names = {"#type": "type", **({"#name": "name"} if activity.customer_name else {})}
+        self.update(customer_key(customer.id), update, label="customer", names=names, values=values)
+        self.put(entry_item(customer.id, entry), label="timeline", condition="attribute_not_exists(PK)")
+        for kind, value in activity.links:
+            self.put({**link_key(kind, value), "type": "customer_link", "customer_id": str(customer.id),
+                      "email": customer.email}, label=f"link:{kind}")
+
+    def commit(self) -> None:
+        try:
+            with storage_errors("TransactWriteItems"):
+                super().commit()
+        except ConditionFailed as failed:
+            if failed.label == "timeline":
+                raise DuplicateActivity() from failed
+            raise
+
+
+def encode_cursor(key: dict[str, Any] | None) -> str | None:
+    if not key:
+        return None
+    plain = from_attributes(key) or {}
+    return base64.urlsafe_b64encode(json.dumps(plain, sort_keys=True).encode()).decode().rstrip("=")
+
+
+def decode_cursor(token: str, customer_id: UUID) -> dict[str, Any]:
+    """Only tokens we issued for THIS customer's timeline: ``{PK, SK}`` of one of its entries."""
+    invalid = InvalidTimelineToken(details=[{"field": "next_token", "message": "is not valid"}])
+    try:
+        plain = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    except (ValueError, binascii.Error):
+        raise invalid from None
+    if not (isinstance(plain, dict) and set(plain) == {"PK", "SK"} and plain["PK"] == f"CUSTOMER#{customer_id}"
+            and isinstance(plain["SK"], str) and _issued_sort_key(plain["SK"])):
+        raise invalid
+    return to_attributes(plain)
+
+
+def _issued_sort_key(sort_key: str) -> bool:
+    prefix, _, rest = sort_key.partition("#")
+    occurred, _, event_id = rest.rpartition("#")
+    try:
+        return prefix == "EVENT" and iso(datetime.fromisoformat(occurred)) == occurred \
+            and str(UUID(event_id)) == event_id
+    except ValueError:
+        return False
+
+
+class DynamoCustomerRepository:
+    """Reads customers, timelines and links; writes go through CustomerUnitOfWork."""
+
+    def __init__(self, table_name: str, client: DynamoDBClient) -> None:
+        self.table_name = table_name
+        self.client = client
+
+    def _get(self, key: dict[str, str]) -> dict[str, Any] | None:
+        with storage_errors("GetItem"):
+            response = self.client.get_item(TableName=self.table_name, Key=to_attributes(key), ConsistentRead=True)
+        return from_attributes(response.get("Item"))
+
+    def get(self, customer_id: UUID) -> Customer | None:
+        item = self._get(customer_key(customer_id))
+        return customer_from_item(item) if item else None
+
+    def owner_of(self, links: tuple[tuple[str, str], ...]) -> CustomerRef | None:
+        """The customer an earlier event tied to one of ``links`` (order first, then invoice)."""
+        for kind, value in links:
+            item = self._get(link_key(kind, value))
+            if item:
+                return CustomerRef(id=UUID(item["customer_id"]), email=item["email"])
+        return None
+
+    def timeline(self, customer: Customer, *, limit: int, cursor: str | None) -> TimelinePage:
+        request: dict[str, Any] = {
+            "TableName": self.table_name, "Limit": limit, "ScanIndexForward": True, "ConsistentRead": True,
+            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :events)",
+            "ExpressionAttributeValues": {":pk": {"S": f"CUSTOMER#{customer.id}"}, ":events": {"S": "EVENT#"}},
+        }
+        if cursor:
+            request["ExclusiveStartKey"] = decode_cursor(cursor, customer.id)
+        with storage_errors("Query"):
+            response = self.client.query(**request)
+        entries = [entry_from_item(from_attributes(item) or {}) for item in response.get("Items", [])]
+        return TimelinePage(customer=customer, entries=entries, cursor=encode_cursor(response.get("LastEvaluatedKey")))

@@ -1,0 +1,188 @@
+"""Tolerant readers of the sales and billing events the customer timeline records (the edge).
+
+Only the fields the timeline needs are read; unknown fields are ignored, so sales and billing can
+add fields freely. CRM imports nothing of their packages (contexts are decoupled), and these are
+plain pydantic models, never ``DomainEvent`` subclasses, so they stay out of the schema registry.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from tandem.crm.domain import timeline
+from tandem.crm.domain.customers import RecordActivity, TimelineEntry
+from tandem.shared.envelope import EventMetadata
+
+Amount = Annotated[Decimal, Field(allow_inf_nan=False)]
+Email = Annotated[str, Field(min_length=3, max_length=254)]
+Id = Annotated[str, Field(min_length=1, max_length=64)]
+Currency = Annotated[str, Field(min_length=3, max_length=3)]
+
+
+class _Reader(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class _Party(_Reader):
+    email: Email
+    name: str | None = Field(default=None, max_length=200)
+
+
+class _Line(_Reader):
+    quantity: int = Field(ge=0)
+
+
+class OrderPlacedIn(_Reader):
+    kind: Literal["OrderPlaced"]
+    order_id: Id
+    customer: _Party
+    lines: list[_Line] = []
+    currency: Currency
+    gross_total: Amount
+
+    def activity(self, entry: dict[str, Any]) -> RecordActivity:
+        summary = timeline.order_placed((line.quantity for line in self.lines), self.currency, self.gross_total)
+        return RecordActivity(TimelineEntry(**entry, summary=summary, order_id=self.order_id,
+                                            amount=self.gross_total, currency=self.currency),
+                              customer_email=self.customer.email, customer_name=self.customer.name)
+
+
+class _OrderEvent(_Reader):
+    order_id: Id
+    customer_email: Email
+
+
+class OrderConfirmedIn(_OrderEvent):
+    kind: Literal["OrderConfirmed"]
+    invoice_id: Id | None = None
+    invoice_number: str | None = None
+
+    def activity(self, entry: dict[str, Any]) -> RecordActivity:
+        return RecordActivity(TimelineEntry(**entry, summary=timeline.order_confirmed(self.invoice_number),
+                                            order_id=self.order_id, invoice_id=self.invoice_id),
+                              customer_email=self.customer_email)
+
+
+class OrderRejectedIn(_OrderEvent):
+    kind: Literal["OrderRejected"]
+    reason: str = "rejected"
+
+    def activity(self, entry: dict[str, Any]) -> RecordActivity:
+        return RecordActivity(TimelineEntry(**entry, summary=timeline.order_rejected(self.reason),
+                                            order_id=self.order_id), customer_email=self.customer_email)
+
+
+class OrderCancelledIn(_OrderEvent):
+    kind: Literal["OrderCancelled"]
+    reason: str = "cancelled"
+    invoice_id: Id | None = None
+
+    def activity(self, entry: dict[str, Any]) -> RecordActivity:
+        return RecordActivity(TimelineEntry(**entry, summary=timeline.order_cancelled(self.reason),
+                                            order_id=self.order_id, invoice_id=self.invoice_id),
+                              customer_email=self.customer_email)
+
+
+class OrderShippedIn(_OrderEvent):
+    kind: Literal["OrderShipped"]
+    lines: list[_Line] = []
+
+    def activity(self, entry: dict[str, Any]) -> RecordActivity:
+        summary = timeline.order_shipped(line.quantity for line in self.lines)
+        return RecordActivity(TimelineEntry(**entry, summary=summary, order_id=self.order_id),
+                              customer_email=self.customer_email)
+
+
+class InvoiceIssuedIn(_Reader):
+    kind: Literal["InvoiceIssued"]
+    invoice_id: Id
+    number: str
+    order_id: Id | None = None
+    customer: _Party
+    currency: Currency
+    gross_total: Amount
+
+    def activity(self, entry: dict[str, Any]) -> RecordActivity:
+        summary = timeline.invoice_issued(self.number, self.currency, self.gross_total)
+        return RecordActivity(TimelineEntry(**entry, summary=summary, order_id=self.order_id,
+                                            invoice_id=self.invoice_id, amount=self.gross_total,
+                                            currency=self.currency),
+                              customer_email=self.customer.email, customer_name=self.customer.name)
+
+
+class CreditNoteIssuedIn(_Reader):
+    kind: Literal["CreditNoteIssued"]
+    number: str
+    invoice_id: Id
+    invoice_number: str | None = None
+    order_id: Id | None = None
+    customer_email: Email
+    currency: Currency
+    gross_total: Amount
+
+    def activity(self, entry: dict[str, Any]) -> RecordActivity:
+        summary = timeline.credit_note_issued(self.number, self.invoice_number, self.currency, self.gross_total)
+        return RecordActivity(TimelineEntry(**entry, summary=summary, order_id=self.order_id,
+                                            invoice_id=self.invoice_id, amount=self.gross_total,
+                                            currency=self.currency), customer_email=self.customer_email)
+
+
+class PaymentReceivedIn(_Reader):
+    kind: Literal["PaymentReceived"]
+    order_id: Id | None = None
+    invoice_id: Id | None = None
+    customer_email: Email | None = None
+    amount: Amount
+    currency: Currency
+    unapplied_amount: Amount | None = None
+
+    def activity(self, entry: dict[str, Any]) -> RecordActivity:
+        summary = timeline.payment_received(self.currency, self.amount, self.unapplied_amount)
+        return RecordActivity(TimelineEntry(**entry, summary=summary, order_id=self.order_id,
+                                            invoice_id=self.invoice_id, amount=self.amount,
+                                            currency=self.currency), customer_email=self.customer_email)
+
+
+class InvoicePaidIn(_Reader):
+    kind: Literal["InvoicePaid"]
+    invoice_id: Id
+    number: str
+    order_id: Id | None = None
+    customer_email: Email
+
+    def activity(self, entry: dict[str, Any]) -> RecordActivity:
+        return RecordActivity(TimelineEntry(**entry, summary=timeline.invoice_paid(self.number),
+                                            order_id=self.order_id, invoice_id=self.invoice_id),
+                              customer_email=self.customer_email)
+
+
+CommerceData = (OrderPlacedIn | OrderConfirmedIn | OrderRejectedIn | OrderCancelledIn | OrderShippedIn
+                | InvoiceIssuedIn | CreditNoteIssuedIn | PaymentReceivedIn | InvoicePaidIn)
+
+
+
+class CommerceEvent(BaseModel):
+    """``detail`` of a sales or billing event; ``data`` is read by ``metadata.event_type``."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    metadata: EventMetadata
+    data: Annotated[CommerceData, Field(discriminator="kind")]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind_from_metadata(cls, value: Any) -> Any:
+        if not isinstance(value, dict) or not isinstance(value.get("data"), dict):
+            return value
+        metadata = value.get("metadata") or {}
+        if metadata.get("version") != 1:  # a breaking change is a new version: read it on purpose
+            raise ValueError(f"unsupported event version {metadata.get('version')!r}")
+        return {**value, "data": {**value["data"], "kind": metadata.get("event_type")}}
+
+    def to_command(self) -> RecordActivity:
+        meta = self.metadata
+        return self.data.activity({"event_id": meta.event_id, "occurred_at": meta.occurred_at,
+                                   "event_type": meta.event_type})

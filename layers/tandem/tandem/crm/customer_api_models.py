@@ -1,0 +1,70 @@
+"""Response models of the CRM customer routes (the edge; the domain never sees them)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from tandem.crm.domain.customers import Customer, TimelineEntry, TimelinePage
+from tandem.shared.money import MINOR_UNITS
+
+
+def _amount_text(amount: Decimal | None, currency: str | None) -> str | None:
+    """``Decimal("36")`` -> ``"36.00"`` (DynamoDB drops trailing zeros; clients expect the minor digits)."""
+    if amount is None:
+        return None
+    return str(amount.quantize(Decimal(1).scaleb(-MINOR_UNITS.get(currency or "", 2))))
+
+
+class CustomerRefView(BaseModel):
+    id: UUID
+    email: str
+    name: str | None
+
+
+class CustomerView(CustomerRefView):
+    created_at: datetime = Field(description="When the first commerce event about this customer occurred")
+
+    @classmethod
+    def of(cls, customer: Customer) -> CustomerView:
+        return cls(id=customer.id, email=customer.email, name=customer.name, created_at=customer.created_at)
+
+
+class CustomerList(BaseModel):
+    customers: list[CustomerView]
+    next_token: str | None = None
+
+    @classmethod
+    def of(cls, customers: list[Customer]) -> CustomerList:
+        return cls(customers=[CustomerView.of(c) for c in customers])
+
+
+class TimelineEntryView(BaseModel):
+    occurred_at: datetime
+    event_type: str
+    summary: str
+    order_id: str | None
+    invoice_id: str | None
+    amount: str | None
+    currency: str | None
+
+    @classmethod
+    def of(cls, entry: TimelineEntry) -> TimelineEntryView:
+        return cls(occurred_at=entry.occurred_at, event_type=entry.event_type, summary=entry.summary,
+                   order_id=entry.order_id, invoice_id=entry.invoice_id,
+                   amount=_amount_text(entry.amount, entry.currency), currency=entry.currency)
+
+
+class TimelineView(BaseModel):
+    customer: CustomerRefView
+    entries: list[TimelineEntryView] = Field(description="Oldest first")
+    next_token: str | None = Field(default=None, description="Pass as ?next_token= for the next page")
+
+    @classmethod
+    def of(cls, page: TimelinePage) -> TimelineView:
+        customer = page.customer
+        return cls(customer=CustomerRefView(id=customer.id, email=customer.email, name=customer.name),
+                   entries=[TimelineEntryView.of(e) for e in page.entries], next_token=page.cursor)
