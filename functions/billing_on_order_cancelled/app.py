@@ -1,0 +1,33 @@
+"""Credits the invoice of a confirmed order that was cancelled, once per event (EventBridge rule target)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.parser import parse
+from aws_lambda_powertools.utilities.parser.envelopes import EventBridgeEnvelope
+from tandem.billing import tasks
+from tandem.billing.inbound import OrderCancelledNotice
+from tandem.shared import correlation
+from tandem.shared.aws.idempotency import idempotent_consumer
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+
+
+@metrics.log_metrics
+@logger.inject_lambda_context(clear_state=True, correlation_id_path=correlation_paths.EVENT_BRIDGE)
+@tracer.capture_lambda_handler
+@idempotent_consumer()
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    notice = parse(event=event, model=OrderCancelledNotice, envelope=EventBridgeEnvelope)
+    message_context = correlation.bind(logger, correlation.from_event(notice.metadata))
+    result = tasks.order_cancelled(notice.data, message_context)
+    if result["credited"]:
+        metrics.add_metric(name="CancelledOrderCredited", unit=MetricUnit.Count, value=1)
+    logger.info("OrderCancelled handled", extra=result)
+    return result

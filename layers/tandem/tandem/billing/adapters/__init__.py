@@ -1,0 +1,1 @@
+"""The only billing modules that talk to AWS or render documents."""

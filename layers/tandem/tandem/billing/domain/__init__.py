@@ -1,0 +1,1 @@
+"""Pure billing domain: no boto3, no Powertools, no environment."""

@@ -1,0 +1,73 @@
+"""Commands the billing context accepts (imperative names, one handler each)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from tandem.billing.domain.errors import InvalidCreditLines, InvalidOrder
+from tandem.billing.domain.rules import REASON_MAX
+from tandem.shared.pricing import TaxRounding
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    email: str
+    name: str
+    billing_address: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLine:
+    sku: str
+    name: str
+    quantity: int
+    unit_price: Decimal
+    tax_category: str
+    tax_rate: Decimal  # a fraction: 0.20
+
+
+@dataclass(frozen=True, slots=True)
+class IssueInvoice:
+    """Invoice an order exactly as the sales context priced it (its lines and rounding mode)."""
+
+    order_id: str
+    customer: Customer
+    lines: tuple[OrderLine, ...]
+    currency: str
+    payment_terms: str  # card | invoice
+    tax_rounding: TaxRounding = TaxRounding.LINE
+
+    def __post_init__(self) -> None:
+        if not self.lines:
+            raise InvalidOrder("An order without lines cannot be invoiced")
+        if self.payment_terms not in ("card", "invoice"):
+            raise InvalidOrder(details={"payment_method": self.payment_terms[:20]})
+        for line in self.lines:
+            if line.quantity < 1 or line.unit_price < 0 or not Decimal(0) <= line.tax_rate < Decimal(1):
+                raise InvalidOrder(details={"sku": line.sku[:64]})
+
+
+@dataclass(frozen=True, slots=True)
+class CreditLine:
+    line_number: int
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class CreditInvoice:
+    """Credit an invoice: every remaining quantity (``lines`` None) or the given quantities."""
+
+    invoice_id: str
+    reason: str
+    lines: tuple[CreditLine, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if not self.reason.strip() or len(self.reason) > REASON_MAX:
+            raise InvalidCreditLines(details=[{"field": "reason", "message": f"must be 1-{REASON_MAX} characters"}])
+        if self.lines is not None:
+            numbers = [line.line_number for line in self.lines]
+            if not self.lines or len(set(numbers)) != len(numbers) or any(line.quantity < 1 for line in self.lines):
+                raise InvalidCreditLines(details=[{"field": "lines", "message":
+                                                   "must name distinct lines with quantities of at least 1"}])

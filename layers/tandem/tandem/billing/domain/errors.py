@@ -1,0 +1,52 @@
+"""Billing errors; their HTTP status comes from their base class (tandem.shared.errors).
+
+The class name is also what a Step Functions ``Catch`` matches on.
+"""
+
+from __future__ import annotations
+
+from tandem.shared.errors import Conflict, NotFound, Unauthorized, ValidationFailed
+
+
+class InvoiceNotFound(NotFound):
+    code = "invoice_not_found"
+    message = "No invoice with this id"
+
+
+class InvoiceAlreadyCredited(Conflict):
+    code = "invoice_already_credited"
+    message = "The invoice is already fully credited"
+
+
+class CreditExceedsInvoice(Conflict):
+    """A credit note line asks for more than the invoice line has left to credit."""
+
+    code = "credit_exceeds_invoice"
+    message = "Cannot credit more than remains on the invoice"
+
+
+class InvalidCreditLines(ValidationFailed):
+    code = "invalid_credit_lines"
+    message = "The credit note lines are invalid"
+
+
+class CurrencyNotSupported(ValidationFailed):
+    code = "currency_not_supported"
+    message = "Payments and invoices are in the company currency only"
+
+
+class InvalidPayment(ValidationFailed):
+    code = "invalid_payment"
+    message = "The payment is invalid"
+
+
+class InvalidOrder(ValidationFailed):
+    code = "invalid_order"
+    message = "The order cannot be invoiced"
+
+
+class InvalidSignature(Unauthorized):
+    """The webhook's Tandem-Signature is missing, malformed, wrong or too old."""
+
+    code = "invalid_signature"
+    message = "The webhook signature is missing, invalid or expired"

@@ -1,0 +1,129 @@
+"""Events the billing context publishes on the bus (source ``tandem.billing``), as in docs/order-to-cash.md.
+
+Amounts are ``Decimal`` here and decimal strings on the wire; dates are ISO dates.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict
+
+from tandem.shared.envelope import DomainEvent, Envelope
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class CustomerData(_Part):
+    email: str
+    name: str
+    billing_address: dict[str, str | None]
+
+
+class DocumentLine(_Part):
+    line_number: int
+    sku: str
+    name: str
+    quantity: int
+    unit_price: Decimal
+    tax_category: str
+    tax_rate: Decimal
+    net: Decimal
+
+
+class TaxSubtotalData(_Part):
+    tax_category: str
+    tax_rate: Decimal
+    taxable_amount: Decimal
+    tax_amount: Decimal
+
+
+class InvoiceIssued(DomainEvent):
+    """An invoice was issued with its gapless number; its lines and totals never change."""
+
+    context = "billing"
+    event_type = "InvoiceIssued"
+    version = 1
+
+    invoice_id: UUID
+    number: str
+    order_id: str | None = None
+    customer: CustomerData
+    currency: str
+    issue_date: date
+    due_date: date
+    payment_terms: str
+    lines: list[DocumentLine]
+    tax_breakdown: list[TaxSubtotalData]
+    net_total: Decimal
+    tax_total: Decimal
+    gross_total: Decimal
+
+
+class CreditNoteIssued(DomainEvent):
+    """A credit note corrected (part of) an invoice; amounts are positive and reduce the invoice."""
+
+    context = "billing"
+    event_type = "CreditNoteIssued"
+    version = 1
+
+    credit_note_id: UUID
+    number: str
+    invoice_id: UUID
+    invoice_number: str
+    order_id: str | None = None
+    customer_email: str
+    currency: str
+    reason: str
+    issue_date: date
+    lines: list[DocumentLine]
+    tax_breakdown: list[TaxSubtotalData]
+    net_total: Decimal
+    tax_total: Decimal
+    gross_total: Decimal
+
+
+class PaymentReceived(DomainEvent):
+    """Money arrived from the payment provider.
+
+    ``applied_amount`` went to the invoice (or, before the invoice exists, to the order it will be
+    applied to at issue); ``unapplied_amount`` is an overpayment kept on the invoice as credit.
+    """
+
+    context = "billing"
+    event_type = "PaymentReceived"
+    version = 1
+
+    payment_id: UUID
+    provider_event_id: str
+    order_id: str | None = None
+    invoice_id: UUID | None = None
+    customer_email: str | None = None
+    amount: Decimal
+    currency: str
+    applied_amount: Decimal
+    unapplied_amount: Decimal
+    received_at: AwareDatetime
+
+
+class InvoicePaid(DomainEvent):
+    """The invoice's amount due reached zero through payments."""
+
+    context = "billing"
+    event_type = "InvoicePaid"
+    version = 1
+
+    invoice_id: UUID
+    number: str
+    order_id: str | None = None
+    customer_email: str
+
+
+InvoiceIssuedEnvelope = Envelope[InvoiceIssued]
+CreditNoteIssuedEnvelope = Envelope[CreditNoteIssued]
+PaymentReceivedEnvelope = Envelope[PaymentReceived]
+InvoicePaidEnvelope = Envelope[InvoicePaid]

@@ -1,0 +1,194 @@
+"""The Invoice aggregate and the documents around it.
+
+An issued invoice is immutable in what it says (lines, tax breakdown, totals); only its
+settlement changes: payments move it ``issued -> partially_paid -> paid``, credit notes that
+cover every line make it ``credited``. Overpayments are kept as ``overpaid_amount``, never lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from tandem.billing.domain.commands import Customer, IssueInvoice
+from tandem.billing.domain.events import CustomerData, DocumentLine, InvoiceIssued, InvoicePaid, TaxSubtotalData
+from tandem.billing.domain.rules import ZERO, due_date
+from tandem.shared.envelope import DomainEvent
+from tandem.shared.pricing import LineInput, TaxRounding, TaxSubtotal, price_lines
+
+
+class InvoiceStatus(StrEnum):
+    ISSUED = "issued"
+    PARTIALLY_PAID = "partially_paid"
+    PAID = "paid"
+    CREDITED = "credited"
+
+    @property
+    def is_open(self) -> bool:
+        """Money is still expected (reminders, the open-invoices index)."""
+        return self in (InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID)
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceLine:
+    line_number: int
+    sku: str
+    name: str
+    quantity: int
+    unit_price: Decimal
+    tax_category: str
+    tax_rate: Decimal
+    net: Decimal
+
+    def priced(self, quantity: int | None = None) -> LineInput:
+        return LineInput(quantity=self.quantity if quantity is None else quantity, unit_price=self.unit_price,
+                         tax_rate=self.tax_rate, tax_category=self.tax_category)
+
+
+@dataclass(frozen=True, slots=True)
+class CreditNoteRef:
+    id: UUID
+    number: str
+    gross_total: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentApplication:
+    applied: Decimal
+    unapplied: Decimal
+
+
+def tax_key(category: str, rate: Decimal) -> str:
+    """Key of one tax-breakdown group (category and normalized rate)."""
+    return f"{category}|{rate.normalize()}"
+
+
+@dataclass
+class Invoice:
+    id: UUID
+    number: str
+    order_id: str | None
+    customer: Customer
+    currency: str
+    issue_date: date
+    due_date: date
+    payment_terms: str
+    tax_rounding: TaxRounding
+    lines: tuple[InvoiceLine, ...]
+    tax_breakdown: tuple[TaxSubtotal, ...]
+    net_total: Decimal
+    tax_total: Decimal
+    gross_total: Decimal
+    issued_at: datetime
+    status: InvoiceStatus = InvoiceStatus.ISSUED
+    amount_paid: Decimal = ZERO
+    overpaid_amount: Decimal = ZERO
+    credited_total: Decimal = ZERO
+    # Per line: [quantity credited, net credited]; per tax group: [taxable credited, tax credited].
+    credited_lines: dict[int, list[Any]] = field(default_factory=dict)
+    credited_tax: dict[str, list[Decimal]] = field(default_factory=dict)
+    credit_notes: list[CreditNoteRef] = field(default_factory=list)
+    version: int = 0
+    events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
+
+    @classmethod
+    def issue(cls, command: IssueInvoice, *, invoice_id: UUID, number: str, now: datetime,
+              terms_days: int) -> Invoice:
+        """A new invoice numbered ``number``, priced with ``price_lines`` in the order's rounding mode."""
+        if now.tzinfo is None:
+            raise ValueError("now must be timezone-aware")
+        inputs = [LineInput(line.quantity, line.unit_price, line.tax_rate, line.tax_category) for line in command.lines]
+        priced = price_lines(inputs, rounding=command.tax_rounding)
+        lines = tuple(InvoiceLine(n, line.sku, line.name, line.quantity, line.unit_price, line.tax_category,
+                                  line.tax_rate, amounts.net)
+                      for n, (line, amounts) in enumerate(zip(command.lines, priced.lines, strict=True), start=1))
+        issued_on = now.date()
+        invoice = cls(id=invoice_id, number=number, order_id=command.order_id, customer=command.customer,
+                      currency=command.currency, issue_date=issued_on,
+                      due_date=due_date(issued_on, command.payment_terms, terms_days),
+                      payment_terms=command.payment_terms, tax_rounding=command.tax_rounding, lines=lines,
+                      tax_breakdown=priced.tax_breakdown, net_total=priced.net_total, tax_total=priced.tax_total,
+                      gross_total=priced.gross_total, issued_at=now)
+        invoice.events.append(invoice.issued_event())
+        return invoice
+
+    @property
+    def amount_due(self) -> Decimal:
+        """What the customer still owes: gross minus credit notes minus payments, never negative."""
+        return max(self.gross_total - self.credited_total - self.amount_paid, ZERO)
+
+    @property
+    def fully_credited(self) -> bool:
+        return all(self.credited_quantity(line.line_number) >= line.quantity for line in self.lines)
+
+    def credited_quantity(self, line_number: int) -> int:
+        return int(self.credited_lines.get(line_number, [0, ZERO])[0])
+
+    def apply_payment(self, amount: Decimal) -> PaymentApplication:
+        """Apply ``amount`` (> 0): what exceeds the amount due is kept as ``overpaid_amount``."""
+        if amount <= 0:
+            raise ValueError("a payment amount must be positive")
+        applied = min(amount, self.amount_due)
+        unapplied = amount - applied
+        self.amount_paid += applied
+        self.overpaid_amount += unapplied
+        self.settle()
+        return PaymentApplication(applied=applied, unapplied=unapplied)
+
+    def settle(self) -> None:
+        """Move the status after a payment or a credit note (records InvoicePaid on the way to paid)."""
+        if self.status is InvoiceStatus.CREDITED:
+            return
+        if self.fully_credited:  # a paid invoice can still be credited (a refund is then owed)
+            self.status = InvoiceStatus.CREDITED
+        elif self.status is InvoiceStatus.PAID:
+            return
+        elif self.amount_due == 0 and self.amount_paid > 0:
+            self.status = InvoiceStatus.PAID
+            self.events.append(InvoicePaid(invoice_id=self.id, number=self.number, order_id=self.order_id,
+                                           customer_email=self.customer.email))
+        elif self.amount_paid > 0:
+            self.status = InvoiceStatus.PARTIALLY_PAID
+
+    def issued_event(self) -> InvoiceIssued:
+        return InvoiceIssued(
+            invoice_id=self.id, number=self.number, order_id=self.order_id,
+            customer=customer_data(self.customer), currency=self.currency, issue_date=self.issue_date,
+            due_date=self.due_date, payment_terms=self.payment_terms,
+            lines=[document_line(line) for line in self.lines],
+            tax_breakdown=[tax_data(group) for group in self.tax_breakdown],
+            net_total=self.net_total, tax_total=self.tax_total, gross_total=self.gross_total)
+
+
+def customer_data(customer: Customer) -> CustomerData:
+    return CustomerData(email=customer.email, name=customer.name, billing_address=dict(customer.billing_address))
+
+
+def document_line(line: InvoiceLine) -> DocumentLine:
+    return DocumentLine(line_number=line.line_number, sku=line.sku, name=line.name, quantity=line.quantity,
+                        unit_price=line.unit_price, tax_category=line.tax_category, tax_rate=line.tax_rate,
+                        net=line.net)
+
+
+def tax_data(group: TaxSubtotal) -> TaxSubtotalData:
+    return TaxSubtotalData(tax_category=group.tax_category, tax_rate=group.tax_rate,
+                           taxable_amount=group.taxable_amount, tax_amount=group.tax_amount)
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """One provider payment as billing recorded it."""
+
+    id: UUID
+    provider_event_id: str
+    amount: Decimal
+    currency: str
+    received_at: datetime
+    applied: Decimal
+    unapplied: Decimal
+    order_id: str | None = None
+    invoice_id: UUID | None = None

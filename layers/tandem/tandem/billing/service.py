@@ -1,0 +1,161 @@
+"""Billing use cases for invoices and credit notes. Each takes its ports as arguments."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from tandem.billing.domain.commands import CreditInvoice, IssueInvoice
+from tandem.billing.domain.crediting import CreditNote, credit
+from tandem.billing.domain.errors import InvoiceAlreadyCredited, InvoiceNotFound
+from tandem.billing.domain.model import Invoice, InvoiceStatus
+from tandem.billing.domain.rules import DEFAULT_PAYMENT_TERMS_DAYS, DocumentKind, document_number
+from tandem.billing.numbering import retrying
+from tandem.billing.ports import BillingReader, BillingUnitOfWork, Documents, DocumentStoreError, InvoicePage
+from tandem.shared.clock import new_id, utcnow
+from tandem.shared.correlation import MessageContext
+from tandem.shared.envelope import Envelope
+from tandem.shared.errors import ValidationFailed
+
+
+@dataclass(frozen=True, slots=True)
+class IssueResult:
+    invoice: Invoice
+    created: bool  # False: the order already had this invoice (idempotent repeat)
+
+
+def _record(uow: BillingUnitOfWork, events: list[Any], context: MessageContext, moment: datetime,
+            ids: Callable[[], UUID]) -> None:
+    for event in events:
+        uow.record(Envelope.wrap(event, context, occurred_at=moment, event_id=ids()))
+
+
+def issue_invoice(command: IssueInvoice, reader: BillingReader, uow: BillingUnitOfWork, documents: Documents,
+                  context: MessageContext, *, terms_days: int = DEFAULT_PAYMENT_TERMS_DAYS,
+                  now: Callable[[], datetime] = utcnow, ids: Callable[[], UUID] = new_id,
+                  sleep: Callable[[float], Any] = time.sleep) -> IssueResult:
+    """Issue the order's one invoice with the next gapless number; a repeat returns the existing invoice.
+
+    Payments the order received before its invoice (card) are applied at issue, so a prepaid order's
+    invoice is issued as paid (InvoicePaid in the same transaction). The PDF is stored afterwards;
+    if that fails it is rendered when first asked for.
+    """
+    invoice_id = ids()
+
+    def attempt() -> IssueResult | None:
+        account = reader.order_account(command.order_id)
+        if account is not None and account.invoice_id is not None:
+            existing = reader.invoice(account.invoice_id)
+            if existing is None:  # pragma: no cover - the claim and the invoice are written together
+                raise InvoiceNotFound(details={"invoice_id": str(account.invoice_id)})
+            return IssueResult(existing, created=False)
+        moment = now()
+        seen = reader.counter(DocumentKind.INVOICE, moment.year)
+        invoice = Invoice.issue(command, invoice_id=invoice_id, now=moment, terms_days=terms_days,
+                                number=document_number(DocumentKind.INVOICE, moment.year, seen + 1))
+        for _payment_id, amount in account.payments if account else ():
+            invoice.apply_payment(amount)
+        with uow:
+            uow.take_number(DocumentKind.INVOICE, moment.year, seen=seen)
+            uow.add_invoice(invoice, account=account)
+            _record(uow, invoice.events, context, moment, ids)
+            uow.commit()
+        return IssueResult(invoice, created=True)
+
+    result = retrying(attempt, retry_labels=frozenset({"counter", "order"}), sleep=sleep)
+    if result.created:
+        try:
+            documents.save_invoice(result.invoice)
+        except DocumentStoreError:
+            pass  # rendered on first request instead (invoice_pdf); the invoice itself is committed
+    return result
+
+
+def credit_invoice(command: CreditInvoice, reader: BillingReader, uow: BillingUnitOfWork, documents: Documents,
+                   context: MessageContext, *, now: Callable[[], datetime] = utcnow,
+                   ids: Callable[[], UUID] = new_id, sleep: Callable[[float], Any] = time.sleep) -> CreditNote:
+    """Issue a credit note (full by default); InvoiceAlreadyCredited / CreditExceedsInvoice when nothing
+    or less than asked remains."""
+    invoice_key = parse_id(command.invoice_id)
+    note_id = ids()
+
+    def attempt() -> CreditNote:
+        invoice = get_invoice(reader, str(invoice_key))
+        version = invoice.version
+        moment = now()
+        seen = reader.counter(DocumentKind.CREDIT_NOTE, moment.year)
+        number = document_number(DocumentKind.CREDIT_NOTE, moment.year, seen + 1)
+        note = credit(invoice, command.lines, credit_note_id=note_id, number=number, reason=command.reason,
+                      now=moment)
+        with uow:
+            uow.take_number(DocumentKind.CREDIT_NOTE, moment.year, seen=seen)
+            uow.add_credit_note(note)
+            uow.save_invoice(invoice, expected_version=version)
+            _record(uow, note.events + invoice.events, context, moment, ids)
+            uow.commit()
+        return note
+
+    note = retrying(attempt, retry_labels=frozenset({"counter", "invoice"}), sleep=sleep)
+    try:
+        documents.save_credit_note(note)
+    except DocumentStoreError:
+        pass  # the note is committed; its PDF can be rendered again from it
+    return note
+
+
+def credit_in_full(invoice_id: str, reason: str, reader: BillingReader, uow: BillingUnitOfWork,
+                   documents: Documents, context: MessageContext, **options: Any) -> CreditNote:
+    """Credit whatever remains; for an invoice already fully credited, the note that completed it."""
+    invoice = get_invoice(reader, invoice_id)
+    if invoice.status is InvoiceStatus.CREDITED:
+        return _completing_note(reader, invoice)
+    command = CreditInvoice(invoice_id=str(invoice.id), reason=reason)
+    try:
+        return credit_invoice(command, reader, uow, documents, context, **options)
+    except InvoiceAlreadyCredited:  # credited by someone else meanwhile
+        return _completing_note(reader, get_invoice(reader, invoice_id))
+
+
+def _completing_note(reader: BillingReader, invoice: Invoice) -> CreditNote:
+    note = reader.credit_note(invoice.credit_notes[-1].id)
+    if note is None:  # pragma: no cover - the note and the invoice update are written together
+        raise InvoiceNotFound(details={"credit_note_id": str(invoice.credit_notes[-1].id)})
+    return note
+
+
+def parse_id(raw: str) -> UUID:
+    try:
+        return UUID(str(raw))
+    except ValueError:
+        raise InvoiceNotFound(details={"id": str(raw)[:64]}) from None
+
+
+def get_invoice(reader: BillingReader, invoice_id: str) -> Invoice:
+    """The invoice, or InvoiceNotFound (also for ids that are not UUIDs: they cannot exist)."""
+    invoice = reader.invoice(parse_id(invoice_id))
+    if invoice is None:
+        raise InvoiceNotFound(details={"id": str(invoice_id)[:64]})
+    return invoice
+
+
+def list_invoices(reader: BillingReader, *, order_id: str | None = None, status: str | None = None,
+                  limit: int = 25, cursor: str | None = None) -> InvoicePage:
+    """Newest first; ``order_id`` gives that order's invoice (at most one)."""
+    if status is not None and status not in {s.value for s in InvoiceStatus}:
+        raise ValidationFailed(details=[{"field": "status", "message": "must be one of "
+                                + ", ".join(s.value for s in InvoiceStatus)}])
+    if order_id is not None:
+        account = reader.order_account(order_id)
+        invoice = reader.invoice(account.invoice_id) if account and account.invoice_id else None
+        matches = [invoice] if invoice and (status is None or invoice.status.value == status) else []
+        return InvoicePage(invoices=matches)
+    return reader.list_invoices(status=status, limit=limit, cursor=cursor)
+
+
+def invoice_pdf(reader: BillingReader, documents: Documents, invoice_id: str) -> tuple[Invoice, bytes]:
+    invoice = get_invoice(reader, invoice_id)
+    return invoice, documents.invoice_pdf(invoice)

@@ -1,0 +1,91 @@
+"""The billing steps of the order-fulfillment saga and the OrderCancelled reaction, wired to the adapters.
+
+Every action is idempotent (the contract in docs/order-to-cash.md): called twice with the same
+input it changes nothing the second time and returns the same result.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from tandem.billing import bootstrap, notifications, service
+from tandem.billing.domain.errors import InvalidOrder
+from tandem.billing.inbound import (
+    CreditInvoiceTask,
+    IssueInvoiceTask,
+    OrderCancelledData,
+    SendConfirmationTask,
+)
+from tandem.shared.correlation import MessageContext
+from tandem.shared.errors import ValidationFailed
+
+
+class UnknownAction(ValidationFailed):
+    code = "unknown_action"
+    message = "The task's action is not one billing performs"
+
+
+def _parse(model: type[BaseModel], event: dict[str, Any]) -> Any:
+    try:
+        return model.model_validate(event)
+    except ValidationError as exc:
+        details = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()]
+        raise InvalidOrder("The task input is invalid", details=details) from None
+
+
+def _context(event: dict[str, Any], fallback: str) -> MessageContext:
+    correlation = str(event.get("correlation_id") or fallback)[:128]
+    return MessageContext(correlation_id=correlation, causation_id=str(event.get("execution_id") or fallback)[:128])
+
+
+def issue_invoice(event: dict[str, Any]) -> dict[str, Any]:
+    task = _parse(IssueInvoiceTask, event)
+    result = service.issue_invoice(task.order.to_command(), bootstrap.reader(), bootstrap.unit_of_work(),
+                                   bootstrap.documents(), _context(event, task.order.order_id),
+                                   terms_days=bootstrap.payment_terms_days())
+    invoice = result.invoice
+    return {"invoice_id": str(invoice.id), "number": invoice.number, "gross_total": str(invoice.gross_total),
+            "status": invoice.status.value}
+
+
+def send_confirmation(event: dict[str, Any]) -> dict[str, Any]:
+    task = _parse(SendConfirmationTask, event)
+    message_id = notifications.send_confirmation(task.invoice.invoice_id, bootstrap.reader(), bootstrap.documents(),
+                                                 bootstrap.mailer(), bootstrap.markers())
+    return {"message_id": message_id}
+
+
+def credit_invoice(event: dict[str, Any]) -> dict[str, Any]:
+    task = _parse(CreditInvoiceTask, event)
+    note = service.credit_in_full(task.invoice_id, task.reason, bootstrap.reader(), bootstrap.unit_of_work(),
+                                  bootstrap.documents(), _context(event, task.invoice_id))
+    return {"credit_note_id": str(note.id), "number": note.number}
+
+
+ACTIONS = {"issue_invoice": issue_invoice, "send_confirmation": send_confirmation, "credit_invoice": credit_invoice}
+
+
+def perform(event: dict[str, Any]) -> dict[str, Any]:
+    """Run the task named by ``event["action"]``."""
+    action = ACTIONS.get(str(event.get("action")))
+    if action is None:
+        raise UnknownAction(details={"action": str(event.get("action"))[:64], "known": sorted(ACTIONS)})
+    return action(event)
+
+
+def order_cancelled(data: OrderCancelledData, context: MessageContext) -> dict[str, Any]:
+    """A confirmed order was cancelled: credit its invoice in full (once). Otherwise nothing to do."""
+    reader = bootstrap.reader()
+    if not data.was_confirmed:
+        return {"order_id": data.order_id, "credited": False, "why": "not confirmed"}
+    invoice_id = data.invoice_id
+    if invoice_id is None:
+        account = reader.order_account(data.order_id)
+        invoice_id = str(account.invoice_id) if account and account.invoice_id else None
+    if invoice_id is None:
+        return {"order_id": data.order_id, "credited": False, "why": "no invoice"}
+    reason = f"Order cancelled: {data.reason}"[:500] if data.reason else "Order cancelled"
+    note = service.credit_in_full(invoice_id, reason, reader, bootstrap.unit_of_work(), bootstrap.documents(), context)
+    return {"order_id": data.order_id, "credited": True, "credit_note_id": str(note.id), "number": note.number}

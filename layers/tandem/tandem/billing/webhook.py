@@ -1,0 +1,51 @@
+"""The payment provider's webhook: check the signature over the raw body FIRST, then parse and record.
+
+Nothing is read from or written to the table for a request whose signature does not verify.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import ValidationError
+
+from tandem.billing import bootstrap
+from tandem.billing.domain.errors import InvalidPayment, InvalidSignature
+from tandem.billing.inbound import PaymentWebhook
+from tandem.billing.payments import receive_payment
+from tandem.billing.signature import SignatureError, verify
+from tandem.shared.correlation import MessageContext
+from tandem.shared.errors import BadRequest
+
+SIGNATURE_HEADER = "tandem-signature"
+HANDLED_TYPES = frozenset({"payment.succeeded"})
+
+
+def signature_header(headers: dict[str, Any] | None) -> str | None:
+    for key, value in (headers or {}).items():
+        if key.lower() == SIGNATURE_HEADER and isinstance(value, str):
+            return value
+    return None
+
+
+def handle(raw_body: bytes, headers: dict[str, Any] | None, context: MessageContext, *, now: float) -> dict[str, Any]:
+    """Verify, parse, record: ``{"payment_id", "duplicate"}`` (``ignored`` for event types we do not act on)."""
+    try:
+        verify(signature_header(headers), raw_body, secret=bootstrap.webhook_secret(), now=now)
+    except SignatureError as exc:
+        raise InvalidSignature(details={"reason": str(exc)}) from None
+    try:
+        payload = json.loads(raw_body)
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest("Body is not valid JSON") from None
+    if isinstance(payload, dict) and payload.get("type") not in HANDLED_TYPES and isinstance(payload.get("type"), str):
+        return {"payment_id": None, "duplicate": False, "ignored": True}
+    try:
+        event = PaymentWebhook.model_validate(payload)
+    except ValidationError as exc:
+        details = [{"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"]} for e in exc.errors()]
+        raise InvalidPayment(details=details) from None
+    result = receive_payment(event.to_notice(), bootstrap.reader(), bootstrap.unit_of_work(), context,
+                             base_currency=bootstrap.base_currency())
+    return {"payment_id": str(result.payment_id), "duplicate": result.duplicate}

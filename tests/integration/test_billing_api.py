@@ -1,0 +1,138 @@
+"""BillingApiFunction under moto: invoices, their PDFs and credit notes for the finance group."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+import re
+import uuid
+
+import pytest
+
+FN = "BillingApiFunction"
+SAMPLE_ID = "8d2f4a6b-1c3e-4f5a-9b7c-2d4e6f8a0b1c"
+
+
+def _for(event: dict, invoice_id: str) -> dict:
+    """The sample aimed at ``invoice_id`` (ids are random at issue)."""
+    return json.loads(json.dumps(event).replace(SAMPLE_ID, invoice_id))
+
+
+def _call(stack, event: dict) -> tuple[int, dict]:
+    response = stack.call(FN, event)
+    return response["statusCode"], json.loads(response["body"])
+
+
+@pytest.fixture
+def invoice(stack, sample) -> dict:
+    return stack.call("BillingFulfillmentFunction", sample("billing_fulfillment/issue_invoice"))
+
+
+def test_get_invoice_shows_lines_breakdown_totals_and_amount_due(stack, sample, invoice):
+    status, body = _call(stack, _for(sample("billing_api/get_invoice"), invoice["invoice_id"]))
+
+    assert status == 200
+    assert body["number"] == invoice["number"] and body["status"] == "issued"
+    assert (body["net_total"], body["tax_total"], body["gross_total"]) == ("44.99", "7.00", "51.99")
+    assert body["amount_due"] == "51.99" and body["amount_paid"] == "0.00" and body["overpaid_amount"] == "0.00"
+    assert [line["net"] for line in body["lines"]] == ["25.00", "19.99"]
+    assert body["customer"]["billing_address"]["country"] == "GB" and body["credit_notes"] == []
+
+
+def test_unknown_or_malformed_invoice_ids_are_404(stack, sample):
+    assert _call(stack, _for(sample("billing_api/get_invoice"), str(uuid.uuid4())))[0] == 404
+    assert _call(stack, _for(sample("billing_api/get_invoice"), "not-a-uuid"))[0] == 404
+
+
+def test_list_invoices_filters_by_status_and_order(stack, sample, invoice):
+    _, all_ = _call(stack, sample("billing_api/list_invoices"))
+    _, issued = _call(stack, sample("billing_api/list_invoices_by_status"))
+    _, by_order = _call(stack, sample("billing_api/list_invoices_by_order"))
+    paid = copy.deepcopy(sample("billing_api/list_invoices_by_status"))
+    paid["queryStringParameters"] = {"status": "paid"}
+    paid["multiValueQueryStringParameters"] = {"status": ["paid"]}
+    _, none_paid = _call(stack, paid)
+
+    assert [i["id"] for i in all_["invoices"]] == [invoice["invoice_id"]] and all_["next_token"] is None
+    assert [i["id"] for i in issued["invoices"]] == [invoice["invoice_id"]]
+    assert [i["id"] for i in by_order["invoices"]] == [invoice["invoice_id"]]
+    assert none_paid["invoices"] == []
+
+
+def test_bad_status_filter_is_422(stack, sample):
+    assert _call(stack, sample("billing_api/list_invoices_bad_status"))[0] == 422
+
+
+@pytest.mark.parametrize(("case", "expected"), [("list_invoices_wrong_group", 403),
+                                                ("list_invoices_unauthenticated", 401),
+                                                ("create_credit_note_wrong_group", 403)])
+def test_only_finance_may_use_the_billing_api(stack, sample, case, expected):
+    assert _call(stack, sample(f"billing_api/{case}"))[0] == expected
+
+
+def test_pdf_is_returned_as_binary_application_pdf(stack, sample, invoice):
+    response = stack.call(FN, _for(sample("billing_api/get_invoice_pdf"), invoice["invoice_id"]))
+
+    assert response["statusCode"] == 200 and response["isBase64Encoded"] is True
+    headers = response.get("multiValueHeaders") or {}
+    content_type = (response.get("headers") or {}).get("Content-Type") or headers.get("Content-Type", [None])[0]
+    assert content_type == "application/pdf"
+    assert base64.b64decode(response["body"]).startswith(b"%PDF")
+
+
+def test_a_missing_pdf_is_rendered_on_request(stack, sample, invoice):
+    import boto3
+
+    s3 = boto3.client("s3", region_name="eu-central-1")
+    bucket = stack.physical["DocumentsBucket"]
+    for obj in s3.list_objects_v2(Bucket=bucket)["Contents"]:
+        s3.delete_object(Bucket=bucket, Key=obj["Key"])
+
+    response = stack.call(FN, _for(sample("billing_api/get_invoice_pdf"), invoice["invoice_id"]))
+
+    assert response["statusCode"] == 200 and base64.b64decode(response["body"]).startswith(b"%PDF")
+
+
+def test_full_credit_note_credits_the_invoice_with_a_cn_number(stack, sample, invoice):
+    status, note = _call(stack, _for(sample("billing_api/create_credit_note"), invoice["invoice_id"]))
+
+    assert status == 201
+    assert re.fullmatch(r"CN-\d{4}-000001", note["number"]) and note["invoice_number"] == invoice["number"]
+    assert note["gross_total"] == "51.99"
+    _, shown = _call(stack, _for(sample("billing_api/get_invoice"), invoice["invoice_id"]))
+    assert shown["status"] == "credited" and shown["amount_due"] == "0.00"
+    assert shown["credit_notes"] == [{"id": note["id"], "number": note["number"], "gross_total": "51.99"}]
+
+
+def test_crediting_a_fully_credited_invoice_is_409(stack, sample, invoice):
+    event = _for(sample("billing_api/create_credit_note"), invoice["invoice_id"])
+    _call(stack, event)
+
+    status, body = _call(stack, event)
+
+    assert status == 409 and body["error"]["code"] == "invoice_already_credited"
+
+
+def test_partial_credit_notes_cannot_credit_more_than_remains(stack, sample, invoice):
+    partial = _for(sample("billing_api/create_credit_note_partial"), invoice["invoice_id"])  # 1 of 2 mugs
+    status, first = _call(stack, partial)
+    assert status == 201 and first["gross_total"] == "15.00"
+    assert _call(stack, partial)[0] == 201  # the second mug
+    status, body = _call(stack, partial)  # no mug left
+    assert status == 409 and body["error"]["code"] == "credit_exceeds_invoice"
+
+    status, rest = _call(stack, _for(sample("billing_api/create_credit_note"), invoice["invoice_id"]))
+    assert status == 201 and rest["gross_total"] == "21.99"  # the book: 19.99 + 10 %
+    _, shown = _call(stack, _for(sample("billing_api/get_invoice"), invoice["invoice_id"]))
+    assert shown["status"] == "credited"
+    assert sum(float(n["gross_total"]) for n in shown["credit_notes"]) == pytest.approx(51.99)
+    assert [n["number"][-6:] for n in shown["credit_notes"]] == ["000001", "000002", "000003"]
+
+
+def test_invalid_credit_note_request_is_422_and_unknown_invoice_404(stack, sample, invoice):
+    assert _call(stack, _for(sample("billing_api/create_credit_note_invalid"), invoice["invoice_id"]))[0] == 422
+    assert _call(stack, _for(sample("billing_api/create_credit_note"), str(uuid.uuid4())))[0] == 404
+    unknown_line = _for(sample("billing_api/create_credit_note_partial"), invoice["invoice_id"])
+    unknown_line["body"] = json.dumps({"reason": "x", "lines": [{"line_number": 9, "quantity": 1}]})
+    assert _call(stack, unknown_line)[0] == 422

@@ -1,0 +1,120 @@
+"""BillingFulfillmentFunction under moto: the saga's billing steps, each idempotent."""
+
+from __future__ import annotations
+
+import copy
+import email
+import json
+import re
+from decimal import Decimal
+
+import boto3
+import pytest
+from moto.ses.models import ses_backends
+
+ACCOUNT, REGION = "123456789012", "eu-central-1"
+FN = "BillingFulfillmentFunction"
+
+
+def _billing(stack, type_: str) -> list[dict]:
+    return [item for item in stack.items("BillingTable") if item.get("type") == type_]
+
+
+def _outbox_types(stack) -> list[str]:
+    return sorted(item["detail_type"] for item in _billing(stack, "outbox"))
+
+
+def _pdf_keys(stack) -> list[str]:
+    listing = boto3.client("s3", region_name=REGION).list_objects_v2(Bucket=stack.physical["DocumentsBucket"])
+    return sorted(o["Key"] for o in listing.get("Contents", []))
+
+
+def test_issue_invoice_numbers_prices_and_stores_the_invoice_with_its_pdf(stack, sample):
+    result = stack.call(FN, sample("billing_fulfillment/issue_invoice"))
+
+    assert re.fullmatch(r"INV-\d{4}-000001", result["number"])
+    assert result["gross_total"] == "51.99" and result["status"] == "issued"
+    [invoice] = _billing(stack, "invoice")
+    assert invoice["net_total"] == Decimal("44.99") and invoice["payment_terms"] == "invoice"
+    assert invoice["GSI2PK"] == "INVOICE#OPEN"  # open: in the reminders' index
+    assert _outbox_types(stack) == ["InvoiceIssued"]
+    [outbox] = _billing(stack, "outbox")
+    data = json.loads(outbox["detail"])["data"]
+    assert data["net_total"] == "44.99" and data["tax_total"] == "7.00" and data["gross_total"] == "51.99"
+    assert [g["tax_amount"] for g in data["tax_breakdown"]] == ["2.00", "5.00"]
+    assert data["due_date"] > data["issue_date"]
+    assert _pdf_keys(stack) == [f"invoices/{result['number'][4:8]}/{result['number']}.pdf"]
+
+
+def test_issue_invoice_twice_returns_the_same_invoice_and_writes_nothing_new(stack, sample):
+    first = stack.call(FN, sample("billing_fulfillment/issue_invoice"))
+    second = stack.call(FN, sample("billing_fulfillment/issue_invoice"))
+
+    assert first == second
+    assert len(_billing(stack, "invoice")) == 1 and _outbox_types(stack) == ["InvoiceIssued"]
+
+
+def test_card_order_paid_before_its_invoice_is_issued_as_paid(stack, sample):
+    webhook = sample("billing_webhook/payment_succeeded_order")
+    from tests.integration.test_billing_webhook import resign
+
+    body = json.loads(webhook["body"])
+    body["amount"] = "51.99"
+    assert stack.call("BillingWebhookFunction", resign(webhook, body))["statusCode"] == 200
+
+    result = stack.call(FN, sample("billing_fulfillment/issue_invoice_card"))
+
+    assert result["status"] == "paid"
+    [invoice] = _billing(stack, "invoice")
+    assert invoice["due_date"] == invoice["issue_date"] and invoice["amount_paid"] == Decimal("51.99")
+    assert "GSI2PK" not in invoice
+    assert _outbox_types(stack) == ["InvoiceIssued", "InvoicePaid", "PaymentReceived"]
+
+
+def test_send_confirmation_mails_the_invoice_pdf_once(stack, sample):
+    issued = stack.call(FN, sample("billing_fulfillment/issue_invoice"))
+    event = sample("billing_fulfillment/send_confirmation")
+    event["invoice"] = issued
+
+    first = stack.call(FN, event)
+    second = stack.call(FN, copy.deepcopy(event))
+
+    assert first == second and first["message_id"]
+    [mail] = ses_backends[ACCOUNT][REGION].sent_messages
+    message = email.message_from_string(mail.raw_data)
+    assert message["To"] == "ada@example.com"
+    parts = list(message.walk())
+    text = next(p for p in parts if p.get_content_type() == "text/plain").get_payload(decode=True).decode()
+    assert issued["number"] in text and "Total: 51.99 EUR" in text
+    [pdf] = [p for p in parts if p.get_content_type() == "application/pdf"]
+    assert pdf.get_payload(decode=True).startswith(b"%PDF")
+
+
+def test_credit_invoice_issues_one_full_credit_note(stack, sample):
+    issued = stack.call(FN, sample("billing_fulfillment/issue_invoice"))
+    event = sample("billing_fulfillment/credit_invoice")
+    event["invoice_id"] = issued["invoice_id"]
+
+    first = stack.call(FN, event)
+    second = stack.call(FN, event)
+
+    assert first == second
+    assert re.fullmatch(r"CN-\d{4}-000001", first["number"])
+    [invoice] = _billing(stack, "invoice")
+    assert invoice["status"] == "credited" and "GSI2PK" not in invoice
+    [note] = _billing(stack, "credit_note")
+    assert note["gross_total"] == Decimal("51.99")
+    assert _outbox_types(stack) == ["CreditNoteIssued", "InvoiceIssued"]
+    assert any(key.startswith("credit-notes/") for key in _pdf_keys(stack))
+
+
+def test_unknown_action_and_invalid_order_are_refused_by_name(stack, sample):
+    with pytest.raises(Exception) as unknown:
+        stack.call(FN, {"action": "dance"})
+    assert type(unknown.value).__name__ == "UnknownAction"
+    bad = sample("billing_fulfillment/issue_invoice")
+    bad["order"]["lines"] = []
+    with pytest.raises(Exception) as invalid:
+        stack.call(FN, bad)
+    assert type(invalid.value).__name__ == "InvalidOrder"
+    assert _billing(stack, "invoice") == []

@@ -1,0 +1,187 @@
+"""BillingWebhookFunction under moto: signatures first, then each provider event recorded once."""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+
+import pytest
+from tandem.billing.signature import header
+
+FN = "BillingWebhookFunction"
+SECRET = "whsec_test"  # tests/integration/conftest.py's PaymentWebhookSecret
+
+
+def resign(event: dict, body: dict | None = None, *, secret: str = SECRET, at: int | None = None) -> dict:
+    """The sample with (optionally) a new body, signed now: a static file cannot keep a fresh timestamp."""
+    event = copy.deepcopy(event)
+    if body is not None:
+        event["body"] = json.dumps(body, separators=(",", ":"))
+    signature = header(secret, int(time.time()) if at is None else at, event["body"].encode())
+    event["headers"]["Tandem-Signature"] = signature
+    event["multiValueHeaders"]["Tandem-Signature"] = [signature]
+    return event
+
+
+def _items(stack, type_: str) -> list[dict]:
+    return [item for item in stack.items("BillingTable") if item.get("type") == type_]
+
+
+def _outbox(stack) -> list[dict]:
+    return [json.loads(item["detail"]) | {"type": item["detail_type"]} for item in _items(stack, "outbox")]
+
+
+def _call(stack, event: dict) -> tuple[int, dict]:
+    response = stack.call(FN, event)
+    return response["statusCode"], json.loads(response["body"])
+
+
+@pytest.fixture
+def invoice(stack, sample) -> dict:
+    """An invoice (gross 51.99 EUR, terms: invoice) issued through the saga step."""
+    return stack.call("BillingFulfillmentFunction", sample("billing_fulfillment/issue_invoice"))
+
+
+def _pay(sample, invoice: dict, amount: str, event_id: str) -> dict:
+    event = sample("billing_webhook/payment_succeeded_invoice")
+    body = json.loads(event["body"]) | {"invoice_id": invoice["invoice_id"], "amount": amount, "id": event_id}
+    return resign(event, body)
+
+
+def test_a_correctly_signed_full_payment_pays_the_invoice(stack, sample, invoice):
+    status, body = _call(stack, _pay(sample, invoice, "51.99", "evt_full"))
+
+    assert status == 200 and body["duplicate"] is False and body["payment_id"]
+    [stored] = _items(stack, "invoice")
+    assert stored["status"] == "paid" and "GSI2PK" not in stored
+    types = sorted(e["type"] for e in _outbox(stack))
+    assert types == ["InvoiceIssued", "InvoicePaid", "PaymentReceived"]
+    [received] = [e["data"] for e in _outbox(stack) if e["type"] == "PaymentReceived"]
+    assert received["applied_amount"] == "51.99" and received["unapplied_amount"] == "0.00"
+    assert received["customer_email"] == "ada@example.com" and received["provider_event_id"] == "evt_full"
+
+
+def test_a_partial_payment_leaves_the_invoice_partially_paid_and_open(stack, sample, invoice):
+    status, _ = _call(stack, _pay(sample, invoice, "20.00", "evt_part"))
+
+    assert status == 200
+    [stored] = _items(stack, "invoice")
+    assert stored["status"] == "partially_paid" and stored["GSI2PK"] == "INVOICE#OPEN"
+    assert "InvoicePaid" not in {e["type"] for e in _outbox(stack)}
+
+
+def test_an_overpayment_is_kept_as_overpaid_amount_never_lost(stack, sample, invoice):
+    _call(stack, _pay(sample, invoice, "20.00", "evt_a"))
+    status, _ = _call(stack, _pay(sample, invoice, "40.00", "evt_b"))
+
+    assert status == 200
+    [stored] = _items(stack, "invoice")
+    assert stored["status"] == "paid"
+    assert str(stored["amount_paid"]) == "51.99" and str(stored["overpaid_amount"]) == "8.01"
+    [second] = [e["data"] for e in _outbox(stack) if e["type"] == "PaymentReceived"
+                and e["data"]["provider_event_id"] == "evt_b"]
+    assert second["applied_amount"] == "31.99" and second["unapplied_amount"] == "8.01"
+
+
+def test_the_same_provider_event_twice_is_a_duplicate_and_records_nothing_new(stack, sample, invoice):
+    event = _pay(sample, invoice, "20.00", "evt_twice")
+    _, first = _call(stack, event)
+    before = len(_items(stack, "outbox"))
+
+    status, second = _call(stack, resign(event))
+
+    assert status == 200 and second == {"payment_id": first["payment_id"], "duplicate": True}
+    assert len(_items(stack, "outbox")) == before and len(_items(stack, "payment")) == 1
+    assert str(_items(stack, "invoice")[0]["amount_paid"]) == "20.00"
+
+
+def test_an_order_payment_before_its_invoice_is_kept_for_the_order_and_published(stack, sample):
+    status, body = _call(stack, resign(sample("billing_webhook/payment_succeeded_order")))
+
+    assert status == 200 and body["duplicate"] is False
+    [order] = _items(stack, "order")
+    assert order["payments"][0]["payment_id"] == body["payment_id"] and "invoice_id" not in order
+    [event] = _outbox(stack)
+    assert event["type"] == "PaymentReceived" and event["data"]["order_id"] == order["PK"].removeprefix("ORDER#")
+
+
+@pytest.mark.parametrize("case", ["payment_bad_signature", "payment_unsigned"])
+def test_a_missing_or_wrong_signature_is_401_and_records_nothing(stack, sample, case):
+    event = sample(f"billing_webhook/{case}")
+    if case == "payment_bad_signature":
+        event = resign(event, secret="whsec_not_ours")
+
+    status, body = _call(stack, event)
+
+    assert status == 401 and body["error"]["code"] == "invalid_signature"
+    assert stack.items("BillingTable") == []
+
+
+@pytest.mark.parametrize("age", [301, -301, 10_000])
+def test_a_timestamp_more_than_five_minutes_away_is_401(stack, sample, age):
+    event = resign(sample("billing_webhook/payment_succeeded_order"), at=int(time.time()) - age)
+
+    status, _ = _call(stack, event)
+
+    assert status == 401 and stack.items("BillingTable") == []
+
+
+def test_the_static_sample_signature_is_stale_by_now(stack, sample):
+    status, _ = _call(stack, sample("billing_webhook/payment_succeeded_order"))
+
+    assert status == 401
+
+
+def test_a_body_changed_after_signing_is_401(stack, sample):
+    event = resign(sample("billing_webhook/payment_succeeded_order"))
+    event["body"] = event["body"].replace("59.98", "0.01")
+
+    status, _ = _call(stack, event)
+
+    assert status == 401 and stack.items("BillingTable") == []
+
+
+def test_a_signature_with_a_rotated_secret_among_several_v1_values_is_accepted(stack, sample):
+    event = resign(sample("billing_webhook/payment_succeeded_order"))
+    t = event["headers"]["Tandem-Signature"].split(",")[0]
+    good = event["headers"]["Tandem-Signature"].split(",")[1]
+    event["headers"]["Tandem-Signature"] = f"{t},v1={'0' * 64},{good}"
+
+    status, _ = _call(stack, event)
+
+    assert status == 200
+
+
+def test_other_event_types_are_acknowledged_and_ignored(stack, sample):
+    status, body = _call(stack, resign(sample("billing_webhook/payment_refunded_ignored")))
+
+    assert status == 200 and body["ignored"] is True and stack.items("BillingTable") == []
+
+
+def test_a_foreign_currency_is_422(stack, sample):
+    status, body = _call(stack, resign(sample("billing_webhook/payment_wrong_currency")))
+
+    assert status == 422 and body["error"]["code"] == "currency_not_supported"
+    assert stack.items("BillingTable") == []
+
+
+@pytest.mark.parametrize("amount", ["0", "-5.00"])
+def test_a_non_positive_amount_is_422(stack, sample, amount):
+    event = sample("billing_webhook/payment_succeeded_order")
+    status, body = _call(stack, resign(event, json.loads(event["body"]) | {"amount": amount}))
+
+    assert status == 422 and stack.items("BillingTable") == []
+
+
+def test_an_unknown_invoice_is_404(stack, sample):
+    status, body = _call(stack, resign(sample("billing_webhook/payment_succeeded_invoice")))
+
+    assert status == 404 and body["error"]["code"] == "invoice_not_found"
+
+
+def test_a_signed_body_that_is_not_json_is_400_and_one_without_the_payment_fields_422(stack, sample):
+    event = sample("billing_webhook/payment_succeeded_order")
+    event["body"] = "{not json"
+    assert _call(stack, resign(event))[0] == 400
+    assert _call(stack, resign(event, {"id": "evt_x", "type": "payment.succeeded"}))[0] == 422
