@@ -5,6 +5,8 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PORT   ?= 3000
+# Local-only webhook secret (the template's PaymentWebhookSecret has no default); sign test webhooks with it.
+PAYMENT_WEBHOOK_SECRET ?= whsec_local
 
 .PHONY: run test bench lint schemas clean
 
@@ -15,7 +17,9 @@ $(STAMP): pyproject.toml constraints.txt local_runtime/pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
-	PORT=$(PORT) $(PY) -m local_runtime --template template.yaml --port $(PORT)
+	PORT=$(PORT) $(PY) -m local_runtime --template template.yaml --port $(PORT) \
+		--param PaymentWebhookSecret=$(PAYMENT_WEBHOOK_SECRET) \
+		--on-ready "$(PY) scripts/demo_data.py"
 
 test: $(STAMP)
 	$(PY) -m pytest

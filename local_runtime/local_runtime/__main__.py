@@ -65,6 +65,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="let /_local/token mint tokens although --host is not a loopback address (trusted networks only)",
     )
+    parser.add_argument(
+        "--on-ready",
+        action="append",
+        default=[],
+        metavar="CMD",
+        help="shell command to run once the API serves, with LOCAL_API_URL set (repeatable; run in order; "
+        "output prefixed; a failure is only a warning)",
+    )
     parser.add_argument("--quiet", "-q", action="store_true", help="no per-request log lines")
     args = parser.parse_args(argv)
     params: dict[str, str] = {}
@@ -200,12 +208,16 @@ def main(argv: list[str] | None = None) -> int:
     print(banner(rt.summary(), rt.url, elapsed), flush=True)
     if warning:
         print(f"\n{warning}", file=sys.stderr, flush=True)
+    from .on_ready import OnReady
+
+    hooks = OnReady(args.on_ready, rt.url).start()
     try:
         while not stop.wait(0.5):
             pass
     except KeyboardInterrupt:
         pass
     print("\nlocal runtime: stopping...", flush=True)
+    hooks.stop()
     rt.stop()
     print("local runtime: stopped.", flush=True)
     deadline = time.monotonic() + 2

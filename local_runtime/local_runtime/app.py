@@ -245,6 +245,12 @@ class LocalRuntime:
         assert self.lambdas is not None
         return self.lambdas.invoke(name_or_logical_id, event)
 
+    def sent_emails(self) -> list[dict[str, Any]]:
+        """Mail SES (v1/v2, simple, template, raw) has accepted, newest first (as ``GET /_local/emails``)."""
+        from local_runtime import mail
+
+        return mail.sent_emails(self.account_id, self.region)
+
     def physical_id(self, logical_id: str) -> Any:
         assert self.stack is not None, "provision() first"
         return self.stack.resources[logical_id].physical_id

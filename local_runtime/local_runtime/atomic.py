@@ -10,6 +10,7 @@ own boto3 calls then take the lock again, one call at a time.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -70,6 +71,54 @@ class Gate:
 
 
 GATE = Gate()
+
+
+class CallMeter:
+    """Wall time one thread spends inside AWS calls (waiting for GATE and in-process handlers included).
+
+    Why: a Step Functions task timeout is virtual time (``clock.py``), but the work a task does
+    (its Lambda handler, its AWS calls) takes real time, and under load much of it. Task timeouts
+    subtract what the meter measured, so a busy machine does not time a task out early.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._since = 0.0
+        self._total = 0.0
+
+    def enter(self) -> None:
+        with self._lock:
+            if self._depth == 0:
+                self._since = time.monotonic()
+            self._depth += 1
+
+    def exit(self) -> None:
+        with self._lock:
+            self._depth -= 1
+            if self._depth == 0:
+                self._total += time.monotonic() - self._since
+
+    def spent(self) -> float:
+        """Seconds spent in calls so far (a call under way counts up to now)."""
+        with self._lock:
+            return self._total + (time.monotonic() - self._since if self._depth else 0.0)
+
+
+_metering = threading.local()
+
+
+@contextmanager
+def metered(meter: CallMeter) -> Iterator[None]:
+    """AWS calls made by this thread inside the block are timed by ``meter``."""
+    previous = getattr(_metering, "meter", None)
+    _metering.meter = meter
+    try:
+        yield
+    finally:
+        _metering.meter = previous
+
+
 _original_process_request: Callable[..., Any] | None = None
 
 
@@ -84,8 +133,16 @@ def install() -> None:
     _original_process_request = original
 
     def process_request(self: Any, request: Any) -> Any:
-        with GATE:
-            return original(self, request)
+        meter: CallMeter | None = getattr(_metering, "meter", None)
+        if meter is None:
+            with GATE:
+                return original(self, request)
+        meter.enter()
+        try:
+            with GATE:
+                return original(self, request)
+        finally:
+            meter.exit()
 
     process_request.__wrapped__ = original  # type: ignore[attr-defined]
     BotocoreStubber.process_request = process_request  # type: ignore[method-assign]

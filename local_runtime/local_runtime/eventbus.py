@@ -53,12 +53,24 @@ def rule_matches(rule: Any, moto_event: dict[str, Any]) -> bool:
     return bool(rule.event_pattern.matches_event(moto_event))
 
 
+def _cache_jsonpath() -> None:
+    """Memoise ``jsonpath_ng.ext.parse``: moto parses eight JSONPaths per archive target per event
+    (``EventTemplateParser.parse``, ~1 ms each, under the AWS-call lock). Parsed paths are immutable."""
+    import functools
+
+    import jsonpath_ng.ext
+
+    if not hasattr(jsonpath_ng.ext.parse, "cache_info"):
+        jsonpath_ng.ext.parse = functools.lru_cache(maxsize=512)(jsonpath_ng.ext.parse)
+
+
 def install() -> None:
     """Patch ``Rule.send_to_targets`` (targets) and ``EventsBackend.put_events`` (event tail)."""
     from moto.events.models import EventsBackend, Rule
 
     if _originals:
         return
+    _cache_jsonpath()
     _originals["send_to_targets"] = Rule.send_to_targets
     _originals["put_events"] = EventsBackend.put_events
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from local_runtime.__main__ import banner, network_warning, parse_args
+from local_runtime.on_ready import OnReady
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATE = Path(__file__).parent / "http_app" / "template.yaml"
@@ -30,6 +33,42 @@ def test_arguments(monkeypatch: pytest.MonkeyPatch) -> None:
         parse_args(["--param", "novalue"])
     assert args.allow_remote_tokens is False
     assert parse_args(["--allow-remote-tokens"]).allow_remote_tokens is True
+    assert args.on_ready == []
+    assert parse_args(["--on-ready", "a b", "--on-ready", "c"]).on_ready == ["a b", "c"]
+
+
+def test_on_ready_commands_run_in_order_with_the_url_and_failures_only_warn() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    py = shlex.quote(sys.executable)
+    hooks = OnReady(
+        [
+            f"{py} -c \"import os; print('url', os.environ['LOCAL_API_URL'])\"",
+            f"{py} -c \"import sys; print('first'); print('second', file=sys.stderr); sys.exit(3)\"",
+            "echo last",
+        ],
+        "http://127.0.0.1:9",
+        out=out,
+        err=err,
+    ).start()
+    assert hooks.join(timeout=30)
+    assert out.getvalue().splitlines() == [
+        "[on-ready] url http://127.0.0.1:9",
+        "[on-ready] first",
+        "[on-ready] second",
+        "[on-ready] last",
+    ]
+    assert hooks.exit_codes == [0, 3, 0]
+    assert "WARNING: on-ready command exited with 3" in err.getvalue()
+
+
+def test_stopping_ends_a_running_on_ready_command() -> None:
+    hooks = OnReady([f"{shlex.quote(sys.executable)} -c 'import time; time.sleep(60)'", "echo never"], "u",
+                    out=io.StringIO(), err=io.StringIO()).start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    hooks.stop()
+    assert hooks.join(timeout=5) and time.monotonic() - started < 5
+    assert len(hooks.exit_codes) == 1 and hooks.exit_codes[0] != 0
 
 
 def test_non_loopback_bind_is_warned_about() -> None:
@@ -81,6 +120,9 @@ def test_make_run_command_starts_serves_and_stops_on_ctrl_c() -> None:
             "0",
             "--param",
             "Stage=cli",
+            "--on-ready",
+            f"{shlex.quote(sys.executable)} -c \"import os, urllib.request as u; "
+            "print('demo', u.urlopen(os.environ['LOCAL_API_URL'] + '/echo/x').status)\"",
         ],
         cwd=REPO,
         # As from a background job (CI, nohup): SIGINT arrives ignored and must be honoured anyway.
@@ -105,6 +147,12 @@ def test_make_run_command_starts_serves_and_stops_on_ctrl_c() -> None:
         with urllib.request.urlopen(f"{url}/echo/hello") as response:
             event = json.loads(response.read())
         assert event["requestContext"]["stage"] == "cli"
+        while time.monotonic() - started < 60:  # the --on-ready command reached the API once it served
+            line = proc.stdout.readline()
+            lines.append(line)
+            if not line or "[on-ready]" in line:
+                break
+        assert "[on-ready] demo 200" in lines[-1], "".join(lines)
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=30)  # fails instead of hanging if Ctrl-C is not honoured
         out = proc.stdout.read()  # not communicate(): it would skip what readline() buffered

@@ -207,3 +207,41 @@ def test_mail_a_disabled_rule_would_take_is_refused_with_a_warning(caplog: pytes
     assert warning == [
         "SES receipt rule 'sleeping' is disabled (Enabled defaults to false): not applied to a@example.com"
     ]
+
+
+def test_ses_v2_raw_mail_with_a_pdf_attachment_is_shown_usefully(ses: Any) -> None:
+    """SES v2 ``Content.Raw`` with a text body and PDF attachments (built two common ways)."""
+    from email.mime.application import MIMEApplication
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    modern = EmailMessage()
+    modern["From"] = "Sender <sender@example.com>"
+    modern["To"] = "Dana Doe <dana@example.com>"
+    modern["Subject"] = "Your document D-0001 – ready"
+    modern.set_content("Hello Dana,\nyour document is attached.\n")
+    modern.add_attachment(pdf, maintype="application", subtype="pdf", filename="D-0001.pdf")
+    legacy = MIMEMultipart()
+    legacy["From"] = "sender@example.com"
+    legacy["To"] = "lee@example.com"
+    legacy["Subject"] = "Second document"
+    legacy.attach(MIMEText("See attachment.", "plain", "utf-8"))
+    part = MIMEApplication(pdf, _subtype="pdf")
+    part.add_header("Content-Disposition", "attachment", filename="D-0002.pdf")
+    legacy.attach(part)
+    v2 = boto3.client("sesv2", region_name=REGION)
+    for message, to in ((modern, "dana@example.com"), (legacy, "lee@example.com")):
+        v2.send_email(
+            FromEmailAddress="sender@example.com",
+            Destination={"ToAddresses": [to]},
+            Content={"Raw": {"Data": message.as_bytes()}},
+        )
+
+    second, first = mail.sent_emails(ACCOUNT, REGION)
+    assert first["kind"] == "raw" and first["from"] == "sender@example.com"
+    assert first["to"] == ["dana@example.com"] and first["subject"] == "Your document D-0001 – ready"
+    assert first["text"] == "Hello Dana,\nyour document is attached.\n" and first["html"] is None
+    assert first["attachments"] == [{"filename": "D-0001.pdf", "content_type": "application/pdf", "size": len(pdf)}]
+    assert second["to"] == ["lee@example.com"] and second["text"] == "See attachment."
+    assert second["attachments"] == [{"filename": "D-0002.pdf", "content_type": "application/pdf", "size": len(pdf)}]

@@ -70,3 +70,45 @@ def test_botocore_create_client_seam() -> None:
         botocore.session.Session.create_client
     )
     assert list(inspect.signature(create_client).parameters)[:2] == ["self", "service_name"]
+
+
+def test_stepfunctions_task_timeout_seams() -> None:
+    """stepfunctions.install swaps ``threading``/``Thread`` of execute_state and ``Event`` of callback."""
+    from moto.stepfunctions.parser.asl.component.state.exec import execute_state
+    from moto.stepfunctions.parser.asl.eval.callback import callback
+
+    src = inspect.getsource(execute_state.ExecutionState._evaluate_with_timeout)
+    assert "threading.Event()" in src and "Thread(target=" in src and ".wait(timeout_seconds)" in src
+    assert hasattr(execute_state, "threading") and hasattr(execute_state, "Thread")
+    assert "= Event()" in inspect.getsource(callback.CallbackEndpoint.__init__)
+    assert "= Event()" in inspect.getsource(callback.HeartbeatEndpoint.__init__)
+    assert "wait(timeout=" in inspect.getsource(callback.CallbackEndpoint.wait)
+    assert "wait(timeout=self._heartbeat_seconds)" in inspect.getsource(callback.HeartbeatEndpoint.clear_and_wait)
+    assert hasattr(callback, "Event")
+
+
+def test_stepfunctions_client_and_parser_seams() -> None:
+    from moto.stepfunctions.parser.asl.parse import asl_parser
+    from moto.stepfunctions.parser.asl.parse.preprocessor import Preprocessor  # noqa: F401
+    from moto.stepfunctions.parser.asl.utils import boto_client
+
+    assert "boto3.client(" in inspect.getsource(boto_client.boto_client_for)
+    assert hasattr(boto_client, "boto3")
+    src = inspect.getsource(asl_parser)
+    assert "def parse(definition: str)" in src and "return program, tree" in src
+
+
+def test_stepfunctions_send_task_failure_seam() -> None:
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+    from moto.stepfunctions.responses import StepFunctionResponse
+
+    assert "cause" in inspect.signature(StepFunctionsParserBackend.send_task_failure).parameters
+    assert hasattr(StepFunctionResponse, "send_task_failure") and hasattr(StepFunctionResponse, "stepfunction_backend")
+
+
+def test_events_archive_jsonpath_seam() -> None:
+    import jsonpath_ng.ext
+    from moto.events import utils
+
+    assert "from jsonpath_ng.ext import parse" in inspect.getsource(utils.EventTemplateParser.parse)
+    assert callable(jsonpath_ng.ext.parse)

@@ -48,7 +48,7 @@ def test_resources_exist_in_moto(rt: LocalRuntime) -> None:
     assert rt.client("s3").head_bucket(Bucket=rt.physical_id("Bucket"))
     assert rt.client("events").describe_event_bus(Name="fixture-prov")["Name"] == "fixture-prov"
     rules = rt.client("events").list_rules(EventBusName="fixture-prov")["Rules"]
-    assert len(rules) == 6  # 5 rules + the archive's managed rule
+    assert len(rules) == 8  # 7 rules + the archive's managed rule
     assert (
         rt.client("events")
         .list_archives()["Archives"][0]["EventSourceArn"]
@@ -92,6 +92,7 @@ def test_summary_lists_what_runs(rt: LocalRuntime) -> None:
         "AlwaysFailFunction",
         "DlqFunction",
         "StreamFunction",
+        "WorkFunction",
     }
     assert {t["logical_id"] for t in s["tables"]} == {"Table", "NamedTable"}
     assert {b["physical_id"] for b in s["buses"]} == {"fixture-prov"}
@@ -99,4 +100,22 @@ def test_summary_lists_what_runs(rt: LocalRuntime) -> None:
     assert {x["name"] for x in s["schedules"]} >= {"fixture-prov-every-minute"}
     rule = next(r for r in s["rules"] if r["logical_id"] == "EchoTransformRule")
     assert rule["targets"] == [rt.lambdas.spec("EchoFunction").arn] * 2
-    assert len(s["state_machines"]) == 2 and len(s["queues"]) == 6
+    assert len(s["state_machines"]) == 4 and len(s["queues"]) == 6
+
+
+def test_sent_raw_mail_from_a_template_identity_is_listed_by_the_runtime(rt: LocalRuntime) -> None:
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "sender@fixture.example", "to@example.com", "with a file"
+    msg.set_content("see file")
+    msg.add_attachment(b"%PDF-1.4 x", maintype="application", subtype="pdf", filename="f.pdf")
+    rt.client("sesv2").send_email(
+        FromEmailAddress="sender@fixture.example",
+        Destination={"ToAddresses": ["to@example.com"]},
+        Content={"Raw": {"Data": msg.as_bytes()}},
+    )
+    [sent] = [m for m in rt.sent_emails() if m["subject"] == "with a file"]
+    assert sent["from"] == "sender@fixture.example" and sent["to"] == ["to@example.com"]
+    assert sent["text"].strip() == "see file"
+    assert [(a["filename"], a["content_type"]) for a in sent["attachments"]] == [("f.pdf", "application/pdf")]

@@ -28,9 +28,21 @@ SUPPORTED = {
 } | MODEL_ONLY
 
 
+def required_parameters() -> dict[str, str]:
+    """A placeholder for every parameter without a Default (e.g. NoEcho secrets), long enough for MinLength."""
+    from samtranslator.yaml_helper import yaml_parse
+
+    specs = yaml_parse(REAL_TEMPLATE.read_text()).get("Parameters") or {}
+    return {
+        name: "x" * max(16, int(spec.get("MinLength", 0)))
+        for name, spec in specs.items()
+        if "Default" not in spec
+    }
+
+
 @pytest.mark.skipif(not REAL_TEMPLATE.exists(), reason="no application template")
 def test_real_template_provisions_every_supported_resource() -> None:
-    with LocalRuntime(REAL_TEMPLATE, serve_http=False, parameters={"Stage": "local"}) as rt:
+    with LocalRuntime(REAL_TEMPLATE, serve_http=False, parameters={**required_parameters(), "Stage": "local"}) as rt:
         st = rt.stack
         for res in st.resources.values():
             if res.type in SUPPORTED:
