@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 # Retry back-off and Wait states follow the runtime clock: at this speed Lambda's one- and two-minute
 # async retry delays take 60 ms and 120 ms.
 CLOCK_SPEED = 1000.0
+WEBHOOK_SECRET = "whsec_local"
+# A card payment may take 3000 virtual seconds: 3 s here, time enough to pay, short enough to watch it lapse.
+PARAMETERS = {"Stage": "local", "PaymentWebhookSecret": WEBHOOK_SECRET, "CardPaymentTimeoutSeconds": "3000"}
 
 
 class Http:
@@ -54,15 +58,16 @@ class Http:
     def post(self, path: str, body: Any = None, **kwargs: Any) -> tuple[int, Any]:
         return self.request("POST", path, body, **kwargs)
 
-    def token(self, sub: str, *groups: str) -> str:
-        status, body = self.get(f"/_local/token?sub={sub}&groups={','.join(groups)}")
+    def token(self, sub: str, *groups: str, email: str | None = None) -> str:
+        query = f"sub={sub}&groups={','.join(groups)}" + (f"&email={urllib.parse.quote(email)}" if email else "")
+        status, body = self.get(f"/_local/token?{query}")
         assert status == 200, body
         return body["token"]
 
 
 @pytest.fixture(scope="package")
 def runtime():
-    rt = LocalRuntime(str(ROOT / "template.yaml"), port=0, clock_speed=CLOCK_SPEED, parameters={"Stage": "local"})
+    rt = LocalRuntime(str(ROOT / "template.yaml"), port=0, clock_speed=CLOCK_SPEED, parameters=PARAMETERS)
     rt.start()
     yield rt
     rt.stop()
