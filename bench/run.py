@@ -7,6 +7,9 @@ against, measured in the same run on the same machine:
 2. local API request latency (p50/p95)                   vs  the same handler invoked in-process
 3. contact form -> acknowledgement email sent (p50)      end to end through outbox, relay, rule, consumer
 4. DynamoDB round trips per operation                    vs  the minimum the operation needs
+5. TransactWriteItems on a growing table                 vs  moto's own implementation
+6. order to cash (bench/commerce.py): round trips vs minimum, orders/s end to end vs the same calls
+   made directly against moto, p50 POST /orders -> saga SUCCEEDED
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ sys.path[:0] = [str(ROOT / "layers" / "tandem"), str(ROOT / "local_runtime")]
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "200"))
 FLOWS = int(os.environ.get("BENCH_FLOWS", "30"))
 IMPORT_RUNS = int(os.environ.get("BENCH_IMPORT_RUNS", "5"))
+ORDERS = int(os.environ.get("BENCH_ORDERS", "40"))
 
 # Published figures of the nearest Docker-free emulator (MiniStack 1.5, measured on this kind of machine;
 # see shared/LOCAL-RUNTIME-NOTES.md). Printed for scale, not measured here.
@@ -238,6 +242,16 @@ def bench_transactions(rt) -> None:
         print(f"   N = {size:5d}   moto {ms(moto_p50)}   runtime {ms(ours_p50)}   {moto_p50 / ours_p50:5.1f}x faster")
 
 
+def bench_commerce(rt, counter: RoundTrips) -> None:
+    import commerce
+
+    shop = commerce.Shop(rt, call_api)
+    names = {spec.name: logical for logical, spec in rt.lambdas.functions.items()}
+    operations = commerce.bench_round_trips(shop, counter, names)
+    commerce.bench_throughput(shop, operations, ORDERS)
+    commerce.bench_saga_latency(shop, runs=20)
+
+
 def main() -> None:
     from botocore.handlers import BUILTIN_HANDLERS
 
@@ -248,7 +262,8 @@ def main() -> None:
     BUILTIN_HANDLERS.append(("before-call.dynamodb", counter))
 
     started = time.perf_counter()
-    rt = LocalRuntime(str(ROOT / "template.yaml"), port=0, parameters={"Stage": "bench", "LogLevel": "WARNING"})
+    rt = LocalRuntime(str(ROOT / "template.yaml"), port=0, parameters={
+        "Stage": "bench", "LogLevel": "WARNING", "PaymentWebhookSecret": "whsec_bench_only_secret"})
     rt.start()
     print(f"Tandem bench — local runtime started in {ms(time.perf_counter() - started).strip()} "
           f"(template → moto → HTTP on {rt.url})")
@@ -258,6 +273,7 @@ def main() -> None:
         bench_flow(rt)
         bench_round_trips(rt, counter)
         bench_transactions(rt)
+        bench_commerce(rt, counter)
     finally:
         rt.stop()
 

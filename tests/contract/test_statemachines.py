@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DEFINITIONS = sorted((ROOT / "statemachines").glob("*.asl.json"))
 TERMINAL = {"Succeed", "Fail"}
 # Errors Step Functions or the Lambda service raise themselves, rather than our code.
-SERVICE_ERROR = re.compile(r"^(States|Lambda)\.[A-Za-z]+$")
+SERVICE_ERROR = re.compile(r"^(States|Lambda|Sandbox)\.[A-Za-z]+$")
 
 
 def _states(definition: dict) -> dict[str, dict]:

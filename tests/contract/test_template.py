@@ -3,6 +3,7 @@ Tandem makes about every deployment (least privilege, nothing asynchronous witho
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,48 @@ def test_public_routes_sit_behind_a_per_ip_rate_limit(translated):
     for path, _ in PUBLIC_ROUTES:
         assert any(path.startswith(prefix) for prefix in limited), f"{path} has no per-IP rate limit"
     assert any(r["Type"] == "AWS::WAFv2::WebACLAssociation" for r in resources.values())
+
+
+def _references(value, resources: set[str]) -> set[str]:
+    """Logical ids a property value refers to through Ref, Fn::GetAtt or Fn::Sub."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key == "Ref" and inner in resources:
+                found.add(inner)
+            elif key == "Fn::GetAtt":
+                target = inner[0] if isinstance(inner, list) else str(inner).split(".")[0]
+                found.add(target)
+            elif key == "Fn::Sub":
+                text = inner[0] if isinstance(inner, list) else inner
+                found |= {name.split(".")[0] for name in re.findall(r"\$\{([^}!]+)\}", text)} & resources
+                if isinstance(inner, list):
+                    found |= _references(inner[1], resources)
+            else:
+                found |= _references(inner, resources)
+    elif isinstance(value, list):
+        for inner in value:
+            found |= _references(inner, resources)
+    return found & resources
+
+
+def test_the_translated_template_has_no_circular_reference(translated):
+    # CloudFormation refuses a cycle at deploy time, and the local runtime would skip the resources in it.
+    resources = translated["Resources"]
+    names = set(resources)
+    edges = {name: _references(r.get("Properties", {}), names) | set(
+        [r["DependsOn"]] if isinstance(r.get("DependsOn"), str) else r.get("DependsOn", [])) for name, r in
+        resources.items()}
+    state: dict[str, int] = {}
+
+    def visit(name: str, path: list[str]) -> None:
+        if state.get(name) == 2:
+            return
+        assert state.get(name) != 1, " -> ".join(path[path.index(name):] + [name])
+        state[name] = 1
+        for target in sorted(edges[name]):
+            visit(target, path + [name])
+        state[name] = 2
+
+    for name in sorted(resources):
+        visit(name, [])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 import urllib.error
 import urllib.parse
@@ -22,7 +23,9 @@ ROOT = Path(__file__).resolve().parents[2]
 CLOCK_SPEED = 1000.0
 WEBHOOK_SECRET = "whsec_local"
 # A card payment may take 3000 virtual seconds: 3 s here, time enough to pay, short enough to watch it lapse.
-PARAMETERS = {"Stage": "local", "PaymentWebhookSecret": WEBHOOK_SECRET, "CardPaymentTimeoutSeconds": "3000"}
+# INFO logs of ~40 functions would bury the test report; warnings and errors still show.
+PARAMETERS = {"Stage": "local", "PaymentWebhookSecret": WEBHOOK_SECRET, "CardPaymentTimeoutSeconds": "3000",
+              "LogLevel": "WARNING"}
 
 
 class Http:
@@ -67,10 +70,20 @@ class Http:
 
 @pytest.fixture(scope="package")
 def runtime():
+    # Functions inherit the process environment under their own variables, as on Lambda. Hundreds of EMF
+    # documents on stdout would bury the report; no e2e test reads metrics (integration tests do).
+    saved = os.environ.get("POWERTOOLS_METRICS_DISABLED")
+    os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
     rt = LocalRuntime(str(ROOT / "template.yaml"), port=0, clock_speed=CLOCK_SPEED, parameters=PARAMETERS)
     rt.start()
-    yield rt
-    rt.stop()
+    try:
+        yield rt
+    finally:
+        rt.stop()
+        if saved is None:
+            os.environ.pop("POWERTOOLS_METRICS_DISABLED", None)
+        else:
+            os.environ["POWERTOOLS_METRICS_DISABLED"] = saved
 
 
 @pytest.fixture(scope="package")
