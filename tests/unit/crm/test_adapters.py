@@ -19,14 +19,14 @@ from tandem.crm.adapters.ack_quota import DynamoAcknowledgementQuota, quota_key
 from tandem.crm.adapters.dynamodb import (
     CrmUnitOfWork,
     DynamoLeadRepository,
-    decode_cursor,
-    encode_cursor,
+    issued_lead_cursor,
     lead_item,
 )
 from tandem.crm.domain.commands import CaptureLead
-from tandem.crm.domain.errors import ConcurrentSubmission, InvalidPageToken
+from tandem.crm.domain.errors import ConcurrentSubmission
 from tandem.crm.domain.model import Lead
-from tandem.shared.errors import PersistenceError
+from tandem.shared.aws.cursor import decode_cursor, encode_cursor
+from tandem.shared.errors import InvalidPageToken, PersistenceError
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
@@ -186,7 +186,7 @@ def test_a_cursor_we_issued_round_trips():
     lead = _lead()
     item = lead_item(lead)
     key = {k: {"S": item[k]} for k in ("PK", "SK", "GSI1PK", "GSI1SK")}
-    assert decode_cursor(encode_cursor(key)) == key
+    assert decode_cursor(encode_cursor(key), issued_lead_cursor) == key
 
 
 LEAD_ID = "3f2b8f0e-8a4c-4d2e-9a7e-1c2d3e4f5a6b"
@@ -205,9 +205,9 @@ ISSUED = {"PK": f"LEAD#{LEAD_ID}", "SK": "LEAD", "GSI1PK": "LEAD",
     {**ISSUED, "PK": f"LEAD#{LEAD_ID.upper()}", "GSI1SK": f"2026-11-27T12:00:00.000000+00:00#{LEAD_ID.upper()}"},
 ])
 def test_a_cursor_we_did_not_issue_is_an_invalid_page_token(forged):
-    assert decode_cursor(_token(ISSUED)) == {k: {"S": v} for k, v in ISSUED.items()}
+    assert decode_cursor(_token(ISSUED), issued_lead_cursor) == {k: {"S": v} for k, v in ISSUED.items()}
     with pytest.raises(InvalidPageToken):
-        decode_cursor(_token(forged))
+        decode_cursor(_token(forged), issued_lead_cursor)
 
 
 def test_a_forged_cursor_never_reaches_dynamodb():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from uuid import UUID
 from tandem.crm.domain.customer_errors import CustomerNotFound, CustomerNotYetKnown, DuplicateActivity
 from tandem.crm.domain.customers import Customer, CustomerRef, RecordActivity, TimelinePage, customer_id_for
 from tandem.shared.errors import TransactionConflict
+from tandem.shared.retry import retrying
 
 # Events of one customer arrive close together (OrderPlaced, InvoiceIssued, OrderConfirmed within a
 # second) and all touch the customer item: a few short jittered retries, then Lambda retries.
@@ -37,10 +37,6 @@ class RecordResult:
     recorded: bool  # False: the timeline already had this event (a redelivery)
 
 
-def _retry_pause(attempt: int) -> float:
-    return random.uniform(0.02, 0.08) * attempt  # noqa: S311 - jitter, not security
-
-
 def record_activity(
     command: RecordActivity, reader: CustomerReader, unit_of_work: Callable[[], CustomerUnitOfWork], *,
     sleep: Callable[[float], Any] = time.sleep,
@@ -53,19 +49,17 @@ def record_activity(
     give the OrderPlaced/InvoiceIssued time to arrive. Dropping the event instead would lose it.
     """
     customer = _owner(command, reader)
-    for attempt in range(1, RECORD_ATTEMPTS + 1):
+
+    def record() -> RecordResult:
         try:
             with unit_of_work() as uow:
                 uow.add_activity(customer, command)
                 uow.commit()
-            return RecordResult(customer.id, recorded=True)
         except DuplicateActivity:
             return RecordResult(customer.id, recorded=False)
-        except TransactionConflict:
-            if attempt == RECORD_ATTEMPTS:
-                raise
-            sleep(_retry_pause(attempt))
-    raise AssertionError("unreachable")  # pragma: no cover
+        return RecordResult(customer.id, recorded=True)
+
+    return retrying(record, on=(TransactionConflict,), attempts=RECORD_ATTEMPTS, sleep=sleep)
 
 
 def _owner(command: RecordActivity, reader: CustomerReader) -> CustomerRef:

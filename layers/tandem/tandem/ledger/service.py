@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from tandem.shared.clock import utcnow
 from tandem.shared.correlation import MessageContext
 from tandem.shared.envelope import Envelope
 from tandem.shared.errors import TransactionConflict
+from tandem.shared.retry import retrying
 
 # Every posting updates the same few balance items (Receivables above all), so concurrent postings
 # collide; a few short jittered retries absorb that, after which the error reaches Lambda, which retries.
@@ -54,11 +54,6 @@ class PostingResult:
     reason: str = "posted"
 
 
-def _retry_pause(attempt: int) -> float:
-    """Seconds before retry ``attempt`` (1-based): short, growing, jittered so racers spread out."""
-    return random.uniform(0.02, 0.08) * attempt  # noqa: S311 - jitter, not security
-
-
 def post_billing_event(
     command: PostingCommand, unit_of_work: Callable[[], LedgerUnitOfWork], context: MessageContext, *,
     base_currency: str, now: Callable[[], datetime] = utcnow, sleep: Callable[[float], Any] = time.sleep,
@@ -80,14 +75,8 @@ def post_billing_event(
     # Deterministic event ids too: a retried transaction records the same outbox item.
     envelopes = [Envelope.wrap(event, context, occurred_at=entry.posted_at,
                                event_id=uuid5(entry.id, event.event_type)) for event in entry.events]
-    for attempt in range(1, POSTING_ATTEMPTS + 1):
-        try:
-            return _store(entry, envelopes, unit_of_work())
-        except TransactionConflict:
-            if attempt == POSTING_ATTEMPTS:
-                raise
-            sleep(_retry_pause(attempt))
-    raise AssertionError("unreachable")  # pragma: no cover
+    return retrying(lambda: _store(entry, envelopes, unit_of_work()), on=(TransactionConflict,),
+                    attempts=POSTING_ATTEMPTS, sleep=sleep)
 
 
 def _store(entry: JournalEntry, envelopes: list[Envelope[Any]], uow: LedgerUnitOfWork) -> PostingResult:

@@ -151,3 +151,10 @@ def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
 
 def body_for(error: DomainError) -> dict[str, Any]:
     return error_body(error.code, error.message, error.details)
+
+
+class InvalidPageToken(ValidationFailed):
+    """A ``next_token`` we did not issue (or issued for another listing): a 422, never a DynamoDB error."""
+
+    code = "invalid_page_token"
+    message = "next_token is not one this API issued"

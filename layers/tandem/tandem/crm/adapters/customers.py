@@ -10,16 +10,14 @@ Access patterns (single table, ``CrmTable``):
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from tandem.crm.domain.customer_errors import DuplicateActivity, InvalidTimelineToken
+from tandem.crm.domain.customer_errors import DuplicateActivity
 from tandem.crm.domain.customers import Customer, CustomerRef, RecordActivity, TimelineEntry, TimelinePage
+from tandem.shared.aws.cursor import decode_cursor, encode_cursor, is_time_and_id
 from tandem.shared.aws.dynamo import from_attributes, storage_errors, to_attributes
 from tandem.shared.aws.outbox import OutboxUnitOfWork
 from tandem.shared.clock import iso
@@ -89,34 +87,13 @@ class CustomerUnitOfWork(OutboxUnitOfWork):
             raise
 
 
-def encode_cursor(key: dict[str, Any] | None) -> str | None:
-    if not key:
-        return None
-    plain = from_attributes(key) or {}
-    return base64.urlsafe_b64encode(json.dumps(plain, sort_keys=True).encode()).decode().rstrip("=")
-
-
-def decode_cursor(token: str, customer_id: UUID) -> dict[str, Any]:
-    """Only tokens we issued for THIS customer's timeline: ``{PK, SK}`` of one of its entries."""
-    invalid = InvalidTimelineToken(details=[{"field": "next_token", "message": "is not valid"}])
-    try:
-        plain = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-    except (ValueError, binascii.Error):
-        raise invalid from None
-    if not (isinstance(plain, dict) and set(plain) == {"PK", "SK"} and plain["PK"] == f"CUSTOMER#{customer_id}"
-            and isinstance(plain["SK"], str) and _issued_sort_key(plain["SK"])):
-        raise invalid
-    return to_attributes(plain)
-
-
-def _issued_sort_key(sort_key: str) -> bool:
-    prefix, _, rest = sort_key.partition("#")
-    occurred, _, event_id = rest.rpartition("#")
-    try:
-        return prefix == "EVENT" and iso(datetime.fromisoformat(occurred)) == occurred \
-            and str(UUID(event_id)) == event_id
-    except ValueError:
-        return False
+def _issued_timeline_cursor(customer_id: UUID):
+    """Only keys of THIS customer's timeline entries: ``PK=CUSTOMER#<id>``, ``SK=EVENT#<time>#<event id>``."""
+    def issued(plain: dict[str, Any]) -> bool:
+        prefix, _, rest = plain.get("SK", "").partition("#")
+        return set(plain) == {"PK", "SK"} and plain["PK"] == f"CUSTOMER#{customer_id}" and prefix == "EVENT" \
+            and is_time_and_id(rest)
+    return issued
 
 
 class DynamoCustomerRepository:
@@ -150,7 +127,7 @@ class DynamoCustomerRepository:
             "ExpressionAttributeValues": {":pk": {"S": f"CUSTOMER#{customer.id}"}, ":events": {"S": "EVENT#"}},
         }
         if cursor:
-            request["ExclusiveStartKey"] = decode_cursor(cursor, customer.id)
+            request["ExclusiveStartKey"] = decode_cursor(cursor, _issued_timeline_cursor(customer.id))
         with storage_errors("Query"):
             response = self.client.query(**request)
         entries = [entry_from_item(from_attributes(item) or {}) for item in response.get("Items", [])]

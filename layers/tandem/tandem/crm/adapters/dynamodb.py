@@ -9,15 +9,13 @@ Access patterns (single table, ``CrmTable``):
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from tandem.crm.domain.errors import ConcurrentSubmission, DuplicateSubmission, InvalidPageToken
+from tandem.crm.domain.errors import ConcurrentSubmission, DuplicateSubmission
 from tandem.crm.domain.model import Lead, LeadPage, LeadStatus
+from tandem.shared.aws.cursor import decode_cursor, encode_cursor, is_time_and_id
 from tandem.shared.aws.dynamo import from_attributes, storage_errors, to_attributes
 from tandem.shared.aws.outbox import OutboxUnitOfWork
 from tandem.shared.clock import epoch_seconds, iso
@@ -90,37 +88,11 @@ class CrmUnitOfWork(OutboxUnitOfWork):
         return UUID(old["lead_id"])
 
 
-def encode_cursor(key: dict[str, Any] | None) -> str | None:
-    if not key:
-        return None
-    plain = from_attributes(key) or {}
-    return base64.urlsafe_b64encode(json.dumps(plain, sort_keys=True).encode()).decode().rstrip("=")
-
-
-def decode_cursor(token: str) -> dict[str, Any]:
-    """Only tokens we issued: the four key attributes of one lead in the LEAD partition, exactly as
-    ``lead_item`` writes them (``PK=LEAD#<uuid>``, ``GSI1SK=<ISO time>#<same uuid>``). Anything else,
-    empty strings included (DynamoDB refuses empty key values with a ValidationException), is a 422."""
-    try:
-        plain = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-    except (ValueError, binascii.Error):
-        raise InvalidPageToken(details=[{"field": "next_token", "message": "is not valid"}]) from None
-    if not _issued_cursor(plain):
-        raise InvalidPageToken(details=[{"field": "next_token", "message": "is not valid"}])
-    return to_attributes(plain)
-
-
-def _issued_cursor(plain: Any) -> bool:
-    if not (isinstance(plain, dict) and set(plain) == _CURSOR_KEYS
-            and all(isinstance(v, str) and v for v in plain.values())
-            and plain["GSI1PK"] == "LEAD" and plain["SK"] == "LEAD" and plain["PK"].startswith("LEAD#")):
-        return False
-    lead_id = plain["PK"].removeprefix("LEAD#")
-    created, _, sort_id = plain["GSI1SK"].rpartition("#")
-    try:
-        return str(UUID(lead_id)) == lead_id == sort_id and iso(datetime.fromisoformat(created)) == created
-    except ValueError:
-        return False
+def issued_lead_cursor(plain: dict[str, Any]) -> bool:
+    """The four key attributes of one lead in the LEAD partition, exactly as ``lead_item`` writes them."""
+    lead_id = plain.get("PK", "").removeprefix("LEAD#")
+    return set(plain) == _CURSOR_KEYS and plain["GSI1PK"] == "LEAD" and plain["SK"] == "LEAD" \
+        and plain["PK"].startswith("LEAD#") and is_time_and_id(plain["GSI1SK"], lead_id)
 
 
 class DynamoLeadRepository:
@@ -143,7 +115,7 @@ class DynamoLeadRepository:
             "KeyConditionExpression": "GSI1PK = :pk", "ExpressionAttributeValues": {":pk": {"S": "LEAD"}},
         }
         if cursor:
-            request["ExclusiveStartKey"] = decode_cursor(cursor)
+            request["ExclusiveStartKey"] = decode_cursor(cursor, issued_lead_cursor)
         with storage_errors("Query"):
             response = self.client.query(**request)
         leads = [lead_from_item(from_attributes(item) or {}) for item in response.get("Items", [])]

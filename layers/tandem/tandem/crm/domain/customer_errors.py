@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tandem.shared.errors import Conflict, NotFound, ValidationFailed
+from tandem.shared.errors import Conflict, NotFound
 
 
 class CustomerNotFound(NotFound):
@@ -26,7 +26,3 @@ class DuplicateActivity(Conflict):
 
     code = "duplicate_activity"
 
-
-class InvalidTimelineToken(ValidationFailed):
-    code = "invalid_page_token"
-    message = "next_token is not one this API issued"

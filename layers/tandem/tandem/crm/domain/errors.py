@@ -16,10 +16,6 @@ class InvalidLead(ValidationFailed):
     """The submission breaks a lead rule; ``details`` lists ``{field, message}``."""
 
 
-class InvalidPageToken(ValidationFailed):
-    code = "invalid_page_token"
-    message = "next_token is not one this API issued"
-
 
 class DuplicateSubmission(Conflict):
     """The same email and message arrived within the dedup window: it is the same lead."""

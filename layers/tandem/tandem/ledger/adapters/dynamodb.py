@@ -10,17 +10,15 @@ Access patterns (single table, ``LedgerTable``):
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from tandem.ledger.domain.errors import BalanceCurrencyMismatch, EntryAlreadyPosted, InvalidPageToken
+from tandem.ledger.domain.errors import BalanceCurrencyMismatch, EntryAlreadyPosted
 from tandem.ledger.domain.model import JournalEntry, JournalLine, JournalPage
-from tandem.shared.aws.dynamo import from_attributes, storage_errors, to_attributes
+from tandem.shared.aws.cursor import decode_cursor, encode_cursor, is_time_and_id
+from tandem.shared.aws.dynamo import from_attributes, storage_errors
 from tandem.shared.aws.outbox import OutboxUnitOfWork
 from tandem.shared.clock import iso
 from tandem.shared.errors import ConditionFailed
@@ -89,36 +87,11 @@ class LedgerUnitOfWork(OutboxUnitOfWork):
             raise
 
 
-def encode_cursor(key: dict[str, Any] | None) -> str | None:
-    if not key:
-        return None
-    plain = from_attributes(key) or {}
-    return base64.urlsafe_b64encode(json.dumps(plain, sort_keys=True).encode()).decode().rstrip("=")
-
-
-def decode_cursor(token: str) -> dict[str, Any]:
-    """Only tokens we issued: the four key attributes of one entry in the JOURNAL index, exactly as
-    ``entry_item`` writes them. Anything else (empty strings included) is a 422, never a DynamoDB error."""
-    try:
-        plain = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-    except (ValueError, binascii.Error):
-        raise InvalidPageToken(details=[{"field": "next_token", "message": "is not valid"}]) from None
-    if not _issued_cursor(plain):
-        raise InvalidPageToken(details=[{"field": "next_token", "message": "is not valid"}])
-    return to_attributes(plain)
-
-
-def _issued_cursor(plain: Any) -> bool:
-    if not (isinstance(plain, dict) and set(plain) == _CURSOR_KEYS
-            and all(isinstance(v, str) and v for v in plain.values())
-            and plain["GSI1PK"] == "JOURNAL" and plain["SK"] == "ENTRY" and plain["PK"].startswith("ENTRY#")):
-        return False
-    entry_id = plain["PK"].removeprefix("ENTRY#")
-    posted, _, sort_id = plain["GSI1SK"].rpartition("#")
-    try:
-        return str(UUID(entry_id)) == entry_id == sort_id and iso(datetime.fromisoformat(posted)) == posted
-    except ValueError:
-        return False
+def _issued_journal_cursor(plain: dict[str, Any]) -> bool:
+    """The four key attributes of one entry in the JOURNAL index, exactly as ``entry_item`` writes them."""
+    entry_id = plain.get("PK", "").removeprefix("ENTRY#")
+    return set(plain) == _CURSOR_KEYS and plain["GSI1PK"] == "JOURNAL" and plain["SK"] == "ENTRY" \
+        and plain["PK"].startswith("ENTRY#") and is_time_and_id(plain["GSI1SK"], entry_id)
 
 
 class DynamoLedgerRepository:
@@ -151,7 +124,7 @@ class DynamoLedgerRepository:
             "KeyConditionExpression": "GSI1PK = :pk", "ExpressionAttributeValues": {":pk": {"S": "JOURNAL"}},
         }
         if cursor:
-            request["ExclusiveStartKey"] = decode_cursor(cursor)
+            request["ExclusiveStartKey"] = decode_cursor(cursor, _issued_journal_cursor)
         with storage_errors("Query"):
             response = self.client.query(**request)
         entries = [entry_from_item(from_attributes(item) or {}) for item in response.get("Items", [])]

@@ -28,10 +28,6 @@ class UnsupportedCurrency(ValidationFailed):
     message = "The ledger is kept in the company currency only"
 
 
-class InvalidPageToken(ValidationFailed):
-    code = "invalid_page_token"
-    message = "next_token is not one this API issued"
-
 
 class EntryAlreadyPosted(Conflict):
     """The entry for this source event exists: a redelivered event, nothing to do."""
