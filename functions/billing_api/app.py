@@ -11,8 +11,9 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from tandem.billing import bootstrap, service
 from tandem.billing.api_models import CreditNoteRequest, CreditNoteView, InvoiceList, InvoiceView
-from tandem.shared import correlation
-from tandem.shared.auth import require_groups
+from tandem.billing.credit_requests import create_credit_note as create
+from tandem.shared import correlation, request_keys
+from tandem.shared.auth import claims_of, require_groups
 from tandem.shared.http import error_responses, make_resolver
 
 logger = Logger()
@@ -39,8 +40,13 @@ def get_invoice(id: Annotated[str, Path(max_length=64)]) -> InvoiceView:  # noqa
     return InvoiceView.of(service.get_invoice(bootstrap.reader(), id))
 
 
-@app.get("/invoices/<id>/pdf", tags=["invoices"], summary="The invoice as a PDF", middlewares=FINANCE,
-         responses=error_responses(401, 403, 404, 422, 503))
+PDF_DESCRIPTION = ("The invoice as application/pdf bytes. Send `Accept: application/pdf`: API Gateway returns "
+                   "binary bodies only to clients that accept the binary media type (otherwise base64 text). "
+                   "Rendered and stored on the first request.")
+
+
+@app.get("/invoices/<id>/pdf", tags=["invoices"], summary="The invoice as a PDF", description=PDF_DESCRIPTION,
+         middlewares=FINANCE, responses=error_responses(401, 403, 404, 422, 503))
 def get_invoice_pdf(id: Annotated[str, Path(max_length=64)]):  # noqa: A002, ANN201
     # No return annotation: Powertools would validate the PDF bytes as JSON; unannotated, a non-JSON
     # Response passes through and the resolver base64-encodes the bytes (isBase64Encoded).
@@ -49,14 +55,17 @@ def get_invoice_pdf(id: Annotated[str, Path(max_length=64)]):  # noqa: A002, ANN
                     headers={"Content-Disposition": f'inline; filename="{invoice.number}.pdf"'})
 
 
-@app.post("/invoices/<id>/credit-notes", status_code=201, tags=["credit notes"], summary="Credit an invoice",
-          middlewares=FINANCE, responses=error_responses(400, 401, 403, 404, 409, 413, 415, 422, 503))
+@app.post("/invoices/<id>/credit-notes", status_code=201, tags=["credit notes"],
+          summary="Credit an invoice (header Idempotency-Key optional)", middlewares=FINANCE,
+          responses=error_responses(400, 401, 403, 404, 409, 413, 415, 422, 503))
 def create_credit_note(id: Annotated[str, Path(max_length=64)], request: CreditNoteRequest) -> CreditNoteView:  # noqa: A002
-    context = correlation.from_http(app.current_event.raw_event)
-    note = service.credit_invoice(request.to_command(id), bootstrap.reader(), bootstrap.unit_of_work(),
-                                  bootstrap.documents(), context)
+    raw = app.current_event.raw_event
+    view = create(request.to_command(id), request.model_dump(mode="json"), bootstrap.reader(),
+                  bootstrap.unit_of_work(), bootstrap.documents(), correlation.from_http(raw),
+                  render=lambda note: CreditNoteView.of(note).model_dump(mode="json"),
+                  caller=claims_of(raw).get("sub"), key=request_keys.header(raw.get("headers")))
     metrics.add_metric(name="CreditNoteIssued", unit=MetricUnit.Count, value=1)
-    return CreditNoteView.of(note)
+    return CreditNoteView.model_validate(view)
 
 
 @metrics.log_metrics

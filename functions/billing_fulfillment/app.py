@@ -1,5 +1,5 @@
 """Billing's task function in the order-fulfillment state machine: issue_invoice, send_confirmation,
-credit_invoice (``{"action": ...}``; errors are raised by class name for the state machine's Catch)."""
+credit_order (``{"action": ...}``; errors are raised by class name for the state machine's Catch/Retry)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ metrics = Metrics()
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    order_id = (event.get("order") or {}).get("order_id") if isinstance(event.get("order"), dict) else None
+    order = event.get("order")
+    order_id = order.get("order_id") if isinstance(order, dict) else event.get("order_id")
     logger.append_keys(action=event.get("action"), order_id=order_id)
     if order_id:
         logger.set_correlation_id(str(event.get("correlation_id") or order_id))

@@ -18,11 +18,18 @@ metrics = Metrics()
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Remind every open invoice past due (the schedule's input carries nothing we need)."""
+    """Remind every open invoice past due (the schedule's input carries nothing we need).
+
+    One failing invoice does not stop the run; if a failure was transient the run raises at the end,
+    so the asynchronous invocation's retry sends those (the ones sent today are skipped by their markers).
+    """
     today = utcnow().date()
     report = notifications.send_reminders(bootstrap.reader(), bootstrap.mailer(), bootstrap.markers(), today=today)
     metrics.add_metric(name="InvoiceReminderSent", unit=MetricUnit.Count, value=len(report.sent))
+    metrics.add_metric(name="InvoiceReminderFailed", unit=MetricUnit.Count, value=len(report.failed))
     result = {"day": today.isoformat(), "sent": [str(i) for i in report.sent],
-              "skipped": [str(i) for i in report.skipped]}
-    logger.info("Reminders sent", extra={"sent": len(report.sent), "skipped": len(report.skipped)})
+              "skipped": [str(i) for i in report.skipped], "failed": {str(k): v for k, v in report.failed.items()}}
+    logger.info("Reminders run", extra={"sent": len(report.sent), "skipped": len(report.skipped),
+                                        "failed": result["failed"]})
+    notifications.raise_for_retry(report)
     return result

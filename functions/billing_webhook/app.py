@@ -24,7 +24,8 @@ app = make_resolver(logger=logger, title="Tandem payments webhook", max_body_byt
           responses=error_responses(400, 401, 404, 413, 415, 422, 503))
 def payment_webhook() -> Response[dict[str, Any]]:
     event = app.current_event
-    raw = event.decoded_body.encode("utf-8") if event.decoded_body is not None else b""
+    # The raw event's body, not Powertools' decoded_body: that would decode the bytes as UTF-8 first.
+    raw = webhook.raw_body(event.raw_event)
     result = webhook.handle(raw, event.headers, correlation.from_http(event.raw_event), now=time.time())
     if result.get("ignored"):
         metrics.add_metric(name="PaymentEventIgnored", unit=MetricUnit.Count, value=1)

@@ -81,17 +81,21 @@ def test_pdf_is_returned_as_binary_application_pdf(stack, sample, invoice):
     assert base64.b64decode(response["body"]).startswith(b"%PDF")
 
 
-def test_a_missing_pdf_is_rendered_on_request(stack, sample, invoice):
+def test_the_pdf_is_rendered_and_stored_on_the_first_request_only(stack, sample, invoice):
     import boto3
 
     s3 = boto3.client("s3", region_name="eu-central-1")
     bucket = stack.physical["DocumentsBucket"]
-    for obj in s3.list_objects_v2(Bucket=bucket)["Contents"]:
-        s3.delete_object(Bucket=bucket, Key=obj["Key"])
+    assert s3.list_objects_v2(Bucket=bucket).get("Contents") is None  # issue does not write the PDF
 
-    response = stack.call(FN, _for(sample("billing_api/get_invoice_pdf"), invoice["invoice_id"]))
+    first = stack.call(FN, _for(sample("billing_api/get_invoice_pdf"), invoice["invoice_id"]))
+    [stored] = s3.list_objects_v2(Bucket=bucket)["Contents"]
+    second = stack.call(FN, _for(sample("billing_api/get_invoice_pdf"), invoice["invoice_id"]))
 
-    assert response["statusCode"] == 200 and base64.b64decode(response["body"]).startswith(b"%PDF")
+    assert first["statusCode"] == 200 and base64.b64decode(first["body"]).startswith(b"%PDF")
+    assert stored["Key"] == f"invoices/{invoice['number'][4:8]}/{invoice['number']}.pdf"
+    assert second["body"] == first["body"]
+    assert len(s3.list_object_versions(Bucket=bucket).get("Versions", [])) == 1  # stored once
 
 
 def test_full_credit_note_credits_the_invoice_with_a_cn_number(stack, sample, invoice):
@@ -136,3 +140,47 @@ def test_invalid_credit_note_request_is_422_and_unknown_invoice_404(stack, sampl
     unknown_line = _for(sample("billing_api/create_credit_note_partial"), invoice["invoice_id"])
     unknown_line["body"] = json.dumps({"reason": "x", "lines": [{"line_number": 9, "quantity": 1}]})
     assert _call(stack, unknown_line)[0] == 422
+
+
+def _with_body(event: dict, body: dict) -> dict:
+    return copy.deepcopy(event) | {"body": json.dumps(body)}
+
+
+def test_the_same_idempotency_key_and_body_answers_the_first_credit_note_again(stack, sample, invoice):
+    event = _for(sample("billing_api/create_credit_note_idempotent"), invoice["invoice_id"])
+
+    first = _call(stack, event)
+    second = _call(stack, copy.deepcopy(event))
+
+    assert first[0] == second[0] == 201 and first[1] == second[1]
+    notes = [i for i in stack.items("BillingTable") if i.get("type") == "credit_note"]
+    assert len(notes) == 1
+    [record] = [i for i in stack.items("BillingTable") if i.get("type") == "idempotency_key"]
+    assert record["PK"].startswith("IDEMKEY#") and "cn-2f1e7a9c" not in json.dumps(record, default=str)
+
+
+def test_the_same_idempotency_key_with_another_body_is_refused(stack, sample, invoice):
+    event = _for(sample("billing_api/create_credit_note_idempotent"), invoice["invoice_id"])
+    partial = {"reason": "Goods returned by the customer", "lines": [{"line_number": 1, "quantity": 1}]}
+    assert _call(stack, _with_body(event, partial))[0] == 201
+
+    status, body = _call(stack, _with_body(event, {"reason": "Something else"}))
+
+    assert status == 422 and body["error"]["code"] == "idempotency_key_reused"
+    assert len([i for i in stack.items("BillingTable") if i.get("type") == "credit_note"]) == 1
+
+
+def test_a_refused_credit_note_does_not_use_up_its_idempotency_key(stack, sample, invoice):
+    event = _for(sample("billing_api/create_credit_note_idempotent"), invoice["invoice_id"])
+    too_much = {"reason": "Too much", "lines": [{"line_number": 1, "quantity": 999}]}
+    assert _call(stack, _with_body(event, too_much))[0] == 409
+
+    status, _ = _call(stack, _with_body(event, {"reason": "Goods returned by the customer"}))
+
+    assert status == 201
+
+
+def test_the_pdf_routes_openapi_description_tells_clients_to_accept_application_pdf(stack):
+    schema = stack.module(FN).app.get_openapi_schema()
+
+    assert "Accept: application/pdf" in schema.paths["/invoices/{id}/pdf"].get.description

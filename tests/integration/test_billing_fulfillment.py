@@ -29,7 +29,7 @@ def _pdf_keys(stack) -> list[str]:
     return sorted(o["Key"] for o in listing.get("Contents", []))
 
 
-def test_issue_invoice_numbers_prices_and_stores_the_invoice_with_its_pdf(stack, sample):
+def test_issue_invoice_numbers_prices_and_stores_the_invoice_without_a_pdf(stack, sample):
     result = stack.call(FN, sample("billing_fulfillment/issue_invoice"))
 
     assert re.fullmatch(r"INV-\d{4}-000001", result["number"])
@@ -43,7 +43,23 @@ def test_issue_invoice_numbers_prices_and_stores_the_invoice_with_its_pdf(stack,
     assert data["net_total"] == "44.99" and data["tax_total"] == "7.00" and data["gross_total"] == "51.99"
     assert [g["tax_amount"] for g in data["tax_breakdown"]] == ["2.00", "5.00"]
     assert data["due_date"] > data["issue_date"]
-    assert _pdf_keys(stack) == [f"invoices/{result['number'][4:8]}/{result['number']}.pdf"]
+    assert _pdf_keys(stack) == []  # the PDF is rendered when first needed, not in issue's critical path
+
+
+def test_issue_invoice_is_one_batch_read_and_one_transaction(stack, sample, dynamodb_calls):
+    stack.call(FN, sample("billing_fulfillment/issue_invoice"))
+
+    assert dynamodb_calls == ["BatchGetItem", "TransactWriteItems"]
+
+
+def test_issued_events_carry_the_sagas_correlation_and_execution_ids(stack, sample):
+    event = sample("billing_fulfillment/issue_invoice")
+    stack.call(FN, event)
+
+    [outbox] = _billing(stack, "outbox")
+    metadata = json.loads(outbox["detail"])["metadata"]
+    assert metadata["correlation_id"] == event["correlation_id"]
+    assert metadata["causation_id"] == event["execution_id"]
 
 
 def test_issue_invoice_twice_returns_the_same_invoice_and_writes_nothing_new(stack, sample):
@@ -69,9 +85,29 @@ def test_card_order_paid_before_its_invoice_is_issued_as_paid(stack, sample):
     assert invoice["due_date"] == invoice["issue_date"] and invoice["amount_paid"] == Decimal("51.99")
     assert "GSI2PK" not in invoice
     assert _outbox_types(stack) == ["InvoiceIssued", "InvoicePaid", "PaymentReceived"]
+    details = {o["detail_type"]: json.loads(o["detail"])["data"] for o in _billing(stack, "outbox")}
+    assert details["PaymentReceived"]["applied_amount"] == "0.00"  # nothing applied before the invoice
+    assert details["PaymentReceived"]["unapplied_amount"] == "51.99"
+    assert details["InvoicePaid"]["amount_paid"] == "51.99" and details["InvoicePaid"]["overpaid_amount"] == "0.00"
 
 
-def test_send_confirmation_mails_the_invoice_pdf_once(stack, sample):
+def test_card_prepayments_above_the_total_are_applied_at_issue_and_the_rest_kept_as_overpaid(stack, sample):
+    from tests.integration.test_billing_webhook import resign
+
+    webhook = sample("billing_webhook/payment_succeeded_order")
+    for event_id, amount in (("evt_a", "30.00"), ("evt_b", "30.00")):
+        body = json.loads(webhook["body"]) | {"id": event_id, "amount": amount}
+        assert stack.call("BillingWebhookFunction", resign(webhook, body))["statusCode"] == 200
+
+    stack.call(FN, sample("billing_fulfillment/issue_invoice_card"))
+
+    [invoice] = _billing(stack, "invoice")
+    assert invoice["amount_paid"] == Decimal("51.99") and invoice["overpaid_amount"] == Decimal("8.01")
+    [paid] = [json.loads(o["detail"])["data"] for o in _billing(stack, "outbox") if o["detail_type"] == "InvoicePaid"]
+    assert paid["amount_paid"] == "51.99" and paid["overpaid_amount"] == "8.01"
+
+
+def test_send_confirmation_mails_the_invoice_pdf_once_and_stores_it(stack, sample):
     issued = stack.call(FN, sample("billing_fulfillment/issue_invoice"))
     event = sample("billing_fulfillment/send_confirmation")
     event["invoice"] = issued
@@ -88,6 +124,7 @@ def test_send_confirmation_mails_the_invoice_pdf_once(stack, sample):
     assert issued["number"] in text and "Total: 51.99 EUR" in text
     [pdf] = [p for p in parts if p.get_content_type() == "application/pdf"]
     assert pdf.get_payload(decode=True).startswith(b"%PDF")
+    assert _pdf_keys(stack) == [f"invoices/{issued['number'][4:8]}/{issued['number']}.pdf"]
 
 
 def test_credit_invoice_issues_one_full_credit_note(stack, sample):
@@ -106,6 +143,40 @@ def test_credit_invoice_issues_one_full_credit_note(stack, sample):
     assert note["gross_total"] == Decimal("51.99")
     assert _outbox_types(stack) == ["CreditNoteIssued", "InvoiceIssued"]
     assert any(key.startswith("credit-notes/") for key in _pdf_keys(stack))
+
+
+def test_credit_order_credits_the_orders_invoice_in_full_once(stack, sample):
+    stack.call(FN, sample("billing_fulfillment/issue_invoice"))
+    event = sample("billing_fulfillment/credit_order")
+
+    first = stack.call(FN, event)
+    second = stack.call(FN, copy.deepcopy(event))
+
+    assert first == second and first["credited"] is True and first["order_id"] == event["order_id"]
+    assert re.fullmatch(r"CN-\d{4}-000001", first["number"])
+    [invoice] = _billing(stack, "invoice")
+    assert invoice["status"] == "credited" and len(_billing(stack, "credit_note")) == 1
+    [credited] = [json.loads(o["detail"]) for o in _billing(stack, "outbox") if o["detail_type"] == "CreditNoteIssued"]
+    assert credited["metadata"]["correlation_id"] == event["correlation_id"]
+    assert credited["metadata"]["causation_id"] == event["execution_id"]
+
+
+def test_credit_order_without_an_invoice_credits_nothing(stack, sample):
+    result = stack.call(FN, sample("billing_fulfillment/credit_order"))
+
+    assert result == {"order_id": result["order_id"], "credited": False, "credit_note_id": None, "number": None}
+    assert _billing(stack, "credit_note") == []
+
+
+def test_credit_order_for_an_invoice_credited_by_someone_else_credits_nothing(stack, sample):
+    issued = stack.call(FN, sample("billing_fulfillment/issue_invoice"))
+    other = sample("billing_fulfillment/credit_invoice") | {"invoice_id": issued["invoice_id"], "reason": "manual"}
+    stack.call(FN, other)
+
+    result = stack.call(FN, sample("billing_fulfillment/credit_order"))
+
+    assert result["credited"] is False and result["credit_note_id"] is None
+    assert len(_billing(stack, "credit_note")) == 1
 
 
 def test_unknown_action_and_invalid_order_are_refused_by_name(stack, sample):

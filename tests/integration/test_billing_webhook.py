@@ -185,3 +185,58 @@ def test_a_signed_body_that_is_not_json_is_400_and_one_without_the_payment_field
     event["body"] = "{not json"
     assert _call(stack, resign(event))[0] == 400
     assert _call(stack, resign(event, {"id": "evt_x", "type": "payment.succeeded"}))[0] == 422
+
+
+def test_a_non_ascii_digit_timestamp_is_401_not_a_crash(stack, sample):
+    event = resign(sample("billing_webhook/payment_succeeded_invoice"))
+    signature = event["headers"]["Tandem-Signature"]
+    event["headers"]["Tandem-Signature"] = "t=\u00b2," + signature.split(",", 1)[1]
+
+    status, body = _call(stack, event)
+
+    assert status == 401 and body["error"]["code"] == "invalid_signature"
+
+
+def _binary(event: dict, raw: bytes, *, signed: bool) -> dict:
+    import base64
+
+    event = copy.deepcopy(event)
+    event["body"], event["isBase64Encoded"] = base64.b64encode(raw).decode(), True
+    value = header(SECRET, int(time.time()), raw) if signed else "t=1,v1=00"
+    event["headers"]["Tandem-Signature"] = value
+    event["multiValueHeaders"]["Tandem-Signature"] = [value]
+    return event
+
+
+def test_the_signature_covers_the_exact_base64_decoded_bytes(stack, sample, invoice):
+    body = json.dumps({"id": "evt_b64", "type": "payment.succeeded", "invoice_id": invoice["invoice_id"],
+                       "amount": "1.00", "currency": "EUR"}).encode()
+
+    status, result = _call(stack, _binary(sample("billing_webhook/payment_succeeded_invoice"), body, signed=True))
+
+    assert status == 200 and result["duplicate"] is False
+
+
+@pytest.mark.parametrize("raw", [b"\xff\xfe not utf-8", "{\"id\": \"\u00e9\"".encode("utf-16")], ids=["latin", "utf16"])
+def test_a_signed_body_that_is_not_utf8_json_is_400(stack, sample, raw):
+    status, body = _call(stack, _binary(sample("billing_webhook/payment_succeeded_invoice"), raw, signed=True))
+
+    assert status == 400 and body["error"]["code"] == "bad_request"
+    assert _items(stack, "payment") == []
+
+
+def test_an_unsigned_body_that_is_not_utf8_is_401(stack, sample):
+    status, _ = _call(stack, _binary(sample("billing_webhook/payment_succeeded_invoice"), b"\xff\xfe", signed=False))
+
+    assert status == 401
+
+
+def test_a_repeated_provider_event_is_detected_without_reading_it_first(stack, sample, invoice, dynamodb_calls):
+    event = _pay(sample, invoice, "10.00", "evt_once")
+    first = _call(stack, event)
+    dynamodb_calls.clear()
+
+    second = _call(stack, resign(event))
+
+    assert second[1] == {"payment_id": first[1]["payment_id"], "duplicate": True}
+    assert dynamodb_calls == ["GetItem", "TransactWriteItems"]  # the invoice, then the conditional write

@@ -82,6 +82,12 @@ class CreditInvoiceTask(_Tolerant):
     reason: Annotated[str, Field(min_length=1, max_length=500)] = "order cancelled"
 
 
+class CreditOrderTask(_Tolerant):
+    action: Literal["credit_order"]
+    order_id: Annotated[str, Field(min_length=1, max_length=64)]
+    reason: Annotated[str, Field(min_length=1, max_length=500)] = "order cancelled"
+
+
 class PaymentWebhook(_Tolerant):
     """The provider's event. Only ``payment.succeeded`` is acted on; other types are acknowledged."""
 
@@ -107,9 +113,8 @@ class PaymentWebhook(_Tolerant):
 
 
 class OrderCancelledData(_Tolerant):
-    order_id: str
-    was_confirmed: bool = False
-    invoice_id: str | None = None
+    order_id: Annotated[str, Field(min_length=1, max_length=64)]
+    customer_email: Annotated[str, Field(max_length=254)] | None = None
     reason: str | None = None
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 from uuid import UUID
@@ -13,6 +13,7 @@ from tandem.billing.domain.mail import Mail
 from tandem.billing.domain.model import Invoice, Payment
 from tandem.billing.domain.rules import DocumentKind
 from tandem.shared.envelope import Envelope
+from tandem.shared.request_keys import KeyRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +24,12 @@ class OrderAccount:
     invoice_id: UUID | None = None
     payments: tuple[tuple[UUID, Decimal], ...] = ()
     version: int = 0
+    refund_due: tuple[UUID, ...] = ()  # payments to give back: the order was cancelled before its invoice
+
+    @property
+    def applicable_payments(self) -> tuple[tuple[UUID, Decimal], ...]:
+        """Payments still waiting for the order's invoice (not marked for refund)."""
+        return tuple((pid, amount) for pid, amount in self.payments if pid not in self.refund_due)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +43,8 @@ class BillingReader(Protocol):
     def order_account(self, order_id: str) -> OrderAccount | None: ...
     def counter(self, kind: DocumentKind, year: int) -> int: ...
     def credit_note(self, credit_note_id: UUID) -> CreditNote | None: ...
-    def payment_for_provider_event(self, provider_event_id: str) -> UUID | None: ...
+    def issue_state(self, order_id: str, kind: DocumentKind, year: int) -> tuple[OrderAccount | None, int]: ...
+    def key_record(self, caller: str, key: str) -> KeyRecord | None: ...
     def list_invoices(self, *, status: str | None, limit: int, cursor: str | None) -> InvoicePage: ...
     def open_invoices_due_before(self, day: date) -> list[Invoice]: ...
 
@@ -45,7 +53,8 @@ class BillingUnitOfWork(Protocol):
     """One TransactWriteItems; ``commit`` raises ConditionFailed(label) or TransactionConflict.
 
     Labels: ``counter`` (someone took the number), ``order`` (the order got an invoice or a payment),
-    ``invoice`` (the invoice changed), ``payment_event`` (the provider event was already recorded).
+    ``invoice`` (the invoice changed), ``payment_event`` (the provider event was already recorded),
+    ``idempotency`` (the Idempotency-Key is in use; ``old_item`` is its record).
     """
 
     def __enter__(self) -> BillingUnitOfWork: ...
@@ -56,6 +65,8 @@ class BillingUnitOfWork(Protocol):
     def add_credit_note(self, note: CreditNote) -> None: ...
     def add_payment(self, payment: Payment) -> None: ...
     def add_order_payment(self, payment: Payment, *, account: OrderAccount | None) -> None: ...
+    def mark_refund_due(self, account: OrderAccount, payment_ids: tuple[UUID, ...]) -> None: ...
+    def claim_key(self, record: KeyRecord, *, now: datetime) -> None: ...
     def record(self, envelope: Envelope[Any]) -> None: ...
     def commit(self) -> None: ...
 
@@ -82,4 +93,7 @@ class Markers(Protocol):
 
 
 class DocumentStoreError(Exception):
-    """The PDF could not be stored or read for now (S3); the issued document is not affected."""
+    """S3 refused for good (access denied, no such bucket): a misconfiguration, not weather.
+
+    Throttling and S3 faults raise ``tandem.shared.errors.ServiceUnavailable`` instead (retried).
+    The issued document itself is never affected: PDFs are rendered from it at any time."""

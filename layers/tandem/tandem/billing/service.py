@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -19,7 +20,8 @@ from tandem.billing.ports import BillingReader, BillingUnitOfWork, Documents, Do
 from tandem.shared.clock import new_id, utcnow
 from tandem.shared.correlation import MessageContext
 from tandem.shared.envelope import Envelope
-from tandem.shared.errors import ValidationFailed
+from tandem.shared.errors import ServiceUnavailable, ValidationFailed
+from tandem.shared.request_keys import KeyRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,31 +36,30 @@ def _record(uow: BillingUnitOfWork, events: list[Any], context: MessageContext, 
         uow.record(Envelope.wrap(event, context, occurred_at=moment, event_id=ids()))
 
 
-def issue_invoice(command: IssueInvoice, reader: BillingReader, uow: BillingUnitOfWork, documents: Documents,
-                  context: MessageContext, *, terms_days: int = DEFAULT_PAYMENT_TERMS_DAYS,
-                  now: Callable[[], datetime] = utcnow, ids: Callable[[], UUID] = new_id,
-                  sleep: Callable[[float], Any] = time.sleep) -> IssueResult:
+def issue_invoice(command: IssueInvoice, reader: BillingReader, uow: BillingUnitOfWork, context: MessageContext,
+                  *, terms_days: int = DEFAULT_PAYMENT_TERMS_DAYS, now: Callable[[], datetime] = utcnow,
+                  ids: Callable[[], UUID] = new_id, sleep: Callable[[float], Any] = time.sleep) -> IssueResult:
     """Issue the order's one invoice with the next gapless number; a repeat returns the existing invoice.
 
-    Payments the order received before its invoice (card) are applied at issue, so a prepaid order's
-    invoice is issued as paid (InvoicePaid in the same transaction). The PDF is stored afterwards;
-    if that fails it is rendered when first asked for.
+    One BatchGetItem (order record + counter), one transaction. Payments the order received before
+    its invoice (card) are applied at issue, so a prepaid order's invoice is issued as paid (InvoicePaid,
+    with the amounts applied, in the same transaction). No PDF here: it is rendered when first needed.
     """
     invoice_id = ids()
 
     def attempt() -> IssueResult | None:
-        account = reader.order_account(command.order_id)
+        moment = now()
+        account, seen = reader.issue_state(command.order_id, DocumentKind.INVOICE, moment.year)
         if account is not None and account.invoice_id is not None:
             existing = reader.invoice(account.invoice_id)
             if existing is None:  # pragma: no cover - the claim and the invoice are written together
                 raise InvoiceNotFound(details={"invoice_id": str(account.invoice_id)})
             return IssueResult(existing, created=False)
-        moment = now()
-        seen = reader.counter(DocumentKind.INVOICE, moment.year)
         invoice = Invoice.issue(command, invoice_id=invoice_id, now=moment, terms_days=terms_days,
                                 number=document_number(DocumentKind.INVOICE, moment.year, seen + 1))
-        for _payment_id, amount in account.payments if account else ():
-            invoice.apply_payment(amount)
+        prepaid = sum((amount for _id, amount in account.applicable_payments), Decimal(0)) if account else 0
+        if prepaid > 0:
+            invoice.apply_payment(prepaid)  # one application: InvoicePaid carries the final amounts
         with uow:
             uow.take_number(DocumentKind.INVOICE, moment.year, seen=seen)
             uow.add_invoice(invoice, account=account)
@@ -66,58 +67,90 @@ def issue_invoice(command: IssueInvoice, reader: BillingReader, uow: BillingUnit
             uow.commit()
         return IssueResult(invoice, created=True)
 
-    result = retrying(attempt, retry_labels=frozenset({"counter", "order"}), sleep=sleep)
-    if result.created:
-        try:
-            documents.save_invoice(result.invoice)
-        except DocumentStoreError:
-            pass  # rendered on first request instead (invoice_pdf); the invoice itself is committed
-    return result
+    return retrying(attempt, retry_labels=frozenset({"counter", "order"}), sleep=sleep)
 
 
 def credit_invoice(command: CreditInvoice, reader: BillingReader, uow: BillingUnitOfWork, documents: Documents,
-                   context: MessageContext, *, now: Callable[[], datetime] = utcnow,
-                   ids: Callable[[], UUID] = new_id, sleep: Callable[[float], Any] = time.sleep) -> CreditNote:
+                   context: MessageContext, *, invoice: Invoice | None = None,
+                   claim_for: Callable[[CreditNote], KeyRecord] | None = None,
+                   now: Callable[[], datetime] = utcnow, ids: Callable[[], UUID] = new_id,
+                   sleep: Callable[[float], Any] = time.sleep) -> CreditNote:
     """Issue a credit note (full by default); InvoiceAlreadyCredited / CreditExceedsInvoice when nothing
-    or less than asked remains."""
+    or less than asked remains.
+
+    ``invoice``: the invoice as the caller already loaded it (used by the first attempt; a lost race
+    re-reads). ``claim_for``: the Idempotency-Key record of the note, written in the note's transaction
+    (a live one raises ConditionFailed("idempotency") with the record as ``old_item``).
+    """
     invoice_key = parse_id(command.invoice_id)
     note_id = ids()
+    preloaded = [invoice] if invoice is not None and invoice.id == invoice_key else []
 
     def attempt() -> CreditNote:
-        invoice = get_invoice(reader, str(invoice_key))
-        version = invoice.version
+        current = preloaded.pop() if preloaded else get_invoice(reader, str(invoice_key))
+        version = current.version
         moment = now()
         seen = reader.counter(DocumentKind.CREDIT_NOTE, moment.year)
         number = document_number(DocumentKind.CREDIT_NOTE, moment.year, seen + 1)
-        note = credit(invoice, command.lines, credit_note_id=note_id, number=number, reason=command.reason,
+        note = credit(current, command.lines, credit_note_id=note_id, number=number, reason=command.reason,
                       now=moment)
         with uow:
+            if claim_for is not None:
+                uow.claim_key(claim_for(note), now=moment)  # first: a taken key is reported as such
             uow.take_number(DocumentKind.CREDIT_NOTE, moment.year, seen=seen)
             uow.add_credit_note(note)
-            uow.save_invoice(invoice, expected_version=version)
-            _record(uow, note.events + invoice.events, context, moment, ids)
+            uow.save_invoice(current, expected_version=version)
+            _record(uow, note.events + current.events, context, moment, ids)
             uow.commit()
         return note
 
     note = retrying(attempt, retry_labels=frozenset({"counter", "invoice"}), sleep=sleep)
     try:
         documents.save_credit_note(note)
-    except DocumentStoreError:
+    except (DocumentStoreError, ServiceUnavailable):
         pass  # the note is committed; its PDF can be rendered again from it
     return note
 
 
-def credit_in_full(invoice_id: str, reason: str, reader: BillingReader, uow: BillingUnitOfWork,
+def credit_in_full(invoice: Invoice, reason: str, reader: BillingReader, uow: BillingUnitOfWork,
                    documents: Documents, context: MessageContext, **options: Any) -> CreditNote:
-    """Credit whatever remains; for an invoice already fully credited, the note that completed it."""
-    invoice = get_invoice(reader, invoice_id)
+    """Credit whatever remains of the (loaded) invoice; if it is already fully credited, the note that
+    completed it."""
     if invoice.status is InvoiceStatus.CREDITED:
         return _completing_note(reader, invoice)
     command = CreditInvoice(invoice_id=str(invoice.id), reason=reason)
     try:
-        return credit_invoice(command, reader, uow, documents, context, **options)
+        return credit_invoice(command, reader, uow, documents, context, invoice=invoice, **options)
     except InvoiceAlreadyCredited:  # credited by someone else meanwhile
-        return _completing_note(reader, get_invoice(reader, invoice_id))
+        return _completing_note(reader, get_invoice(reader, str(invoice.id)))
+
+
+@dataclass(frozen=True, slots=True)
+class OrderCredit:
+    note: CreditNote | None  # None: nothing was credited by this request
+
+    @property
+    def credited(self) -> bool:
+        return self.note is not None
+
+
+def credit_order(order_id: str, reason: str, reader: BillingReader, uow: BillingUnitOfWork, documents: Documents,
+                 context: MessageContext, **options: Any) -> OrderCredit:
+    """The saga's compensation: credit the order's invoice in full if it has one not yet fully credited.
+
+    Idempotent: when the invoice is already fully credited by a note with this same ``reason`` (this
+    action, repeated), that note is the answer; credited by another note (the OrderCancelled consumer,
+    the finance team) or no invoice at all: nothing (``credited`` False).
+    """
+    account = reader.order_account(order_id)
+    invoice = reader.invoice(account.invoice_id) if account and account.invoice_id else None
+    if invoice is None:
+        return OrderCredit(None)
+    if invoice.status is InvoiceStatus.CREDITED:
+        note = _completing_note(reader, invoice)
+        return OrderCredit(note if note.reason == reason else None)
+    note = credit_in_full(invoice, reason, reader, uow, documents, context, **options)
+    return OrderCredit(note if note.reason == reason else None)
 
 
 def _completing_note(reader: BillingReader, invoice: Invoice) -> CreditNote:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 
 DEFAULT_TOLERANCE_SECONDS = 300
 MAX_HEADER_LENGTH = 2048
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
 
 
 class SignatureError(Exception):
@@ -40,7 +42,8 @@ def _parse(value: str) -> tuple[int, list[str]]:
         if not sep:
             raise SignatureError("malformed signature header")
         if key == "t":
-            if timestamp is not None or not item.isdigit() or len(item) > 12:
+            # ASCII digits only: str.isdigit() also accepts "²" or "٣", which int() then refuses.
+            if timestamp is not None or not _TIMESTAMP.fullmatch(item):
                 raise SignatureError("malformed timestamp")
             timestamp = int(item)
         elif key == "v1":

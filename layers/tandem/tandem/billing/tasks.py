@@ -10,10 +10,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from tandem.billing import bootstrap, notifications, service
+from tandem.billing import bootstrap, notifications, payments, service
 from tandem.billing.domain.errors import InvalidOrder
 from tandem.billing.inbound import (
     CreditInvoiceTask,
+    CreditOrderTask,
     IssueInvoiceTask,
     OrderCancelledData,
     SendConfirmationTask,
@@ -43,28 +44,41 @@ def _context(event: dict[str, Any], fallback: str) -> MessageContext:
 def issue_invoice(event: dict[str, Any]) -> dict[str, Any]:
     task = _parse(IssueInvoiceTask, event)
     result = service.issue_invoice(task.order.to_command(), bootstrap.reader(), bootstrap.unit_of_work(),
-                                   bootstrap.documents(), _context(event, task.order.order_id),
-                                   terms_days=bootstrap.payment_terms_days())
+                                   _context(event, task.order.order_id), terms_days=bootstrap.payment_terms_days())
     invoice = result.invoice
     return {"invoice_id": str(invoice.id), "number": invoice.number, "gross_total": str(invoice.gross_total),
             "status": invoice.status.value}
 
 
 def send_confirmation(event: dict[str, Any]) -> dict[str, Any]:
+    """Records no events (a mail and a marker), so correlation only reaches the logs."""
     task = _parse(SendConfirmationTask, event)
     message_id = notifications.send_confirmation(task.invoice.invoice_id, bootstrap.reader(), bootstrap.documents(),
                                                  bootstrap.mailer(), bootstrap.markers())
     return {"message_id": message_id}
 
 
+def credit_order(event: dict[str, Any]) -> dict[str, Any]:
+    """The saga's compensation (docs/order-to-cash.md): a full credit note for the order's invoice, if any."""
+    task = _parse(CreditOrderTask, event)
+    outcome = service.credit_order(task.order_id, task.reason, bootstrap.reader(), bootstrap.unit_of_work(),
+                                   bootstrap.documents(), _context(event, task.order_id))
+    note = outcome.note
+    return {"order_id": task.order_id, "credited": outcome.credited,
+            "credit_note_id": str(note.id) if note else None, "number": note.number if note else None}
+
+
 def credit_invoice(event: dict[str, Any]) -> dict[str, Any]:
+    """Kept for executions started before ``credit_order`` existed."""
     task = _parse(CreditInvoiceTask, event)
-    note = service.credit_in_full(task.invoice_id, task.reason, bootstrap.reader(), bootstrap.unit_of_work(),
+    invoice = service.get_invoice(bootstrap.reader(), task.invoice_id)
+    note = service.credit_in_full(invoice, task.reason, bootstrap.reader(), bootstrap.unit_of_work(),
                                   bootstrap.documents(), _context(event, task.invoice_id))
     return {"credit_note_id": str(note.id), "number": note.number}
 
 
-ACTIONS = {"issue_invoice": issue_invoice, "send_confirmation": send_confirmation, "credit_invoice": credit_invoice}
+ACTIONS = {"issue_invoice": issue_invoice, "send_confirmation": send_confirmation, "credit_order": credit_order,
+           "credit_invoice": credit_invoice}
 
 
 def perform(event: dict[str, Any]) -> dict[str, Any]:
@@ -76,16 +90,17 @@ def perform(event: dict[str, Any]) -> dict[str, Any]:
 
 
 def order_cancelled(data: OrderCancelledData, context: MessageContext) -> dict[str, Any]:
-    """A confirmed order was cancelled: credit its invoice in full (once). Otherwise nothing to do."""
+    """An order was cancelled: credit its invoice in full if it has one (whether or not the order was
+    confirmed; once), else mark the payments it received as refund-due (PaymentRefundDue)."""
     reader = bootstrap.reader()
-    if not data.was_confirmed:
-        return {"order_id": data.order_id, "credited": False, "why": "not confirmed"}
-    invoice_id = data.invoice_id
-    if invoice_id is None:
-        account = reader.order_account(data.order_id)
-        invoice_id = str(account.invoice_id) if account and account.invoice_id else None
-    if invoice_id is None:
-        return {"order_id": data.order_id, "credited": False, "why": "no invoice"}
-    reason = f"Order cancelled: {data.reason}"[:500] if data.reason else "Order cancelled"
-    note = service.credit_in_full(invoice_id, reason, reader, bootstrap.unit_of_work(), bootstrap.documents(), context)
-    return {"order_id": data.order_id, "credited": True, "credit_note_id": str(note.id), "number": note.number}
+    account = reader.order_account(data.order_id)
+    invoice = reader.invoice(account.invoice_id) if account and account.invoice_id else None
+    if invoice is not None:
+        reason = f"Order cancelled: {data.reason}"[:500] if data.reason else "Order cancelled"
+        note = service.credit_in_full(invoice, reason, reader, bootstrap.unit_of_work(), bootstrap.documents(),
+                                      context)
+        return {"order_id": data.order_id, "credited": True, "credit_note_id": str(note.id), "number": note.number}
+    refund = payments.mark_refund_due(data.order_id, data.customer_email, reader, bootstrap.unit_of_work(), context,
+                                      currency=bootstrap.base_currency())
+    return {"order_id": data.order_id, "credited": False, "why": "no invoice",
+            "refund_due": [str(i) for i in refund.payment_ids], "refund_amount": str(refund.amount)}

@@ -12,6 +12,10 @@ Access patterns (single table, ``BillingTable``):
 * provider event seen once:   PK=PAYMENTEVENT#<provider event id>, SK=PAYMENTEVENT (payment_id)
 * confirmation sent marker:   PK=INVOICE#<id>, SK=CONFIRMATION (message_id)
 * reminder of a day:          PK=REMINDER#<invoice id>#<yyyy-mm-dd>, SK=REMINDER
+* Idempotency-Key of a caller: PK=IDEMKEY#<sha256(sub + key)>, SK=IDEMKEY (tandem.shared.request_keys;
+  TTL attribute ``expires_at``)
+* issuing an invoice reads the order record and the number counter in ONE consistent BatchGetItem and
+  writes invoice, counter, order claim and outbox items in ONE TransactWriteItems.
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from datetime import date
+import random
+import time
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -29,15 +35,17 @@ from tandem.billing.domain.crediting import CreditNote
 from tandem.billing.domain.model import Invoice, Payment
 from tandem.billing.domain.rules import DocumentKind
 from tandem.billing.ports import InvoicePage, OrderAccount
+from tandem.shared import request_keys
 from tandem.shared.aws.dynamo import from_attributes, storage_errors, to_attributes
 from tandem.shared.aws.outbox import OutboxUnitOfWork
 from tandem.shared.clock import iso
-from tandem.shared.errors import ValidationFailed
+from tandem.shared.errors import PersistenceError, ValidationFailed
+from tandem.shared.request_keys import KeyRecord
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-_SETTLEMENT_NAMES = {"#status": "status"}
+BATCH_GET_ATTEMPTS = 4
 
 
 class DynamoBillingUnitOfWork(OutboxUnitOfWork):
@@ -110,6 +118,20 @@ class DynamoBillingUnitOfWork(OutboxUnitOfWork):
                     names={"#type": "type"}, values=values)
 
 
+    def mark_refund_due(self, account: OrderAccount, payment_ids: tuple[UUID, ...]) -> None:
+        """Mark the order's payments for refund, unless it got an invoice or another payment meanwhile."""
+        self.update(items.order_key(account.order_id),
+                    "SET refund_due = list_append(if_not_exists(refund_due, :empty), :ids), version = version + :one",
+                    label="order", condition="attribute_not_exists(invoice_id) AND version = :seen",
+                    values={":ids": [str(i) for i in payment_ids], ":empty": [], ":one": 1, ":seen": account.version})
+
+    def claim_key(self, record: KeyRecord, *, now: datetime) -> None:
+        # A live record cancels the transaction and comes back (ALL_OLD): the caller replays or refuses.
+        condition, values = request_keys.claim_condition(now)
+        self.put(request_keys.record_item(record), label="idempotency", condition=condition, values=values,
+                 return_old=True)
+
+
 class DynamoBillingReader:
     """Reads for the billing use cases (strongly consistent where a decision depends on them)."""
 
@@ -131,20 +153,36 @@ class DynamoBillingReader:
         return items.credit_note_from_item(item) if item else None
 
     def order_account(self, order_id: str) -> OrderAccount | None:
-        item = self._get(items.order_key(order_id))
-        if item is None:
-            return None
-        payments = tuple((UUID(p["payment_id"]), Decimal(p["amount"])) for p in item.get("payments") or [])
-        invoice_id = UUID(item["invoice_id"]) if item.get("invoice_id") else None
-        return OrderAccount(order_id, invoice_id, payments, int(item.get("version", 0)))
+        return _account(order_id, self._get(items.order_key(order_id)))
 
     def counter(self, kind: DocumentKind, year: int) -> int:
         item = self._get(items.counter_key(kind.value, year))
         return int(item["last"]) if item else 0
 
-    def payment_for_provider_event(self, provider_event_id: str) -> UUID | None:
-        item = self._get(items.payment_event_key(provider_event_id))
-        return UUID(item["payment_id"]) if item else None
+    def issue_state(self, order_id: str, kind: DocumentKind, year: int) -> tuple[OrderAccount | None, int]:
+        """The order's record and the series' counter, in one strongly consistent BatchGetItem."""
+        order_key, counter_key = items.order_key(order_id), items.counter_key(kind.value, year)
+        found = {(i["PK"], i["SK"]): i for i in self._batch_get([order_key, counter_key])}
+        counter = found.get((counter_key["PK"], counter_key["SK"]))
+        return (_account(order_id, found.get((order_key["PK"], order_key["SK"]))),
+                int(counter["last"]) if counter else 0)
+
+    def key_record(self, caller: str, key: str) -> KeyRecord | None:
+        item = self._get(request_keys.record_key(caller, key))
+        return request_keys.record_from_item(item, caller, key) if item else None
+
+    def _batch_get(self, keys: list[dict[str, str]]) -> list[dict[str, Any]]:
+        request: Any = {self.table_name: {"Keys": [to_attributes(k) for k in keys], "ConsistentRead": True}}
+        found: list[dict[str, Any]] = []
+        for attempt in range(BATCH_GET_ATTEMPTS):
+            with storage_errors("BatchGetItem"):
+                response = self.client.batch_get_item(RequestItems=request)
+            found.extend(from_attributes(i) or {} for i in response.get("Responses", {}).get(self.table_name, []))
+            request = response.get("UnprocessedKeys") or {}
+            if not request:
+                return found
+            time.sleep(random.uniform(0.01, 0.05) * 2 ** attempt)  # noqa: S311 - backoff jitter
+        raise PersistenceError("BatchGetItem left keys unprocessed")
 
     def list_invoices(self, *, status: str | None, limit: int, cursor: str | None) -> InvoicePage:
         request: dict[str, Any] = {
@@ -176,6 +214,15 @@ class DynamoBillingReader:
             if not response.get("LastEvaluatedKey"):
                 return found
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
+def _account(order_id: str, item: dict[str, Any] | None) -> OrderAccount | None:
+    if item is None:
+        return None
+    payments = tuple((UUID(p["payment_id"]), Decimal(p["amount"])) for p in item.get("payments") or [])
+    invoice_id = UUID(item["invoice_id"]) if item.get("invoice_id") else None
+    refund_due = tuple(UUID(str(i)) for i in item.get("refund_due") or [])
+    return OrderAccount(order_id, invoice_id, payments, int(item.get("version", 0)), refund_due)
 
 
 _CURSOR_KEYS = {"PK", "SK", "GSI1PK", "GSI1SK"}

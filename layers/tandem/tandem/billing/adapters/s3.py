@@ -1,4 +1,9 @@
-"""Document PDFs in S3: ``invoices/<year>/<number>.pdf`` and ``credit-notes/<year>/<number>.pdf``."""
+"""Document PDFs in S3: ``invoices/<year>/<number>.pdf`` and ``credit-notes/<year>/<number>.pdf``.
+
+An invoice's PDF is not written at issue: it is rendered and stored the first time it is needed
+(the confirmation mail or GET /invoices/{id}/pdf). The client is the shared one (1 s connect,
+3 s read, 3 attempts), well inside every billing function's timeout.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,15 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from tandem.billing.adapters.pdf import Seller, render_credit_note, render_invoice
+from tandem.billing.adapters.transient import is_transient, unavailable
 from tandem.billing.domain.crediting import CreditNote
 from tandem.billing.domain.model import Invoice
 from tandem.billing.ports import DocumentStoreError
+from tandem.shared.errors import ServiceUnavailable
 
 PDF = "application/pdf"
+# Without s3:ListBucket, S3 answers a missing key with 403, so that counts as missing too.
+MISSING = frozenset({"NoSuchKey", "404", "AccessDenied", "403"})
 
 
 def invoice_key(invoice: Invoice) -> str:
@@ -20,6 +29,13 @@ def invoice_key(invoice: Invoice) -> str:
 
 def credit_note_key(note: CreditNote) -> str:
     return f"credit-notes/{note.issue_date.year}/{note.number}.pdf"
+
+
+def _failure(operation: str, exc: ClientError | BotoCoreError) -> Exception:
+    if is_transient(exc):
+        return unavailable("s3", exc)
+    code = exc.response.get("Error", {}).get("Code") if isinstance(exc, ClientError) else type(exc).__name__
+    return DocumentStoreError(f"{operation} failed: {code}")
 
 
 class S3Documents:
@@ -32,7 +48,7 @@ class S3Documents:
         try:
             self.client.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType=PDF)
         except (ClientError, BotoCoreError) as exc:
-            raise DocumentStoreError(f"PutObject {key} failed: {type(exc).__name__}") from exc
+            raise _failure(f"PutObject {key}", exc) from exc
 
     def save_invoice(self, invoice: Invoice) -> None:
         self._put(invoice_key(invoice), render_invoice(invoice, self.seller))
@@ -41,19 +57,22 @@ class S3Documents:
         self._put(credit_note_key(note), render_credit_note(note, self.seller))
 
     def invoice_pdf(self, invoice: Invoice) -> bytes:
-        """The stored PDF; rendered (and stored, best effort) when it is missing.
+        """The stored PDF; rendered and stored when it is missing (the first request).
 
-        Without s3:ListBucket, S3 answers a missing key with 403, so that counts as missing too.
+        S3 throttled or failing: ``ServiceUnavailable`` (the caller retries). Storing a freshly rendered
+        PDF is best effort: the document is returned anyway and the next request stores it.
         """
         try:
             response = self.client.get_object(Bucket=self.bucket, Key=invoice_key(invoice))
             return bytes(response["Body"].read())
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") not in ("NoSuchKey", "404", "AccessDenied", "403"):
-                raise DocumentStoreError(f"GetObject failed: {exc.response.get('Error', {}).get('Code')}") from exc
+            if exc.response.get("Error", {}).get("Code") not in MISSING:
+                raise _failure("GetObject", exc) from exc
+        except BotoCoreError as exc:
+            raise _failure("GetObject", exc) from exc
         body = render_invoice(invoice, self.seller)
         try:
             self._put(invoice_key(invoice), body)
-        except DocumentStoreError:
-            pass  # the customer still gets the document; the next request stores it
+        except (DocumentStoreError, ServiceUnavailable):
+            pass  # the caller still gets the document; the next request stores it
         return body

@@ -1,17 +1,23 @@
-"""Outgoing billing mail through SES v2: raw MIME when there are attachments, simple text otherwise."""
+"""Outgoing billing mail through SES v2: raw MIME when there are attachments, simple text otherwise.
+
+Raw content is authorized as ``ses:SendRawEmail`` on the sender identity, simple content as
+``ses:SendEmail`` (template.yaml grants each function what it sends).
+"""
 
 from __future__ import annotations
 
 from email.message import EmailMessage
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
+from tandem.billing.adapters.transient import is_transient, unavailable
 from tandem.billing.domain.mail import Mail
 
 
 class MailNotSent(Exception):
-    """SES refused or failed; not a domain error: the invocation should be retried."""
+    """SES refused the message for good (rejected, sender not verified, sending paused): retrying the
+    same message cannot help. Throttling and SES faults raise ``ServiceUnavailable`` instead."""
 
 
 def mime(sender: str, mail: Mail) -> bytes:
@@ -33,6 +39,7 @@ class SesMailer:
         self.client = client
 
     def send(self, mail: Mail) -> str:
+        """The SES message id; ``ServiceUnavailable`` (transient) or ``MailNotSent`` (permanent)."""
         if mail.attachments:
             content: dict[str, Any] = {"Raw": {"Data": mime(self.sender, mail)}}
         else:
@@ -41,6 +48,10 @@ class SesMailer:
         try:
             response = self.client.send_email(FromEmailAddress=self.sender, Destination={"ToAddresses": [mail.to]},
                                               Content=content)
-        except ClientError as exc:
-            raise MailNotSent(exc.response.get("Error", {}).get("Code", "SES error")) from exc
+        except (ClientError, BotoCoreError) as exc:
+            if is_transient(exc):
+                raise unavailable("ses", exc) from exc
+            code = exc.response.get("Error", {}).get("Code", "SES error") if isinstance(exc, ClientError) else \
+                type(exc).__name__
+            raise MailNotSent(code) from exc
         return str(response["MessageId"])

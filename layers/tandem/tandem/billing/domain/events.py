@@ -90,8 +90,9 @@ class CreditNoteIssued(DomainEvent):
 class PaymentReceived(DomainEvent):
     """Money arrived from the payment provider.
 
-    ``applied_amount`` went to the invoice (or, before the invoice exists, to the order it will be
-    applied to at issue); ``unapplied_amount`` is an overpayment kept on the invoice as credit.
+    ``applied_amount`` went to the invoice; ``unapplied_amount`` did not (yet): an overpayment kept on
+    the invoice as credit, or, for an order not invoiced yet, the whole amount (applied 0), which the
+    invoice applies at issue (see InvoicePaid / the invoice's ``amount_paid`` and ``overpaid_amount``).
     """
 
     context = "billing"
@@ -121,9 +122,27 @@ class InvoicePaid(DomainEvent):
     number: str
     order_id: str | None = None
     customer_email: str
+    amount_paid: Decimal | None = None  # what payments paid of it (payments applied at issue included)
+    overpaid_amount: Decimal | None = None  # paid beyond the amount due, kept as credit
+
+
+class PaymentRefundDue(DomainEvent):
+    """An order was cancelled before it was invoiced, but payments for it had arrived: they are owed
+    back to the customer (someone or something refunds them through the provider)."""
+
+    context = "billing"
+    event_type = "PaymentRefundDue"
+    version = 1
+
+    order_id: str
+    payment_ids: list[UUID]
+    amount: Decimal
+    currency: str
+    customer_email: str | None = None
 
 
 InvoiceIssuedEnvelope = Envelope[InvoiceIssued]
 CreditNoteIssuedEnvelope = Envelope[CreditNoteIssued]
 PaymentReceivedEnvelope = Envelope[PaymentReceived]
 InvoicePaidEnvelope = Envelope[InvoicePaid]
+PaymentRefundDueEnvelope = Envelope[PaymentRefundDue]

@@ -150,7 +150,8 @@ class Invoice:
         elif self.amount_due == 0 and self.amount_paid > 0:
             self.status = InvoiceStatus.PAID
             self.events.append(InvoicePaid(invoice_id=self.id, number=self.number, order_id=self.order_id,
-                                           customer_email=self.customer.email))
+                                           customer_email=self.customer.email, amount_paid=self.amount_paid,
+                                           overpaid_amount=self.overpaid_amount))
         elif self.amount_paid > 0:
             self.status = InvoiceStatus.PARTIALLY_PAID
 
