@@ -2,7 +2,7 @@
 
 Errors propagate with their class name as Lambda's ``errorType``, which the state machine's
 ``Catch``/``Retry`` match: ``InsufficientStock`` (Cause: ``{"shortages": [...]}``), and the transient
-``TransactionConflict`` / ``PersistenceError`` after this function's own short retries.
+``TransactionConflict`` / ``StaleState`` / ``PersistenceError`` after this function's own short retries.
 """
 
 from __future__ import annotations

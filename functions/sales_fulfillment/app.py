@@ -1,8 +1,9 @@
 """The sales tasks of the OrderFulfillment saga: begin, reject, await_payment, confirm, cancel.
 
 Invoked by Step Functions (lambda:invoke) with ``{"action": ..., ...}``. Errors propagate with their
-class name, which is what the state machine's Catch matches (SagaAlreadyStarted, OrderNotConfirmable)
-and Retry retries (PersistenceError, TransactionConflict).
+class name, which is what the state machine's Catch matches (SagaAlreadyStarted, OrderNotConfirmable,
+PaymentAlreadyReceived) and Retry retries (PersistenceError, TransactionConflict, ConcurrentOrderUpdate,
+ServiceUnavailable).
 """
 
 from __future__ import annotations

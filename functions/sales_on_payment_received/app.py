@@ -31,5 +31,5 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     outcome = fulfillment.payment_received(data.order_id, payment, bootstrap.orders(), bootstrap.unit_of_work(),
                                            bootstrap.tasks(), context_)
     metrics.add_metric(name=f"Payment_{outcome}", unit=MetricUnit.Count, value=1)
-    logger.info("Payment handled", extra={"order_id": str(data.order_id), "outcome": outcome})
-    return {"order_id": str(data.order_id) if data.order_id else None, "outcome": outcome}
+    logger.info("Payment handled", extra={"order_id": (data.order_id or "")[:64], "outcome": outcome})
+    return {"order_id": data.order_id[:64] if data.order_id else None, "outcome": outcome}

@@ -70,8 +70,10 @@ def test_duplicate_skus_are_merged_into_one_line(stack, shop):
     assert _stock(shop)["available"] == 6
 
 
-def test_short_lines_raise_insufficient_stock_naming_every_shortage_and_reserve_nothing(stack, shop):
+def test_short_lines_raise_insufficient_stock_naming_every_shortage_and_reserve_nothing(stack, shop,
+                                                                                     dynamodb_calls):
     before = stack.items("InventoryTable")
+    dynamodb_calls.clear()
     with pytest.raises(Exception) as raised:
         stack.call("InventoryFulfillmentFunction", _reserve("o-short", [
             {"sku": "MUG-001", "quantity": 11}, {"sku": "NOPE-1", "quantity": 1}]))
@@ -79,6 +81,19 @@ def test_short_lines_raise_insufficient_stock_naming_every_shortage_and_reserve_
     assert json.loads(str(raised.value)) == {"shortages": [
         {"sku": "MUG-001", "requested": 11, "available": 10}, {"sku": "NOPE-1", "requested": 1, "available": 0}]}
     assert stack.items("InventoryTable") == before
+    assert dynamodb_calls == ["TransactWriteItems", "BatchGetItem"]  # the shortages: one consistent read
+
+
+def test_events_carry_the_sagas_correlation_and_execution_ids(stack, sample, shop):
+    task = sample("inventory_fulfillment/reserve")
+    stack.call("InventoryFulfillmentFunction", task)
+    stack.call("InventoryFulfillmentFunction", {**sample("inventory_fulfillment/release"), "order_id": ORDER})
+
+    outbox = [json.loads(i["detail"])["metadata"] for i in stack.items("InventoryTable") if i["type"] == "outbox"]
+    saga = [(m["event_type"], m["correlation_id"], m["causation_id"]) for m in outbox
+            if m["event_type"] in ("StockReserved", "StockReleased")]
+    assert sorted(saga) == [("StockReleased", "web-order-9", task["execution_id"]),
+                            ("StockReserved", "web-order-9", task["execution_id"])]
 
 
 def test_release_gives_the_stock_back_once(stack, sample, shop):

@@ -140,3 +140,34 @@ def test_a_cancelled_order_waiting_for_payment_fails_its_saga_task_once(stack, s
     assert [(name, params["taskToken"], params["error"]) for name, params in task_calls] == [
         ("SendTaskFailure", wait["task_token"], "OrderCancelled")]
     assert len(_sent()) == 1
+
+
+def test_a_cancelled_order_that_was_paid_promises_a_refund_never_says_nothing_was_charged(stack, sample, order_id):
+    payment = _event(sample, "sales_on_payment_received/payment_received", "1a2b3c4d-0008-4e3b-8c5d-6a7b8c9d0e1f",
+                     order_id=order_id, amount="31.17")
+    stack.call("SalesOnPaymentReceivedFunction", payment)
+    event = _event(sample, "sales_on_order_closed/order_rejected", "1a2b3c4d-0009-4e3b-8c5d-6a7b8c9d0e1f",
+                   order_id=order_id)
+
+    stack.call("SalesOnOrderClosedFunction", event)
+
+    [mail] = _sent()
+    assert "Nothing was charged" not in mail.body
+    assert "We received your payment of 31.17 EUR; it will be refunded in full." in mail.body
+
+
+def test_ses_throttling_fails_the_invocation_as_service_unavailable(stack, sample, order_id, monkeypatch):
+    from botocore.exceptions import ClientError
+
+    def throttled(**_):
+        raise ClientError({"Error": {"Code": "TooManyRequestsException"},
+                           "ResponseMetadata": {"HTTPStatusCode": 429}}, "SendEmail")
+
+    monkeypatch.setattr(bootstrap.client("sesv2"), "send_email", throttled)
+    event = _event(sample, "sales_on_order_closed/order_cancelled", "1a2b3c4d-0010-4e3b-8c5d-6a7b8c9d0e1f",
+                   order_id=order_id)
+
+    with pytest.raises(Exception) as raised:
+        stack.call("SalesOnOrderClosedFunction", event)
+
+    assert type(raised.value).__name__ == "ServiceUnavailable"  # Lambda retries, then ConsumerDLQ

@@ -65,6 +65,16 @@ def test_begin_returns_the_order_for_the_saga_and_is_idempotent(stack, sample, o
     assert first["lines"][0] == {"sku": "TEA-001", "name": "Green tea, 100 g", "quantity": 3, "unit_price": "4.90",
                                  "tax_category": "reduced", "tax_rate": "0.10"}
     assert first["customer"]["billing_address"]["country"] == "GB" and first["tax_rounding"] == "line"
+    assert first["status"] == "placed" and first["correlation_id"] == "web-order-1"  # the placing request's
+
+
+def test_events_of_an_action_carry_the_sagas_correlation_and_execution_ids(stack, sample, order_id):
+    _action(stack, sample, "confirm", order_id, correlation_id="corr-saga-1")
+
+    [metadata] = [json.loads(i["detail"])["metadata"] for i in stack.items("SalesTable")
+                  if i["type"] == "outbox" and i["detail_type"] == "OrderConfirmed"]
+    assert metadata["correlation_id"] == "corr-saga-1"
+    assert metadata["causation_id"] == sample("sales_fulfillment/confirm")["execution_id"]
 
 
 def test_begin_from_another_execution_raises_saga_already_started(stack, sample, order_id):
@@ -83,7 +93,8 @@ def test_reject_records_order_rejected_once(stack, sample, order_id):
     assert first == again == {"order_id": order_id, "status": "rejected"}
     assert _events(stack, "OrderRejected") == [{"order_id": order_id, "customer_email": "ada@example.com",
                                                 "reason": "out_of_stock",
-                                                "shortages": [{"sku": "TEA-001", "requested": 3, "available": 1}]}]
+                                                "shortages": [{"sku": "TEA-001", "requested": 3, "available": 1}],
+                                                "payment_id": None, "paid_amount": None}]
 
 
 def test_confirm_then_confirm_again_changes_nothing(stack, sample, order_id):
@@ -93,6 +104,45 @@ def test_confirm_then_confirm_again_changes_nothing(stack, sample, order_id):
     assert first == again == {"order_id": order_id, "status": "confirmed"}
     assert _events(stack, "OrderConfirmed") == [{"order_id": order_id, "customer_email": "ada@example.com",
                                                  "invoice_id": "inv-5b1e6f0a", "invoice_number": "INV-2026-000042"}]
+
+
+def test_confirm_after_the_order_shipped_answers_shipped(stack, sample, order_id):
+    _action(stack, sample, "confirm", order_id)
+    stack.call("SalesApiFunction", _ship_event(sample, order_id))
+
+    assert _action(stack, sample, "confirm", order_id) == {"order_id": order_id, "status": "shipped"}
+    assert len(_events(stack, "OrderConfirmed")) == 1
+
+
+def test_payment_timeout_after_the_payment_arrived_raises_payment_already_received(stack, sample, order_id,
+                                                                                    task_calls):
+    _action(stack, sample, "await_payment", order_id)
+    stack.call("SalesOnPaymentReceivedFunction", _payment(sample, order_id))
+    before = _order(stack, order_id)
+
+    with pytest.raises(Exception) as raised:
+        _action(stack, sample, "cancel", order_id)
+
+    assert type(raised.value).__name__ == "PaymentAlreadyReceived"  # the Catch name: the saga invoices
+    assert _order(stack, order_id) == before and _events(stack, "OrderCancelled") == []
+    assert _action(stack, sample, "confirm", order_id)["status"] == "confirmed"
+
+
+def test_cancelling_a_paid_order_names_the_payment(stack, sample, order_id):
+    stack.call("SalesOnPaymentReceivedFunction", _payment(sample, order_id))
+
+    _action(stack, sample, "cancel", order_id, reason="fulfillment_failed")
+
+    [cancelled] = _events(stack, "OrderCancelled")
+    assert (cancelled["payment_id"], cancelled["paid_amount"]) == ("pay-3c9d1e", "31.17")
+
+
+@pytest.mark.parametrize("bad_id", ["not-a-uuid", "7d1f0c2a-0000-4000-8000-000000000000"])
+def test_a_payment_for_an_order_sales_does_not_know_is_unknown_order_not_a_failure(stack, sample, order_id,
+                                                                                  task_calls, bad_id):
+    result = stack.call("SalesOnPaymentReceivedFunction", _payment(sample, bad_id))
+
+    assert result == {"order_id": bad_id, "outcome": "unknown_order"} and task_calls == []
 
 
 def test_confirming_a_cancelled_order_raises_order_not_confirmable(stack, sample, order_id):
@@ -111,7 +161,7 @@ def test_cancel_is_idempotent_and_records_one_order_cancelled(stack, sample, ord
     assert first == again == {"order_id": order_id, "status": "cancelled"}
     assert _events(stack, "OrderCancelled") == [{"order_id": order_id, "customer_email": "ada@example.com",
                                                  "reason": "payment_timeout", "was_confirmed": False,
-                                                 "invoice_id": None}]
+                                                 "invoice_id": None, "payment_id": None, "paid_amount": None}]
 
 
 def test_await_payment_stores_the_token_and_a_later_payment_completes_it(stack, sample, order_id, task_calls):
@@ -175,11 +225,16 @@ def _cancel_event(sample, order_id: str) -> dict:
     return event
 
 
-def test_ship_after_confirmation_records_order_shipped(stack, sample, order_id):
-    _action(stack, sample, "confirm", order_id)
+def _ship_event(sample, order_id: str) -> dict:
     ship = sample("sales_api/ship_order")
     ship["path"] = ship["path"].replace(ship["pathParameters"]["id"], order_id)
     ship["pathParameters"] = {"id": order_id}
+    return ship
+
+
+def test_ship_after_confirmation_records_order_shipped(stack, sample, order_id):
+    _action(stack, sample, "confirm", order_id)
+    ship = _ship_event(sample, order_id)
 
     response = stack.call("SalesApiFunction", ship)
     again = stack.call("SalesApiFunction", ship)

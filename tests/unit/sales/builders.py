@@ -52,11 +52,14 @@ class FakeStore:
         self.outbox: list[Any] = []
         self.catalog = dict(CATALOG)
         self.conflicts = 0  # how many commits to refuse with TransactionConflict first
+        self.races = 0  # how many commits to refuse with ConcurrentOrderUpdate first (someone saved meanwhile)
+        self.reads = 0
         self._pending: list[tuple[str, Any]] = []
         self.commits = 0
 
     # reader
     def get(self, order_id: UUID) -> Order | None:
+        self.reads += 1
         stored = self.orders.get(order_id)
         if stored is None:
             return None
@@ -99,6 +102,9 @@ class FakeStore:
         if self.conflicts:
             self.conflicts -= 1
             raise TransactionConflict()
+        if self.races:
+            self.races -= 1
+            raise ConcurrentOrderUpdate()
         for kind, value in self._pending:
             if kind == "key" and (value.caller, value.key) in self.keys:
                 raise IdempotencyKeyTaken(self.keys[(value.caller, value.key)])

@@ -37,7 +37,8 @@ class _Task(_Tolerant):
     def context(self) -> MessageContext:
         """The saga's correlation id if it passes one, else the order's; caused by the execution."""
         correlation_id = self.correlation_id or f"order:{self.order_id}"
-        return MessageContext(correlation_id=correlation_id, causation_id=(self.execution_id or correlation_id)[:128])
+        # An execution ARN may exceed the envelope's 128 characters: its tail is the unique execution name.
+        return MessageContext(correlation_id=correlation_id, causation_id=(self.execution_id or correlation_id)[-128:])
 
 
 class ReserveTask(_Task):

@@ -47,7 +47,8 @@ class PaymentReceivedData(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     payment_id: str = Field(min_length=1, max_length=128)
-    order_id: UUID | None = None
+    # A string, not a UUID: an order id sales never issued is "unknown_order", not a parse failure (DLQ).
+    order_id: str | None = None
     amount: Decimal
     currency: str = Field(min_length=3, max_length=3)
 

@@ -10,7 +10,6 @@ under the order's version) and completes the task.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -18,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tandem.sales.domain import placement
 from tandem.sales.domain.commands import ReceivedPayment, Shortage
+from tandem.sales.domain.errors import OrderNotFound
 from tandem.sales.domain.model import Order, OrderStatus
 from tandem.sales.service import OrderReader, SalesUnitOfWork, change_order
 from tandem.shared.correlation import MessageContext
@@ -35,10 +35,19 @@ class _Input(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     order_id: UUID
+    # From ``begin``'s result and ``$$.Execution.Id``: the correlation / causation of recorded events.
+    correlation_id: str | None = Field(default=None, max_length=128)
+    execution_id: str | None = Field(default=None, max_length=2048)
+
+    def context(self, order: Order, action: str) -> MessageContext:
+        """The saga's correlation id (else the one stored on the order), caused by the execution."""
+        correlation_id = self.correlation_id or order.correlation_id or str(order.id)
+        # An execution ARN may exceed the envelope's 128 characters: its tail is the unique execution name.
+        return MessageContext(correlation_id=correlation_id, causation_id=(self.execution_id or action)[-128:])
 
 
 class BeginInput(_Input):
-    execution_id: str = Field(min_length=1, max_length=2048)
+    execution_id: str = Field(min_length=1, max_length=2048)  # required here: it claims the order
 
 
 class ShortageInput(BaseModel):
@@ -66,11 +75,6 @@ class CancelInput(_Input):
     reason: str = Field(min_length=1, max_length=500)
 
 
-def _context(order: Order, cause: str) -> MessageContext:
-    """Saga events keep the correlation id of the request that placed the order."""
-    return MessageContext(correlation_id=order.correlation_id or str(order.id), causation_id=cause[:128])
-
-
 def payment_output(order: Order) -> dict[str, str]:
     assert order.payment is not None
     return {"payment_id": order.payment.payment_id, "amount": str(order.payment.amount),
@@ -79,7 +83,8 @@ def payment_output(order: Order) -> dict[str, str]:
 
 def order_document(order: Order, *, payment_timeout_seconds: int) -> dict[str, Any]:
     """What ``begin`` returns: the order as the saga's next steps (and billing's invoice) need it."""
-    return {"order_id": str(order.id), "customer": placement.customer_data(order),
+    return {"order_id": str(order.id), "status": order.status.value,
+            "correlation_id": order.correlation_id or str(order.id), "customer": placement.customer_data(order),
             "lines": [{**line, "unit_price": str(line["unit_price"]), "tax_rate": str(line["tax_rate"])}
                       for line in placement.order_lines_data(order)],
             "currency": order.currency, "payment_method": order.payment_method.value,
@@ -88,35 +93,36 @@ def order_document(order: Order, *, payment_timeout_seconds: int) -> dict[str, A
             "payment_timeout_seconds": int(payment_timeout_seconds)}
 
 
+_INPUTS: dict[str, type[_Input]] = {"begin": BeginInput, "reject": RejectInput, "await_payment": AwaitPaymentInput,
+                                    "confirm": ConfirmInput, "cancel": CancelInput}
+
+
 def run_action(event: Mapping[str, Any], reader: OrderReader, uow: SalesUnitOfWork, tasks: Tasks, *,
                payment_timeout_seconds: int) -> dict[str, Any]:
-    """Dispatch one saga action; an unknown action or malformed input is a ``BadRequest`` (a bug in the ASL)."""
-    action = event.get("action")
-    cause = str(event.get("execution_id") or event.get("action") or "saga")
+    """Dispatch one saga action; an unknown action is a ``BadRequest``, malformed input a pydantic
+    ``ValidationError`` (either is a bug in the ASL: neither is retried)."""
+    action = str(event.get("action"))
+    if action not in _INPUTS:
+        raise BadRequest(f"Unknown action {action[:40]!r}")
+    given = _INPUTS[action].model_validate(event)
 
-    def change(order_id: UUID, decide: Any) -> Order:
-        return change_order(order_id, decide, reader, uow, lambda order: _context(order, cause))
+    def change(decide: Any) -> Order:
+        return change_order(given.order_id, decide, reader, uow, lambda order: given.context(order, action))
 
-    if action == "begin":
-        begin = BeginInput.model_validate(event)
-        order = change(begin.order_id, lambda o: o.claim_saga(begin.execution_id))
+    if isinstance(given, BeginInput):
+        order = change(lambda o: o.claim_saga(given.execution_id))
         return order_document(order, payment_timeout_seconds=payment_timeout_seconds)
-    if action == "reject":
-        reject = RejectInput.model_validate(event)
-        shortages = [Shortage(s.sku, s.requested, s.available) for s in reject.shortages]
-        order = change(reject.order_id, lambda o: o.reject(shortages))
-    elif action == "await_payment":
-        wait = AwaitPaymentInput.model_validate(event)
-        order = change(wait.order_id, lambda o: o.await_payment(wait.task_token))
-        _settle_wait(order, wait.task_token, tasks)
-    elif action == "confirm":
-        confirm = ConfirmInput.model_validate(event)
-        order = change(confirm.order_id, lambda o: o.confirm(confirm.invoice_id, confirm.invoice_number))
-    elif action == "cancel":
-        cancel = CancelInput.model_validate(event)
-        order = change(cancel.order_id, lambda o: o.cancel(cancel.reason, by_saga=True))
+    if isinstance(given, RejectInput):
+        shortages = [Shortage(s.sku, s.requested, s.available) for s in given.shortages]
+        order = change(lambda o: o.reject(shortages))
+    elif isinstance(given, AwaitPaymentInput):
+        order = change(lambda o: o.await_payment(given.task_token))
+        _settle_wait(order, given.task_token, tasks)
+    elif isinstance(given, ConfirmInput):
+        order = change(lambda o: o.confirm(given.invoice_id, given.invoice_number))
     else:
-        raise BadRequest(f"Unknown action {str(action)[:40]!r}")
+        assert isinstance(given, CancelInput)
+        order = change(lambda o: o.cancel(given.reason, by_saga=True))
     return {"order_id": str(order.id), "status": order.status.value}
 
 
@@ -128,18 +134,31 @@ def _settle_wait(order: Order, token: str, tasks: Tasks) -> None:
         tasks.succeed(token, payment_output(order))
 
 
-def payment_received(order_id: UUID | None, payment: ReceivedPayment, reader: OrderReader,
+def payment_received(order_id: str | None, payment: ReceivedPayment, reader: OrderReader,
                      uow: SalesUnitOfWork, tasks: Tasks, context: MessageContext) -> str:
-    """Record a covering payment on its order and resume a saga waiting for it. Returns what happened."""
-    if order_id is None:
+    """Record a covering payment on its order and resume a saga waiting for it. Returns what happened:
+    ``no_order`` / ``unknown_order`` (no such order: nothing to do, not worth a DLQ), ``not_covering``,
+    ``recorded`` (nobody waits yet: ``await_payment`` completes at once later), ``resumed``, or
+    ``task_gone`` (the waiting task had already ended: timed out or completed)."""
+    if not order_id:
         return "no_order"
-    order = reader.get(order_id)
-    if order is None:
+    try:
+        key = UUID(order_id)
+    except ValueError:
         return "unknown_order"
-    if not order.covered_by(Decimal(payment.amount), payment.currency):
+    covered = True
+
+    def record(order: Order) -> bool:
+        nonlocal covered  # decided on the one read of each attempt, never on an older read
+        covered = order.covered_by(payment.amount, payment.currency)
+        return covered and order.record_payment(payment)
+
+    try:
+        order = change_order(key, record, reader, uow, lambda o: context)
+    except OrderNotFound:
+        return "unknown_order"
+    if not covered:
         return "not_covering"
-    order = change_order(order_id, lambda o: o.record_payment(payment), reader, uow, lambda o: context)
     if order.task_token and order.status is OrderStatus.AWAITING_PAYMENT:
-        tasks.succeed(order.task_token, payment_output(order))
-        return "resumed"
+        return "resumed" if tasks.succeed(order.task_token, payment_output(order)) else "task_gone"
     return "recorded"

@@ -12,10 +12,10 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from tandem.billing.adapters.pdf import Seller, render_credit_note, render_invoice
-from tandem.billing.adapters.transient import is_transient, unavailable
 from tandem.billing.domain.crediting import CreditNote
 from tandem.billing.domain.model import Invoice
 from tandem.billing.ports import DocumentStoreError
+from tandem.shared.aws.transient import is_transient, unavailable
 from tandem.shared.errors import ServiceUnavailable
 
 PDF = "application/pdf"

@@ -11,8 +11,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from tandem.billing.adapters.transient import is_transient, unavailable
 from tandem.billing.domain.mail import Mail
+from tandem.shared.aws.transient import is_transient, unavailable
 
 
 class MailNotSent(Exception):

@@ -6,6 +6,8 @@ Access patterns:
 * public catalog (active products by sku): GSI1PK=CATALOG#ACTIVE, GSI1SK=<sku>
 * reorder candidates: GSI1PK=STOCK, filter ``active AND available <= reorder_point AND no open PO``
   (DynamoDB filters may compare two attributes; conditions on the draft re-check it atomically)
+* stock summaries of an order's lines (shortages after a refused reservation): ONE consistent BatchGetItem
+  of PK=PRODUCT#<sku>, SK=STOCK keys
 * reservation of an order: PK=RESERVATION#<order_id>
 * purchase orders newest first: GSI1PK=PURCHASE_ORDER, GSI1SK=<created>#<id> (optional status filter)
 
@@ -17,6 +19,9 @@ require the expected current status; product replacement requires the revision r
 
 from __future__ import annotations
 
+import random
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from tandem.inventory.adapters import items as it
@@ -32,11 +37,13 @@ from tandem.inventory.domain.model import (
 )
 from tandem.shared.aws.dynamo import from_attributes, storage_errors, to_attributes
 from tandem.shared.aws.outbox import OutboxUnitOfWork
+from tandem.shared.errors import PersistenceError
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 INDEX = "GSI1"
+BATCH_GET_ATTEMPTS = 4
 
 
 class InventoryUnitOfWork(OutboxUnitOfWork):
@@ -112,9 +119,10 @@ class InventoryUnitOfWork(OutboxUnitOfWork):
 class DynamoInventoryReader:
     """Reads; every write goes through InventoryUnitOfWork."""
 
-    def __init__(self, table_name: str, client: DynamoDBClient) -> None:
+    def __init__(self, table_name: str, client: DynamoDBClient, *, sleep: Callable[[float], Any] = time.sleep) -> None:
         self.table_name = table_name
         self.client = client
+        self.sleep = sleep
 
     def _get(self, key: dict[str, str]) -> dict[str, Any] | None:
         with storage_errors("GetItem"):
@@ -135,13 +143,25 @@ class DynamoInventoryReader:
         return it.summary_from_item(item) if item else None
 
     def get_summaries(self, skus: list[str]) -> dict[str, StockSummary]:
-        """Current summaries of ``skus`` (a few: one reservation's lines), consistent reads."""
-        found = {}
-        for sku in skus:
-            summary = self.get_summary(sku)
-            if summary is not None:
-                found[sku] = summary
-        return found
+        """Current summaries of ``skus`` (one reservation's lines, <= MAX_LINES) in ONE consistent
+        BatchGetItem, so the shortages reported come from one moment, not one read per sku. Keys DynamoDB
+        leaves unprocessed (throttling) are asked again with backoff."""
+        unique = list(dict.fromkeys(skus))
+        if not unique:
+            return {}
+        request = {self.table_name: {"Keys": [to_attributes(it.stock_key(sku)) for sku in unique],
+                                     "ConsistentRead": True}}
+        rows: list[dict[str, Any]] = []
+        for attempt in range(BATCH_GET_ATTEMPTS):
+            with storage_errors("BatchGetItem"):
+                response = self.client.batch_get_item(RequestItems=request)
+            rows.extend(from_attributes(i) or {} for i in response.get("Responses", {}).get(self.table_name, []))
+            request = response.get("UnprocessedKeys") or {}
+            if not request:
+                summaries = (it.summary_from_item(row) for row in rows)
+                return {summary.level.sku: summary for summary in summaries}
+            self.sleep(random.uniform(0.01, 0.05) * 2 ** attempt)  # noqa: S311 - backoff jitter
+        raise PersistenceError("BatchGetItem left keys unprocessed")
 
     def stock_with_movements(self, sku: str, *, limit: int) -> tuple[StockSummary | None, list[Movement]]:
         """The summary and the latest ``limit`` movements, in one Query (newest first)."""

@@ -16,7 +16,10 @@ REFERENCE_MAX = 100
 ORDER_ID_MAX = 64
 MAX_QUANTITY = 1_000_000  # per line / movement: a typo guard, far above any real order
 MAX_PRICE = Decimal("1000000")
-MAX_LINES = 20  # a reservation is one transaction: lines x 2 writes + reservation + outbox <= 100
+# A reservation is ONE transaction: lines x 2 writes + reservation + outbox <= 100 items. Sales refuses
+# orders of more lines at POST /orders with the same limit (tandem.sales.domain.rules.MAX_LINES); a test
+# (tests/unit/sales/test_line_limit.py) keeps the two equal, as code may not import across contexts.
+MAX_LINES = 20
 MOVEMENTS_SHOWN = 50
 
 _SKU = re.compile(SKU_PATTERN)

@@ -8,6 +8,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from tandem.sales.domain.notices import ClosureNotice
+from tandem.shared.aws.dynamo import TRANSIENT_TRANSPORT_ERRORS
+from tandem.shared.aws.transient import is_transient, unavailable
 
 # Step Functions' answers for a token nobody waits on any more (completed, timed out, execution over).
 # Telling it twice is what an idempotent consumer does on a redelivery: not an error.
@@ -15,7 +17,7 @@ _GONE = frozenset({"TaskTimedOut", "TaskDoesNotExist", "InvalidToken"})
 
 
 class MailNotSent(Exception):
-    """SES refused or failed; not a domain error: the invocation should be retried."""
+    """SES refused the message for good (not throttling: that is ``ServiceUnavailable``); a logged failure."""
 
 
 class SesMailer:
@@ -24,7 +26,8 @@ class SesMailer:
         self.client = client
 
     def send(self, message: ClosureNotice) -> str:
-        """Send a plain-text email (no HTML part: nothing typed by anyone becomes markup)."""
+        """Send a plain-text email (no HTML part: nothing typed by anyone becomes markup). SES throttled or
+        failing: ``ServiceUnavailable``; refused: ``MailNotSent``."""
         try:
             response = self.client.send_email(
                 FromEmailAddress=self.sender,
@@ -35,7 +38,11 @@ class SesMailer:
                 }},
             )
         except ClientError as exc:
+            if is_transient(exc):
+                raise unavailable("ses", exc) from exc
             raise MailNotSent(exc.response.get("Error", {}).get("Code", "SES error")) from exc
+        except TRANSIENT_TRANSPORT_ERRORS as exc:
+            raise unavailable("ses", exc) from exc
         return str(response["MessageId"])
 
 
@@ -53,10 +60,16 @@ class StepFunctionsTasks:
         return self._call("send_task_failure", taskToken=token, error=error, cause=cause[:32768])
 
     def _call(self, operation: str, **arguments: Any) -> bool:
+        """False: the token is gone. Throttled / failing: ``ServiceUnavailable`` (retried); any other
+        client error (access denied, a malformed request) propagates: a bug, not weather."""
         try:
             getattr(self.client, operation)(**arguments)
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") in _GONE:
                 return False
+            if is_transient(exc):
+                raise unavailable("states", exc) from exc
             raise
+        except TRANSIENT_TRANSPORT_ERRORS as exc:
+            raise unavailable("states", exc) from exc
         return True

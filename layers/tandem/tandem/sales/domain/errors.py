@@ -1,6 +1,7 @@
 """Sales errors. HTTP status comes from the base class (tandem.shared.errors); the class NAME is what
-the OrderFulfillment state machine's ``Catch`` matches, so ``SagaAlreadyStarted`` and
-``OrderNotConfirmable`` must keep exactly these names (docs/order-to-cash.md)."""
+the OrderFulfillment state machine's ``Catch`` (``SagaAlreadyStarted``, ``OrderNotConfirmable``,
+``PaymentAlreadyReceived``) and ``Retry`` (``ConcurrentOrderUpdate``) match, so they must keep exactly
+these names (docs/order-to-cash.md)."""
 
 from __future__ import annotations
 
@@ -72,8 +73,17 @@ class SagaAlreadyStarted(Conflict):
     message = "Another fulfillment execution owns this order"
 
 
+class PaymentAlreadyReceived(Conflict):
+    """Saga: ``cancel`` for ``payment_timeout``, but a covering payment is recorded on the order (it arrived
+    as the wait timed out); nothing changed, the saga invoices instead."""
+
+    code = "payment_already_received"
+    message = "A payment covering this order has been received"
+
+
 class ConcurrentOrderUpdate(Conflict):
-    """The order changed between read and write more often than the retries allow; safe to retry."""
+    """The order changed between read and write more often than the retries allow; safe to retry (the
+    state machine retries this class name)."""
 
     code = "concurrent_update"
     message = "Someone else changed this order at the same time. Please retry."

@@ -74,7 +74,8 @@ class OrderPlaced(DomainEvent):
 
 
 class OrderRejected(DomainEvent):
-    """The order could not be fulfilled (stock was short); nothing was reserved or invoiced."""
+    """The order could not be fulfilled (stock was short); nothing was reserved or invoiced. ``payment_id`` /
+    ``paid_amount``: a payment recorded on the order, to be refunded (absent when none was)."""
 
     context = "sales"
     event_type = "OrderRejected"
@@ -84,6 +85,8 @@ class OrderRejected(DomainEvent):
     customer_email: str
     reason: str
     shortages: list[ShortageData] = Field(default_factory=list)
+    payment_id: str | None = None
+    paid_amount: Decimal | None = None
 
 
 class OrderConfirmed(DomainEvent):
@@ -100,7 +103,8 @@ class OrderConfirmed(DomainEvent):
 
 
 class OrderCancelled(DomainEvent):
-    """The order was cancelled; ``was_confirmed`` tells billing whether an invoice must be credited."""
+    """The order was cancelled; ``was_confirmed`` tells billing whether an invoice must be credited;
+    ``payment_id`` / ``paid_amount`` name a payment recorded on the order (absent when none was)."""
 
     context = "sales"
     event_type = "OrderCancelled"
@@ -111,6 +115,8 @@ class OrderCancelled(DomainEvent):
     reason: str
     was_confirmed: bool
     invoice_id: str | None = None
+    payment_id: str | None = None
+    paid_amount: Decimal | None = None
 
 
 class OrderShipped(DomainEvent):

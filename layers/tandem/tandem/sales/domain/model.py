@@ -27,6 +27,7 @@ from tandem.sales.domain.errors import (
     OrderNotCancellable,
     OrderNotConfirmable,
     OrderNotShippable,
+    PaymentAlreadyReceived,
     SagaAlreadyStarted,
 )
 from tandem.sales.domain.events import OrderCancelled, OrderConfirmed, OrderRejected, OrderShipped
@@ -126,7 +127,8 @@ class Order:
         self.task_token = None
         self.events.append(OrderRejected(
             order_id=self.id, customer_email=self.customer.email, reason=rules.REASON_OUT_OF_STOCK,
-            shortages=[{"sku": s.sku, "requested": s.requested, "available": s.available} for s in shortages]))
+            shortages=[{"sku": s.sku, "requested": s.requested, "available": s.available} for s in shortages],
+            **self._payment_fields()))
         return True
 
     def await_payment(self, task_token: str) -> bool:
@@ -148,8 +150,20 @@ class Order:
     def covered_by(self, amount: Decimal, currency: str) -> bool:
         return currency == self.currency and amount >= self.gross_total
 
+    @property
+    def is_paid(self) -> bool:
+        """A covering payment is recorded on the order."""
+        return self.payment is not None and self.covered_by(self.payment.amount, self.payment.currency)
+
+    def _payment_fields(self) -> dict[str, Any]:
+        """``payment_id`` / ``paid_amount`` for the closing events: what must be refunded, if anything."""
+        if self.payment is None:
+            return {}
+        return {"payment_id": self.payment.payment_id, "paid_amount": self.payment.amount}
+
     def confirm(self, invoice_id: str, invoice_number: str) -> bool:
-        if self.status is S.CONFIRMED and self.invoice_id == invoice_id:
+        """Confirm with the invoice; a repeat with the same invoice (also after shipping) changes nothing."""
+        if self.status in (S.CONFIRMED, S.SHIPPED) and self.invoice_id == invoice_id:
             return False
         self._move(S.CONFIRMED, OrderNotConfirmable)
         self.invoice_id, self.invoice_number, self.task_token = invoice_id, invoice_number, None
@@ -159,20 +173,25 @@ class Order:
 
     def cancel(self, reason: str, *, by_saga: bool = False) -> bool:
         """Cancel; False if already cancelled. The saga's own cancel (compensation) never fails and
-        drops the task token: the saga is not waiting on it any more."""
+        drops the task token: the saga is not waiting on it any more. Except: the saga's
+        ``payment_timeout`` of an order whose covering payment arrived meanwhile is
+        ``PaymentAlreadyReceived`` (nothing changes; the saga invoices instead)."""
         if self.status is S.CANCELLED:
             return False
         if self.status not in CANCELLABLE:
             if by_saga:
                 return False
             raise OrderNotCancellable(details={"order_id": str(self.id), "status": self.status.value})
+        if by_saga and reason == rules.REASON_PAYMENT_TIMEOUT and self.status is not S.CONFIRMED and self.is_paid:
+            raise PaymentAlreadyReceived(details={"order_id": str(self.id), "status": self.status.value})
         was_confirmed = self.status is S.CONFIRMED
         self._move(S.CANCELLED, OrderNotCancellable)
         self.close_reason = reason
         if by_saga:
             self.task_token = None
         self.events.append(OrderCancelled(order_id=self.id, customer_email=self.customer.email, reason=reason,
-                                          was_confirmed=was_confirmed, invoice_id=self.invoice_id))
+                                          was_confirmed=was_confirmed, invoice_id=self.invoice_id,
+                                          **self._payment_fields()))
         return True
 
     def ship(self) -> None:

@@ -1,7 +1,9 @@
 """The email a customer gets when their order closes without being delivered.
 
-Plain text; the subject is ours alone. It says why: out of stock (which items), payment not
-received in time, or cancelled on request.
+Plain text; the subject is ours alone. It says why (out of stock with the items, payment not received in
+time, cancelled on request, a problem on our side) and what happens to money already paid: the wording
+about payment comes from the ORDER as stored (a payment may have been recorded after the event was
+written), falling back to the event's ``payment_id`` when the order cannot be read.
 """
 
 from __future__ import annotations
@@ -13,6 +15,16 @@ from tandem.sales.domain.events import OrderCancelled, OrderRejected
 from tandem.sales.domain.model import Order
 
 _SIGNATURE = "Kind regards,\nThe Tandem team\n"
+
+# One sentence per known cancel reason (the saga's and the API's); anything else is "on request".
+_CANCEL_REASONS = {
+    rules.REASON_PAYMENT_TIMEOUT: "we did not receive your card payment in time, so the reserved items were "
+                                  "released.",
+    rules.REASON_CUSTOMER_REQUEST: "it was cancelled on request.",
+    rules.REASON_CANCELLED_BY_CUSTOMER: "it was cancelled on request.",
+    rules.REASON_FULFILLMENT_FAILED: "we ran into a problem on our side while processing it and could not "
+                                     "complete it. We apologise for the inconvenience.",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,28 +39,38 @@ class ClosureNotice:
             raise ValueError("the event carries an address that must not be mailed")
         greeting = f"Hello {order.customer.name},\n\n" if order and not rules.single_line_error(
             order.customer.name) else "Hello,\n\n"
+        money = _payment_sentence(event, order)
         if isinstance(event, OrderRejected):
             return cls(to=event.customer_email, subject="We could not accept your order",
-                       text=greeting + _rejected(event, order) + _SIGNATURE)
+                       text=greeting + _rejected(event, order, money) + _SIGNATURE)
         return cls(to=event.customer_email, subject="Your order was cancelled",
-                   text=greeting + _cancelled(event) + _SIGNATURE)
+                   text=greeting + _cancelled(event, money) + _SIGNATURE)
 
 
-def _rejected(event: OrderRejected, order: Order | None) -> str:
+def _payment_sentence(event: OrderCancelled | OrderRejected, order: Order | None) -> str | None:
+    """What happens to a recorded payment; None when nothing was paid."""
+    if order is not None and order.payment is not None:
+        amount = rules.money_text(order.payment.amount, order.payment.currency)
+        return f"We received your payment of {amount} {order.payment.currency}; it will be refunded in full."
+    if order is None and event.payment_id:
+        return "We received your payment for this order; it will be refunded in full."
+    return None
+
+
+def _rejected(event: OrderRejected, order: Order | None, money: str | None) -> str:
     names = {line.sku: line.name for line in order.lines} if order else {}
     items = "".join(f"  - {names.get(s.sku, s.sku)} ({s.sku}): you ordered {s.requested}, "
                     f"we have {max(s.available, 0)}\n" for s in event.shortages)
     return (f"we are sorry: your order {event.order_id} could not be accepted because some items are out "
-            f"of stock{':' if items else '.'}\n{items}\nNothing was charged. "
+            f"of stock{':' if items else '.'}\n{items}\n{money or 'Nothing was charged.'} "
             "You are welcome to order again with the quantities we have.\n\n")
 
 
-def _cancelled(event: OrderCancelled) -> str:
-    if event.reason == rules.REASON_PAYMENT_TIMEOUT:
-        why = "we did not receive your card payment in time, so the reserved items were released."
-    elif event.reason == rules.REASON_CUSTOMER_REQUEST or rules.single_line_error(event.reason):
-        why = "it was cancelled on request."
-    else:
-        why = f"it was cancelled on request ({event.reason})."
-    refund = ("\n\nThe invoice for this order will be credited in full." if event.was_confirmed else "")
-    return f"your order {event.order_id} has been cancelled: {why}{refund}\n\n"
+def _cancelled(event: OrderCancelled, money: str | None) -> str:
+    why = _CANCEL_REASONS.get(event.reason)
+    if why is None:
+        why = ("it was cancelled on request." if rules.single_line_error(event.reason)
+               else f"it was cancelled on request ({event.reason}).")
+    credit = "\n\nThe invoice for this order will be credited in full." if event.was_confirmed else ""
+    refund = f"\n\n{money}" if money else ""
+    return f"your order {event.order_id} has been cancelled: {why}{credit}{refund}\n\n"

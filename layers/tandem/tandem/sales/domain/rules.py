@@ -11,7 +11,11 @@ from typing import Any
 
 from tandem.shared.money import MINOR_UNITS
 
-MAX_LINES = 50
+# Inventory reserves all lines of an order in ONE transaction (lines x 2 writes + reservation + outbox
+# <= 100 items), so it takes at most 20 lines (tandem.inventory.domain.rules.MAX_LINES). Sales refuses
+# more at POST /orders instead of accepting an order the saga must reject. Keep the two equal: a test
+# (tests/unit/sales/test_line_limit.py) ties them together; code may not import across contexts.
+MAX_LINES = 20
 MIN_QUANTITY = 1
 MAX_QUANTITY = 1000
 NAME_MAX = 200
@@ -34,6 +38,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 REASON_OUT_OF_STOCK = "out_of_stock"
 REASON_PAYMENT_TIMEOUT = "payment_timeout"
 REASON_CUSTOMER_REQUEST = "customer_request"
+REASON_CANCELLED_BY_CUSTOMER = "cancelled_by_customer"
+REASON_FULFILLMENT_FAILED = "fulfillment_failed"
 
 
 def email_error(email: str) -> str | None:
