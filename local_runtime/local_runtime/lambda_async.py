@@ -36,6 +36,7 @@ class _Job:
     expires: float  # clock time after which the event is too old to (re)try
     attempts: int = 0
     last: InvocationResult | None = None
+    on_done: Callable[[], None] | None = None  # called once the job leaves the tracker (done or dropped)
 
 
 class AsyncInvoker:
@@ -52,25 +53,36 @@ class AsyncInvoker:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lambda-async")
         self._timers = Timers(host.clock, name="lambda-retries")
 
-    def submit(self, spec: FunctionSpec, event: Any) -> str:
+    def submit(self, spec: FunctionSpec, event: Any, on_done: Callable[[], None] | None = None) -> str:
         request_id = str(uuid.uuid4())
         if self.stopped:
+            if on_done is not None:
+                on_done()
             return request_id  # the runtime is stopping: nothing new starts
         cfg = spec.event_invoke_config or {}
         max_age = float(cfg.get("MaximumEventAgeInSeconds", DEFAULT_MAX_EVENT_AGE))
-        job = _Job(spec, event, request_id, expires=self.clock.time() + max_age)
+        job = _Job(spec, event, request_id, expires=self.clock.time() + max_age, on_done=on_done)
         self.tracker.enter()
         self._enqueue(job)
         return request_id
 
     def _enqueue(self, job: _Job) -> None:
         if self.stopped:
-            self.tracker.exit()
+            self._done(job)
             return
         try:
             self._pool.submit(self._attempt, job)
         except RuntimeError:  # pool shut down
-            self.tracker.exit()
+            self._done(job)
+
+    def _done(self, job: _Job) -> None:
+        """The job is over (finished, or dropped by a stop): out of the tracker, then its ``on_done``."""
+        self.tracker.exit()
+        if job.on_done is not None:
+            try:
+                job.on_done()
+            except Exception:
+                log.exception("local_runtime: on_done of %s failed", job.spec.logical_id)
 
     def _attempt(self, job: _Job) -> None:
         finished = True
@@ -99,7 +111,7 @@ class AsyncInvoker:
             log.exception("local_runtime: async invocation of %s failed", job.spec.logical_id)
         finally:
             if finished:
-                self.tracker.exit()
+                self._done(job)
 
     def _finish(self, job: _Job, condition: str) -> None:
         """The on-success/on-failure destination record, or the event to the function's DLQ."""
@@ -147,6 +159,10 @@ class AsyncInvoker:
     def stop(self) -> None:
         """Pending retries are dropped (their work is no longer in flight); running attempts finish."""
         self.stopped = True
-        for _ in self._timers.stop():
-            self.tracker.exit()
+        for callback in self._timers.stop():
+            job = getattr(callback, "args", (None,))[0]
+            if isinstance(job, _Job):
+                self._done(job)
+            else:
+                self.tracker.exit()
         self._pool.shutdown(wait=False)  # queued attempts see ``stopped`` and return at once

@@ -157,12 +157,13 @@ class LambdaHost:
         return InvocationResult(payload, errored, buf.getvalue(), request_id, duration, spec.logical_id)
 
     # ------------------------------------------------------------------ async
-    def invoke_async(self, name: str, event: Any) -> str:
+    def invoke_async(self, name: str, event: Any, *, on_done: Callable[[], None] | None = None) -> str:
         """InvocationType=Event: returns a request id at once; retries and destinations as on AWS.
 
         Raises KeyError at once if the function does not exist (the caller's delivery failed).
+        ``on_done()`` runs once the invocation is over: succeeded, retries exhausted, or dropped.
         """
-        return self._async.submit(self.spec(name), event)
+        return self._async.submit(self.spec(name), event, on_done)
 
     def retry_delays(self, attempt: int) -> float:
         """AWS waits about one minute before the first retry, two before the second."""

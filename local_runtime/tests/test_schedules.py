@@ -100,3 +100,38 @@ def test_a_schedule_that_cannot_deliver_sends_its_payload_to_the_targets_dlq() -
 
         assert message["body"] == {"from": "orphan"}
         assert message["attributes"]["TARGET_ARN"] == missing
+
+
+def test_a_schedule_does_not_fire_again_while_its_last_firing_is_in_flight() -> None:
+    """At 1000x, rate(1 minute) is due every 60 ms: firings that find the last one still queued or
+    running are skipped (counted), instead of queueing up behind it without bound."""
+    import threading
+
+    with LocalRuntime(FIXTURE_TEMPLATE, serve_http=False, clock_speed=1000) as rt:
+        release, started = threading.Event(), []
+        real_invoke = rt.lambdas.invoke
+
+        def slow(name: str, event: object, **kwargs: object) -> object:
+            if event == {"from": "scheduler", "record": False}:
+                started.append(time.monotonic())
+                release.wait(5)
+            return real_invoke(name, event, **kwargs)
+
+        rt.lambdas.invoke = slow  # type: ignore[method-assign]
+        try:
+            deadline = time.monotonic() + 5
+            while not started and time.monotonic() < deadline:
+                time.sleep(0.01)
+            time.sleep(0.5)  # ~8 more firings fall due while the first one runs
+            assert len(started) == 1
+            assert rt.tracker.count <= 2  # the running firing (and its invocation), no backlog
+            skipped = next(s for s in rt.schedules.list() if s["name"] == "fixture-test-every-minute")["skipped"]
+            assert skipped >= 3
+            release.set()
+            deadline = time.monotonic() + 5
+            while len(started) < 2 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert len(started) >= 2  # once it is over, the schedule fires again
+        finally:
+            release.set()
+            del rt.lambdas.invoke
