@@ -20,9 +20,6 @@ Access patterns (single table, ``BillingTable``):
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import random
 import time
 from datetime import date, datetime
@@ -36,10 +33,11 @@ from tandem.billing.domain.model import Invoice, Payment
 from tandem.billing.domain.rules import DocumentKind
 from tandem.billing.ports import InvoicePage, OrderAccount
 from tandem.shared import request_keys
+from tandem.shared.aws.cursor import decode_cursor, encode_cursor
 from tandem.shared.aws.dynamo import from_attributes, storage_errors, to_attributes
 from tandem.shared.aws.outbox import OutboxUnitOfWork
 from tandem.shared.clock import iso
-from tandem.shared.errors import PersistenceError, ValidationFailed
+from tandem.shared.errors import PersistenceError
 from tandem.shared.request_keys import KeyRecord
 
 if TYPE_CHECKING:
@@ -194,7 +192,7 @@ class DynamoBillingReader:
             request["ExpressionAttributeNames"] = {"#status": "status"}
             request["ExpressionAttributeValues"] = to_attributes({":pk": "INVOICE", ":status": status})
         if cursor:
-            request["ExclusiveStartKey"] = decode_cursor(cursor)
+            request["ExclusiveStartKey"] = decode_cursor(cursor, _issued_invoice_cursor)
         with storage_errors("Query"):
             response = self.client.query(**request)
         invoices = [items.invoice_from_item(from_attributes(i) or {}) for i in response.get("Items", [])]
@@ -228,21 +226,6 @@ def _account(order_id: str, item: dict[str, Any] | None) -> OrderAccount | None:
 _CURSOR_KEYS = {"PK", "SK", "GSI1PK", "GSI1SK"}
 
 
-def encode_cursor(key: dict[str, Any] | None) -> str | None:
-    if not key:
-        return None
-    return base64.urlsafe_b64encode(json.dumps(from_attributes(key), sort_keys=True).encode()).decode().rstrip("=")
-
-
-def decode_cursor(token: str) -> dict[str, Any]:
-    """Only tokens we issued (the four key attributes of an invoice in the INVOICE partition)."""
-    invalid = ValidationFailed(code="invalid_page_token", message="next_token is not one this API issued",
-                               details=[{"field": "next_token", "message": "is not valid"}])
-    try:
-        plain = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-    except (ValueError, binascii.Error):
-        raise invalid from None
-    if not (isinstance(plain, dict) and set(plain) == _CURSOR_KEYS and all(isinstance(v, str) and v for v in
-            plain.values()) and plain["GSI1PK"] == "INVOICE" and plain["PK"].startswith("INVOICE#")):
-        raise invalid
-    return to_attributes(plain)
+def _issued_invoice_cursor(plain: dict[str, Any]) -> bool:
+    """The four key attributes of an invoice in the INVOICE partition of GSI1."""
+    return set(plain) == _CURSOR_KEYS and plain["GSI1PK"] == "INVOICE" and plain["PK"].startswith("INVOICE#")

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from tandem.inventory.adapters import items as it
-from tandem.inventory.adapters.cursor import decode_cursor, encode_cursor
+from tandem.inventory.adapters.cursor import issued_in
 from tandem.inventory.domain.model import (
     Movement,
     Page,
@@ -35,6 +35,7 @@ from tandem.inventory.domain.model import (
     ReservationStatus,
     StockSummary,
 )
+from tandem.shared.aws.cursor import decode_cursor, encode_cursor
 from tandem.shared.aws.dynamo import from_attributes, storage_errors, to_attributes
 from tandem.shared.aws.outbox import OutboxUnitOfWork
 from tandem.shared.errors import PersistenceError
@@ -176,7 +177,7 @@ class DynamoInventoryReader:
         request: dict[str, Any] = {"IndexName": INDEX, "Limit": limit, "KeyConditionExpression": "GSI1PK = :pk",
                                    "ExpressionAttributeValues": to_attributes({":pk": it.CATALOG_ACTIVE})}
         if cursor:
-            request["ExclusiveStartKey"] = decode_cursor(cursor, partition=it.CATALOG_ACTIVE)
+            request["ExclusiveStartKey"] = decode_cursor(cursor, issued_in(it.CATALOG_ACTIVE))
         rows, last = self._query(**request)
         return Page(items=[it.product_from_item(r) for r in rows], cursor=encode_cursor(last))
 
@@ -197,7 +198,7 @@ class DynamoInventoryReader:
             values[":s"] = status
         request["ExpressionAttributeValues"] = to_attributes(values)
         if cursor:
-            request["ExclusiveStartKey"] = decode_cursor(cursor, partition=it.PURCHASE_ORDER_INDEX_PK)
+            request["ExclusiveStartKey"] = decode_cursor(cursor, issued_in(it.PURCHASE_ORDER_INDEX_PK))
         rows, last = self._query(**request)
         return Page(items=[it.purchase_order_from_item(r) for r in rows], cursor=encode_cursor(last))
 

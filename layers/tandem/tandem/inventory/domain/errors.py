@@ -53,10 +53,6 @@ class PurchaseOrderAlreadyReceived(Conflict):
     message = "This purchase order has already been received"
 
 
-class InvalidPageToken(ValidationFailed):
-    code = "invalid_page_token"
-    message = "next_token is not one this API issued"
-
 
 class StaleState(Conflict):
     """What we read changed before our transaction (optimistic lock); the service re-reads and retries."""

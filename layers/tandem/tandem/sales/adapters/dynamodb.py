@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from tandem.sales.adapters import items
-from tandem.sales.adapters.cursor import decode_cursor, encode_cursor
+from tandem.sales.adapters.cursor import issued_order_cursor
 from tandem.sales.domain.errors import ConcurrentOrderUpdate, IdempotencyKeyTaken
 from tandem.sales.domain.model import IdempotencyRecord, Order, OrderPage, Product
+from tandem.shared.aws.cursor import decode_cursor, encode_cursor
 from tandem.shared.aws.dynamo import from_attributes, storage_errors, to_attributes
 from tandem.shared.aws.outbox import OutboxUnitOfWork
 from tandem.shared.clock import epoch_seconds
@@ -119,7 +120,7 @@ class DynamoOrderRepository:
             "KeyConditionExpression": f"{attribute} = :pk", "ExpressionAttributeValues": {":pk": {"S": partition}},
         }
         if cursor:
-            request["ExclusiveStartKey"] = decode_cursor(cursor, index=index, partition=partition)
+            request["ExclusiveStartKey"] = decode_cursor(cursor, issued_order_cursor(index, partition))
         with storage_errors("Query"):
             response = self.client.query(**request)
         orders = [items.order_from_item(from_attributes(i) or {}) for i in response.get("Items", [])]

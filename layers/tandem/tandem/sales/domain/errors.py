@@ -38,10 +38,6 @@ class IdempotencyKeyReused(ValidationFailed):
     message = "This Idempotency-Key was already used with a different request body"
 
 
-class InvalidPageToken(ValidationFailed):
-    code = "invalid_page_token"
-    message = "next_token is not one this API issued"
-
 
 class InvalidTransition(Conflict):
     """The order's status does not allow the requested change."""
