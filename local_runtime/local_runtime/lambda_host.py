@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any
 
-from local_runtime import atomic, environ
+from local_runtime import atomic, environ, powertools_metrics
 from local_runtime.clock import Clock
 from local_runtime.lambda_async import AsyncInvoker
 from local_runtime.lambda_loader import ModuleLoader
@@ -56,10 +56,11 @@ class LambdaHost:
         self._by_name: dict[str, str] = {}
         # Lambda ends an invocation at its Timeout; set False to debug a handler step by step.
         self.enforce_timeouts = True
-        self._loader = ModuleLoader(self.environment)
-        self._async = AsyncInvoker(self, deliver)
         install_tee()
         environ.install()
+        powertools_metrics.install()  # before any handler module creates a Metrics
+        self._loader = ModuleLoader(self.environment)
+        self._async = AsyncInvoker(self, deliver)
 
     @property
     def deliver(self) -> Callable[[str, Any], Any] | None:
@@ -125,13 +126,14 @@ class LambdaHost:
             env = self.environment(spec.logical_id)
             handler_started: float | None = None
             try:
-                module = self.module_for(spec.logical_id)  # an import is init, not invocation time
+                # an import is init, not invocation time
+                module, metrics = self._loader.load_with_metrics(spec)
                 handler = getattr(module, spec.function_attr)
                 deadline = time.monotonic() + float(spec.timeout)
                 context = LambdaContext(spec, request_id, deadline, client_context)
                 print(f"START RequestId: {request_id} Version: $LATEST", file=buf)
                 handler_started = time.perf_counter()
-                with environ.overlay(env):
+                with environ.overlay(env), powertools_metrics.invocation(metrics):
                     result = handler(event, context)
                 payload, errored = _marshal(result)
             except Exception as e:  # the handler's error is the invocation's result

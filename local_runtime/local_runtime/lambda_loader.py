@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from local_runtime import environ
+from local_runtime import environ, powertools_metrics
 from local_runtime.lambda_model import FunctionSpec
 
 MODULE_PREFIX = "_local_runtime_fn_"
@@ -60,6 +60,7 @@ def forget_previous_layers() -> None:
 class _Loaded:
     module: ModuleType
     mtime: float
+    metrics: powertools_metrics.FunctionMetrics  # Powertools metrics state of this import
 
 
 class ModuleLoader:
@@ -81,10 +82,14 @@ class ModuleLoader:
 
     def load(self, spec: FunctionSpec) -> ModuleType:
         """Import (or hot-reload) the handler module of a function, under its environment."""
+        return self.load_with_metrics(spec)[0]
+
+    def load_with_metrics(self, spec: FunctionSpec) -> tuple[ModuleType, powertools_metrics.FunctionMetrics]:
+        """``load``, with the Powertools metrics state of that import (``powertools_metrics``)."""
         now = time.monotonic()
         loaded = self._loaded.get(spec.logical_id)
         if loaded is not None and now - self._checked.get(spec.logical_id, 0) < self.RELOAD_CHECK_INTERVAL:
-            return loaded.module
+            return loaded.module, loaded.metrics
         with self._lock:  # invocations wait for an import already under way instead of repeating it
             self._checked[spec.logical_id] = now
             self._check_layers(spec)
@@ -97,12 +102,12 @@ class ModuleLoader:
             except FileNotFoundError:
                 raise FileNotFoundError(f"handler file of {spec.logical_id} not found: {path}") from None
             if loaded is not None and loaded.mtime >= mtime:
-                return loaded.module
-            module = self._import(spec, path)
-            self._loaded[spec.logical_id] = _Loaded(module, mtime)
-            return module
+                return loaded.module, loaded.metrics
+            module, metrics = self._import(spec, path)
+            self._loaded[spec.logical_id] = _Loaded(module, mtime, metrics)
+            return module, metrics
 
-    def _import(self, spec: FunctionSpec, path: Path) -> ModuleType:
+    def _import(self, spec: FunctionSpec, path: Path) -> tuple[ModuleType, powertools_metrics.FunctionMetrics]:
         self._layer_sys_path(spec)
         module_name = MODULE_PREFIX + spec.logical_id
         mod_spec = importlib.util.spec_from_file_location(module_name, path)
@@ -113,7 +118,7 @@ class ModuleLoader:
         sys.path.insert(0, code_dir)
         sys.modules[module_name] = module
         try:
-            with environ.overlay(self._environment(spec.logical_id)):
+            with environ.overlay(self._environment(spec.logical_id)), powertools_metrics.importing() as metrics:
                 mod_spec.loader.exec_module(module)
         except BaseException:
             sys.modules.pop(module_name, None)
@@ -123,7 +128,7 @@ class ModuleLoader:
                 sys.path.remove(code_dir)
             except ValueError:
                 pass
-        return module
+        return module, metrics
 
     def _check_layers(self, spec: FunctionSpec) -> None:
         """A changed layer: drop its modules from sys.modules and every loaded handler."""
