@@ -249,7 +249,7 @@ def bench_commerce(rt, counter: RoundTrips) -> None:
     names = {spec.name: logical for logical, spec in rt.lambdas.functions.items()}
     operations = commerce.bench_round_trips(shop, counter, names)
     commerce.bench_throughput(shop, operations, ORDERS)
-    commerce.bench_saga_latency(shop, runs=20)
+    commerce.bench_saga_latency(shop, runs=30)
 
 
 def main() -> None:
