@@ -160,9 +160,5 @@ class AsyncInvoker:
         """Pending retries are dropped (their work is no longer in flight); running attempts finish."""
         self.stopped = True
         for callback in self._timers.stop():
-            job = getattr(callback, "args", (None,))[0]
-            if isinstance(job, _Job):
-                self._done(job)
-            else:
-                self.tracker.exit()
+            callback()  # each is ``_enqueue(job)``: with ``stopped`` set it drops the job (``_done``)
         self._pool.shutdown(wait=False)  # queued attempts see ``stopped`` and return at once

@@ -152,10 +152,8 @@ def importing() -> Iterator[FunctionMetrics]:
 
 
 @contextmanager
-def invocation(function: FunctionMetrics | None) -> Iterator[None]:
+def invocation(function: FunctionMetrics) -> Iterator[None]:
     """Run one invocation with its own metric set, dimensions and metadata."""
-    if function is None:
-        function = FunctionMetrics()
     token = _active.set(function._next_sets())
     try:
         yield

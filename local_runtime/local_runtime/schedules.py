@@ -11,6 +11,7 @@ import logging
 import re
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -209,8 +210,9 @@ class Scheduler:
         }
         return targets.input_for(s.target, event, now)
 
-    def _run_target(self, s: ScheduleInfo, sync: bool) -> Any:
-        return targets.deliver(self.rt, s.target["Arn"], self._payload(s), target=s.target, sync=sync)
+    def _run_target(self, s: ScheduleInfo, sync: bool, on_done: Callable[[], None] | None = None) -> Any:
+        return targets.deliver(self.rt, s.target["Arn"], self._payload(s), target=s.target, sync=sync,
+                               on_done=on_done)
 
     def _dead_letter(self, s: ScheduleInfo, error: Exception) -> None:
         """Scheduler sends what it could not deliver to the target's DLQ (else it is only logged)."""
@@ -247,11 +249,7 @@ class Scheduler:
                     return
                 self._in_flight.add(i)
         try:
-            if is_lambda:
-                assert self.rt.lambdas is not None
-                self.rt.lambdas.invoke_async(arn, self._payload(s), on_done=lambda: self._landed(i))
-            else:
-                self._run_target(s, sync=False)
+            self._run_target(s, sync=False, on_done=(lambda: self._landed(i)) if is_lambda else None)
         except Exception as e:
             if is_lambda:
                 self._landed(i)

@@ -12,6 +12,7 @@ import json
 import logging
 import re
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -165,17 +166,19 @@ def deliver(
     *,
     target: dict[str, Any] | None = None,
     sync: bool = False,
+    on_done: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
     """Send ``payload`` to a Lambda function (async, or sync with ``sync=True``), state machine,
     queue or event bus (``payload`` is then an event: source, detail-type, detail). Raises on
-    failure, so callers can dead-letter. ``target``: the rule target (SqsParameters)."""
+    failure, so callers can dead-letter. ``target``: the rule target (SqsParameters).
+    ``on_done``: for an async Lambda invocation, called once it is over (see ``invoke_async``)."""
     service = service_of(target_arn)
     if service == "lambda":
         assert rt.lambdas is not None
         if sync:
             r = rt.lambdas.invoke(target_arn, payload)
             return {"target": target_arn, "errored": r.errored, "payload": r.payload, "request_id": r.request_id}
-        return {"target": target_arn, "request_id": rt.lambdas.invoke_async(target_arn, payload)}
+        return {"target": target_arn, "request_id": rt.lambdas.invoke_async(target_arn, payload, on_done=on_done)}
     if service == "states":
         out = rt.client("stepfunctions").start_execution(
             stateMachineArn=target_arn, name=str(uuid.uuid4()), input=json.dumps(payload)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 import urllib.error
 import urllib.parse
@@ -72,18 +71,14 @@ class Http:
 def runtime():
     # Functions inherit the process environment under their own variables, as on Lambda. Hundreds of EMF
     # documents on stdout would bury the report; no e2e test reads metrics (integration tests do).
-    saved = os.environ.get("POWERTOOLS_METRICS_DISABLED")
-    os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
-    rt = LocalRuntime(str(ROOT / "template.yaml"), port=0, clock_speed=CLOCK_SPEED, parameters=PARAMETERS)
-    rt.start()
-    try:
-        yield rt
-    finally:
-        rt.stop()
-        if saved is None:
-            os.environ.pop("POWERTOOLS_METRICS_DISABLED", None)
-        else:
-            os.environ["POWERTOOLS_METRICS_DISABLED"] = saved
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+        rt = LocalRuntime(str(ROOT / "template.yaml"), port=0, clock_speed=CLOCK_SPEED, parameters=PARAMETERS)
+        rt.start()
+        try:
+            yield rt
+        finally:
+            rt.stop()
 
 
 @pytest.fixture(scope="package")

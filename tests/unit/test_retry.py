@@ -50,3 +50,36 @@ def test_other_errors_are_not_retried():
 
 def test_pauses_grow_with_the_attempt():
     assert all(0.02 * n <= jittered_pause(n) <= 0.08 * n for n in range(1, 6))
+
+
+class Labelled(Exception):
+    def __init__(self, label: str) -> None:
+        super().__init__(label)
+        self.label = label
+
+
+def test_an_error_the_when_predicate_accepts_is_retried():
+    calls = []
+
+    def operation():
+        calls.append(1)
+        if len(calls) < 3:
+            raise Labelled("counter")
+        return "done"
+
+    assert retrying(operation, on=(Labelled,), attempts=4, sleep=lambda _: None,
+                    when=lambda e: getattr(e, "label", None) == "counter") == "done"
+    assert len(calls) == 3
+
+
+def test_an_error_the_when_predicate_refuses_propagates_at_once():
+    calls = []
+
+    def operation():
+        calls.append(1)
+        raise Labelled("order")
+
+    with pytest.raises(Labelled):
+        retrying(operation, on=(Labelled,), attempts=4, sleep=lambda _: None,
+                 when=lambda e: getattr(e, "label", None) == "counter")
+    assert len(calls) == 1

@@ -4,6 +4,7 @@ that exact name), permanent refusals are not."""
 from __future__ import annotations
 
 import io
+from uuid import uuid4
 
 import boto3
 import pytest
@@ -12,6 +13,7 @@ from botocore.stub import Stubber
 from tandem.billing.adapters.pdf import Seller
 from tandem.billing.adapters.s3 import S3Documents
 from tandem.billing.adapters.ses import MailNotSent, SesMailer
+from tandem.billing.domain.crediting import credit
 from tandem.billing.domain.mail import order_confirmation, payment_reminder
 from tandem.billing.ports import DocumentStoreError
 from tandem.shared.aws import bootstrap
@@ -24,6 +26,10 @@ SELLER = Seller("Tandem", "1 Road")
 
 def _ses():
     return boto3.client("sesv2", region_name="eu-central-1", aws_access_key_id="x", aws_secret_access_key="x")
+
+
+def _note():
+    return credit(invoice(), None, credit_note_id=uuid4(), number="CN-2026-000001", reason="returned", now=NOW)
 
 
 def _s3():
@@ -88,7 +94,7 @@ def test_access_denied_on_put_is_permanent_not_retried():
     with Stubber(client) as stub:
         stub.add_client_error("put_object", "AccessDenied", http_status_code=403)
         with pytest.raises(DocumentStoreError):
-            S3Documents("docs", client, SELLER).save_invoice(invoice())
+            S3Documents("docs", client, SELLER).save_credit_note(_note())
 
 
 def test_billing_clients_fail_well_inside_the_function_timeouts(monkeypatch):

@@ -11,9 +11,10 @@ from uuid import UUID, uuid4
 from tandem.sales.domain import placement
 from tandem.sales.domain.commands import BillingAddress, Customer, PaymentMethod, PlaceOrder, RequestedLine
 from tandem.sales.domain.errors import ConcurrentOrderUpdate, IdempotencyKeyTaken
-from tandem.sales.domain.model import IdempotencyRecord, Order, OrderPage, Product
+from tandem.sales.domain.model import Order, OrderPage, Product
 from tandem.shared.errors import TransactionConflict
 from tandem.shared.pricing import TaxRounding
+from tandem.shared.request_keys import KeyRecord
 
 NOW = datetime(2026, 11, 27, 15, 30, tzinfo=UTC)
 RATES = {"standard": Decimal("0.2"), "reduced": Decimal("0.1"), "zero": Decimal("0")}
@@ -48,7 +49,7 @@ class FakeStore:
 
     def __init__(self) -> None:
         self.orders: dict[UUID, tuple[int, Order]] = {}
-        self.keys: dict[tuple[str, str], IdempotencyRecord] = {}
+        self.keys: dict[tuple[str, str], KeyRecord] = {}
         self.outbox: list[Any] = []
         self.catalog = dict(CATALOG)
         self.conflicts = 0  # how many commits to refuse with TransactionConflict first
@@ -92,7 +93,7 @@ class FakeStore:
     def save_order(self, order: Order) -> None:
         self._pending.append(("save", order))
 
-    def claim_idempotency_key(self, record: IdempotencyRecord, *, now: datetime) -> None:
+    def claim_idempotency_key(self, record: KeyRecord, *, now: datetime) -> None:
         self._pending.append(("key", record))
 
     def record(self, envelope: Any) -> None:

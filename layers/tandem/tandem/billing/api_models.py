@@ -10,13 +10,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from tandem.billing.domain.commands import CreditInvoice, CreditLine
 from tandem.billing.domain.crediting import CreditNote
 from tandem.billing.domain.model import Invoice, InvoiceLine
-from tandem.billing.domain.rules import REASON_MAX, cents
+from tandem.billing.domain.rules import REASON_MAX
 from tandem.billing.ports import InvoicePage
+from tandem.shared.money import amount_text
 from tandem.shared.pricing import TaxSubtotal
 
 
 def _money(value: Decimal) -> str:
-    return str(cents(value))
+    # No currency on purpose: billing prices in cents whatever the currency (tandem.shared.pricing),
+    # so its amounts always show two digits (amount_text's default).
+    return amount_text(value, None)
 
 
 def line_view(line: InvoiceLine) -> dict[str, Any]:

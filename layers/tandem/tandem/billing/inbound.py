@@ -76,12 +76,6 @@ class SendConfirmationTask(_Tolerant):
     order: dict[str, Any] | None = None
 
 
-class CreditInvoiceTask(_Tolerant):
-    action: Literal["credit_invoice"]
-    invoice_id: str
-    reason: Annotated[str, Field(min_length=1, max_length=500)] = "order cancelled"
-
-
 class CreditOrderTask(_Tolerant):
     action: Literal["credit_order"]
     order_id: Annotated[str, Field(min_length=1, max_length=64)]

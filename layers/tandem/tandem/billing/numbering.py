@@ -12,6 +12,7 @@ import random
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from tandem.shared import retry
 from tandem.shared.errors import ConditionFailed, TransactionConflict
 
 ATTEMPTS = 120
@@ -19,26 +20,23 @@ T = TypeVar("T")
 
 
 def pause(attempt: int) -> float:
-    """Full jitter, growing from 10 ms to at most 100 ms."""
-    return random.uniform(0.0, min(0.1, 0.01 * 2 ** min(attempt, 4)))  # noqa: S311 - jitter, not security
+    """Full jitter before retry ``attempt`` (1-based), growing from 10 ms to at most 100 ms."""
+    return random.uniform(0.0, min(0.1, 0.01 * 2 ** min(attempt - 1, 4)))  # noqa: S311 - jitter, not security
 
 
-def retrying(attempt_once: Callable[[], T | None], *, retry_labels: frozenset[str], sleep: Callable[[float], Any],
+def retrying(attempt_once: Callable[[], T], *, retry_labels: frozenset[str], sleep: Callable[[float], Any],
              attempts: int = ATTEMPTS) -> T:
-    """Run ``attempt_once`` until it returns a value; retry on a race over one of ``retry_labels``.
+    """Run ``attempt_once``; retry on a race over one of ``retry_labels`` (or a TransactionConflict).
 
     After ``attempts`` lost races: ``TransactionConflict`` (transient; the state machine retries it).
     """
-    for attempt in range(attempts):
-        try:
-            result = attempt_once()
-        except ConditionFailed as failed:
-            if failed.label not in retry_labels:
-                raise
-        except TransactionConflict:
-            pass
-        else:
-            if result is not None:
-                return result
-        sleep(pause(attempt))
-    raise TransactionConflict()
+    def lost_race(error: BaseException) -> bool:
+        return not isinstance(error, ConditionFailed) or error.label in retry_labels
+
+    try:
+        return retry.retrying(attempt_once, on=(ConditionFailed, TransactionConflict), attempts=attempts,
+                              sleep=sleep, pause=pause, when=lost_race)
+    except ConditionFailed as failed:
+        if not lost_race(failed):
+            raise
+        raise TransactionConflict() from None

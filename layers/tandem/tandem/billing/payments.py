@@ -22,7 +22,7 @@ from tandem.billing.domain.events import PaymentReceived, PaymentRefundDue
 from tandem.billing.domain.model import Invoice, Payment
 from tandem.billing.numbering import retrying
 from tandem.billing.ports import BillingReader, BillingUnitOfWork, OrderAccount
-from tandem.billing.service import parse_id
+from tandem.billing.service import order_invoice, parse_id
 from tandem.shared.clock import new_id, utcnow
 from tandem.shared.correlation import MessageContext
 from tandem.shared.envelope import Envelope
@@ -93,8 +93,7 @@ def _target(notice: PaymentNotice, reader: BillingReader) -> tuple[OrderAccount 
         if invoice is None:
             raise InvoiceNotFound(details={"invoice_id": notice.invoice_id[:64]})
     else:
-        account = reader.order_account(str(notice.order_id))
-        invoice = reader.invoice(account.invoice_id) if account and account.invoice_id else None
+        account, invoice = order_invoice(reader, str(notice.order_id))
     if invoice is not None and invoice.currency != notice.currency:
         raise CurrencyNotSupported(details={"currency": notice.currency[:8], "supported": [invoice.currency]})
     return account, invoice
@@ -126,17 +125,21 @@ class RefundResult:
     amount: Decimal
 
 
-def mark_refund_due(order_id: str, customer_email: str | None, reader: BillingReader, uow: BillingUnitOfWork,
-                    context: MessageContext, *, currency: str, now: Callable[[], datetime] = utcnow,
-                    ids: Callable[[], UUID] = new_id, sleep: Callable[[float], Any] = time.sleep) -> RefundResult:
+def mark_refund_due(order_id: str, customer_email: str | None, account: OrderAccount | None, reader: BillingReader,
+                    uow: BillingUnitOfWork, context: MessageContext, *, currency: str,
+                    now: Callable[[], datetime] = utcnow, ids: Callable[[], UUID] = new_id,
+                    sleep: Callable[[float], Any] = time.sleep) -> RefundResult:
     """The order was cancelled before its invoice: its recorded payments are owed back.
 
-    Marks the payments not yet marked (on the order's record, under its ``version``) and publishes
-    PaymentRefundDue in the same transaction; again for the same order: nothing new, no event.
-    An invoiced order is not refunded here: its credit note leaves the payment as a credit balance.
+    ``account``: the order's record as the caller already read it (used by the first attempt; a lost
+    race re-reads). Marks the payments not yet marked (on the order's record, under its ``version``)
+    and publishes PaymentRefundDue in the same transaction; again for the same order: nothing new, no
+    event. An invoiced order is not refunded here: its credit note leaves the payment as a credit balance.
     """
+    preloaded = [account]
+
     def attempt() -> RefundResult:
-        account = reader.order_account(order_id)
+        account = preloaded.pop() if preloaded else reader.order_account(order_id)
         due = account.applicable_payments if account is not None and account.invoice_id is None else ()
         if not due or account is None:
             return RefundResult((), Decimal("0.00"))

@@ -72,9 +72,8 @@ class BillingUnitOfWork(Protocol):
 
 
 class Documents(Protocol):
-    """PDF storage: ``save_*`` renders and stores; ``invoice_pdf`` reads, rendering it if missing."""
+    """PDF storage: ``save_credit_note`` renders and stores; ``invoice_pdf`` reads, rendering it if missing."""
 
-    def save_invoice(self, invoice: Invoice) -> None: ...
     def save_credit_note(self, note: CreditNote) -> None: ...
     def invoice_pdf(self, invoice: Invoice) -> bytes: ...
 

@@ -16,7 +16,14 @@ from tandem.billing.domain.errors import InvoiceAlreadyCredited, InvoiceNotFound
 from tandem.billing.domain.model import Invoice, InvoiceStatus
 from tandem.billing.domain.rules import DEFAULT_PAYMENT_TERMS_DAYS, DocumentKind, document_number
 from tandem.billing.numbering import retrying
-from tandem.billing.ports import BillingReader, BillingUnitOfWork, Documents, DocumentStoreError, InvoicePage
+from tandem.billing.ports import (
+    BillingReader,
+    BillingUnitOfWork,
+    Documents,
+    DocumentStoreError,
+    InvoicePage,
+    OrderAccount,
+)
 from tandem.shared.clock import new_id, utcnow
 from tandem.shared.correlation import MessageContext
 from tandem.shared.envelope import Envelope
@@ -47,7 +54,7 @@ def issue_invoice(command: IssueInvoice, reader: BillingReader, uow: BillingUnit
     """
     invoice_id = ids()
 
-    def attempt() -> IssueResult | None:
+    def attempt() -> IssueResult:
         moment = now()
         account, seen = reader.issue_state(command.order_id, DocumentKind.INVOICE, moment.year)
         if account is not None and account.invoice_id is not None:
@@ -142,13 +149,9 @@ def credit_order(order_id: str, reason: str, reader: BillingReader, uow: Billing
     action, repeated), that note is the answer; credited by another note (the OrderCancelled consumer,
     the finance team) or no invoice at all: nothing (``credited`` False).
     """
-    account = reader.order_account(order_id)
-    invoice = reader.invoice(account.invoice_id) if account and account.invoice_id else None
+    _account, invoice = order_invoice(reader, order_id)
     if invoice is None:
         return OrderCredit(None)
-    if invoice.status is InvoiceStatus.CREDITED:
-        note = _completing_note(reader, invoice)
-        return OrderCredit(note if note.reason == reason else None)
     note = credit_in_full(invoice, reason, reader, uow, documents, context, **options)
     return OrderCredit(note if note.reason == reason else None)
 
@@ -167,6 +170,13 @@ def parse_id(raw: str) -> UUID:
         raise InvoiceNotFound(details={"id": str(raw)[:64]}) from None
 
 
+def order_invoice(reader: BillingReader, order_id: str) -> tuple[OrderAccount | None, Invoice | None]:
+    """The order's billing record (None: billing has not seen the order) and its invoice, if issued."""
+    account = reader.order_account(order_id)
+    invoice = reader.invoice(account.invoice_id) if account and account.invoice_id else None
+    return account, invoice
+
+
 def get_invoice(reader: BillingReader, invoice_id: str) -> Invoice:
     """The invoice, or InvoiceNotFound (also for ids that are not UUIDs: they cannot exist)."""
     invoice = reader.invoice(parse_id(invoice_id))
@@ -182,8 +192,7 @@ def list_invoices(reader: BillingReader, *, order_id: str | None = None, status:
         raise ValidationFailed(details=[{"field": "status", "message": "must be one of "
                                 + ", ".join(s.value for s in InvoiceStatus)}])
     if order_id is not None:
-        account = reader.order_account(order_id)
-        invoice = reader.invoice(account.invoice_id) if account and account.invoice_id else None
+        _account, invoice = order_invoice(reader, order_id)
         matches = [invoice] if invoice and (status is None or invoice.status.value == status) else []
         return InvoicePage(invoices=matches)
     return reader.list_invoices(status=status, limit=limit, cursor=cursor)

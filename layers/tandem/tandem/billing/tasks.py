@@ -13,14 +13,13 @@ from pydantic import BaseModel, ValidationError
 from tandem.billing import bootstrap, notifications, payments, service
 from tandem.billing.domain.errors import InvalidOrder
 from tandem.billing.inbound import (
-    CreditInvoiceTask,
     CreditOrderTask,
     IssueInvoiceTask,
     OrderCancelledData,
     SendConfirmationTask,
 )
-from tandem.shared.correlation import MessageContext
-from tandem.shared.errors import ValidationFailed
+from tandem.shared.correlation import MessageContext, from_saga
+from tandem.shared.errors import ValidationFailed, field_errors
 
 
 class UnknownAction(ValidationFailed):
@@ -32,13 +31,13 @@ def _parse(model: type[BaseModel], event: dict[str, Any]) -> Any:
     try:
         return model.model_validate(event)
     except ValidationError as exc:
-        details = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()]
-        raise InvalidOrder("The task input is invalid", details=details) from None
+        raise InvalidOrder("The task input is invalid", details=field_errors(exc.errors())) from None
 
 
 def _context(event: dict[str, Any], fallback: str) -> MessageContext:
-    correlation = str(event.get("correlation_id") or fallback)[:128]
-    return MessageContext(correlation_id=correlation, causation_id=str(event.get("execution_id") or fallback)[:128])
+    execution = event.get("execution_id")
+    return from_saga(str(event.get("correlation_id") or fallback)[:128], str(execution) if execution else None,
+                     fallback)
 
 
 def issue_invoice(event: dict[str, Any]) -> dict[str, Any]:
@@ -68,17 +67,7 @@ def credit_order(event: dict[str, Any]) -> dict[str, Any]:
             "credit_note_id": str(note.id) if note else None, "number": note.number if note else None}
 
 
-def credit_invoice(event: dict[str, Any]) -> dict[str, Any]:
-    """Kept for executions started before ``credit_order`` existed."""
-    task = _parse(CreditInvoiceTask, event)
-    invoice = service.get_invoice(bootstrap.reader(), task.invoice_id)
-    note = service.credit_in_full(invoice, task.reason, bootstrap.reader(), bootstrap.unit_of_work(),
-                                  bootstrap.documents(), _context(event, task.invoice_id))
-    return {"credit_note_id": str(note.id), "number": note.number}
-
-
-ACTIONS = {"issue_invoice": issue_invoice, "send_confirmation": send_confirmation, "credit_order": credit_order,
-           "credit_invoice": credit_invoice}
+ACTIONS = {"issue_invoice": issue_invoice, "send_confirmation": send_confirmation, "credit_order": credit_order}
 
 
 def perform(event: dict[str, Any]) -> dict[str, Any]:
@@ -93,14 +82,13 @@ def order_cancelled(data: OrderCancelledData, context: MessageContext) -> dict[s
     """An order was cancelled: credit its invoice in full if it has one (whether or not the order was
     confirmed; once), else mark the payments it received as refund-due (PaymentRefundDue)."""
     reader = bootstrap.reader()
-    account = reader.order_account(data.order_id)
-    invoice = reader.invoice(account.invoice_id) if account and account.invoice_id else None
+    account, invoice = service.order_invoice(reader, data.order_id)
     if invoice is not None:
         reason = f"Order cancelled: {data.reason}"[:500] if data.reason else "Order cancelled"
         note = service.credit_in_full(invoice, reason, reader, bootstrap.unit_of_work(), bootstrap.documents(),
                                       context)
         return {"order_id": data.order_id, "credited": True, "credit_note_id": str(note.id), "number": note.number}
-    refund = payments.mark_refund_due(data.order_id, data.customer_email, reader, bootstrap.unit_of_work(), context,
-                                      currency=bootstrap.base_currency())
+    refund = payments.mark_refund_due(data.order_id, data.customer_email, account, reader, bootstrap.unit_of_work(),
+                                      context, currency=bootstrap.base_currency())
     return {"order_id": data.order_id, "credited": False, "why": "no invoice",
             "refund_due": [str(i) for i in refund.payment_ids], "refund_amount": str(refund.amount)}

@@ -21,7 +21,7 @@ from tandem.billing.inbound import PaymentWebhook
 from tandem.billing.payments import receive_payment
 from tandem.billing.signature import SignatureError, verify
 from tandem.shared.correlation import MessageContext
-from tandem.shared.errors import BadRequest
+from tandem.shared.errors import BadRequest, field_errors
 
 SIGNATURE_HEADER = "tandem-signature"
 HANDLED_TYPES = frozenset({"payment.succeeded"})
@@ -64,8 +64,7 @@ def handle(raw_body: bytes, headers: dict[str, Any] | None, context: MessageCont
     try:
         event = PaymentWebhook.model_validate(payload)
     except ValidationError as exc:
-        details = [{"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"]} for e in exc.errors()]
-        raise InvalidPayment(details=details) from None
+        raise InvalidPayment(details=field_errors(exc.errors())) from None
     result = receive_payment(event.to_notice(), bootstrap.reader(), bootstrap.unit_of_work(), context,
                              base_currency=bootstrap.base_currency())
     return {"payment_id": str(result.payment_id), "duplicate": result.duplicate}

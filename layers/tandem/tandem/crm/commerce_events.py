@@ -10,11 +10,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field
 
 from tandem.crm.domain import timeline
 from tandem.crm.domain.customers import RecordActivity, TimelineEntry
-from tandem.shared.envelope import EventMetadata
+from tandem.shared.envelope import InboundEvent, TolerantReader
 
 Amount = Annotated[Decimal, Field(allow_inf_nan=False)]
 Email = Annotated[str, Field(min_length=3, max_length=254)]
@@ -22,20 +22,16 @@ Id = Annotated[str, Field(min_length=1, max_length=64)]
 Currency = Annotated[str, Field(min_length=3, max_length=3)]
 
 
-class _Reader(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-
-class _Party(_Reader):
+class _Party(TolerantReader):
     email: Email
     name: str | None = Field(default=None, max_length=200)
 
 
-class _Line(_Reader):
+class _Line(TolerantReader):
     quantity: int = Field(ge=0)
 
 
-class OrderPlacedIn(_Reader):
+class OrderPlacedIn(TolerantReader):
     kind: Literal["OrderPlaced"]
     order_id: Id
     customer: _Party
@@ -50,7 +46,7 @@ class OrderPlacedIn(_Reader):
                               customer_email=self.customer.email, customer_name=self.customer.name)
 
 
-class _OrderEvent(_Reader):
+class _OrderEvent(TolerantReader):
     order_id: Id
     customer_email: Email
 
@@ -96,7 +92,7 @@ class OrderShippedIn(_OrderEvent):
                               customer_email=self.customer_email)
 
 
-class InvoiceIssuedIn(_Reader):
+class InvoiceIssuedIn(TolerantReader):
     kind: Literal["InvoiceIssued"]
     invoice_id: Id
     number: str
@@ -113,7 +109,7 @@ class InvoiceIssuedIn(_Reader):
                               customer_email=self.customer.email, customer_name=self.customer.name)
 
 
-class CreditNoteIssuedIn(_Reader):
+class CreditNoteIssuedIn(TolerantReader):
     kind: Literal["CreditNoteIssued"]
     number: str
     invoice_id: Id
@@ -130,7 +126,7 @@ class CreditNoteIssuedIn(_Reader):
                                             currency=self.currency), customer_email=self.customer_email)
 
 
-class PaymentReceivedIn(_Reader):
+class PaymentReceivedIn(TolerantReader):
     kind: Literal["PaymentReceived"]
     order_id: Id | None = None
     invoice_id: Id | None = None
@@ -146,7 +142,7 @@ class PaymentReceivedIn(_Reader):
                                             currency=self.currency), customer_email=self.customer_email)
 
 
-class InvoicePaidIn(_Reader):
+class InvoicePaidIn(TolerantReader):
     kind: Literal["InvoicePaid"]
     invoice_id: Id
     number: str
@@ -164,23 +160,10 @@ CommerceData = (OrderPlacedIn | OrderConfirmedIn | OrderRejectedIn | OrderCancel
 
 
 
-class CommerceEvent(BaseModel):
+class CommerceEvent(InboundEvent):
     """``detail`` of a sales or billing event; ``data`` is read by ``metadata.event_type``."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-    metadata: EventMetadata
     data: Annotated[CommerceData, Field(discriminator="kind")]
-
-    @model_validator(mode="before")
-    @classmethod
-    def _kind_from_metadata(cls, value: Any) -> Any:
-        if not isinstance(value, dict) or not isinstance(value.get("data"), dict):
-            return value
-        metadata = value.get("metadata") or {}
-        if metadata.get("version") != 1:  # a breaking change is a new version: read it on purpose
-            raise ValueError(f"unsupported event version {metadata.get('version')!r}")
-        return {**value, "data": {**value["data"], "kind": metadata.get("event_type")}}
 
     def to_command(self) -> RecordActivity:
         meta = self.metadata

@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
 from tandem.crm.domain.customers import Customer, TimelineEntry, TimelinePage
-from tandem.shared.money import MINOR_UNITS
-
-
-def _amount_text(amount: Decimal | None, currency: str | None) -> str | None:
-    """``Decimal("36")`` -> ``"36.00"`` (DynamoDB drops trailing zeros; clients expect the minor digits)."""
-    if amount is None:
-        return None
-    return str(amount.quantize(Decimal(1).scaleb(-MINOR_UNITS.get(currency or "", 2))))
+from tandem.shared.money import amount_text
 
 
 class CustomerRefView(BaseModel):
@@ -55,7 +47,8 @@ class TimelineEntryView(BaseModel):
     def of(cls, entry: TimelineEntry) -> TimelineEntryView:
         return cls(occurred_at=entry.occurred_at, event_type=entry.event_type, summary=entry.summary,
                    order_id=entry.order_id, invoice_id=entry.invoice_id,
-                   amount=_amount_text(entry.amount, entry.currency), currency=entry.currency)
+                   amount=None if entry.amount is None else amount_text(entry.amount, entry.currency),
+                   currency=entry.currency)
 
 
 class TimelineView(BaseModel):

@@ -9,27 +9,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import Field, TypeAdapter, ValidationError
 
 from tandem.inventory.domain import rules
 from tandem.inventory.domain.commands import ReleaseStock, ReserveStock, ShipOrder
 from tandem.inventory.domain.errors import InvalidStockRequest
-from tandem.shared.correlation import MessageContext
-from tandem.shared.envelope import EventMetadata
+from tandem.shared.correlation import MessageContext, from_saga
+from tandem.shared.envelope import EventMetadata, TolerantReader
 
 OrderId = Annotated[str, Field(min_length=1, max_length=rules.ORDER_ID_MAX)]
 
 
-class _Tolerant(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-
-class Line(_Tolerant):
+class Line(TolerantReader):
     sku: Annotated[str, Field(min_length=1, max_length=64)]
     quantity: Annotated[int, Field(strict=True, ge=1, le=rules.MAX_QUANTITY)]
 
 
-class _Task(_Tolerant):
+class _Task(TolerantReader):
     order_id: OrderId
     correlation_id: Annotated[str | None, Field(max_length=128)] = None
     execution_id: Annotated[str | None, Field(max_length=2048)] = None
@@ -37,8 +33,7 @@ class _Task(_Tolerant):
     def context(self) -> MessageContext:
         """The saga's correlation id if it passes one, else the order's; caused by the execution."""
         correlation_id = self.correlation_id or f"order:{self.order_id}"
-        # An execution ARN may exceed the envelope's 128 characters: its tail is the unique execution name.
-        return MessageContext(correlation_id=correlation_id, causation_id=(self.execution_id or correlation_id)[-128:])
+        return from_saga(correlation_id, self.execution_id, correlation_id)
 
 
 class ReserveTask(_Task):
@@ -73,7 +68,7 @@ def parse_task(payload: Any) -> ReserveTask | ReleaseTask:
         raise InvalidStockRequest(details=details) from None
 
 
-class OrderShippedData(_Tolerant):
+class OrderShippedData(TolerantReader):
     order_id: OrderId
     lines: list[Line] = Field(default_factory=list, description="Informational: the reservation is shipped")
 
@@ -81,7 +76,7 @@ class OrderShippedData(_Tolerant):
         return ShipOrder(order_id=self.order_id)
 
 
-class OrderCancelledData(_Tolerant):
+class OrderCancelledData(TolerantReader):
     order_id: OrderId
     reason: str | None = None
 
@@ -89,12 +84,12 @@ class OrderCancelledData(_Tolerant):
         return ReleaseStock(order_id=self.order_id, reason=(self.reason or "order_cancelled")[:rules.REASON_MAX])
 
 
-class OrderShipped(_Tolerant):
+class OrderShipped(TolerantReader):
     metadata: EventMetadata
     data: OrderShippedData
 
 
-class OrderCancelled(_Tolerant):
+class OrderCancelled(TolerantReader):
     metadata: EventMetadata
     data: OrderCancelledData
 

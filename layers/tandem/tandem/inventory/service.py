@@ -26,6 +26,7 @@ from tandem.inventory.domain.events import ProductCreated, ProductUpdated, Stock
 from tandem.inventory.domain.model import Movement, MovementKind, Page, Product, StockLevel, movement
 from tandem.inventory.domain.rules import MOVEMENTS_SHOWN
 from tandem.inventory.ports import InventoryReader, UnitOfWork
+from tandem.shared import retry
 from tandem.shared.clock import new_id, utcnow
 from tandem.shared.correlation import MessageContext
 from tandem.shared.envelope import DomainEvent, Envelope
@@ -43,14 +44,8 @@ def jitter() -> float:
 def retrying(action: Callable[[], T], *, sleep: Callable[[float], Any] = time.sleep, attempts: int = ATTEMPTS) -> T:
     """Run ``action``; on ``TransactionConflict`` or ``StaleState`` wait a jittered moment and run it again,
     up to ``attempts`` times, then let the error propagate (the caller or the state machine retries)."""
-    for attempt in range(1, attempts + 1):
-        try:
-            return action()
-        except (TransactionConflict, StaleState):
-            if attempt == attempts:
-                raise
-            sleep(jitter())
-    raise AssertionError("unreachable")  # pragma: no cover
+    return retry.retrying(action, on=(TransactionConflict, StaleState), attempts=attempts, sleep=sleep,
+                          pause=lambda _attempt: jitter())
 
 
 class Clock:

@@ -12,12 +12,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from tandem.ledger.domain.model import Account, JournalEntry, JournalPage, TrialBalance
-from tandem.shared.money import MINOR_UNITS
-
-
-def amount_text(amount: Decimal, currency: str) -> str:
-    """``Decimal("36")`` -> ``"36.00"`` in EUR (DynamoDB drops trailing zeros; clients expect cents)."""
-    return str(amount.quantize(Decimal(1).scaleb(-MINOR_UNITS.get(currency, 2))))
+from tandem.shared.money import amount_text
 
 
 class AccountView(BaseModel):

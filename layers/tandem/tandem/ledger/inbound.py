@@ -8,22 +8,18 @@ These models are plain pydantic (not ``DomainEvent``), so they never enter the s
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field
 
 from tandem.ledger.domain.commands import PostCreditNoteIssued, PostingCommand, PostInvoiceIssued, PostPaymentReceived
-from tandem.shared.envelope import EventMetadata
+from tandem.shared.envelope import InboundEvent, TolerantReader
 
 Amount = Annotated[Decimal, Field(allow_inf_nan=False)]
 
 
-class _Reader(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-
-class InvoiceIssuedIn(_Reader):
+class InvoiceIssuedIn(TolerantReader):
     kind: Literal["InvoiceIssued"]
     invoice_id: str
     currency: str = Field(min_length=3, max_length=3)
@@ -36,7 +32,7 @@ class InvoiceIssuedIn(_Reader):
                                  tax_total=self.tax_total, gross_total=self.gross_total)
 
 
-class CreditNoteIssuedIn(_Reader):
+class CreditNoteIssuedIn(TolerantReader):
     kind: Literal["CreditNoteIssued"]
     credit_note_id: str
     currency: str = Field(min_length=3, max_length=3)
@@ -49,7 +45,7 @@ class CreditNoteIssuedIn(_Reader):
                                     tax_total=self.tax_total, gross_total=self.gross_total)
 
 
-class PaymentReceivedIn(_Reader):
+class PaymentReceivedIn(TolerantReader):
     kind: Literal["PaymentReceived"]
     payment_id: str
     currency: str = Field(min_length=3, max_length=3)
@@ -62,23 +58,10 @@ class PaymentReceivedIn(_Reader):
 POSTED_EVENT_TYPES = ("InvoiceIssued", "CreditNoteIssued", "PaymentReceived")
 
 
-class BillingEvent(BaseModel):
+class BillingEvent(InboundEvent):
     """``detail`` of a billing event the ledger posts; ``data`` is read by ``metadata.event_type``."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-    metadata: EventMetadata
     data: Annotated[InvoiceIssuedIn | CreditNoteIssuedIn | PaymentReceivedIn, Field(discriminator="kind")]
-
-    @model_validator(mode="before")
-    @classmethod
-    def _kind_from_metadata(cls, value: Any) -> Any:
-        if not isinstance(value, dict) or not isinstance(value.get("data"), dict):
-            return value
-        metadata = value.get("metadata") or {}
-        if metadata.get("version") != 1:  # a breaking change is a new version: read it on purpose, not by luck
-            raise ValueError(f"unsupported event version {metadata.get('version')!r}")
-        return {**value, "data": {**value["data"], "kind": metadata.get("event_type")}}
 
     def to_command(self) -> PostingCommand:
         return self.data.to_command(self.metadata.event_id)

@@ -11,13 +11,15 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from tandem.sales.domain import rules
+from tandem.sales.domain import placement, rules
 from tandem.sales.domain.commands import BillingAddress, Customer, PaymentMethod, PlaceOrder, RequestedLine
 from tandem.sales.domain.model import Order, OrderPage
 from tandem.sales.service import Caller
+from tandem.shared import request_keys
 from tandem.shared.auth import claims_of, groups_of
+from tandem.shared.money import amount_text
 
-IDEMPOTENCY_HEADER = "idempotency-key"
+IDEMPOTENCY_HEADER = request_keys.HEADER
 
 
 class _Strict(BaseModel):
@@ -107,13 +109,9 @@ class OrderView(BaseModel):
 
     @classmethod
     def of(cls, order: Order) -> OrderView:
-        money = lambda amount: rules.money_text(amount, order.currency)  # noqa: E731
-        address = order.customer.billing_address
+        money = lambda amount: amount_text(amount, order.currency)  # noqa: E731
         return cls(
-            id=str(order.id), status=order.status.value,
-            customer={"email": order.customer.email, "name": order.customer.name,
-                      "billing_address": {"line1": address.line1, "line2": address.line2, "city": address.city,
-                                          "postal_code": address.postal_code, "country": address.country}},
+            id=str(order.id), status=order.status.value, customer=placement.customer_data(order),
             lines=[LineView(sku=li.sku, name=li.name, quantity=li.quantity, unit_price=str(li.unit_price),
                             tax_category=li.tax_category, tax_rate=rules.rate_text(li.tax_rate), net=money(li.net))
                    for li in order.lines],

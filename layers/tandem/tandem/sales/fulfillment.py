@@ -20,7 +20,7 @@ from tandem.sales.domain.commands import ReceivedPayment, Shortage
 from tandem.sales.domain.errors import OrderNotFound
 from tandem.sales.domain.model import Order, OrderStatus
 from tandem.sales.service import OrderReader, SalesUnitOfWork, change_order
-from tandem.shared.correlation import MessageContext
+from tandem.shared.correlation import MessageContext, from_saga
 from tandem.shared.errors import BadRequest
 
 ORDER_CANCELLED_ERROR = "OrderCancelled"  # what a cancelled order's waiting task fails with
@@ -41,9 +41,7 @@ class _Input(BaseModel):
 
     def context(self, order: Order, action: str) -> MessageContext:
         """The saga's correlation id (else the one stored on the order), caused by the execution."""
-        correlation_id = self.correlation_id or order.correlation_id or str(order.id)
-        # An execution ARN may exceed the envelope's 128 characters: its tail is the unique execution name.
-        return MessageContext(correlation_id=correlation_id, causation_id=(self.execution_id or action)[-128:])
+        return from_saga(self.correlation_id or order.correlation_id or str(order.id), self.execution_id, action)
 
 
 class BeginInput(_Input):

@@ -14,17 +14,17 @@ from tandem.sales.domain import placement, rules
 from tandem.sales.domain.commands import PlaceOrder
 from tandem.sales.domain.errors import (
     ConcurrentOrderUpdate,
-    IdempotencyKeyReused,
     IdempotencyKeyTaken,
-    InvalidIdempotencyKey,
     NotYourOrder,
     OrderNotFound,
 )
-from tandem.sales.domain.model import IdempotencyRecord, Order, OrderPage, Product
+from tandem.sales.domain.model import Order, OrderPage, Product
+from tandem.shared import request_keys
 from tandem.shared.clock import new_id, utcnow
 from tandem.shared.correlation import MessageContext
 from tandem.shared.envelope import Envelope
 from tandem.shared.errors import TransactionConflict
+from tandem.shared.retry import retrying
 
 ATTEMPTS = 4  # a write that loses an optimistic-lock race is re-read and re-decided this often
 STAFF_GROUPS = frozenset({"sales", "finance", "inventory", "admin"})
@@ -36,7 +36,7 @@ class SalesUnitOfWork(Protocol):
     def __exit__(self, *exc_info: object) -> None: ...
     def add_order(self, order: Order) -> None: ...
     def save_order(self, order: Order) -> None: ...  # ConcurrentOrderUpdate if the version moved
-    def claim_idempotency_key(self, record: IdempotencyRecord, *, now: datetime) -> None: ...
+    def claim_idempotency_key(self, record: request_keys.KeyRecord, *, now: datetime) -> None: ...
     def record(self, envelope: Envelope[Any]) -> None: ...
     def commit(self) -> None: ...  # IdempotencyKeyTaken(record) if the key is in use
 
@@ -44,7 +44,7 @@ class SalesUnitOfWork(Protocol):
 class OrderReader(Protocol):
     def get(self, order_id: UUID) -> Order | None: ...
     def load_for_placement(self, skus: list[str], key: tuple[str, str] | None
-                           ) -> tuple[dict[str, Product], IdempotencyRecord | None]: ...
+                           ) -> tuple[dict[str, Product], request_keys.KeyRecord | None]: ...
     def list_newest(self, *, limit: int, cursor: str | None) -> OrderPage: ...
     def list_for_customer(self, email: str, *, limit: int, cursor: str | None) -> OrderPage: ...
 
@@ -77,12 +77,6 @@ def pause() -> float:
     return random.uniform(0.02, 0.1)  # noqa: S311 - jitter, not security
 
 
-def check_idempotency_key(key: str | None) -> str | None:
-    if key is not None and rules.idempotency_key_error(key):
-        raise InvalidIdempotencyKey(details=[{"field": "Idempotency-Key", "message": rules.idempotency_key_error(key)}])
-    return key
-
-
 def place_order(
     command: PlaceOrder, caller: Caller, policy: placement.PricingPolicy, reader: OrderReader,
     uow: SalesUnitOfWork, context: MessageContext, *, render: Callable[[Order], dict[str, Any]],
@@ -99,21 +93,21 @@ def place_order(
         raise NotYourOrder(details=[{"field": "customer.email", "message": "must be your own email address"}])
     placement.check_currency(command, policy)
     command.check_shape()
-    key = check_idempotency_key(idempotency_key)
-    fingerprint = rules.request_fingerprint(body)
+    key = request_keys.checked(idempotency_key)
+    fingerprint = request_keys.fingerprint(body)
     catalog, record = reader.load_for_placement([line.sku for line in command.lines],
                                                 (caller.sub, key) if key else None)
     moment = now()
-    if record is not None and record.expires_at > moment:
+    if record is not None and record.live(moment):
         return _replay(record, fingerprint)
     order = placement.place(command, catalog, policy, order_id=ids(), now=moment)
     order.correlation_id = context.correlation_id
     response = render(order)
     envelopes = [Envelope.wrap(e, context, occurred_at=moment, event_id=ids()) for e in order.events]
-    claim = None if key is None else IdempotencyRecord(
-        caller=caller.sub, key=key, fingerprint=fingerprint, order_id=order.id, response=response,
-        expires_at=moment + rules.IDEMPOTENCY_WINDOW)
-    for attempt in range(ATTEMPTS):
+    claim = None if key is None else request_keys.KeyRecord(
+        caller=caller.sub, key=key, fingerprint=fingerprint, response=response, expires_at=moment + request_keys.WINDOW)
+
+    def attempt() -> Placement:
         try:
             with uow:
                 uow.add_order(order)
@@ -125,18 +119,14 @@ def place_order(
             return Placement(order.id, response, replayed=False)
         except IdempotencyKeyTaken as taken:
             return _replay(taken.record, fingerprint)  # type: ignore[arg-type]
-        except TransactionConflict:
-            if attempt == ATTEMPTS - 1:
-                raise
-            sleep(pause())
-    raise AssertionError("unreachable")  # pragma: no cover
+
+    return retrying(attempt, on=(TransactionConflict,), attempts=ATTEMPTS, sleep=sleep, pause=lambda _: pause())
 
 
-def _replay(record: IdempotencyRecord, fingerprint: str) -> Placement:
-    if not record.matches(fingerprint):
-        raise IdempotencyKeyReused(details=[{"field": "Idempotency-Key",
-                                             "message": "was used with a different request body"}])
-    return Placement(record.order_id, record.response, replayed=True)
+def _replay(record: request_keys.KeyRecord, fingerprint: str) -> Placement:
+    """The first answer (its ``id`` is the order's), or ``IdempotencyKeyReused`` for another body."""
+    response = record.replay(fingerprint)
+    return Placement(UUID(str(response["id"])), response, replayed=True)
 
 
 def parse_order_id(order_id: str) -> UUID:
@@ -171,28 +161,24 @@ def change_order(
 ) -> Order:
     """Load, decide with ``change`` (True if it changed the order), save with its events, all under the
     order's version; a lost race is re-read and re-decided. Returns the order as stored."""
-    for attempt in range(ATTEMPTS):
+    def attempt() -> Order:
         order = reader.get(order_id)
         if order is None or not visible(order):
             raise OrderNotFound(details={"id": str(order_id)})
         if not change(order):
             return order
         moment = now()
-        try:
-            with uow:
-                uow.save_order(order)
-                for event in order.events:
-                    uow.record(Envelope.wrap(event, context(order), occurred_at=moment, event_id=ids()))
-                uow.commit()
-        except (ConcurrentOrderUpdate, TransactionConflict):
-            if attempt == ATTEMPTS - 1:
-                raise
-            sleep(pause())
-            continue
+        with uow:
+            uow.save_order(order)
+            for event in order.events:
+                uow.record(Envelope.wrap(event, context(order), occurred_at=moment, event_id=ids()))
+            uow.commit()
         order.version += 1
         order.events.clear()
         return order
-    raise AssertionError("unreachable")  # pragma: no cover
+
+    return retrying(attempt, on=(ConcurrentOrderUpdate, TransactionConflict), attempts=ATTEMPTS, sleep=sleep,
+                    pause=lambda _: pause())
 
 
 def cancel_order(reader: OrderReader, uow: SalesUnitOfWork, order_id: str, caller: Caller,

@@ -55,6 +55,15 @@ def from_event(metadata: Any) -> MessageContext:
     return MessageContext(correlation_id=metadata.correlation_id, causation_id=str(metadata.event_id))
 
 
+def from_saga(correlation_id: str, execution_id: str | None, fallback: str) -> MessageContext:
+    """Context of a Step Functions task: ``correlation_id``, caused by the execution (else ``fallback``).
+
+    An execution ARN may exceed the envelope's 128 characters; its tail is the unique execution name,
+    so the LAST 128 characters are kept.
+    """
+    return MessageContext(correlation_id=correlation_id, causation_id=(execution_id or fallback)[-128:])
+
+
 def bind(logger: _Logger, context: MessageContext) -> MessageContext:
     """Put the correlation id on every log line of this invocation."""
     logger.set_correlation_id(context.correlation_id)

@@ -56,6 +56,37 @@ class EventMetadata(BaseModel):
         return value.astimezone(UTC)
 
 
+class TolerantReader(BaseModel):
+    """A consumer's OWN model of another context's event data: only the fields it needs, unknown fields
+    ignored (the publisher may add fields freely). Plain pydantic, never a ``DomainEvent``, so it stays
+    out of the schema registry."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class InboundEvent(BaseModel):
+    """``detail`` of another context's event, ``data`` read by ``metadata.event_type``.
+
+    Subclasses declare ``data: Annotated[A | B, Field(discriminator="kind")]`` where each reader has
+    ``kind: Literal["<event type>"]``; the event type is copied into ``data.kind`` before validation.
+    Only version 1 is read: a breaking change is a new version, read on purpose, not by luck.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    metadata: EventMetadata
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind_from_metadata(cls, value: Any) -> Any:
+        if not isinstance(value, dict) or not isinstance(value.get("data"), dict):
+            return value
+        metadata = value.get("metadata") or {}
+        if metadata.get("version") != 1:
+            raise ValueError(f"unsupported event version {metadata.get('version')!r}")
+        return {**value, "data": {**value["data"], "kind": metadata.get("event_type")}}
+
+
 E = TypeVar("E", bound=DomainEvent)
 
 

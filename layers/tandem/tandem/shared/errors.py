@@ -158,3 +158,20 @@ class InvalidPageToken(ValidationFailed):
 
     code = "invalid_page_token"
     message = "next_token is not one this API issued"
+
+
+_LOCATIONS = {"body", "query", "path", "header", "cookie"}
+
+
+def field_errors(errors: Any) -> list[dict[str, str]]:
+    """Pydantic/Powertools errors -> ``[{"field": "email", "message": "..."}]`` (no input echoed).
+
+    Pure, so code that validates a task's or a webhook's input uses it without loading the API edge.
+    """
+    details = []
+    for error in errors:
+        loc = [str(part) for part in error.get("loc", ())]
+        if len(loc) > 1 and loc[0] in _LOCATIONS:
+            loc = loc[1:]
+        details.append({"field": ".".join(loc) or "body", "message": str(error.get("msg", "is invalid"))})
+    return details

@@ -46,12 +46,12 @@ from tandem.shared.errors import (
     ValidationFailed,
     body_for,
     error_body,
+    field_errors,
     http_status,
 )
 from tandem.shared.openapi import ErrorResponse
 
 MAX_BODY_BYTES = 64 * 1024
-_LOCATIONS = {"body", "query", "path", "header", "cookie"}
 _RULE_PARAMETER = re.compile(r"<(\w+)>")  # Powertools' "/leads/<id>" is OpenAPI's "/leads/{id}"
 _ROUTE_SIGNATURE = inspect.signature(APIGatewayRestResolver.route)
 log = logging.getLogger(__name__)
@@ -69,17 +69,6 @@ def error_response(error: DomainError) -> Response:
     retry_after = getattr(error, "retry_after_seconds", None)
     headers = {"Retry-After": str(retry_after)} if retry_after else None
     return _json_response(http_status(error), body_for(error), headers)
-
-
-def field_errors(errors: Any) -> list[dict[str, str]]:
-    """Pydantic/Powertools errors -> ``[{"field": "email", "message": "..."}]`` (no input echoed)."""
-    details = []
-    for error in errors:
-        loc = [str(part) for part in error.get("loc", ())]
-        if len(loc) > 1 and loc[0] in _LOCATIONS:
-            loc = loc[1:]
-        details.append({"field": ".".join(loc) or "body", "message": str(error.get("msg", "is invalid"))})
-    return details
 
 
 def _body_size(event: dict[str, Any]) -> int:

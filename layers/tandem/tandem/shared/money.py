@@ -25,6 +25,20 @@ MINOR_UNITS: dict[str, int] = {
 }
 
 DEFAULT_ROUNDING = ROUND_HALF_UP
+# Wire formatting only: a currency we do not know is shown with two digits (Money itself refuses it).
+_DISPLAY_DIGITS = 2
+
+
+def minor_unit(currency: str | None) -> Decimal:
+    """The smallest coin of ``currency``, e.g. Decimal('0.01') for EUR, Decimal('1') for JPY
+    (two digits for an unknown or missing currency)."""
+    return Decimal(1).scaleb(-MINOR_UNITS.get(currency or "", _DISPLAY_DIGITS))
+
+
+def amount_text(amount: Decimal, currency: str | None) -> str:
+    """An amount as the wire's decimal string with the currency's minor digits (``Decimal("36")`` ->
+    ``"36.00"``: DynamoDB drops trailing zeros, clients expect them), rounded half up."""
+    return str(amount.quantize(minor_unit(currency), rounding=DEFAULT_ROUNDING))
 
 
 class CurrencyMismatch(TypeError):
@@ -63,7 +77,7 @@ class Money:
     @property
     def minor_unit(self) -> Decimal:
         """The smallest coin, e.g. Decimal('0.01') for EUR, Decimal('1') for JPY."""
-        return Decimal(1).scaleb(-MINOR_UNITS[self.currency])
+        return minor_unit(self.currency)
 
     def rounded(self, rounding: str = DEFAULT_ROUNDING) -> Money:
         """Quantize to the currency's minor unit with a named ``decimal`` rounding mode."""

@@ -7,7 +7,7 @@ what the request creates (condition: absent or expired, ``ALL_OLD`` on failure),
 racing with one key cannot both create; a request that fails validation never uses its key up.
 
 Item: ``PK=IDEMKEY#<sha256(sub \\n key)>, SK=IDEMKEY`` with ``fingerprint``, ``response`` (JSON) and
-``expires_at`` (epoch seconds; the table's TTL attribute). Same shape as the sales context's records.
+``expires_at`` (epoch seconds; the table's TTL attribute). Used by sales (orders) and billing (credit notes).
 """
 
 from __future__ import annotations
@@ -60,7 +60,11 @@ class KeyRecord:
 
 def header(headers: dict[str, Any] | None) -> str | None:
     """The Idempotency-Key header (any case), validated; None when absent."""
-    value = next((v for k, v in (headers or {}).items() if k.lower() == HEADER), None)
+    return checked(next((v for k, v in (headers or {}).items() if k.lower() == HEADER), None))
+
+
+def checked(value: Any) -> str | None:
+    """``value`` if it is a valid key (1-255 printable ASCII), None for None; else ``InvalidIdempotencyKey``."""
     if value is None:
         return None
     if not isinstance(value, str) or not _PRINTABLE_ASCII.fullmatch(value):

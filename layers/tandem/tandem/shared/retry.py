@@ -22,11 +22,18 @@ def jittered_pause(attempt: int) -> float:
 
 def retrying(operation: Callable[[], T], *, on: tuple[type[BaseException], ...], attempts: int,
              sleep: Callable[[float], Any] = time.sleep,
-             pause: Callable[[int], float] = jittered_pause) -> T:
-    """``operation()``, tried up to ``attempts`` times while it raises one of ``on``."""
+             pause: Callable[[int], float] = jittered_pause,
+             when: Callable[[BaseException], bool] | None = None) -> T:
+    """``operation()``, tried up to ``attempts`` times while it raises one of ``on``.
+
+    ``when`` narrows ``on``: an error of ``on`` is retried only if ``when(error)`` is true (e.g. a
+    ``ConditionFailed`` on one label only); otherwise it propagates at once.
+    """
     for attempt in range(1, attempts):
         try:
             return operation()
-        except on:
+        except on as error:
+            if when is not None and not when(error):
+                raise
             sleep(pause(attempt))
     return operation()

@@ -20,8 +20,6 @@ Access patterns (single table, ``BillingTable``):
 
 from __future__ import annotations
 
-import random
-import time
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -34,16 +32,13 @@ from tandem.billing.domain.rules import DocumentKind
 from tandem.billing.ports import InvoicePage, OrderAccount
 from tandem.shared import request_keys
 from tandem.shared.aws.cursor import decode_cursor, encode_cursor
-from tandem.shared.aws.dynamo import from_attributes, storage_errors, to_attributes
+from tandem.shared.aws.dynamo import batch_get, from_attributes, storage_errors, to_attributes
 from tandem.shared.aws.outbox import OutboxUnitOfWork
 from tandem.shared.clock import iso
-from tandem.shared.errors import PersistenceError
 from tandem.shared.request_keys import KeyRecord
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-
-BATCH_GET_ATTEMPTS = 4
 
 
 class DynamoBillingUnitOfWork(OutboxUnitOfWork):
@@ -75,9 +70,10 @@ class DynamoBillingUnitOfWork(OutboxUnitOfWork):
 
     def save_invoice(self, invoice: Invoice, *, expected_version: int) -> None:
         """Write the settlement (status, payments, credits) only: what the invoice says never changes."""
-        values = {f":{k}": v for k, v in items.settlement(invoice).items()}
+        settlement = items.settlement(invoice)
+        values = {f":{k}": v for k, v in settlement.items()}
         names = {"#status": "status"}
-        assignments = ["#status = :status"] + [f"{k} = :{k}" for k in items.settlement(invoice) if k != "status"]
+        assignments = ["#status = :status"] + [f"{k} = :{k}" for k in settlement if k != "status"]
         index = items.open_index(invoice)
         if index:
             assignments += ["GSI2PK = :gsi2pk", "GSI2SK = :gsi2sk"]
@@ -160,7 +156,7 @@ class DynamoBillingReader:
     def issue_state(self, order_id: str, kind: DocumentKind, year: int) -> tuple[OrderAccount | None, int]:
         """The order's record and the series' counter, in one strongly consistent BatchGetItem."""
         order_key, counter_key = items.order_key(order_id), items.counter_key(kind.value, year)
-        found = {(i["PK"], i["SK"]): i for i in self._batch_get([order_key, counter_key])}
+        found = {(i["PK"], i["SK"]): i for i in batch_get(self.client, self.table_name, [order_key, counter_key])}
         counter = found.get((counter_key["PK"], counter_key["SK"]))
         return (_account(order_id, found.get((order_key["PK"], order_key["SK"]))),
                 int(counter["last"]) if counter else 0)
@@ -168,19 +164,6 @@ class DynamoBillingReader:
     def key_record(self, caller: str, key: str) -> KeyRecord | None:
         item = self._get(request_keys.record_key(caller, key))
         return request_keys.record_from_item(item, caller, key) if item else None
-
-    def _batch_get(self, keys: list[dict[str, str]]) -> list[dict[str, Any]]:
-        request: Any = {self.table_name: {"Keys": [to_attributes(k) for k in keys], "ConsistentRead": True}}
-        found: list[dict[str, Any]] = []
-        for attempt in range(BATCH_GET_ATTEMPTS):
-            with storage_errors("BatchGetItem"):
-                response = self.client.batch_get_item(RequestItems=request)
-            found.extend(from_attributes(i) or {} for i in response.get("Responses", {}).get(self.table_name, []))
-            request = response.get("UnprocessedKeys") or {}
-            if not request:
-                return found
-            time.sleep(random.uniform(0.01, 0.05) * 2 ** attempt)  # noqa: S311 - backoff jitter
-        raise PersistenceError("BatchGetItem left keys unprocessed")
 
     def list_invoices(self, *, status: str | None, limit: int, cursor: str | None) -> InvoicePage:
         request: dict[str, Any] = {

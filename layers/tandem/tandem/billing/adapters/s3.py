@@ -50,9 +50,6 @@ class S3Documents:
         except (ClientError, BotoCoreError) as exc:
             raise _failure(f"PutObject {key}", exc) from exc
 
-    def save_invoice(self, invoice: Invoice) -> None:
-        self._put(invoice_key(invoice), render_invoice(invoice, self.seller))
-
     def save_credit_note(self, note: CreditNote) -> None:
         self._put(credit_note_key(note), render_credit_note(note, self.seller))
 

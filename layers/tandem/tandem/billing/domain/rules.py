@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -10,7 +9,6 @@ from enum import StrEnum
 DEFAULT_PAYMENT_TERMS_DAYS = 14
 NUMBER_DIGITS = 6
 REASON_MAX = 500
-CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
 
@@ -19,9 +17,6 @@ class DocumentKind(StrEnum):
 
     INVOICE = "INV"
     CREDIT_NOTE = "CN"
-
-
-_NUMBER = re.compile(r"^(INV|CN)-(\d{4})-(\d{6})$")
 
 
 def document_number(kind: DocumentKind, year: int, sequence: int) -> str:
@@ -33,21 +28,8 @@ def document_number(kind: DocumentKind, year: int, sequence: int) -> str:
     return f"{kind.value}-{year:04d}-{sequence:0{NUMBER_DIGITS}d}"
 
 
-def parse_number(number: str) -> tuple[DocumentKind, int, int]:
-    """The (kind, year, sequence) of a document number; ``ValueError`` for anything else."""
-    match = _NUMBER.match(number)
-    if not match:
-        raise ValueError(f"not a document number: {number!r}")
-    return DocumentKind(match.group(1)), int(match.group(2)), int(match.group(3))
-
-
 def due_date(issue_date: date, payment_terms: str, terms_days: int) -> date:
     """Card payments are due at once; invoices (bank transfer) after ``terms_days``."""
     if payment_terms == "card":
         return issue_date
     return issue_date + timedelta(days=terms_days)
-
-
-def cents(amount: Decimal) -> Decimal:
-    """An amount shown with exactly two decimals (``Decimal("5")`` -> ``5.00``)."""
-    return amount.quantize(CENT)

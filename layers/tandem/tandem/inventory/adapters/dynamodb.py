@@ -19,7 +19,6 @@ require the expected current status; product replacement requires the revision r
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -36,15 +35,13 @@ from tandem.inventory.domain.model import (
     StockSummary,
 )
 from tandem.shared.aws.cursor import decode_cursor, encode_cursor
-from tandem.shared.aws.dynamo import from_attributes, storage_errors, to_attributes
+from tandem.shared.aws.dynamo import batch_get, from_attributes, storage_errors, to_attributes
 from tandem.shared.aws.outbox import OutboxUnitOfWork
-from tandem.shared.errors import PersistenceError
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 INDEX = "GSI1"
-BATCH_GET_ATTEMPTS = 4
 
 
 class InventoryUnitOfWork(OutboxUnitOfWork):
@@ -112,10 +109,6 @@ class InventoryUnitOfWork(OutboxUnitOfWork):
         self.put(it.purchase_order_item(po), label="purchase_order", condition="#s = :drafted",
                  names={"#s": "status"}, values={":drafted": "drafted"})
 
-    def commit(self) -> None:
-        with storage_errors("TransactWriteItems"):  # ClientErrors are already translated by the outbox
-            super().commit()
-
 
 class DynamoInventoryReader:
     """Reads; every write goes through InventoryUnitOfWork."""
@@ -150,19 +143,9 @@ class DynamoInventoryReader:
         unique = list(dict.fromkeys(skus))
         if not unique:
             return {}
-        request = {self.table_name: {"Keys": [to_attributes(it.stock_key(sku)) for sku in unique],
-                                     "ConsistentRead": True}}
-        rows: list[dict[str, Any]] = []
-        for attempt in range(BATCH_GET_ATTEMPTS):
-            with storage_errors("BatchGetItem"):
-                response = self.client.batch_get_item(RequestItems=request)
-            rows.extend(from_attributes(i) or {} for i in response.get("Responses", {}).get(self.table_name, []))
-            request = response.get("UnprocessedKeys") or {}
-            if not request:
-                summaries = (it.summary_from_item(row) for row in rows)
-                return {summary.level.sku: summary for summary in summaries}
-            self.sleep(random.uniform(0.01, 0.05) * 2 ** attempt)  # noqa: S311 - backoff jitter
-        raise PersistenceError("BatchGetItem left keys unprocessed")
+        rows = batch_get(self.client, self.table_name, [it.stock_key(sku) for sku in unique], sleep=self.sleep)
+        summaries = (it.summary_from_item(row) for row in rows)
+        return {summary.level.sku: summary for summary in summaries}
 
     def stock_with_movements(self, sku: str, *, limit: int) -> tuple[StockSummary | None, list[Movement]]:
         """The summary and the latest ``limit`` movements, in one Query (newest first)."""

@@ -50,7 +50,9 @@ class ProductFields:
 
 
 @dataclass(frozen=True, slots=True)
-class CreateProduct:
+class _ProductCommand:
+    """A sku and its fields, both checked on construction."""
+
     sku: str
     fields: ProductFields
 
@@ -59,14 +61,13 @@ class CreateProduct:
 
 
 @dataclass(frozen=True, slots=True)
-class UpdateProduct:
+class CreateProduct(_ProductCommand):
+    """Add a product (its sku must be new)."""
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateProduct(_ProductCommand):
     """Replace a product's fields (PUT semantics)."""
-
-    sku: str
-    fields: ProductFields
-
-    def __post_init__(self) -> None:
-        _raise([*_sku(self.sku), *self.fields.problems()], InvalidProduct)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,6 @@ Access patterns (single table, ``SalesTable``):
 
 from __future__ import annotations
 
-import random
 import time
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -21,17 +20,15 @@ from uuid import UUID
 from tandem.sales.adapters import items
 from tandem.sales.adapters.cursor import issued_order_cursor
 from tandem.sales.domain.errors import ConcurrentOrderUpdate, IdempotencyKeyTaken
-from tandem.sales.domain.model import IdempotencyRecord, Order, OrderPage, Product
+from tandem.sales.domain.model import Order, OrderPage, Product
+from tandem.shared import request_keys
 from tandem.shared.aws.cursor import decode_cursor, encode_cursor
-from tandem.shared.aws.dynamo import from_attributes, storage_errors, to_attributes
+from tandem.shared.aws.dynamo import batch_get, from_attributes, storage_errors, to_attributes
 from tandem.shared.aws.outbox import OutboxUnitOfWork
-from tandem.shared.clock import epoch_seconds
-from tandem.shared.errors import ConditionFailed, PersistenceError
+from tandem.shared.errors import ConditionFailed
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-
-BATCH_GET_ATTEMPTS = 4
 
 
 class SalesUnitOfWork(OutboxUnitOfWork):
@@ -46,23 +43,23 @@ class SalesUnitOfWork(OutboxUnitOfWork):
                  condition="#version = :expected", names={"#version": "version"},
                  values={":expected": order.version})
 
-    def claim_idempotency_key(self, record: IdempotencyRecord, *, now: datetime) -> None:
+    def claim_idempotency_key(self, record: request_keys.KeyRecord, *, now: datetime) -> None:
         # An expired record (TTL deletes lazily) counts as free; a live one cancels the transaction and
         # comes back (ALL_OLD) so the caller can replay or refuse without another read.
         self._claim = record
-        self.put(items.idempotency_item(record), label="idempotency", return_old=True,
-                 condition="attribute_not_exists(PK) OR expires_at < :now", values={":now": epoch_seconds(now)})
+        condition, values = request_keys.claim_condition(now)
+        self.put(request_keys.record_item(record), label="idempotency", return_old=True,
+                 condition=condition, values=values)
 
     def commit(self) -> None:
         try:
-            with storage_errors("TransactWriteItems"):
-                super().commit()
+            super().commit()
         except ConditionFailed as failed:
             if failed.label == "order":
                 raise ConcurrentOrderUpdate() from failed
             if failed.label == "idempotency" and failed.old_item:
                 claim = self._claim
-                raise IdempotencyKeyTaken(items.idempotency_from_item(
+                raise IdempotencyKeyTaken(request_keys.record_from_item(
                     failed.old_item, claim.caller, claim.key)) from failed
             raise
 
@@ -84,29 +81,16 @@ class DynamoOrderRepository:
         return items.order_from_item(item) if item else None
 
     def load_for_placement(self, skus: list[str], key: tuple[str, str] | None
-                           ) -> tuple[dict[str, Product], IdempotencyRecord | None]:
+                           ) -> tuple[dict[str, Product], request_keys.KeyRecord | None]:
         """The catalog entries of ``skus`` and the (caller, key) record, in one BatchGetItem."""
         keys = [items.catalog_key(sku) for sku in dict.fromkeys(skus)]
         if key is not None:
-            keys.append(items.idempotency_key(*key))
-        found = self._batch_get(keys)
+            keys.append(request_keys.record_key(*key))
+        found = batch_get(self.client, self.table_name, keys, sleep=self.sleep)
         catalog = {i["sku"]: items.product_from_item(i) for i in found if i.get("type") == "catalog_product"}
         records = [i for i in found if i.get("type") == "idempotency_key"]
-        record = items.idempotency_from_item(records[0], *key) if records and key else None
+        record = request_keys.record_from_item(records[0], *key) if records and key else None
         return catalog, record
-
-    def _batch_get(self, keys: list[dict[str, str]]) -> list[dict[str, Any]]:
-        request = {self.table_name: {"Keys": [to_attributes(k) for k in keys], "ConsistentRead": True}}
-        found: list[dict[str, Any]] = []
-        for attempt in range(BATCH_GET_ATTEMPTS):
-            with storage_errors("BatchGetItem"):
-                response = self.client.batch_get_item(RequestItems=request)
-            found.extend(from_attributes(i) or {} for i in response.get("Responses", {}).get(self.table_name, []))
-            request = response.get("UnprocessedKeys") or {}
-            if not request:
-                return found
-            self.sleep(random.uniform(0.01, 0.05) * 2 ** attempt)  # noqa: S311 - backoff jitter
-        raise PersistenceError("BatchGetItem left keys unprocessed")
 
     def list_newest(self, *, limit: int, cursor: str | None) -> OrderPage:
         return self._query("GSI1", "GSI1PK", items.ALL_ORDERS, limit, cursor)

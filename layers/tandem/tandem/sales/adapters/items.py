@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from tandem.sales.domain.commands import BillingAddress, Customer, PaymentMethod, ReceivedPayment
-from tandem.sales.domain.model import IdempotencyRecord, Order, OrderLine, OrderStatus, Product
+from tandem.sales.domain.model import Order, OrderLine, OrderStatus, Product
+from tandem.sales.domain.placement import customer_data
 from tandem.sales.domain.rules import two_places
-from tandem.shared.clock import epoch_seconds, iso
+from tandem.shared.clock import iso
 
 ALL_ORDERS = "ORDER"  # GSI1PK of every order (newest first over GSI1SK)
 
@@ -25,28 +24,21 @@ def catalog_key(sku: str) -> dict[str, str]:
     return {"PK": f"CATALOG#{sku}", "SK": "CATALOG"}
 
 
-def idempotency_key(caller: str, key: str) -> dict[str, str]:
-    """Hashed, so a 255-character key of any printable characters makes a short, safe partition key."""
-    digest = hashlib.sha256(f"{caller}\n{key}".encode()).hexdigest()
-    return {"PK": f"IDEMKEY#{digest}", "SK": "IDEMKEY"}
-
-
 def customer_partition(email: str) -> str:
     return f"CUSTOMER#{email.strip().casefold()}"
 
 
 def order_item(order: Order, *, version: int) -> dict[str, Any]:
     placed = iso(order.placed_at)
-    address = order.customer.billing_address
+    customer = customer_data(order)
     return {
         **order_key(order.id), "type": "order", "version": version,
         "GSI1PK": ALL_ORDERS, "GSI1SK": f"{placed}#{order.id}",
         "GSI2PK": customer_partition(order.customer.email), "GSI2SK": f"{placed}#{order.id}",
         "id": str(order.id), "status": order.status.value,
-        "customer": {"email": order.customer.email, "name": order.customer.name,
-                     "billing_address": {k: v for k, v in (("line1", address.line1), ("line2", address.line2),
-                                         ("city", address.city), ("postal_code", address.postal_code),
-                                         ("country", address.country)) if v is not None}},
+        # DynamoDB items leave out an absent line2 rather than store a null.
+        "customer": {**customer, "billing_address": {k: v for k, v in customer["billing_address"].items()
+                                                     if v is not None}},
         "lines": [{"sku": li.sku, "name": li.name, "quantity": li.quantity, "unit_price": li.unit_price,
                    "tax_category": li.tax_category, "tax_rate": li.tax_rate, "net": li.net} for li in order.lines],
         "currency": order.currency, "payment_method": order.payment_method.value,
@@ -98,15 +90,3 @@ def product_from_item(item: dict[str, Any]) -> Product:
                    currency=item["currency"], tax_category=item["tax_category"], active=bool(item["active"]),
                    revision=int(item["revision"]))
 
-
-def idempotency_item(record: IdempotencyRecord) -> dict[str, Any]:
-    # The caller's sub and key are not stored in the clear: the hash in the key is enough to find it.
-    return {**idempotency_key(record.caller, record.key), "type": "idempotency_key",
-            "fingerprint": record.fingerprint, "order_id": str(record.order_id),
-            "response": json.dumps(record.response), "expires_at": epoch_seconds(record.expires_at)}
-
-
-def idempotency_from_item(item: dict[str, Any], caller: str, key: str) -> IdempotencyRecord:
-    return IdempotencyRecord(caller=caller, key=key, fingerprint=item["fingerprint"], order_id=UUID(item["order_id"]),
-                             response=json.loads(item["response"]),
-                             expires_at=datetime.fromtimestamp(int(item["expires_at"]), tz=UTC))

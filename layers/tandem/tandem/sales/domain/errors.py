@@ -28,16 +28,6 @@ class NotYourOrder(Forbidden):
     message = "A customer can only order for their own email address"
 
 
-class InvalidIdempotencyKey(ValidationFailed):
-    code = "invalid_idempotency_key"
-    message = "Idempotency-Key must be 1-255 printable ASCII characters"
-
-
-class IdempotencyKeyReused(ValidationFailed):
-    code = "idempotency_key_reused"
-    message = "This Idempotency-Key was already used with a different request body"
-
-
 
 class InvalidTransition(Conflict):
     """The order's status does not allow the requested change."""
@@ -86,8 +76,8 @@ class ConcurrentOrderUpdate(Conflict):
 
 
 class IdempotencyKeyTaken(Conflict):
-    """Raised by the store when the key's record exists; the service compares bodies and replays or
-    refuses (never reaches a client as such)."""
+    """Raised by the store when the key's record (a ``tandem.shared.request_keys.KeyRecord``) exists; the
+    service compares bodies and replays or refuses (never reaches a client as such)."""
 
     code = "idempotency_key_taken"
 

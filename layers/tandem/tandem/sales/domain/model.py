@@ -201,21 +201,6 @@ class Order:
 
 
 @dataclass(frozen=True, slots=True)
-class IdempotencyRecord:
-    """What a POST with an Idempotency-Key produced, kept so a retry gets the same answer."""
-
-    caller: str  # the caller's ``sub``: keys are per caller
-    key: str
-    fingerprint: str  # rules.request_fingerprint of the body
-    order_id: UUID
-    response: dict[str, Any]
-    expires_at: datetime
-
-    def matches(self, fingerprint: str) -> bool:
-        return self.fingerprint == fingerprint
-
-
-@dataclass(frozen=True, slots=True)
 class OrderPage:
     """One page of orders, newest first; ``cursor`` is opaque and None on the last page."""
 

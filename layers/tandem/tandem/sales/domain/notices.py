@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from tandem.sales.domain import rules
 from tandem.sales.domain.events import OrderCancelled, OrderRejected
 from tandem.sales.domain.model import Order
+from tandem.shared.money import amount_text
 
 _SIGNATURE = "Kind regards,\nThe Tandem team\n"
 
@@ -50,7 +51,7 @@ class ClosureNotice:
 def _payment_sentence(event: OrderCancelled | OrderRejected, order: Order | None) -> str | None:
     """What happens to a recorded payment; None when nothing was paid."""
     if order is not None and order.payment is not None:
-        amount = rules.money_text(order.payment.amount, order.payment.currency)
+        amount = amount_text(order.payment.amount, order.payment.currency)
         return f"We received your payment of {amount} {order.payment.currency}; it will be refunded in full."
     if order is None and event.payment_id:
         return "We received your payment for this order; it will be refunded in full."

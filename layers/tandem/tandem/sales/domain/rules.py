@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
-from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
-
-from tandem.shared.money import MINOR_UNITS
+from decimal import Decimal
 
 # Inventory reserves all lines of an order in ONE transaction (lines x 2 writes + reservation + outbox
 # <= 100 items), so it takes at most 20 lines (tandem.inventory.domain.rules.MAX_LINES). Sales refuses
@@ -24,14 +18,10 @@ ADDRESS_FIELD_MAX = 200
 POSTAL_CODE_MAX = 20
 SKU_MAX = 64
 REASON_MAX = 500
-IDEMPOTENCY_KEY_MAX = 255
-# A client retrying a POST does so within minutes; a day is generous and bounds what we keep.
-IDEMPOTENCY_WINDOW = timedelta(hours=24)
 
 EMAIL_PATTERN = r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$"
 COUNTRY_PATTERN = r"^[A-Z]{2}$"
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
-_PRINTABLE_ASCII = re.compile(r"^[\x20-\x7e]+$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 
 # Why an order closed, as the saga and the API write it into OrderRejected / OrderCancelled.
@@ -56,24 +46,6 @@ def single_line_error(text: str) -> str | None:
 def same_email(a: str, b: str | None) -> bool:
     """Email addresses compare case-insensitively (the domain part is, and so do people)."""
     return b is not None and a.strip().casefold() == b.strip().casefold()
-
-
-def idempotency_key_error(key: str) -> str | None:
-    if not 1 <= len(key) <= IDEMPOTENCY_KEY_MAX or not _PRINTABLE_ASCII.match(key):
-        return f"must be 1-{IDEMPOTENCY_KEY_MAX} printable ASCII characters"
-    return None
-
-
-def request_fingerprint(body: Any) -> str:
-    """SHA-256 of the canonical JSON of a request body: key order and whitespace do not matter."""
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def money_text(amount: Decimal, currency: str) -> str:
-    """A rounded amount as the wire's decimal string, with the currency's minor unit (``"19.90"``)."""
-    exponent = Decimal(1).scaleb(-MINOR_UNITS.get(currency, 2))
-    return str(amount.quantize(exponent, rounding=ROUND_HALF_UP))
 
 
 def two_places(value: Decimal) -> Decimal:

@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -31,6 +33,7 @@ def from_attributes(item: dict[str, Any] | None) -> dict[str, Any] | None:
 # Connect/read timeouts, dropped connections: the request may succeed later. Not all of BotoCoreError:
 # ParamValidationError, NoCredentialsError, NoRegionError are bugs or misconfiguration (a 500).
 TRANSIENT_TRANSPORT_ERRORS = (ConnectionError, HTTPClientError)
+BATCH_GET_ATTEMPTS = 4
 
 
 @contextmanager
@@ -46,3 +49,21 @@ def storage_errors(operation: str) -> Iterator[None]:
         if not is_transient_store_error(code):
             raise
         raise PersistenceError(f"{operation} failed: {code}") from exc
+
+
+def batch_get(client: Any, table_name: str, keys: list[dict[str, Any]], *, consistent: bool = True,
+              sleep: Callable[[float], Any] = time.sleep) -> list[dict[str, Any]]:
+    """The items at ``keys`` (plain values; missing keys are simply absent) in one BatchGetItem
+    (<= 100 keys). Keys DynamoDB leaves unprocessed (throttling) are asked again with jittered backoff;
+    still unprocessed after ``BATCH_GET_ATTEMPTS`` -> ``PersistenceError``."""
+    request: Any = {table_name: {"Keys": [to_attributes(k) for k in keys], "ConsistentRead": consistent}}
+    found: list[dict[str, Any]] = []
+    for attempt in range(BATCH_GET_ATTEMPTS):
+        with storage_errors("BatchGetItem"):
+            response = client.batch_get_item(RequestItems=request)
+        found.extend(from_attributes(i) or {} for i in response.get("Responses", {}).get(table_name, []))
+        request = response.get("UnprocessedKeys") or {}
+        if not request:
+            return found
+        sleep(random.uniform(0.01, 0.05) * 2 ** attempt)  # noqa: S311 - backoff jitter
+    raise PersistenceError("BatchGetItem left keys unprocessed")

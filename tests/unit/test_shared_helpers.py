@@ -1,0 +1,94 @@
+"""Small shared helpers: money text, saga context, BatchGetItem with retry of unprocessed keys."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from tandem.shared.aws.dynamo import BATCH_GET_ATTEMPTS, batch_get, to_attributes
+from tandem.shared.correlation import from_saga
+from tandem.shared.errors import PersistenceError
+from tandem.shared.money import Money, amount_text, minor_unit
+
+
+def test_minor_unit_follows_the_currency_and_defaults_to_cents():
+    assert minor_unit("EUR") == Decimal("0.01")
+    assert minor_unit("JPY") == Decimal("1")
+    assert minor_unit("KWD") == Decimal("0.001")
+    assert minor_unit("XXX") == Decimal("0.01")
+    assert minor_unit(None) == Decimal("0.01")
+    assert Money(Decimal(1), "JPY").minor_unit == Decimal("1")
+
+
+def test_amount_text_shows_the_minor_digits_rounded_half_up():
+    assert amount_text(Decimal("36"), "EUR") == "36.00"
+    assert amount_text(Decimal("0.005"), "EUR") == "0.01"
+    assert amount_text(Decimal("1234.5"), "JPY") == "1235"
+    assert amount_text(Decimal("1.5"), None) == "1.50"
+
+
+def test_saga_context_keeps_the_tail_of_a_long_execution_arn():
+    arn = "arn:aws:states:eu-west-1:123456789012:execution:OrderFulfillment:" + "x" * 100 + "-unique"
+    context = from_saga("corr-1", arn, "fallback")
+    assert context.correlation_id == "corr-1"
+    assert context.causation_id == arn[-128:] and context.causation_id.endswith("-unique")
+
+
+def test_saga_context_without_execution_is_caused_by_the_fallback():
+    assert from_saga("corr-1", None, "reserve").causation_id == "reserve"
+
+
+class FakeClient:
+    def __init__(self, responses):
+        self.responses = list(responses)
+        self.requests = []
+
+    def batch_get_item(self, RequestItems):  # noqa: N803 - boto3's name
+        self.requests.append(RequestItems)
+        return self.responses.pop(0)
+
+
+def test_batch_get_asks_again_for_unprocessed_keys_and_returns_plain_items():
+    unprocessed = {"T": {"Keys": [to_attributes({"PK": "b"})], "ConsistentRead": True}}
+    client = FakeClient([
+        {"Responses": {"T": [to_attributes({"PK": "a", "n": Decimal(1)})]}, "UnprocessedKeys": unprocessed},
+        {"Responses": {"T": [to_attributes({"PK": "b", "n": Decimal(2)})]}},
+    ])
+    pauses = []
+    items = batch_get(client, "T", [{"PK": "a"}, {"PK": "b"}], sleep=pauses.append)
+    assert items == [{"PK": "a", "n": Decimal(1)}, {"PK": "b", "n": Decimal(2)}]
+    assert client.requests[0]["T"]["ConsistentRead"] is True
+    assert client.requests[1] == unprocessed
+    assert len(pauses) == 1
+
+
+def test_batch_get_gives_up_when_keys_stay_unprocessed():
+    unprocessed = {"T": {"Keys": [to_attributes({"PK": "a"})]}}
+    client = FakeClient([{"Responses": {}, "UnprocessedKeys": unprocessed}] * BATCH_GET_ATTEMPTS)
+    with pytest.raises(PersistenceError):
+        batch_get(client, "T", [{"PK": "a"}], sleep=lambda _: None)
+    assert len(client.requests) == BATCH_GET_ATTEMPTS
+
+
+def test_an_inbound_event_reads_data_by_its_event_type_and_refuses_other_versions():
+    from typing import Annotated, Literal
+
+    from pydantic import Field, ValidationError
+    from tandem.shared.envelope import InboundEvent, TolerantReader
+
+    class Paid(TolerantReader):
+        kind: Literal["Paid"]
+        amount: Decimal
+
+    class Refunded(TolerantReader):
+        kind: Literal["Refunded"]
+
+    class Inbound(InboundEvent):
+        data: Annotated[Paid | Refunded, Field(discriminator="kind")]
+
+    metadata = {"event_id": "4f7c3a52-6d1e-4c1b-9a55-0e6f1f5d2b10", "event_type": "Paid", "version": 1,
+                "occurred_at": "2026-11-27T10:00:00Z", "correlation_id": "c", "causation_id": "c"}
+    event = Inbound.model_validate({"metadata": metadata, "data": {"amount": "1.50", "extra": True}})
+    assert isinstance(event.data, Paid) and event.data.amount == Decimal("1.50")
+    with pytest.raises(ValidationError):
+        Inbound.model_validate({"metadata": {**metadata, "version": 2}, "data": {"amount": "1.50"}})
