@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from fpdf import FPDF
-
 from tandem.billing.domain.crediting import CreditNote
 from tandem.billing.domain.model import Invoice, InvoiceLine
 from tandem.shared.pricing import TaxSubtotal
@@ -43,6 +41,10 @@ def _address_lines(address: dict[str, Any]) -> list[str]:
 
 class _Document:
     def __init__(self, seller: Seller) -> None:
+        # Imported here: fpdf2 (with Pillow and fontTools) costs ~0.3 s of cold start, and most billing
+        # invocations (API reads, the webhook, consumers) never render a document.
+        from fpdf import FPDF
+
         self.pdf = FPDF(format="A4")
         self.pdf.set_auto_page_break(auto=True, margin=15)
         self.pdf.add_page()
