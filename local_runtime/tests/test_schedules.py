@@ -51,12 +51,15 @@ def test_schedules_fire_on_the_clock_and_on_demand() -> None:
         assert every["target"] == rt.lambdas.spec("EchoFunction").arn and every["next"]
         nightly = next(s for s in listed.values() if s["logical_id"] == "EchoFunctionNightly")
         assert nightly["kind"] == "rule" and nightly["expression"] == "cron(0 3 * * ? *)"
-        # rate(1 minute) at 1000x: about every 60 ms
+        # rate(1 minute) at 1000x: about every 60 ms. A loaded machine fires fewer (a run still going
+        # makes the next one skip its turn), never more than the clock allows.
         with Spy(rt, "EchoFunction") as spy:
-            time.sleep(0.4)
+            started = time.monotonic()
+            time.sleep(1.0)
+            elapsed = time.monotonic() - started
             assert rt.wait_idle(5)
         fired = [e for e in spy.events if e == {"from": "scheduler", "record": False}]
-        assert 3 <= len(fired) <= 8
+        assert 3 <= len(fired) <= elapsed / 0.060 + 2
         result = rt.schedules.fire("EchoFunctionNightly")
         assert result["errored"] is False
         assert result["payload"]["event"] == {"from": "nightly", "record": False}
