@@ -8,7 +8,7 @@ These models are plain pydantic (not ``DomainEvent``), so they never enter the s
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 from uuid import UUID
 
 from pydantic import Field
@@ -19,30 +19,30 @@ from tandem.shared.envelope import InboundEvent, TolerantReader
 Amount = Annotated[Decimal, Field(allow_inf_nan=False)]
 
 
-class InvoiceIssuedIn(TolerantReader):
+class _DocumentTotalsIn(TolerantReader):
+    """An invoice or credit note: the ledger needs only its currency and totals."""
+
+    command: ClassVar[type[PostInvoiceIssued | PostCreditNoteIssued]]
+    currency: str = Field(min_length=3, max_length=3)
+    net_total: Amount
+    tax_total: Amount
+    gross_total: Amount
+
+    def to_command(self, event_id: UUID) -> PostingCommand:
+        return self.command(source_event_id=event_id, currency=self.currency, net_total=self.net_total,
+                            tax_total=self.tax_total, gross_total=self.gross_total)
+
+
+class InvoiceIssuedIn(_DocumentTotalsIn):
+    command = PostInvoiceIssued
     kind: Literal["InvoiceIssued"]
     invoice_id: str
-    currency: str = Field(min_length=3, max_length=3)
-    net_total: Amount
-    tax_total: Amount
-    gross_total: Amount
-
-    def to_command(self, event_id: UUID) -> PostingCommand:
-        return PostInvoiceIssued(source_event_id=event_id, currency=self.currency, net_total=self.net_total,
-                                 tax_total=self.tax_total, gross_total=self.gross_total)
 
 
-class CreditNoteIssuedIn(TolerantReader):
+class CreditNoteIssuedIn(_DocumentTotalsIn):
+    command = PostCreditNoteIssued
     kind: Literal["CreditNoteIssued"]
     credit_note_id: str
-    currency: str = Field(min_length=3, max_length=3)
-    net_total: Amount
-    tax_total: Amount
-    gross_total: Amount
-
-    def to_command(self, event_id: UUID) -> PostingCommand:
-        return PostCreditNoteIssued(source_event_id=event_id, currency=self.currency, net_total=self.net_total,
-                                    tax_total=self.tax_total, gross_total=self.gross_total)
 
 
 class PaymentReceivedIn(TolerantReader):

@@ -22,26 +22,27 @@ class PostingCommand(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
-class PostInvoiceIssued:
-    source_event_type: ClassVar[str] = "InvoiceIssued"
+class _PostDocumentTotals:
+    """An invoice or a credit note, by its totals (the posting rules need nothing else)."""
+
     source_event_id: UUID
     currency: str
     net_total: Decimal
     tax_total: Decimal
     gross_total: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class PostInvoiceIssued(_PostDocumentTotals):
+    source_event_type: ClassVar[str] = "InvoiceIssued"
 
     def lines(self) -> tuple[JournalLine, ...]:
         return rules.invoice_issued(net_total=self.net_total, tax_total=self.tax_total, gross_total=self.gross_total)
 
 
 @dataclass(frozen=True, slots=True)
-class PostCreditNoteIssued:
+class PostCreditNoteIssued(_PostDocumentTotals):
     source_event_type: ClassVar[str] = "CreditNoteIssued"
-    source_event_id: UUID
-    currency: str
-    net_total: Decimal
-    tax_total: Decimal
-    gross_total: Decimal
 
     def lines(self) -> tuple[JournalLine, ...]:
         return rules.credit_note_issued(net_total=self.net_total, tax_total=self.tax_total,
