@@ -73,6 +73,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="shell command to run once the API serves, with LOCAL_API_URL set (repeatable; run in order; "
         "output prefixed; a failure is only a warning)",
     )
+    parser.add_argument(
+        "--build-dir",
+        metavar="DIR",
+        help="run what `python -m local_runtime.sam_build --target host` (or sam build) wrote to DIR: its "
+        "template.yaml, each function's built folder and layers; functions import only what ships",
+    )
     parser.add_argument("--quiet", "-q", action="store_true", help="no per-request log lines")
     args = parser.parse_args(argv)
     params: dict[str, str] = {}
@@ -178,12 +184,13 @@ def main(argv: list[str] | None = None) -> int:
     from . import LocalRuntime
 
     rt = LocalRuntime(
-        args.template,
+        Path(args.build_dir) / "template.yaml" if args.build_dir else args.template,
         port=args.port,
         host=args.host,
         clock_speed=args.clock_speed,
         parameters=args.parameters,
         stack_name=args.stack_name,
+        shipped_code_only=bool(args.build_dir),
     )
     rt.allow_remote_tokens = args.allow_remote_tokens  # read by http_server.serve (LocalEndpoints)
     warning = network_warning(args.host, args.allow_remote_tokens)

@@ -17,8 +17,10 @@ from typing import Any
 from local_runtime import atomic, environ, targets
 from local_runtime import clock as clock_mod
 from local_runtime.clock import Clock
-from local_runtime.lambdas import InvocationResult, LambdaHost, install_moto_bridge, set_active_host
+from local_runtime.lambda_loader import layer_root
+from local_runtime.lambdas import FunctionSpec, InvocationResult, LambdaHost, install_moto_bridge, set_active_host
 from local_runtime.provision import Provisioned, Provisioner
+from local_runtime.shipped_imports import ShippedImports
 from local_runtime.template import Stack
 from local_runtime.tracking import Tracker
 
@@ -54,8 +56,12 @@ class LocalRuntime:
         serve_http: bool = True,
         stack_name: str = "local",
         region: str | None = None,
+        shipped_code_only: bool = False,
     ) -> None:
         self.template_path = Path(template_path)
+        # For a built artifact (``sam_build``): functions import only what ships (``shipped_imports``).
+        self.shipped_code_only = shipped_code_only
+        self._shipped_imports: ShippedImports | None = None
         self.port = port
         self.host = host
         self.parameters = dict(parameters or {})
@@ -154,11 +160,14 @@ class LocalRuntime:
                 clock=self.clock,
                 tracker=self.tracker,
                 deliver=lambda arn, payload: targets.deliver(self, arn, payload),
+                hot_reload=not self.shipped_code_only,
             )
             set_active_host(self.lambdas)
             self.provisioned = Provisioner(self.stack, self.client).run()
             for spec in self.provisioned.functions.values():
                 self.lambdas.register(spec)
+            if self.shipped_code_only:
+                self._guard_imports(list(self.provisioned.functions.values()))
             from local_runtime.eventbus import EventDelivery
             from local_runtime.schedules import Scheduler
             from local_runtime.streams import StreamPollers
@@ -166,6 +175,14 @@ class LocalRuntime:
             self.events = EventDelivery(self)
             self.streams = StreamPollers(self, self.provisioned.stream_mappings)
             self.schedules = Scheduler(self, self.provisioned.schedules)
+
+    def _guard_imports(self, specs: list[FunctionSpec]) -> None:
+        code = {spec.code_dir for spec in specs if spec.code_dir is not None}
+        layers = {layer for spec in specs for layer in spec.layer_dirs}
+        self._shipped_imports = ShippedImports(
+            roots=code | layers, search_path=[layer_root(layer) for layer in sorted(layers)] + sorted(code)
+        )
+        self._shipped_imports.install()
 
     def start(self) -> LocalRuntime:
         """Provision, start stream pollers and the schedule clock, then the HTTP server."""
@@ -222,6 +239,9 @@ class LocalRuntime:
             if self._mock is not None:
                 self._mock.stop()
                 self._mock = None
+            if self._shipped_imports is not None:
+                self._shipped_imports.uninstall()
+                self._shipped_imports = None
             self._started = False
             self.provisioned = None
             if LocalRuntime._current is self:

@@ -47,6 +47,7 @@ class LambdaHost:
         clock: Clock,
         tracker: Tracker,
         deliver: Callable[[str, Any], Any] | None = None,
+        hot_reload: bool = True,
     ) -> None:
         self.region = region
         self.account_id = account_id
@@ -59,7 +60,7 @@ class LambdaHost:
         install_tee()
         environ.install()
         powertools_metrics.install()  # before any handler module creates a Metrics
-        self._loader = ModuleLoader(self.environment)
+        self._loader = ModuleLoader(self.environment, hot_reload=hot_reload)
         self._async = AsyncInvoker(self, deliver)
 
     @property

@@ -50,8 +50,9 @@ def forget_previous_layers() -> None:
         while path in sys.path:
             sys.path.remove(path)
         _drop_modules_under(path + os.sep)
-    for mod_name in [m for m in sys.modules if m.startswith(MODULE_PREFIX)]:
-        del sys.modules[mod_name]
+    # list(): one atomic copy, as a previous runtime's warm-up thread may still be importing.
+    for mod_name in [m for m in list(sys.modules) if m.startswith(MODULE_PREFIX)]:
+        sys.modules.pop(mod_name, None)
     _added_paths.clear()
     importlib.invalidate_caches()
 
@@ -68,8 +69,9 @@ class ModuleLoader:
 
     RELOAD_CHECK_INTERVAL = 0.2  # seconds between file-system checks per function
 
-    def __init__(self, environment: Callable[[str], dict[str, str]]) -> None:
+    def __init__(self, environment: Callable[[str], dict[str, str]], *, hot_reload: bool = True) -> None:
         self._environment = environment  # logical id -> the function's full environment
+        self._hot_reload = hot_reload  # False for built artifacts: they do not change, and walking them costs
         self._loaded: dict[str, _Loaded] = {}
         self._checked: dict[str, float] = {}
         self._lock = threading.RLock()
@@ -88,7 +90,9 @@ class ModuleLoader:
         """``load``, with the Powertools metrics state of that import (``powertools_metrics``)."""
         now = time.monotonic()
         loaded = self._loaded.get(spec.logical_id)
-        if loaded is not None and now - self._checked.get(spec.logical_id, 0) < self.RELOAD_CHECK_INTERVAL:
+        if loaded is not None and (
+            not self._hot_reload or now - self._checked.get(spec.logical_id, 0) < self.RELOAD_CHECK_INTERVAL
+        ):
             return loaded.module, loaded.metrics
         with self._lock:  # invocations wait for an import already under way instead of repeating it
             self._checked[spec.logical_id] = now
@@ -146,8 +150,14 @@ class ModuleLoader:
 
     @staticmethod
     def _layer_sys_path(spec: FunctionSpec) -> None:
-        for layer in spec.layer_dirs:
-            root = layer / "python" if (layer / "python").is_dir() else layer
+        # First on sys.path, as /opt/python is on Lambda: a layer's packages win over the process's own.
+        for layer in reversed(spec.layer_dirs):
+            root = layer_root(layer)
             if str(root) not in sys.path:
-                sys.path.append(str(root))
+                sys.path.insert(0, str(root))
                 _added_paths.add(str(root))
+
+
+def layer_root(layer: Path) -> Path:
+    """Where a layer's Python code is importable from: ``python/`` when it has one (/opt/python)."""
+    return layer / "python" if (layer / "python").is_dir() else layer

@@ -10,6 +10,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+# What Lambda's Python runtimes put on sys.path beside the standard library and a function's own code and
+# layers (/var/runtime): the AWS SDK and what it imports. Anything else a function imports must ship.
+PROVIDED_BY_PYTHON_RUNTIME = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six", "urllib3")
+
 
 @dataclass
 class FunctionSpec:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -23,6 +25,8 @@ CLOCK_SPEED = 1000.0
 WEBHOOK_SECRET = "whsec_local"
 # A card payment may take 3000 virtual seconds: 3 s here, time enough to pay, short enough to watch it lapse.
 # INFO logs of ~40 functions would bury the test report; warnings and errors still show.
+# Set by tests/packaging: run on what `sam_build --target host` wrote there instead of the source tree.
+BUILD_DIR = os.environ.get("TANDEM_E2E_BUILD_DIR")
 PARAMETERS = {"Stage": "local", "PaymentWebhookSecret": WEBHOOK_SECRET, "CardPaymentTimeoutSeconds": "3000",
               "LogLevel": "WARNING"}
 
@@ -73,12 +77,26 @@ def runtime():
     # documents on stdout would bury the report; no e2e test reads metrics (integration tests do).
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("POWERTOOLS_METRICS_DISABLED", "true")
-        rt = LocalRuntime(str(ROOT / "template.yaml"), port=0, clock_speed=CLOCK_SPEED, parameters=PARAMETERS)
+        template = Path(BUILD_DIR) / "template.yaml" if BUILD_DIR else ROOT / "template.yaml"
+        rt = LocalRuntime(
+            str(template), port=0, clock_speed=CLOCK_SPEED, parameters=PARAMETERS, shipped_code_only=bool(BUILD_DIR)
+        )
         rt.start()
         try:
             yield rt
         finally:
             rt.stop()
+        if BUILD_DIR:
+            assert_business_code_came_from(Path(BUILD_DIR))
+
+
+def assert_business_code_came_from(build_dir: Path) -> None:
+    """On the built artifact, every module of the layer's own package was imported from the build."""
+    built = str(build_dir.resolve())
+    elsewhere = [name for name, module in list(sys.modules.items())
+                 if name.split(".")[0] == "tandem" and getattr(module, "__file__", None)
+                 and not str(Path(module.__file__).resolve()).startswith(built)]
+    assert not elsewhere, f"imported from the source tree, not the build: {sorted(elsewhere)[:5]}"
 
 
 @pytest.fixture(scope="package")
