@@ -67,8 +67,16 @@ def test_an_error_the_when_predicate_accepts_is_retried():
             raise Labelled("counter")
         return "done"
 
-    assert retrying(operation, on=(Labelled,), attempts=4, sleep=lambda _: None,
-                    when=lambda e: getattr(e, "label", None) == "counter") == "done"
+    assert (
+        retrying(
+            operation,
+            on=(Labelled,),
+            attempts=4,
+            sleep=lambda _: None,
+            when=lambda e: getattr(e, "label", None) == "counter",
+        )
+        == "done"
+    )
     assert len(calls) == 3
 
 
@@ -80,6 +88,11 @@ def test_an_error_the_when_predicate_refuses_propagates_at_once():
         raise Labelled("order")
 
     with pytest.raises(Labelled):
-        retrying(operation, on=(Labelled,), attempts=4, sleep=lambda _: None,
-                 when=lambda e: getattr(e, "label", None) == "counter")
+        retrying(
+            operation,
+            on=(Labelled,),
+            attempts=4,
+            sleep=lambda _: None,
+            when=lambda e: getattr(e, "label", None) == "counter",
+        )
     assert len(calls) == 1

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID, uuid4
 
 
@@ -26,3 +30,12 @@ def iso(moment: datetime) -> str:
 def epoch_seconds(moment: datetime) -> int:
     """Whole epoch seconds, the format DynamoDB TTL attributes need."""
     return int(moment.timestamp())
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    """The time, new ids and pauses a use case needs, as one collaborator (tests pass a fixed one)."""
+
+    now: Callable[[], datetime] = utcnow
+    new_id: Callable[[], UUID] = new_id
+    sleep: Callable[[float], Any] = time.sleep

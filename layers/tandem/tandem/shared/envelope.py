@@ -121,7 +121,7 @@ class Envelope(BaseModel, Generic[E]):
             correlation_id=context.correlation_id,
             causation_id=context.causation_id,
         )
-        return Envelope[type(event)](metadata=metadata, data=event)  # type: ignore[misc]
+        return Envelope[type(event)](metadata=metadata, data=event)  # type: ignore[misc,operator]
 
     @property
     def source(self) -> str:

@@ -104,13 +104,19 @@ class PersistenceError(Exception):
 # PersistenceError (503 + Retry-After). Anything else (ValidationException, AccessDeniedException,
 # ResourceNotFoundException, ...) is a bug or a misconfiguration: retrying cannot help, so it must
 # surface as a logged 500 instead of inviting clients to retry forever.
-TRANSIENT_STORE_ERRORS = frozenset({
-    "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
-    "InternalServerError", "ServiceUnavailable",
-})
+TRANSIENT_STORE_ERRORS = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+    }
+)
 # The same, as reason codes inside a TransactionCanceledException.
-TRANSIENT_CANCELLATION_REASONS = frozenset({"ProvisionedThroughputExceeded", "ThrottlingError",
-                                            "RequestLimitExceeded", "InternalServerError"})
+TRANSIENT_CANCELLATION_REASONS = frozenset(
+    {"ProvisionedThroughputExceeded", "ThrottlingError", "RequestLimitExceeded", "InternalServerError"}
+)
 
 
 def is_transient_store_error(code: str | None) -> bool:

@@ -23,6 +23,7 @@ import json
 import logging
 import re
 import warnings
+from collections.abc import Mapping
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
@@ -61,8 +62,9 @@ warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 
 def _json_response(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
-    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=json.dumps(body),
-                    headers=headers)
+    return Response(
+        status_code=status, content_type=content_types.APPLICATION_JSON, body=json.dumps(body), headers=headers
+    )
 
 
 def error_response(error: DomainError) -> Response:
@@ -71,12 +73,12 @@ def error_response(error: DomainError) -> Response:
     return _json_response(http_status(error), body_for(error), headers)
 
 
-def _body_size(event: dict[str, Any]) -> int:
+def _body_size(event: Mapping[str, Any]) -> int:
     body = event.get("body") or ""
     return len(body) * 3 // 4 if event.get("isBase64Encoded") else len(body.encode("utf-8"))
 
 
-def _content_type(event: dict[str, Any]) -> str:
+def _content_type(event: Mapping[str, Any]) -> str:
     for key, value in (event.get("headers") or {}).items():
         if key.lower() == "content-type" and isinstance(value, str):
             return value.split(";")[0].strip().lower()
@@ -88,13 +90,14 @@ def _path_pattern(openapi_path: str) -> re.Pattern[str]:
     return re.compile(re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(openapi_path)))
 
 
-def precheck(event: dict[str, Any], max_body_bytes: int) -> DomainError | None:
+def precheck(event: Mapping[str, Any], max_body_bytes: int) -> DomainError | None:
     """Checks that must happen before Powertools parses the body."""
     if not event.get("body"):
         return None
     if _body_size(event) > max_body_bytes:
-        return PayloadTooLarge(f"The request body must not exceed {max_body_bytes // 1024} KiB",
-                               details={"max_bytes": max_body_bytes})
+        return PayloadTooLarge(
+            f"The request body must not exceed {max_body_bytes // 1024} KiB", details={"max_bytes": max_body_bytes}
+        )
     if _content_type(event) not in ("", "application/json"):
         return UnsupportedMediaType(details={"content_type": _content_type(event)[:100]})
     return None
@@ -111,7 +114,7 @@ class TandemRestResolver(APIGatewayRestResolver):
         self.log = logger or log
         self._install_handlers()
 
-    def resolve(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+    def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
         refused = precheck(event, self.max_body_bytes)
         if refused is not None:
             # A protected route answers 401/403 first: a caller without permission learns no input rules.
@@ -138,7 +141,7 @@ class TandemRestResolver(APIGatewayRestResolver):
                 self._route_patterns[(verb.upper(), path)] = _path_pattern(path)
         return super().route(*args, **kwargs)
 
-    def _precheck_denied(self, event: dict[str, Any]) -> DomainError | None:
+    def _precheck_denied(self, event: Mapping[str, Any]) -> DomainError | None:
         """The 401/403 for the protected route ``event`` would reach, found without Powertools (which
         would parse the body): by method, then the path against each protected route's pattern."""
         method, path = str(event.get("httpMethod") or "").upper(), str(event.get("path") or "").rstrip("/") or "/"
@@ -183,8 +186,9 @@ class TandemRestResolver(APIGatewayRestResolver):
             denied = self._denied()
             if denied is not None:
                 return denied
-            return error_response(UnsupportedMediaType(details={"content_type": _content_type(
-                self.current_event.raw_event)[:100]}))
+            return error_response(
+                UnsupportedMediaType(details={"content_type": _content_type(self.current_event.raw_event)[:100]})
+            )
 
         @self.exception_handler(DomainError)
         def _domain(exc: DomainError) -> Response:
@@ -212,8 +216,10 @@ class TandemRestResolver(APIGatewayRestResolver):
 def error_responses(*statuses: int) -> dict[int, dict[str, Any]]:
     """OpenAPI ``responses`` entries for the error statuses a route can return."""
     return {
-        status: {"description": _DESCRIPTIONS.get(status, "Error"),
-                 "content": {"application/json": {"model": ErrorResponse}}}
+        status: {
+            "description": _DESCRIPTIONS.get(status, "Error"),
+            "content": {"application/json": {"model": ErrorResponse}},
+        }
         for status in statuses
     }
 
@@ -231,8 +237,14 @@ _DESCRIPTIONS = {
 }
 
 
-def make_resolver(*, logger: Any = None, title: str = "Tandem API", version: str = "1.0.0",
-                  description: str | None = None, max_body_bytes: int = MAX_BODY_BYTES) -> TandemRestResolver:
+def make_resolver(
+    *,
+    logger: Any = None,
+    title: str = "Tandem API",
+    version: str = "1.0.0",
+    description: str | None = None,
+    max_body_bytes: int = MAX_BODY_BYTES,
+) -> TandemRestResolver:
     """A resolver with Tandem's error handling and OpenAPI metadata configured."""
     app = TandemRestResolver(logger=logger, max_body_bytes=max_body_bytes)
     app.configure_openapi(title=title, version=version, description=description)

@@ -79,8 +79,9 @@ def price_lines(lines: Sequence[LineInput], *, rounding: TaxRounding = TaxRoundi
     breakdown = []
     for (category, rate), members in sorted(groups.items()):
         taxable = sum((m.net for m in members), Decimal("0.00"))
-        tax = sum((m.tax for m in members), Decimal("0.00")) if rounding is TaxRounding.LINE \
-            else to_cents(taxable * rate)
+        tax = (
+            sum((m.tax for m in members), Decimal("0.00")) if rounding is TaxRounding.LINE else to_cents(taxable * rate)
+        )
         breakdown.append(TaxSubtotal(category, rate, taxable, tax))
     net_total = sum((a.net for a in amounts), Decimal("0.00"))
     tax_total = sum((b.tax_amount for b in breakdown), Decimal("0.00"))

@@ -53,8 +53,9 @@ class KeyRecord:
     def replay(self, fingerprint: str) -> dict[str, Any]:
         """The first response, or ``IdempotencyKeyReused`` when this request's body differs."""
         if fingerprint != self.fingerprint:
-            raise IdempotencyKeyReused(details=[{"field": "Idempotency-Key",
-                                                 "message": "was used with a different request body"}])
+            raise IdempotencyKeyReused(
+                details=[{"field": "Idempotency-Key", "message": "was used with a different request body"}]
+            )
         return self.response
 
 
@@ -68,8 +69,9 @@ def checked(value: Any) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not _PRINTABLE_ASCII.fullmatch(value):
-        raise InvalidIdempotencyKey(details=[{"field": "Idempotency-Key",
-                                              "message": f"must be 1-{KEY_MAX} printable ASCII characters"}])
+        raise InvalidIdempotencyKey(
+            details=[{"field": "Idempotency-Key", "message": f"must be 1-{KEY_MAX} printable ASCII characters"}]
+        )
     return value
 
 
@@ -87,14 +89,23 @@ def record_key(caller: str, key: str) -> dict[str, str]:
 
 def record_item(record: KeyRecord) -> dict[str, Any]:
     # The caller's sub and key are not stored in the clear: the hash in the key is enough to find it.
-    return {**record_key(record.caller, record.key), "type": "idempotency_key", "fingerprint": record.fingerprint,
-            "response": json.dumps(record.response), "expires_at": int(record.expires_at.timestamp())}
+    return {
+        **record_key(record.caller, record.key),
+        "type": "idempotency_key",
+        "fingerprint": record.fingerprint,
+        "response": json.dumps(record.response),
+        "expires_at": int(record.expires_at.timestamp()),
+    }
 
 
 def record_from_item(item: dict[str, Any], caller: str, key: str) -> KeyRecord:
-    return KeyRecord(caller=caller, key=key, fingerprint=str(item["fingerprint"]),
-                     response=json.loads(item["response"]),
-                     expires_at=datetime.fromtimestamp(int(item["expires_at"]), tz=UTC))
+    return KeyRecord(
+        caller=caller,
+        key=key,
+        fingerprint=str(item["fingerprint"]),
+        response=json.loads(item["response"]),
+        expires_at=datetime.fromtimestamp(int(item["expires_at"]), tz=UTC),
+    )
 
 
 def claim_condition(now: datetime) -> tuple[str, dict[str, Any]]:

@@ -20,11 +20,16 @@ def jittered_pause(attempt: int) -> float:
     return random.uniform(0.02, 0.08) * attempt  # noqa: S311 - jitter, not security
 
 
-def retrying(operation: Callable[[], T], *, on: tuple[type[BaseException], ...], attempts: int,
-             sleep: Callable[[float], Any] = time.sleep,
-             pause: Callable[[int], float] = jittered_pause,
-             when: Callable[[BaseException], bool] | None = None) -> T:
-    """``operation()``, tried up to ``attempts`` times while it raises one of ``on``.
+def retrying(
+    operation: Callable[[], T],
+    *,
+    on: tuple[type[BaseException], ...],
+    attempts: int,
+    sleep: Callable[[float], Any] = time.sleep,
+    when: Callable[[BaseException], bool] | None = None,
+) -> T:
+    """``operation()``, tried up to ``attempts`` times while it raises one of ``on``, with a
+    ``jittered_pause`` before each retry. The one retry helper: every context uses it.
 
     ``when`` narrows ``on``: an error of ``on`` is retried only if ``when(error)`` is true (e.g. a
     ``ConditionFailed`` on one label only); otherwise it propagates at once.
@@ -35,5 +40,5 @@ def retrying(operation: Callable[[], T], *, on: tuple[type[BaseException], ...],
         except on as error:
             if when is not None and not when(error):
                 raise
-            sleep(pause(attempt))
+            sleep(jittered_pause(attempt))
     return operation()

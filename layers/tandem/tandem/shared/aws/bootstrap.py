@@ -6,9 +6,12 @@ creates nothing and tests can set the environment, start moto, or stub a client 
 
 from __future__ import annotations
 
+import functools
 import os
+import threading
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import boto3
 from botocore.config import Config
@@ -24,12 +27,44 @@ def region() -> str | None:
 
 @lru_cache(maxsize=16)
 def _client(service: str, region_name: str | None) -> Any:
-    return boto3.client(service, region_name=region_name, config=CONFIG)  # type: ignore[call-overload]
+    return boto3.client(service, region_name=region_name, config=CONFIG)
 
 
 def client(service: str) -> Any:
     """The cached low-level boto3 client for ``service`` in this function's region."""
     return _client(service, region())
+
+
+T = TypeVar("T")
+
+
+def per_environment(*names: str) -> Callable[[Callable[[], T]], Callable[[], T]]:
+    """Build a context's service once per value of the environment variables ``names`` it reads.
+
+    On Lambda the environment never changes, so this is built once per execution environment. Locally
+    and in tests, several functions (each with its own variables) and several stacks share one process
+    and one import of the layer: a plain ``@cache`` would give every function the first one's table.
+    Name every variable the builder reads.
+    """
+
+    def decorate(build: Callable[[], T]) -> Callable[[], T]:
+        built: dict[tuple[str | None, ...], T] = {}
+        lock = threading.Lock()
+
+        @functools.wraps(build)
+        def cached() -> T:
+            key = tuple(os.environ.get(name) for name in names)
+            found = built.get(key)
+            if found is None:
+                with lock:
+                    found = built.get(key)
+                    if found is None:
+                        found = built[key] = build()
+            return found
+
+        return cached
+
+    return decorate
 
 
 def reset() -> None:

@@ -46,7 +46,10 @@ def is_time_and_id(sort_key: str, expected_id: str | None = None) -> bool:
     """Whether ``sort_key`` is ``<ISO time as we write it>#<uuid>`` (and that uuid is ``expected_id``)."""
     moment, _, item_id = sort_key.rpartition("#")
     try:
-        return iso(datetime.fromisoformat(moment)) == moment and str(UUID(item_id)) == item_id \
+        return (
+            iso(datetime.fromisoformat(moment)) == moment
+            and str(UUID(item_id)) == item_id
             and expected_id in (None, item_id)
+        )
     except ValueError:
         return False

@@ -51,8 +51,14 @@ def storage_errors(operation: str) -> Iterator[None]:
         raise PersistenceError(f"{operation} failed: {code}") from exc
 
 
-def batch_get(client: Any, table_name: str, keys: list[dict[str, Any]], *, consistent: bool = True,
-              sleep: Callable[[float], Any] = time.sleep) -> list[dict[str, Any]]:
+def batch_get(
+    client: Any,
+    table_name: str,
+    keys: list[dict[str, Any]],
+    *,
+    consistent: bool = True,
+    sleep: Callable[[float], Any] = time.sleep,
+) -> list[dict[str, Any]]:
     """The items at ``keys`` (plain values; missing keys are simply absent) in one BatchGetItem
     (<= 100 keys). Keys DynamoDB leaves unprocessed (throttling) are asked again with jittered backoff;
     still unprocessed after ``BATCH_GET_ATTEMPTS`` -> ``PersistenceError``."""
@@ -65,5 +71,5 @@ def batch_get(client: Any, table_name: str, keys: list[dict[str, Any]], *, consi
         request = response.get("UnprocessedKeys") or {}
         if not request:
             return found
-        sleep(random.uniform(0.01, 0.05) * 2 ** attempt)  # noqa: S311 - backoff jitter
+        sleep(random.uniform(0.01, 0.05) * 2**attempt)  # noqa: S311 - backoff jitter
     raise PersistenceError("BatchGetItem left keys unprocessed")

@@ -32,8 +32,11 @@ Handler = Callable[[dict[str, Any], Any], Any]
 
 
 def idempotent_consumer(
-    *, key_path: str = EVENTBRIDGE_EVENT_ID, table_env: str = "IDEMPOTENCY_TABLE",
-    expires_after_seconds: int = DEFAULT_EXPIRY_SECONDS, boto3_client: Any = None,
+    *,
+    key_path: str = EVENTBRIDGE_EVENT_ID,
+    table_env: str = "IDEMPOTENCY_TABLE",
+    expires_after_seconds: int = DEFAULT_EXPIRY_SECONDS,
+    boto3_client: Any = None,
 ) -> Callable[[Handler], Handler]:
     """Decorate a ``lambda_handler`` so it runs once per event id.
 
@@ -41,8 +44,9 @@ def idempotent_consumer(
     tests and the local runtime can set the environment first; it is rebuilt if the table
     name changes.
     """
-    config = IdempotencyConfig(event_key_jmespath=key_path, raise_on_no_idempotency_key=True,
-                               expires_after_seconds=expires_after_seconds)
+    config = IdempotencyConfig(
+        event_key_jmespath=key_path, raise_on_no_idempotency_key=True, expires_after_seconds=expires_after_seconds
+    )
 
     def decorate(handler: Handler) -> Handler:
         built: dict[str, Handler] = {}
@@ -52,7 +56,7 @@ def idempotent_consumer(
             table = os.environ[table_env]
             if table not in built:
                 store = DynamoDBPersistenceLayer(table_name=table, boto3_client=boto3_client)
-                built[table] = idempotent(handler, persistence_store=store, config=config)
+                built[table] = idempotent(persistence_store=store, config=config)(handler)
             return built[table](event, context)
 
         return wrapper

@@ -74,8 +74,12 @@ def outbox_entry(item: dict[str, Any], bus_name: str) -> dict[str, Any]:
     ``Time`` is when the event occurred, not when it was published: a late publication (after
     an outage, by the sweeper) still carries its true time.
     """
-    entry = {"Source": item["source"], "DetailType": item["detail_type"], "Detail": item["detail"],
-             "EventBusName": bus_name}
+    entry = {
+        "Source": item["source"],
+        "DetailType": item["detail_type"],
+        "Detail": item["detail"],
+        "EventBusName": bus_name,
+    }
     occurred_at = _occurred_at(item)
     if occurred_at is not None:
         entry["Time"] = occurred_at
@@ -105,9 +109,7 @@ def _expression(condition: str | None, names: dict[str, str] | None, values: dic
 class OutboxUnitOfWork:
     """Collects puts, updates, condition checks and outbox items for one table."""
 
-    def __init__(
-        self, table_name: str, client: DynamoDBClient, *, clock: Callable[[], datetime] = utcnow
-    ) -> None:
+    def __init__(self, table_name: str, client: DynamoDBClient, *, clock: Callable[[], datetime] = utcnow) -> None:
         self.table_name = table_name
         self.client = client
         self.clock = clock
@@ -132,29 +134,51 @@ class OutboxUnitOfWork:
             body["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
         self._writes.append(_Write(label, {kind: body}))
 
-    def put(self, item: dict[str, Any], *, label: str, condition: str | None = None,
-            names: dict[str, str] | None = None, values: dict[str, Any] | None = None,
-            return_old: bool = False) -> None:
+    def put(
+        self,
+        item: dict[str, Any],
+        *,
+        label: str,
+        condition: str | None = None,
+        names: dict[str, str] | None = None,
+        values: dict[str, Any] | None = None,
+        return_old: bool = False,
+    ) -> None:
         body = {"Item": to_attributes(item), **_expression(condition, names, values)}
         self._add(label, "Put", body, return_old)
 
-    def update(self, key: dict[str, Any], update: str, *, label: str, condition: str | None = None,
-               names: dict[str, str] | None = None, values: dict[str, Any] | None = None,
-               return_old: bool = False) -> None:
-        body = {"Key": to_attributes(key), "UpdateExpression": update,
-                **_expression(condition, names, values)}
+    def update(
+        self,
+        key: dict[str, Any],
+        update: str,
+        *,
+        label: str,
+        condition: str | None = None,
+        names: dict[str, str] | None = None,
+        values: dict[str, Any] | None = None,
+        return_old: bool = False,
+    ) -> None:
+        body = {"Key": to_attributes(key), "UpdateExpression": update, **_expression(condition, names, values)}
         self._add(label, "Update", body, return_old)
 
-    def condition_check(self, key: dict[str, Any], condition: str, *, label: str,
-                        names: dict[str, str] | None = None, values: dict[str, Any] | None = None,
-                        return_old: bool = False) -> None:
+    def condition_check(
+        self,
+        key: dict[str, Any],
+        condition: str,
+        *,
+        label: str,
+        names: dict[str, str] | None = None,
+        values: dict[str, Any] | None = None,
+        return_old: bool = False,
+    ) -> None:
         body = {"Key": to_attributes(key), **_expression(condition, names, values)}
         self._add(label, "ConditionCheck", body, return_old)
 
     def record(self, envelope: Envelope[Any]) -> None:
         """Add the outbox item for ``envelope``; its key must be new (no duplicate event ids)."""
-        self.put(outbox_item(envelope), label=f"outbox:{envelope.metadata.event_type}",
-                 condition="attribute_not_exists(PK)")
+        self.put(
+            outbox_item(envelope), label=f"outbox:{envelope.metadata.event_type}", condition="attribute_not_exists(PK)"
+        )
 
     def commit(self) -> None:
         """Write everything atomically, or raise one of our errors and write nothing."""
@@ -182,7 +206,7 @@ def _translate(exc: ClientError, writes: list[_Write]) -> Exception:
     if error.get("Code") != "TransactionCanceledException":
         if is_transient_store_error(error.get("Code")):
             return PersistenceError(f"TransactWriteItems failed: {error.get('Code')}")
-        return ClientError(exc.response, exc.operation_name)  # type: ignore[arg-type]
+        return ClientError(exc.response, exc.operation_name)
     reasons = exc.response.get("CancellationReasons") or []
     for write, reason in zip(writes, reasons, strict=False):
         if reason.get("Code") == "ConditionalCheckFailed":
@@ -192,4 +216,4 @@ def _translate(exc: ClientError, writes: list[_Write]) -> Exception:
     codes = [reason.get("Code") for reason in reasons]
     if any(code in TRANSIENT_CANCELLATION_REASONS for code in codes):
         return PersistenceError(f"Transaction cancelled: {codes}")
-    return ClientError(exc.response, exc.operation_name)  # type: ignore[arg-type]
+    return ClientError(exc.response, exc.operation_name)

@@ -96,8 +96,16 @@ def _plain(value: Any) -> Any:
 
 
 class OutboxPublisher:
-    def __init__(self, bus_name: str, events: Any, *, dynamodb: Any = None, poison_queue_url: str | None = None,
-                 sqs: Any = None, logger: Any = None) -> None:
+    def __init__(
+        self,
+        bus_name: str,
+        events: Any,
+        *,
+        dynamodb: Any = None,
+        poison_queue_url: str | None = None,
+        sqs: Any = None,
+        logger: Any = None,
+    ) -> None:
         self.bus_name = bus_name
         self.events = events
         self.dynamodb = dynamodb
@@ -164,14 +172,13 @@ class OutboxPublisher:
 
     def _forget(self, items: list[Pending]) -> None:
         """Delete done items from their tables, 25 a call; what is left stays pending for the sweeper."""
-        deletes = [(i.table, {"DeleteRequest": {"Key": to_attributes(i.key)}})
-                   for i in items if i.table and i.key]
+        deletes = [(i.table, {"DeleteRequest": {"Key": to_attributes(i.key)}}) for i in items if i.table and i.key]
         if not (deletes and self.dynamodb):
             return
         for start in range(0, len(deletes), MAX_DELETES_PER_CALL):
             requests: dict[str, list[dict[str, Any]]] = {}
-            for table, request in deletes[start:start + MAX_DELETES_PER_CALL]:
-                requests.setdefault(table, []).append(request)  # type: ignore[arg-type]
+            for table, request in deletes[start : start + MAX_DELETES_PER_CALL]:
+                requests.setdefault(table, []).append(request)
             self._delete(requests)
 
     def _delete(self, requests: dict[str, list[dict[str, Any]]]) -> None:
@@ -187,8 +194,11 @@ class OutboxPublisher:
                 return
             if not requests:
                 return
-        self.log.warning("%d published outbox items left pending (the sweeper retries): %s",
-                         sum(len(r) for r in requests.values()), requests)
+        self.log.warning(
+            "%d published outbox items left pending (the sweeper retries): %s",
+            sum(len(r) for r in requests.values()),
+            requests,
+        )
 
 
 def _poison_message(item: Pending, code: str, message: str) -> str:
@@ -199,8 +209,17 @@ def _poison_message(item: Pending, code: str, message: str) -> str:
     if size <= MAX_MESSAGE_BYTES:
         return body
     event_id = (item.item or {}).get("event_id") or (item.item or {}).get("PK")
-    return _json({"error": error, "table": item.table, "key": item.key, "event_id": event_id, "size": size,
-                  "trimmed": True, **item.origin})
+    return _json(
+        {
+            "error": error,
+            "table": item.table,
+            "key": item.key,
+            "event_id": event_id,
+            "size": size,
+            "trimmed": True,
+            **item.origin,
+        }
+    )
 
 
 def _json(body: dict[str, Any]) -> str:

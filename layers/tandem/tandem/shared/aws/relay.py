@@ -57,11 +57,20 @@ def _pending(raw: dict[str, Any], bus_name: str) -> Pending | None:
 
 
 class OutboxRelay:
-    def __init__(self, bus_name: str, client: EventBridgeClient, *, poison_queue_url: str | None = None,
-                 sqs_client: Any = None, logger: Any = None, dynamodb_client: Any = None) -> None:
+    def __init__(
+        self,
+        bus_name: str,
+        client: EventBridgeClient,
+        *,
+        poison_queue_url: str | None = None,
+        sqs_client: Any = None,
+        logger: Any = None,
+        dynamodb_client: Any = None,
+    ) -> None:
         self.bus_name = bus_name
-        self.publisher = OutboxPublisher(bus_name, client, dynamodb=dynamodb_client,
-                                         poison_queue_url=poison_queue_url, sqs=sqs_client, logger=logger)
+        self.publisher = OutboxPublisher(
+            bus_name, client, dynamodb=dynamodb_client, poison_queue_url=poison_queue_url, sqs=sqs_client, logger=logger
+        )
 
     def relay(self, records: list[dict[str, Any]]) -> dict[str, Any]:
         """Publish in order; return the partial batch response for Lambda."""
@@ -69,9 +78,8 @@ class OutboxRelay:
         pending = [p for _, p in found]
         self.publisher.publish(pending)  # poison that cannot be parked blocks the shard like a failure
         cutoff = next((n for n, p in enumerate(pending) if not p.done), None)
-        failed = [] if cutoff is None else records[found[cutoff][0]:]
-        return {"batchItemFailures": [{"itemIdentifier": r.get("dynamodb", {}).get("SequenceNumber")}
-                                      for r in failed]}
+        failed = [] if cutoff is None else records[found[cutoff][0] :]
+        return {"batchItemFailures": [{"itemIdentifier": r.get("dynamodb", {}).get("SequenceNumber")} for r in failed]}
 
 
 def relay_stream_batch(event: dict[str, Any], relay: OutboxRelay) -> dict[str, Any]:

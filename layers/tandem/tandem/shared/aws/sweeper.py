@@ -40,10 +40,18 @@ class SweepReport:
 
 
 class OutboxSweeper:
-    def __init__(self, tables: list[str], publisher: OutboxPublisher, dynamodb: Any, *,
-                 grace: timedelta = GRACE, clock: Callable[[], datetime] = utcnow,
-                 page_size: int = PAGE_SIZE, max_pages: int | None = None,
-                 safety_margin: timedelta = SAFETY_MARGIN) -> None:
+    def __init__(
+        self,
+        tables: list[str],
+        publisher: OutboxPublisher,
+        dynamodb: Any,
+        *,
+        grace: timedelta = GRACE,
+        clock: Callable[[], datetime] = utcnow,
+        page_size: int = PAGE_SIZE,
+        max_pages: int | None = None,
+        safety_margin: timedelta = SAFETY_MARGIN,
+    ) -> None:
         self.tables = tables
         self.publisher = publisher
         self.dynamodb = dynamodb
@@ -69,11 +77,14 @@ class OutboxSweeper:
                 break
         return report
 
-    def _stale(self, table: str, before: str, remaining_ms: Callable[[], int] | None,
-               report: SweepReport) -> Iterator[list[Pending]]:
+    def _stale(
+        self, table: str, before: str, remaining_ms: Callable[[], int] | None, report: SweepReport
+    ) -> Iterator[list[Pending]]:
         """Pages of pending outbox items that occurred before ``before``, oldest first, while time is left."""
         query: dict[str, Any] = {
-            "TableName": table, "IndexName": OUTBOX_INDEX, "Limit": self.page_size,
+            "TableName": table,
+            "IndexName": OUTBOX_INDEX,
+            "Limit": self.page_size,
             "KeyConditionExpression": "GSI1PK = :pending AND GSI1SK < :before",
             "ExpressionAttributeValues": {":pending": {"S": OUTBOX_PENDING}, ":before": {"S": before}},
         }

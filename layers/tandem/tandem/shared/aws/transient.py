@@ -15,9 +15,21 @@ from botocore.exceptions import ClientError
 from tandem.shared.aws.dynamo import TRANSIENT_TRANSPORT_ERRORS
 from tandem.shared.errors import ServiceUnavailable
 
-THROTTLING_CODES = frozenset({"Throttling", "ThrottlingException", "TooManyRequestsException", "SlowDown",
-                              "RequestLimitExceeded", "ServiceUnavailable", "ServiceUnavailableException",
-                              "InternalError", "InternalFailure", "InternalServerError", "RequestTimeout"})
+THROTTLING_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "TooManyRequestsException",
+        "SlowDown",
+        "RequestLimitExceeded",
+        "ServiceUnavailable",
+        "ServiceUnavailableException",
+        "InternalError",
+        "InternalFailure",
+        "InternalServerError",
+        "RequestTimeout",
+    }
+)
 
 
 def is_transient(exc: Exception) -> bool:

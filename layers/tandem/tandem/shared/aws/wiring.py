@@ -25,17 +25,29 @@ def _poison_queue_url() -> str | None:
 def relay(logger: Any = None) -> OutboxRelay:
     """The relay: publishes stream records, deletes what it published from the record's table."""
     queue = _poison_queue_url()
-    return OutboxRelay(os.environ["EVENT_BUS_NAME"], client("events"), poison_queue_url=queue,
-                       sqs_client=client("sqs") if queue else None, logger=logger,
-                       dynamodb_client=client("dynamodb"))
+    return OutboxRelay(
+        os.environ["EVENT_BUS_NAME"],
+        client("events"),
+        poison_queue_url=queue,
+        sqs_client=client("sqs") if queue else None,
+        logger=logger,
+        dynamodb_client=client("dynamodb"),
+    )
 
 
 def sweeper(logger: Any = None) -> OutboxSweeper:
     """The sweeper over every table in ``OUTBOX_TABLES``."""
     queue = _poison_queue_url()
-    publisher = OutboxPublisher(os.environ["EVENT_BUS_NAME"], client("events"), dynamodb=client("dynamodb"),
-                                poison_queue_url=queue, sqs=client("sqs") if queue else None, logger=logger)
+    publisher = OutboxPublisher(
+        os.environ["EVENT_BUS_NAME"],
+        client("events"),
+        dynamodb=client("dynamodb"),
+        poison_queue_url=queue,
+        sqs=client("sqs") if queue else None,
+        logger=logger,
+    )
     tables = [name.strip() for name in os.environ.get("OUTBOX_TABLES", "").split(",") if name.strip()]
     grace = os.environ.get("OUTBOX_SWEEP_GRACE_SECONDS")
-    return OutboxSweeper(tables, publisher, client("dynamodb"),
-                         grace=timedelta(seconds=float(grace)) if grace else GRACE)
+    return OutboxSweeper(
+        tables, publisher, client("dynamodb"), grace=timedelta(seconds=float(grace)) if grace else GRACE
+    )
