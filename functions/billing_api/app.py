@@ -9,11 +9,11 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
-from tandem.billing import bootstrap, service
 from tandem.billing.api_models import CreditNoteRequest, CreditNoteView, InvoiceList, InvoiceView
-from tandem.billing.credit_requests import create_credit_note as create
-from tandem.shared import correlation, request_keys
-from tandem.shared.auth import claims_of, require_groups
+from tandem.billing.bootstrap import services
+from tandem.billing.domain.commands import ListInvoices
+from tandem.shared import correlation
+from tandem.shared.auth import require_groups
 from tandem.shared.http import error_responses, make_resolver
 
 logger = Logger()
@@ -24,46 +24,73 @@ FINANCE = [require_groups("finance")]
 Status = Literal["issued", "partially_paid", "paid", "credited"]
 
 
-@app.get("/invoices", tags=["invoices"], summary="List invoices, newest first", middlewares=FINANCE,
-         responses=error_responses(401, 403, 422, 503))
-def list_invoices(order_id: Annotated[str | None, Query(max_length=64)] = None,
-                  status: Annotated[Status | None, Query()] = None,
-                  limit: Annotated[int, Query(ge=1, le=100)] = 25,
-                  next_token: Annotated[str | None, Query(max_length=1024)] = None) -> InvoiceList:
-    return InvoiceList.of(service.list_invoices(bootstrap.reader(), order_id=order_id, status=status, limit=limit,
-                                                cursor=next_token))
+@app.get(
+    "/invoices",
+    tags=["invoices"],
+    summary="List invoices, newest first",
+    middlewares=FINANCE,
+    responses=error_responses(401, 403, 422, 503),
+)
+def list_invoices(
+    order_id: Annotated[str | None, Query(max_length=64)] = None,
+    status: Annotated[Status | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+    next_token: Annotated[str | None, Query(max_length=1024)] = None,
+) -> InvoiceList:
+    query = ListInvoices(order_id=order_id, status=status, limit=limit, cursor=next_token)
+    return InvoiceList.of(services().list_invoices(query))
 
 
-@app.get("/invoices/<id>", tags=["invoices"], summary="Get one invoice", middlewares=FINANCE,
-         responses=error_responses(401, 403, 404, 422, 503))
+@app.get(
+    "/invoices/<id>",
+    tags=["invoices"],
+    summary="Get one invoice",
+    middlewares=FINANCE,
+    responses=error_responses(401, 403, 404, 422, 503),
+)
 def get_invoice(id: Annotated[str, Path(max_length=64)]) -> InvoiceView:  # noqa: A002 - the template's {id}
-    return InvoiceView.of(service.get_invoice(bootstrap.reader(), id))
+    return InvoiceView.of(services().get_invoice(id))
 
 
-PDF_DESCRIPTION = ("The invoice as application/pdf bytes. Send `Accept: application/pdf`: API Gateway returns "
-                   "binary bodies only to clients that accept the binary media type (otherwise base64 text). "
-                   "Rendered and stored on the first request.")
+PDF_DESCRIPTION = (
+    "The invoice as application/pdf bytes. Send `Accept: application/pdf`: API Gateway returns "
+    "binary bodies only to clients that accept the binary media type (otherwise base64 text). "
+    "Rendered and stored on the first request."
+)
 
 
-@app.get("/invoices/<id>/pdf", tags=["invoices"], summary="The invoice as a PDF", description=PDF_DESCRIPTION,
-         middlewares=FINANCE, responses=error_responses(401, 403, 404, 422, 503))
+@app.get(
+    "/invoices/<id>/pdf",
+    tags=["invoices"],
+    summary="The invoice as a PDF",
+    description=PDF_DESCRIPTION,
+    middlewares=FINANCE,
+    responses=error_responses(401, 403, 404, 422, 503),
+)
 def get_invoice_pdf(id: Annotated[str, Path(max_length=64)]):  # noqa: A002, ANN201
     # No return annotation: Powertools would validate the PDF bytes as JSON; unannotated, a non-JSON
     # Response passes through and the resolver base64-encodes the bytes (isBase64Encoded).
-    invoice, pdf = service.invoice_pdf(bootstrap.reader(), bootstrap.documents(), id)
-    return Response(status_code=200, content_type="application/pdf", body=pdf,
-                    headers={"Content-Disposition": f'inline; filename="{invoice.number}.pdf"'})
+    invoice, pdf = services().invoice_pdf(id)
+    return Response(
+        status_code=200,
+        content_type="application/pdf",
+        body=pdf,
+        headers={"Content-Disposition": f'inline; filename="{invoice.number}.pdf"'},
+    )
 
 
-@app.post("/invoices/<id>/credit-notes", status_code=201, tags=["credit notes"],
-          summary="Credit an invoice (header Idempotency-Key optional)", middlewares=FINANCE,
-          responses=error_responses(400, 401, 403, 404, 409, 413, 415, 422, 503))
+@app.post(
+    "/invoices/<id>/credit-notes",
+    status_code=201,
+    tags=["credit notes"],
+    summary="Credit an invoice (header Idempotency-Key optional)",
+    middlewares=FINANCE,
+    responses=error_responses(400, 401, 403, 404, 409, 413, 415, 422, 503),
+)
 def create_credit_note(id: Annotated[str, Path(max_length=64)], request: CreditNoteRequest) -> CreditNoteView:  # noqa: A002
     raw = app.current_event.raw_event
-    view = create(request.to_command(id), request.model_dump(mode="json"), bootstrap.reader(),
-                  bootstrap.unit_of_work(), bootstrap.documents(), correlation.from_http(raw),
-                  render=lambda note: CreditNoteView.of(note).model_dump(mode="json"),
-                  caller=claims_of(raw).get("sub"), key=request_keys.header(raw.get("headers")))
+    command = request.to_command(id)
+    view = services().credit_invoice(command, correlation.from_http(raw), request.reply(id, raw))
     metrics.add_metric(name="CreditNoteIssued", unit=MetricUnit.Count, value=1)
     return CreditNoteView.model_validate(view)
 

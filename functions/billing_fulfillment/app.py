@@ -7,7 +7,8 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
-from tandem.billing import tasks
+from tandem.billing.bootstrap import services
+from tandem.billing.saga import actions
 
 logger = Logger()
 tracer = Tracer()
@@ -23,7 +24,7 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     logger.append_keys(action=event.get("action"), order_id=order_id)
     if order_id:
         logger.set_correlation_id(str(event.get("correlation_id") or order_id))
-    result = tasks.perform(event)
+    result = actions(services()).dispatch(event)
     metrics.add_metric(name=f"Task_{event['action']}", unit=MetricUnit.Count, value=1)
     logger.info("Task done", extra={"result": result})
     return result

@@ -6,8 +6,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
-from tandem.billing import bootstrap, notifications
-from tandem.shared.clock import utcnow
+from tandem.billing.bootstrap import services
 
 logger = Logger()
 tracer = Tracer()
@@ -23,13 +22,17 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     One failing invoice does not stop the run; if a failure was transient the run raises at the end,
     so the asynchronous invocation's retry sends those (the ones sent today are skipped by their markers).
     """
-    today = utcnow().date()
-    report = notifications.send_reminders(bootstrap.reader(), bootstrap.mailer(), bootstrap.markers(), today=today)
+    report = services().send_reminders()
     metrics.add_metric(name="InvoiceReminderSent", unit=MetricUnit.Count, value=len(report.sent))
     metrics.add_metric(name="InvoiceReminderFailed", unit=MetricUnit.Count, value=len(report.failed))
-    result = {"day": today.isoformat(), "sent": [str(i) for i in report.sent],
-              "skipped": [str(i) for i in report.skipped], "failed": {str(k): v for k, v in report.failed.items()}}
-    logger.info("Reminders run", extra={"sent": len(report.sent), "skipped": len(report.skipped),
-                                        "failed": result["failed"]})
-    notifications.raise_for_retry(report)
+    result = {
+        "day": report.day.isoformat(),
+        "sent": [str(i) for i in report.sent],
+        "skipped": [str(i) for i in report.skipped],
+        "failed": {str(k): v for k, v in report.failed.items()},
+    }
+    logger.info(
+        "Reminders run", extra={"sent": len(report.sent), "skipped": len(report.skipped), "failed": result["failed"]}
+    )
+    report.raise_for_retry()
     return result

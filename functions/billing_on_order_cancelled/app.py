@@ -9,7 +9,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.parser import parse
 from aws_lambda_powertools.utilities.parser.envelopes import EventBridgeEnvelope
-from tandem.billing import tasks
+from tandem.billing.bootstrap import services
 from tandem.billing.inbound import OrderCancelledNotice
 from tandem.shared import correlation
 from tandem.shared.aws.idempotency import idempotent_consumer
@@ -26,7 +26,16 @@ metrics = Metrics()
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     notice = parse(event=event, model=OrderCancelledNotice, envelope=EventBridgeEnvelope)
     message_context = correlation.bind(logger, correlation.from_event(notice.metadata))
-    result = tasks.order_cancelled(notice.data, message_context)
+    done = services().settle_cancelled_order(notice.to_command(), message_context)
+    result: dict[str, Any] = {"order_id": notice.data.order_id, "credited": done.note is not None}
+    if done.note is not None:
+        result |= {"credit_note_id": str(done.note.id), "number": done.note.number}
+    elif done.refund is not None:
+        result |= {
+            "why": done.outcome.value,
+            "refund_due": [str(i) for i in done.refund.payment_ids],
+            "refund_amount": str(done.refund.amount),
+        }
     if result["credited"]:
         metrics.add_metric(name="CancelledOrderCredited", unit=MetricUnit.Count, value=1)
     logger.info("OrderCancelled handled", extra=result)

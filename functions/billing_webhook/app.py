@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
-from tandem.billing import webhook
+from tandem.billing.api_models import payment_answer
+from tandem.billing.bootstrap import services
+from tandem.billing.inbound import PaymentDelivery
+from tandem.billing.service import PaymentOutcome
 from tandem.shared import correlation
 from tandem.shared.http import error_responses, make_resolver
 
@@ -20,18 +22,21 @@ app = make_resolver(logger=logger, title="Tandem payments webhook", max_body_byt
 
 
 # No typed body parameter: Powertools must not parse the body before its signature is checked.
-@app.post("/payments/webhook", tags=["payments"], summary="Payment provider events (signed)",
-          responses=error_responses(400, 401, 404, 413, 415, 422, 503))
+@app.post(
+    "/payments/webhook",
+    tags=["payments"],
+    summary="Payment provider events (signed)",
+    responses=error_responses(400, 401, 404, 413, 415, 422, 503),
+)
 def payment_webhook() -> Response[dict[str, Any]]:
-    event = app.current_event
-    # The raw event's body, not Powertools' decoded_body: that would decode the bytes as UTF-8 first.
-    raw = webhook.raw_body(event.raw_event)
-    result = webhook.handle(raw, event.headers, correlation.from_http(event.raw_event), now=time.time())
-    if result.get("ignored"):
+    raw = app.current_event.raw_event
+    # The exact bytes as received (not Powertools' decoded_body): the signature is checked over them first.
+    result = services().receive_payment(PaymentDelivery.of(raw), correlation.from_http(raw))
+    if result.outcome is PaymentOutcome.IGNORED:
         metrics.add_metric(name="PaymentEventIgnored", unit=MetricUnit.Count, value=1)
-    elif not result["duplicate"]:
+    elif result.outcome is PaymentOutcome.RECORDED:
         metrics.add_metric(name="PaymentReceived", unit=MetricUnit.Count, value=1)
-    return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=result)
+    return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=payment_answer(result))
 
 
 @metrics.log_metrics

@@ -9,8 +9,8 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.parser import parse
 from aws_lambda_powertools.utilities.parser.envelopes import EventBridgeEnvelope
-from tandem.crm import bootstrap, customers_service
-from tandem.crm.commerce_events import CommerceEvent
+from tandem.crm.customers.bootstrap import services
+from tandem.crm.customers.inbound import CommerceEvent
 from tandem.shared import correlation
 from tandem.shared.aws.idempotency import idempotent_consumer
 
@@ -20,7 +20,7 @@ metrics = Metrics()
 
 
 # A payment that names only its order or invoice raises CustomerNotYetKnown until the event that links
-# them has been recorded: the raise makes Lambda retry later (then ConsumerDLQ), see customers_service.
+# them has been recorded: the raise makes Lambda retry later (then ConsumerDLQ), see CustomersService.
 @metrics.log_metrics
 @logger.inject_lambda_context(clear_state=True, correlation_id_path=correlation_paths.EVENT_BRIDGE)
 @tracer.capture_lambda_handler
@@ -28,8 +28,7 @@ metrics = Metrics()
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     commerce_event = parse(event=event, model=CommerceEvent, envelope=EventBridgeEnvelope)
     correlation.bind(logger, correlation.from_event(commerce_event.metadata))
-    result = customers_service.record_activity(commerce_event.to_command(), bootstrap.customers(),
-                                               bootstrap.customer_unit_of_work)
+    result = services().record_activity(commerce_event.to_command())
     customer_id, event_type = str(result.customer_id), commerce_event.metadata.event_type
     if result.recorded:
         metrics.add_metric(name="TimelineEntryRecorded", unit=MetricUnit.Count, value=1)

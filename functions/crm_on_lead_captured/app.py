@@ -9,8 +9,9 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.parser import parse
 from aws_lambda_powertools.utilities.parser.envelopes import EventBridgeEnvelope
-from tandem.crm import bootstrap, service
-from tandem.crm.domain.events import LeadCapturedEnvelope
+from tandem.crm.leads.bootstrap import services
+from tandem.crm.leads.domain.commands import AcknowledgeLead
+from tandem.crm.leads.domain.events import LeadCapturedEnvelope
 from tandem.shared import correlation
 from tandem.shared.aws.idempotency import idempotent_consumer
 
@@ -28,7 +29,7 @@ metrics = Metrics()
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     envelope = parse(event=event, model=LeadCapturedEnvelope, envelope=EventBridgeEnvelope)
     correlation.bind(logger, correlation.from_event(envelope.metadata))
-    result = service.acknowledge_lead(envelope.data, bootstrap.mailer(), bootstrap.acknowledgement_quota())
+    result = services().acknowledge_lead(AcknowledgeLead.of(envelope.data))
     lead_id = str(result.lead_id)
     if result.sent:
         metrics.add_metric(name="AcknowledgementSent", unit=MetricUnit.Count, value=1)

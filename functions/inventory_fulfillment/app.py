@@ -1,8 +1,6 @@
 """The order saga's inventory task: ``{"action": "reserve"|"release", ...}`` (docs/order-to-cash.md).
 
-Errors propagate with their class name as Lambda's ``errorType``, which the state machine's
-``Catch``/``Retry`` match: ``InsufficientStock`` (Cause: ``{"shortages": [...]}``), and the transient
-``TransactionConflict`` / ``StaleState`` / ``PersistenceError`` after this function's own short retries.
+The actions and the errors the state machine's ``Catch``/``Retry`` match are in ``tandem.inventory.saga``.
 """
 
 from __future__ import annotations
@@ -11,8 +9,8 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
-from tandem.inventory import bootstrap, fulfillment
-from tandem.inventory.messages import ReserveTask, parse_task
+from tandem.inventory import saga
+from tandem.inventory.bootstrap import services
 from tandem.shared import correlation
 
 logger = Logger()
@@ -20,21 +18,17 @@ tracer = Tracer()
 metrics = Metrics()
 
 
+def _started(task: saga.StockTask) -> None:
+    correlation.bind(logger, task.context())
+    logger.append_keys(order_id=task.order_id, action=task.action)
+
+
+def _count(name: str) -> None:
+    metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+
+
 @metrics.log_metrics
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    task = parse_task(event)
-    message_context = correlation.bind(logger, task.context())
-    logger.append_keys(order_id=task.order_id, action=task.action)
-    if isinstance(task, ReserveTask):
-        reservation = fulfillment.reserve(task.to_command(), bootstrap.unit_of_work(), bootstrap.reader(),
-                                          message_context)
-        metrics.add_metric(name="StockReserved", unit=MetricUnit.Count, value=1)
-        return {"order_id": reservation.order_id,
-                "lines": [{"sku": sku, "quantity": quantity} for sku, quantity in reservation.lines]}
-    released = fulfillment.release(task.to_command(), bootstrap.unit_of_work(), bootstrap.reader(),
-                                   message_context)
-    if released:
-        metrics.add_metric(name="StockReleased", unit=MetricUnit.Count, value=1)
-    return {"order_id": task.order_id, "released": released}
+    return saga.dispatch(event, services(), started=_started, count=_count)

@@ -6,7 +6,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
-from tandem.inventory import bootstrap, purchasing
+from tandem.inventory.bootstrap import services
 from tandem.shared import correlation
 
 logger = Logger()
@@ -20,7 +20,7 @@ metrics = Metrics()
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """The schedule's input carries nothing we need; a run drafts what is due and nothing twice."""
     message_context = correlation.bind(logger, correlation.MessageContext.fresh())
-    drafted = purchasing.run_reorder_check(bootstrap.unit_of_work(), bootstrap.reader(), message_context)
+    drafted = services().run_reorder_check(message_context)
     metrics.add_metric(name="PurchaseOrderDrafted", unit=MetricUnit.Count, value=len(drafted))
     if drafted:
         logger.info("Drafted purchase orders", extra={"skus": [po.sku for po in drafted]})

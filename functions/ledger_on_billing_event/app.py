@@ -9,7 +9,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.parser import parse
 from aws_lambda_powertools.utilities.parser.envelopes import EventBridgeEnvelope
-from tandem.ledger import bootstrap, service
+from tandem.ledger.bootstrap import services
 from tandem.ledger.inbound import BillingEvent
 from tandem.shared import correlation
 from tandem.shared.aws.idempotency import idempotent_consumer
@@ -28,13 +28,13 @@ metrics = Metrics()
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     billing_event = parse(event=event, model=BillingEvent, envelope=EventBridgeEnvelope)
     message = correlation.bind(logger, correlation.from_event(billing_event.metadata))
-    result = service.post_billing_event(billing_event.to_command(), bootstrap.unit_of_work, message,
-                                        base_currency=bootstrap.base_currency())
+    result = services().post_billing_event(billing_event.to_command(), message)
     entry_id = str(result.entry_id)
     if result.posted:
         metrics.add_metric(name="JournalPosted", unit=MetricUnit.Count, value=1)
-        logger.info("Journal entry posted", extra={"entry_id": entry_id,
-                                                   "source_event_type": billing_event.metadata.event_type})
+        logger.info(
+            "Journal entry posted", extra={"entry_id": entry_id, "source_event_type": billing_event.metadata.event_type}
+        )
     else:
-        logger.info("Nothing posted", extra={"entry_id": entry_id, "reason": result.reason})
-    return {"entry_id": entry_id, "posted": result.posted, "reason": result.reason}
+        logger.info("Nothing posted", extra={"entry_id": entry_id, "reason": result.reason.value})
+    return {"entry_id": entry_id, "posted": result.posted, "reason": result.reason.value}

@@ -9,8 +9,9 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
-from tandem.sales import api_models as m
-from tandem.sales import bootstrap, service
+from tandem.sales import api_models
+from tandem.sales.bootstrap import services
+from tandem.sales.domain.commands import parse_order_id
 from tandem.shared import correlation
 from tandem.shared.auth import require_groups
 from tandem.shared.http import error_responses, make_resolver
@@ -22,50 +23,79 @@ app = make_resolver(logger=logger, title="Tandem Sales API", description="Orders
 ID = Annotated[str, Path(max_length=64)]
 
 
-@app.post("/orders", status_code=201, tags=["orders"], summary="Place an order (header Idempotency-Key optional)",
-          middlewares=[require_groups("customer", "sales")], responses=error_responses(400, 401, 403, 415, 422, 503))
-def place_order(request: m.PlaceOrderRequest) -> Response[m.OrderView]:
-    event, caller = app.current_event.raw_event, m.caller_of(app.current_event.raw_event)
-    result = service.place_order(
-        request.to_command(caller), caller, bootstrap.pricing_policy(), bootstrap.orders(), bootstrap.unit_of_work(),
-        correlation.from_http(event), render=m.render, idempotency_key=m.header(event, m.IDEMPOTENCY_HEADER),
-        body=m.body_json(event))
+@app.post(
+    "/orders",
+    status_code=201,
+    tags=["orders"],
+    summary="Place an order (header Idempotency-Key optional)",
+    middlewares=[require_groups("customer", "sales")],
+    responses=error_responses(400, 401, 403, 415, 422, 503),
+)
+def place_order(request: api_models.PlaceOrderRequest) -> Response[api_models.OrderView]:
+    event, caller = app.current_event.raw_event, api_models.caller_of(app.current_event.raw_event)
+    result = services().place_order(
+        request.to_command(caller), caller, correlation.from_http(event), api_models.keyed_request(event)
+    )
     metrics.add_metric(name="OrderReplayed" if result.replayed else "OrderPlaced", unit=MetricUnit.Count, value=1)
-    return Response(201, content_types.APPLICATION_JSON, result.response,
-                    headers={"Location": f"/orders/{result.order_id}"})
+    return Response(
+        201, content_types.APPLICATION_JSON, result.response, headers={"Location": f"/orders/{result.order_id}"}
+    )
 
 
-@app.get("/orders", tags=["orders"], summary="Orders, newest first (a customer sees their own)",
-         middlewares=[require_groups("customer", "sales", "finance", "inventory")],
-         responses=error_responses(401, 403, 422, 503))
-def list_orders(limit: Annotated[int, Query(ge=1, le=100)] = 25,
-                next_token: Annotated[str | None, Query(max_length=2048)] = None) -> m.OrderList:
-    caller = m.caller_of(app.current_event.raw_event)
-    return m.OrderList.of(service.list_orders(bootstrap.orders(), caller, limit=limit, cursor=next_token))
+@app.get(
+    "/orders",
+    tags=["orders"],
+    summary="Orders, newest first (a customer sees their own)",
+    middlewares=[require_groups("customer", "sales", "finance", "inventory")],
+    responses=error_responses(401, 403, 422, 503),
+)
+def list_orders(
+    limit: Annotated[int, Query(ge=1, le=100)] = 25, next_token: Annotated[str | None, Query(max_length=2048)] = None
+) -> api_models.OrderList:
+    caller = api_models.caller_of(app.current_event.raw_event)
+    return api_models.OrderList.of(services().list_orders(caller, limit=limit, cursor=next_token))
 
 
-@app.get("/orders/<id>", tags=["orders"], summary="One order", responses=error_responses(401, 403, 404, 503),
-         middlewares=[require_groups("customer", "sales", "finance", "inventory")])
-def get_order(id: ID) -> m.OrderView:  # noqa: A002 - the template's {id}
-    return m.OrderView.of(service.get_order(bootstrap.orders(), id, m.caller_of(app.current_event.raw_event)))
+@app.get(
+    "/orders/<id>",
+    tags=["orders"],
+    summary="One order",
+    responses=error_responses(401, 403, 404, 503),
+    middlewares=[require_groups("customer", "sales", "finance", "inventory")],
+)
+def get_order(id: ID) -> api_models.OrderView:  # noqa: A002 - the template's {id}
+    caller = api_models.caller_of(app.current_event.raw_event)
+    return api_models.OrderView.of(services().get_order(parse_order_id(id), caller))
 
 
-@app.post("/orders/<id>/cancel", tags=["orders"], summary="Cancel an order that has not shipped",
-          middlewares=[require_groups("customer", "sales")],
-          responses=error_responses(400, 401, 403, 404, 409, 422, 503))
-def cancel_order(id: ID, request: Annotated[m.CancelRequest | None, Body()] = None) -> m.OrderView:  # noqa: A002
+@app.post(
+    "/orders/<id>/cancel",
+    tags=["orders"],
+    summary="Cancel an order that has not shipped",
+    middlewares=[require_groups("customer", "sales")],
+    responses=error_responses(400, 401, 403, 404, 409, 422, 503),
+)
+def cancel_order(
+    id: ID,
+    request: Annotated[api_models.CancelRequest | None, Body()] = None,  # noqa: A002
+) -> api_models.OrderView:
     event = app.current_event.raw_event
-    order = service.cancel_order(bootstrap.orders(), bootstrap.unit_of_work(), id, m.caller_of(event),
-                                 correlation.from_http(event), reason=request.reason if request else None)
-    return m.OrderView.of(order)
+    order = services().cancel_order(
+        api_models.cancel_command(id, request), api_models.caller_of(event), correlation.from_http(event)
+    )
+    return api_models.OrderView.of(order)
 
 
-@app.post("/orders/<id>/ship", tags=["orders"], summary="Record that a confirmed order shipped",
-          middlewares=[require_groups("inventory")], responses=error_responses(401, 403, 404, 409, 503))
-def ship_order(id: ID) -> m.OrderView:  # noqa: A002 - the template's {id}
-    event = app.current_event.raw_event
-    return m.OrderView.of(service.ship_order(bootstrap.orders(), bootstrap.unit_of_work(), id,
-                                             correlation.from_http(event)))
+@app.post(
+    "/orders/<id>/ship",
+    tags=["orders"],
+    summary="Record that a confirmed order shipped",
+    middlewares=[require_groups("inventory")],
+    responses=error_responses(401, 403, 404, 409, 503),
+)
+def ship_order(id: ID) -> api_models.OrderView:  # noqa: A002 - the template's {id}
+    order = services().ship_order(api_models.ship_command(id), correlation.from_http(app.current_event.raw_event))
+    return api_models.OrderView.of(order)
 
 
 @metrics.log_metrics

@@ -3,7 +3,7 @@
 Invoked by Step Functions (lambda:invoke) with ``{"action": ..., ...}``. Errors propagate with their
 class name, which is what the state machine's Catch matches (SagaAlreadyStarted, OrderNotConfirmable,
 PaymentAlreadyReceived) and Retry retries (PersistenceError, TransactionConflict, ConcurrentOrderUpdate,
-ServiceUnavailable).
+ServiceUnavailable); an unknown action is UnknownSagaAction, malformed input InvalidSagaInput.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
-from tandem.sales import bootstrap, fulfillment
+from tandem.sales.bootstrap import saga_actions
 
 logger = Logger()
 tracer = Tracer()
@@ -25,8 +25,7 @@ metrics = Metrics()
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     action = str(event.get("action"))
     logger.append_keys(action=action, order_id=str(event.get("order_id")))
-    result = fulfillment.run_action(event, bootstrap.orders(), bootstrap.unit_of_work(), bootstrap.tasks(),
-                                    payment_timeout_seconds=bootstrap.payment_timeout_seconds())
+    result = saga_actions().dispatch(event)
     metrics.add_metric(name=f"Saga_{action[:32]}", unit=MetricUnit.Count, value=1)
     logger.info("Saga action done", extra={"status": result.get("status")})
     return result

@@ -12,7 +12,8 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.parser import parse
 from aws_lambda_powertools.utilities.parser.envelopes import EventBridgeEnvelope
-from tandem.sales import bootstrap, consumers
+from tandem.sales.bootstrap import services
+from tandem.sales.inbound import ClosedOrderEnvelope
 from tandem.shared import correlation
 from tandem.shared.aws.idempotency import idempotent_consumer
 
@@ -26,11 +27,12 @@ metrics = Metrics()
 @tracer.capture_lambda_handler
 @idempotent_consumer()
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    envelope = parse(event=event, model=consumers.ClosedOrderEnvelope, envelope=EventBridgeEnvelope)
+    envelope = parse(event=event, model=ClosedOrderEnvelope, envelope=EventBridgeEnvelope)
     correlation.bind(logger, correlation.from_event(envelope.metadata))
-    result = consumers.order_closed(envelope.data, bootstrap.orders(), bootstrap.mailer(), bootstrap.tasks())
+    sent = services().notify_order_closed(envelope.data)
+    result = {"order_id": str(sent.order_id), "message_id": sent.message_id, "task_failed": sent.task_failed}
     metrics.add_metric(name="OrderClosedNoticeSent", unit=MetricUnit.Count, value=1)
-    if result["task_failed"]:
+    if sent.task_failed:
         metrics.add_metric(name="WaitingSagaFailed", unit=MetricUnit.Count, value=1)
     logger.info("Order closed notice sent", extra=result)
     return result

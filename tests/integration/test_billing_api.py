@@ -64,9 +64,14 @@ def test_bad_status_filter_is_422(stack, sample):
     assert _call(stack, sample("billing_api/list_invoices_bad_status"))[0] == 422
 
 
-@pytest.mark.parametrize(("case", "expected"), [("list_invoices_wrong_group", 403),
-                                                ("list_invoices_unauthenticated", 401),
-                                                ("create_credit_note_wrong_group", 403)])
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("list_invoices_wrong_group", 403),
+        ("list_invoices_unauthenticated", 401),
+        ("create_credit_note_wrong_group", 403),
+    ],
+)
 def test_only_finance_may_use_the_billing_api(stack, sample, case, expected):
     assert _call(stack, sample(f"billing_api/{case}"))[0] == expected
 

@@ -165,7 +165,7 @@ def test_credit_order_for_an_invoice_credited_by_someone_else_credits_nothing(st
 def test_unknown_action_and_invalid_order_are_refused_by_name(stack, sample):
     with pytest.raises(Exception) as unknown:
         stack.call(FN, {"action": "dance"})
-    assert type(unknown.value).__name__ == "UnknownAction"
+    assert type(unknown.value).__name__ == "UnknownSagaAction"
     bad = sample("billing_fulfillment/issue_invoice")
     bad["order"]["lines"] = []
     with pytest.raises(Exception) as invalid:

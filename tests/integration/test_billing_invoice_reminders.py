@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from moto.ses.models import ses_backends
-from tandem.billing import service
+from tandem.billing.bootstrap import services
+from tandem.shared.clock import Clock
 
 FN = "BillingInvoiceRemindersFunction"
 ACCOUNT, REGION = "123456789012", "eu-central-1"
@@ -21,14 +22,11 @@ def overdue(stack, sample, monkeypatch):
     """One invoice issued 20 days ago (due 6 days ago), one issued today (not due yet)."""
     issue = stack.call
     past = datetime.now(UTC) - timedelta(days=20)
-    original = service.issue_invoice
-
-    def issued_in_the_past(*args, **kwargs):
-        return original(*args, **kwargs, now=lambda: past)
-
-    monkeypatch.setattr(service, "issue_invoice", issued_in_the_past)
-    old = issue("BillingFulfillmentFunction", sample("billing_fulfillment/issue_invoice"))
-    monkeypatch.setattr(service, "issue_invoice", original)
+    for key, value in stack.environment("BillingFulfillmentFunction").items():
+        monkeypatch.setenv(key, value)
+    with monkeypatch.context() as patch:
+        patch.setattr(services(), "clock", Clock(now=lambda: past))  # the fulfillment function's service
+        old = issue("BillingFulfillmentFunction", sample("billing_fulfillment/issue_invoice"))
     fresh = sample("billing_fulfillment/issue_invoice")
     fresh["order"]["order_id"] = "another-order"
     issue("BillingFulfillmentFunction", fresh)

@@ -35,8 +35,9 @@ def serialized_moto(monkeypatch):
     monkeypatch.setattr(DynamoDBBackend, "transact_write_items", dynamodb_transactions.transact_write_items)
 
 
-def test_fifty_concurrent_issuers_get_numbers_one_to_fifty_without_gap_or_repeat(stack, sample, serialized_moto,
-                                                                                  monkeypatch):
+def test_fifty_concurrent_issuers_get_numbers_one_to_fifty_without_gap_or_repeat(
+    stack, sample, serialized_moto, monkeypatch
+):
     for key, value in stack.environment(FN).items():
         monkeypatch.setenv(key, value)
     handler = stack.module(FN).lambda_handler
@@ -47,6 +48,7 @@ def test_fifty_concurrent_issuers_get_numbers_one_to_fifty_without_gap_or_repeat
         event["order"]["order_id"] = str(uuid.uuid4())
         events.append(event)
     from tandem.shared.aws import bootstrap
+
     bootstrap.client("dynamodb"), bootstrap.client("s3")  # built once, before the race
     start = threading.Barrier(ISSUERS)
 

@@ -78,9 +78,11 @@ def _pay_order(stack, sample, event_id: str, amount: str) -> str:
     from tests.integration.test_billing_webhook import resign
 
     webhook = sample("billing_webhook/payment_succeeded_order")
-    body = json.loads(webhook["body"]) | {"id": event_id, "amount": amount,
-                                          "order_id": sample("billing_on_order_cancelled/order_cancelled_unconfirmed")[
-                                              "detail"]["data"]["order_id"]}
+    body = json.loads(webhook["body"]) | {
+        "id": event_id,
+        "amount": amount,
+        "order_id": sample("billing_on_order_cancelled/order_cancelled_unconfirmed")["detail"]["data"]["order_id"],
+    }
     return json.loads(stack.call("BillingWebhookFunction", resign(webhook, body))["body"])["payment_id"]
 
 
@@ -107,7 +109,8 @@ def test_refund_due_payments_are_not_applied_to_a_later_invoice(stack, sample):
     stack.call(FN, sample("billing_on_order_cancelled/order_cancelled_unconfirmed"))
     issue = sample("billing_fulfillment/issue_invoice_card")
     issue["order"]["order_id"] = sample("billing_on_order_cancelled/order_cancelled_unconfirmed")["detail"]["data"][
-        "order_id"]
+        "order_id"
+    ]
 
     result = stack.call("BillingFulfillmentFunction", issue)
 

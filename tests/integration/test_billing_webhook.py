@@ -7,7 +7,7 @@ import json
 import time
 
 import pytest
-from tandem.billing.signature import header
+from tandem.billing.domain.signature import header
 
 FN = "BillingWebhookFunction"
 SECRET = "whsec_test"  # tests/integration/conftest.py's PaymentWebhookSecret
@@ -79,8 +79,11 @@ def test_an_overpayment_is_kept_as_overpaid_amount_never_lost(stack, sample, inv
     [stored] = _items(stack, "invoice")
     assert stored["status"] == "paid"
     assert str(stored["amount_paid"]) == "51.99" and str(stored["overpaid_amount"]) == "8.01"
-    [second] = [e["data"] for e in _outbox(stack) if e["type"] == "PaymentReceived"
-                and e["data"]["provider_event_id"] == "evt_b"]
+    [second] = [
+        e["data"]
+        for e in _outbox(stack)
+        if e["type"] == "PaymentReceived" and e["data"]["provider_event_id"] == "evt_b"
+    ]
     assert second["applied_amount"] == "31.99" and second["unapplied_amount"] == "8.01"
 
 
@@ -209,15 +212,22 @@ def _binary(event: dict, raw: bytes, *, signed: bool) -> dict:
 
 
 def test_the_signature_covers_the_exact_base64_decoded_bytes(stack, sample, invoice):
-    body = json.dumps({"id": "evt_b64", "type": "payment.succeeded", "invoice_id": invoice["invoice_id"],
-                       "amount": "1.00", "currency": "EUR"}).encode()
+    body = json.dumps(
+        {
+            "id": "evt_b64",
+            "type": "payment.succeeded",
+            "invoice_id": invoice["invoice_id"],
+            "amount": "1.00",
+            "currency": "EUR",
+        }
+    ).encode()
 
     status, result = _call(stack, _binary(sample("billing_webhook/payment_succeeded_invoice"), body, signed=True))
 
     assert status == 200 and result["duplicate"] is False
 
 
-@pytest.mark.parametrize("raw", [b"\xff\xfe not utf-8", "{\"id\": \"\u00e9\"".encode("utf-16")], ids=["latin", "utf16"])
+@pytest.mark.parametrize("raw", [b"\xff\xfe not utf-8", '{"id": "\u00e9"'.encode("utf-16")], ids=["latin", "utf16"])
 def test_a_signed_body_that_is_not_utf8_json_is_400(stack, sample, raw):
     status, body = _call(stack, _binary(sample("billing_webhook/payment_succeeded_invoice"), raw, signed=True))
 

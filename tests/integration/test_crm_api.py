@@ -109,7 +109,9 @@ def test_sample_invalid_form_names_each_field(api, sample):
 
 def test_sample_malformed_json_is_a_400(api, sample):
     assert api(sample("crm_api/submit_contact_form_malformed_json")) == (
-        400, {"error": {"code": "bad_request", "message": "Body is not valid JSON", "details": {}}})
+        400,
+        {"error": {"code": "bad_request", "message": "Body is not valid JSON", "details": {}}},
+    )
 
 
 def test_leads_need_claims_and_the_sales_group(api, sample):
@@ -135,12 +137,25 @@ def test_sales_lists_leads_newest_first_page_by_page(api, sample):
     assert [i["lead_id"] for i in first["items"] + second["items"]] == ids[::-1]
 
 
-@pytest.mark.parametrize("query, field", [({"limit": "0"}, "limit"), ({"limit": "101"}, "limit"),
-                                          ({"limit": "ten"}, "limit"),
-                                          ({"next_token": "forged"}, "next_token"),
-                                          ({"next_token": base64.urlsafe_b64encode(json.dumps(  # empty key values
-                                              {"PK": "LEAD#", "SK": "LEAD", "GSI1PK": "LEAD", "GSI1SK": ""}
-                                          ).encode()).decode()}, "next_token")])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ({"limit": "0"}, "limit"),
+        ({"limit": "101"}, "limit"),
+        ({"limit": "ten"}, "limit"),
+        ({"next_token": "forged"}, "next_token"),
+        (
+            {
+                "next_token": base64.urlsafe_b64encode(
+                    json.dumps(  # empty key values
+                        {"PK": "LEAD#", "SK": "LEAD", "GSI1PK": "LEAD", "GSI1SK": ""}
+                    ).encode()
+                ).decode()
+            },
+            "next_token",
+        ),
+    ],
+)
 def test_bad_paging_parameters_are_a_422(api, sample, query, field):
     event = sample("crm_api/list_leads")
     event["queryStringParameters"] = query
@@ -210,8 +225,10 @@ def _fail_transactions(monkeypatch, error: dict, *, commit_first: bool = False, 
     return calls
 
 
-CONFLICT = {"Error": {"Code": "TransactionCanceledException", "Message": "cancelled"},
-            "CancellationReasons": [{"Code": "TransactionConflict"}, {"Code": "None"}, {"Code": "None"}]}
+CONFLICT = {
+    "Error": {"Code": "TransactionCanceledException", "Message": "cancelled"},
+    "CancellationReasons": [{"Code": "TransactionConflict"}, {"Code": "None"}, {"Code": "None"}],
+}
 
 
 def test_two_identical_submissions_at_once_both_get_202_and_one_lead(stack, api, sample, monkeypatch):
@@ -225,23 +242,28 @@ def test_two_identical_submissions_at_once_both_get_202_and_one_lead(stack, api,
 
 
 def test_throttled_storage_is_a_503_with_retry_after(stack, sample, monkeypatch):
-    throttled = {"Error": {"Code": "TransactionCanceledException", "Message": "cancelled"},
-                 "CancellationReasons": [{"Code": "ThrottlingError"}, {"Code": "None"}, {"Code": "None"}]}
+    throttled = {
+        "Error": {"Code": "TransactionCanceledException", "Message": "cancelled"},
+        "CancellationReasons": [{"Code": "ThrottlingError"}, {"Code": "None"}, {"Code": "None"}],
+    }
     _fail_transactions(monkeypatch, throttled)
 
     response = stack.call("CrmApiFunction", sample("crm_api/submit_contact_form"))
 
     assert response["statusCode"] == 503
-    headers = {**(response.get("headers") or {}),
-               **{k: v[0] for k, v in (response.get("multiValueHeaders") or {}).items()}}
+    headers = {
+        **(response.get("headers") or {}),
+        **{k: v[0] for k, v in (response.get("multiValueHeaders") or {}).items()},
+    }
     assert int(headers["Retry-After"]) > 0
     assert json.loads(response["body"])["error"]["code"] == "service_unavailable"
     assert stack.items() == []
 
 
 @pytest.mark.parametrize("case", ["list_leads_unauthenticated", "list_leads_wrong_group"])
-@pytest.mark.parametrize("path, query", [("/leads", {"limit": "ten"}), ("/leads", {"next_token": "x" * 2000}),
-                                         ("/leads/" + "x" * 100, None)])
+@pytest.mark.parametrize(
+    "path, query", [("/leads", {"limit": "ten"}), ("/leads", {"next_token": "x" * 2000}), ("/leads/" + "x" * 100, None)]
+)
 def test_invalid_input_from_a_caller_without_permission_is_401_or_403_never_422(api, sample, case, path, query):
     event = sample(f"crm_api/{case}")
     event["path"], event["queryStringParameters"] = path, query

@@ -32,9 +32,19 @@ def test_any_body_gets_a_2xx_or_a_json_4xx(api, sample, body):
 
 
 @fuzz
-@given(content_type=st.sampled_from(["text/plain", "application/xml", "multipart/form-data; boundary=x", "",
-                                     "application/json; charset=latin-1", "application/x-www-form-urlencoded"]),
-       body=st.text(max_size=100))
+@given(
+    content_type=st.sampled_from(
+        [
+            "text/plain",
+            "application/xml",
+            "multipart/form-data; boundary=x",
+            "",
+            "application/json; charset=latin-1",
+            "application/x-www-form-urlencoded",
+        ]
+    ),
+    body=st.text(max_size=100),
+)
 def test_any_content_type_gets_a_2xx_or_a_json_4xx(api, sample, content_type, body):
     event = _with_body(sample("crm_api/submit_contact_form"), body)
     event["headers"]["Content-Type"] = content_type

@@ -8,12 +8,18 @@ import json
 import uuid
 
 import pytest
-from tandem.crm.domain.customer_errors import CustomerNotYetKnown
+from tandem.crm.customers.domain.errors import CustomerNotYetKnown
 
 CONSUMER = "CrmOnCommerceEventFunction"
 ADA = str(uuid.uuid5(uuid.NAMESPACE_URL, "tandem:customer:ada@example.com"))
-ORDER_OF_EVENTS = ["order_placed", "invoice_issued", "order_confirmed", "payment_received", "invoice_paid",
-                   "order_shipped"]
+ORDER_OF_EVENTS = [
+    "order_placed",
+    "invoice_issued",
+    "order_confirmed",
+    "payment_received",
+    "invoice_paid",
+    "order_shipped",
+]
 
 
 def _timeline_items(stack) -> list[dict]:
@@ -39,8 +45,14 @@ def test_timeline_is_built_from_a_sequence_of_events(api, sample, history):
     assert status == 200
     assert body["customer"] == {"id": ADA, "email": "ada@example.com", "name": "Ada Lovelace"}
     # By when each event occurred, not by when it arrived (shipped on the 28th, paid on the 29th).
-    assert [e["event_type"] for e in body["entries"]] == ["OrderPlaced", "InvoiceIssued", "OrderConfirmed",
-                                                          "OrderShipped", "PaymentReceived", "InvoicePaid"]
+    assert [e["event_type"] for e in body["entries"]] == [
+        "OrderPlaced",
+        "InvoiceIssued",
+        "OrderConfirmed",
+        "OrderShipped",
+        "PaymentReceived",
+        "InvoicePaid",
+    ]
     first = body["entries"][0]
     assert first["summary"] == "Order placed: 3 items, EUR 36.00" and first["amount"] == "36.00"
     assert first["order_id"] == "5b0d9d6e-2f3c-4a1b-9e8d-7c6b5a4f3e2d" and first["invoice_id"] is None

@@ -37,8 +37,7 @@ def _quota_items(stack) -> list[dict]:
 
 
 def _metric_names(documents: list[dict]) -> set[str]:
-    return {m["Name"] for d in documents for directive in d["_aws"]["CloudWatchMetrics"]
-            for m in directive["Metrics"]}
+    return {m["Name"] for d in documents for directive in d["_aws"]["CloudWatchMetrics"] for m in directive["Metrics"]}
 
 
 def test_event_delivered_twice_sends_exactly_one_email(stack, sample):
@@ -70,6 +69,7 @@ def test_a_different_event_for_another_lead_gets_its_own_email(stack, sample):
 def test_a_failed_send_propagates_and_is_not_remembered(stack, sample, monkeypatch):
     event = sample("crm_on_lead_captured/lead_captured")
     original = SESBackend.send_email
+
     def ses_down(self, *args, **kwargs):
         raise RuntimeError("down")
 
@@ -94,8 +94,10 @@ def test_an_event_that_is_not_a_lead_captured_v1_fails_loudly(stack, sample):
 
 def test_an_address_gets_three_acknowledgements_a_day_then_none(stack, sample, capsys):
     event = sample("crm_on_lead_captured/lead_captured")
-    results = [stack.call("CrmOnLeadCapturedFunction", _for_another_lead(event, email=address))
-               for address in ("ada@example.com", "ADA@example.com", "Ada@Example.com", "ada@EXAMPLE.com")]
+    results = [
+        stack.call("CrmOnLeadCapturedFunction", _for_another_lead(event, email=address))
+        for address in ("ada@example.com", "ADA@example.com", "Ada@Example.com", "ada@EXAMPLE.com")
+    ]
 
     assert [r["sent"] for r in results] == [True, True, True, False]
     assert len(_sent()) == 3 and results[3]["message_id"] is None

@@ -47,8 +47,15 @@ def test_creating_a_product_stores_it_with_an_empty_stock_summary_and_product_cr
     assert types == ["outbox", "product", "stock"]
     [(event_type, data)] = _outbox(stack)
     assert event_type == "ProductCreated"
-    assert data == {"sku": "MUG-001", "name": "Tandem mug", "unit_price": "12.50", "currency": "EUR",
-                    "tax_category": "standard", "active": True, "revision": 1}
+    assert data == {
+        "sku": "MUG-001",
+        "name": "Tandem mug",
+        "unit_price": "12.50",
+        "currency": "EUR",
+        "tax_category": "standard",
+        "active": True,
+        "revision": 1,
+    }
 
 
 def test_creating_an_existing_sku_is_409_and_writes_nothing(stack, call, sample, mug):
@@ -107,8 +114,13 @@ def test_unknown_product_is_404(call, sample):
 
 def test_receipt_and_adjustment_move_stock_and_are_listed_latest_first(stack, call, sample, mug):
     status, received = call(sample("inventory_api/receive_stock"))
-    assert status == 201 and received == {"sku": "MUG-001", "on_hand": 10, "reserved": 0, "available": 10,
-                                           "movements": []}
+    assert status == 201 and received == {
+        "sku": "MUG-001",
+        "on_hand": 10,
+        "reserved": 0,
+        "available": 10,
+        "movements": [],
+    }
     status, adjusted = call(sample("inventory_api/adjust_stock"))
     assert status == 201 and adjusted["on_hand"] == 8 and adjusted["available"] == 8
 
@@ -118,10 +130,14 @@ def test_receipt_and_adjustment_move_stock_and_are_listed_latest_first(stack, ca
     assert [(m["kind"], m["on_hand_delta"]) for m in stock["movements"]] == [("adjustment", -2), ("receipt", 10)]
     assert stock["movements"][1]["reference"] == "DN-2026-0042"
     events = _outbox(stack)
-    assert events[-2] == ("StockReceived", {"sku": "MUG-001", "quantity": 10, "on_hand": 10, "available": 10,
-                                            "purchase_order_id": None})
-    assert events[-1] == ("StockAdjusted", {"sku": "MUG-001", "delta": -2, "reason": "broken in storage",
-                                            "on_hand": 8, "available": 8})
+    assert events[-2] == (
+        "StockReceived",
+        {"sku": "MUG-001", "quantity": 10, "on_hand": 10, "available": 10, "purchase_order_id": None},
+    )
+    assert events[-1] == (
+        "StockAdjusted",
+        {"sku": "MUG-001", "delta": -2, "reason": "broken in storage", "on_hand": 8, "available": 8},
+    )
 
 
 def test_adjusting_below_zero_is_409_insufficient_stock_and_changes_nothing(stack, call, sample, mug):
@@ -156,11 +172,18 @@ def test_bad_product_lists_every_bad_field_and_writes_nothing(stack, call, sampl
 VALID_RECEIPT = {"sku": "MUG-001", "quantity": 1}
 
 
-@pytest.mark.parametrize(("body", "status"), [
-    ('{"sku": ', 400), ("[]", 422), ({**VALID_RECEIPT, "quantity": 0}, 422), ({**VALID_RECEIPT, "quantity": "3"}, 422),
-    ({**VALID_RECEIPT, "quantity": 1.5}, 422), ({**VALID_RECEIPT, "sku": "lower case!"}, 422),
-    ({**VALID_RECEIPT, "extra": 1}, 422),
-])
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ('{"sku": ', 400),
+        ("[]", 422),
+        ({**VALID_RECEIPT, "quantity": 0}, 422),
+        ({**VALID_RECEIPT, "quantity": "3"}, 422),
+        ({**VALID_RECEIPT, "quantity": 1.5}, 422),
+        ({**VALID_RECEIPT, "sku": "lower case!"}, 422),
+        ({**VALID_RECEIPT, "extra": 1}, 422),
+    ],
+)
 def test_bad_receipts_are_4xx_and_change_nothing(stack, call, sample, mug, body, status):
     before = _items(stack)
     got, response = call(_with_body(sample("inventory_api/receive_stock"), body))

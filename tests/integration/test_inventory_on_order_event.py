@@ -22,8 +22,11 @@ def _stock(stack) -> dict:
 
 
 def _events(stack, event_type: str) -> list[dict]:
-    return [json.loads(i["detail"]) for i in stack.items("InventoryTable")
-            if i["type"] == "outbox" and i["detail_type"] == event_type]
+    return [
+        json.loads(i["detail"])
+        for i in stack.items("InventoryTable")
+        if i["type"] == "outbox" and i["detail_type"] == event_type
+    ]
 
 
 def test_order_shipped_ships_the_reservation_and_publishes_stock_shipped(stack, sample, reserved):
@@ -32,8 +35,10 @@ def test_order_shipped_ships_the_reservation_and_publishes_stock_shipped(stack, 
     assert result["stock_moved"] is True
     assert _stock(stack) == {"on_hand": 8, "reserved": 0, "available": 8}
     [shipped] = _events(stack, "StockShipped")
-    assert shipped["data"] == {"order_id": "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a",
-                               "lines": [{"sku": "MUG-001", "quantity": 2}]}
+    assert shipped["data"] == {
+        "order_id": "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a",
+        "lines": [{"sku": "MUG-001", "quantity": 2}],
+    }
     assert shipped["metadata"]["correlation_id"] == "web-order-9d8c7b6a"
     assert shipped["metadata"]["causation_id"] == "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
 

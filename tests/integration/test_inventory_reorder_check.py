@@ -38,10 +38,14 @@ def test_reorder_check_drafts_one_order_per_due_active_sku_and_nothing_on_a_seco
 
     assert [(d["sku"], d["quantity"]) for d in first["drafted"]] == [("MUG-001", 20)]
     assert second == {"drafted": []}
-    drafted = [json.loads(i["detail"])["data"] for i in stack.items("InventoryTable")
-               if i["type"] == "outbox" and i["detail_type"] == "PurchaseOrderDrafted"]
-    assert drafted == [{"purchase_order_id": first["drafted"][0]["purchase_order_id"], "sku": "MUG-001",
-                        "quantity": 20}]
+    drafted = [
+        json.loads(i["detail"])["data"]
+        for i in stack.items("InventoryTable")
+        if i["type"] == "outbox" and i["detail_type"] == "PurchaseOrderDrafted"
+    ]
+    assert drafted == [
+        {"purchase_order_id": first["drafted"][0]["purchase_order_id"], "sku": "MUG-001", "quantity": 20}
+    ]
 
 
 def test_receiving_a_purchase_order_books_its_quantity_once(stack, sample, catalog):
@@ -56,12 +60,25 @@ def test_receiving_a_purchase_order_books_its_quantity_once(stack, sample, catal
     status, again = _api(stack, sample, "receive_purchase_order", path=path)
     assert status == 409 and again["error"]["code"] == "purchase_order_already_received"
 
-    outbox = [(i["detail_type"], json.loads(i["detail"])["data"]) for i in stack.items("InventoryTable")
-              if i["type"] == "outbox"]
-    assert ("PurchaseOrderReceived", {"purchase_order_id": po["purchase_order_id"], "sku": "MUG-001",
-                                      "quantity": 20}) in outbox
-    assert ("StockReceived", {"sku": "MUG-001", "quantity": 20, "on_hand": 23, "available": 23,
-                              "purchase_order_id": po["purchase_order_id"]}) in outbox
+    outbox = [
+        (i["detail_type"], json.loads(i["detail"])["data"])
+        for i in stack.items("InventoryTable")
+        if i["type"] == "outbox"
+    ]
+    assert (
+        "PurchaseOrderReceived",
+        {"purchase_order_id": po["purchase_order_id"], "sku": "MUG-001", "quantity": 20},
+    ) in outbox
+    assert (
+        "StockReceived",
+        {
+            "sku": "MUG-001",
+            "quantity": 20,
+            "on_hand": 23,
+            "available": 23,
+            "purchase_order_id": po["purchase_order_id"],
+        },
+    ) in outbox
     _, drafted = _api(stack, sample, "list_purchase_orders")
     assert drafted["purchase_orders"] == []
 

@@ -54,8 +54,14 @@ def test_trial_balance_after_invoice_credit_note_and_payment(ledger_api, sample,
     assert status == 200
     assert body["currency"] == "EUR" and body["balanced"] is True
     accounts = {a["code"]: a for a in body["accounts"]}
-    assert accounts["1200"] == {"code": "1200", "name": "Accounts receivable", "type": "asset",
-                                "debit": "36.00", "credit": "36.00", "balance": "0.00"}
+    assert accounts["1200"] == {
+        "code": "1200",
+        "name": "Accounts receivable",
+        "type": "asset",
+        "debit": "36.00",
+        "credit": "36.00",
+        "balance": "0.00",
+    }
     assert accounts["1000"]["balance"] == "24.00"
     assert accounts["4000"]["balance"] == "20.00" and accounts["2200"]["balance"] == "4.00"
     assert body["total_debit"] == body["total_credit"] == "72.00"
@@ -65,17 +71,19 @@ def test_journal_lists_entries_newest_first(ledger_api, sample, posted):
     status, body = ledger_api(sample("ledger_api/journal"))
 
     assert status == 200 and body["next_token"] is None
-    assert [e["source_event_type"] for e in body["entries"]] == ["PaymentReceived", "CreditNoteIssued",
-                                                                 "InvoiceIssued"]
-    assert body["entries"][0]["lines"] == [{"account": "1000", "debit": "24.00", "credit": "0.00"},
-                                           {"account": "1200", "debit": "0.00", "credit": "24.00"}]
+    assert [e["source_event_type"] for e in body["entries"]] == ["PaymentReceived", "CreditNoteIssued", "InvoiceIssued"]
+    assert body["entries"][0]["lines"] == [
+        {"account": "1000", "debit": "24.00", "credit": "0.00"},
+        {"account": "1200", "debit": "0.00", "credit": "24.00"},
+    ]
     assert body["entries"][2]["source_event_id"] == "66666666-6666-4666-8666-666666666666"
 
 
 def test_journal_pages_with_next_token(ledger_api, sample, posted):
     first_status, first = ledger_api(_with_query(sample("ledger_api/journal"), limit="2"))
-    second_status, second = ledger_api(_with_query(sample("ledger_api/journal"), limit="2",
-                                                   next_token=first["next_token"]))
+    second_status, second = ledger_api(
+        _with_query(sample("ledger_api/journal"), limit="2", next_token=first["next_token"])
+    )
 
     assert first_status == second_status == 200
     assert len(first["entries"]) == 2 and first["next_token"]
@@ -113,6 +121,7 @@ def test_request_without_claims_is_unauthorized(ledger_api, sample):
 def test_journal_entry_id_is_stable_for_the_source_event(ledger_api, sample, posted):
     _, body = ledger_api(sample("ledger_api/journal"))
     invoice_entry = body["entries"][2]
-    expected = uuid.uuid5(uuid.uuid5(uuid.NAMESPACE_URL, "tandem:ledger:journal-entry"),
-                          "66666666-6666-4666-8666-666666666666")
+    expected = uuid.uuid5(
+        uuid.uuid5(uuid.NAMESPACE_URL, "tandem:ledger:journal-entry"), "66666666-6666-4666-8666-666666666666"
+    )
     assert invoice_entry["id"] == str(expected)

@@ -10,10 +10,20 @@ import pytest
 
 CATALOG = [
     ("sales_on_product_changed/product_created", {}),
-    ("sales_on_product_changed/product_created",
-     {"sku": "MUG-002", "name": "Tandem mug", "unit_price": "12.50", "tax_category": "standard"}),
-    ("sales_on_product_changed/product_created",
-     {"sku": "OLD-003", "name": "Retired kettle", "unit_price": "30.00", "tax_category": "standard", "active": False}),
+    (
+        "sales_on_product_changed/product_created",
+        {"sku": "MUG-002", "name": "Tandem mug", "unit_price": "12.50", "tax_category": "standard"},
+    ),
+    (
+        "sales_on_product_changed/product_created",
+        {
+            "sku": "OLD-003",
+            "name": "Retired kettle",
+            "unit_price": "30.00",
+            "tax_category": "standard",
+            "active": False,
+        },
+    ),
 ]
 
 
@@ -58,8 +68,9 @@ def _body(event: dict) -> dict:
     return json.loads(event["body"])
 
 
-def test_placing_an_order_prices_it_from_the_catalog_in_one_read_and_one_transaction(api, sample, catalog,
-                                                                                   dynamodb_calls):
+def test_placing_an_order_prices_it_from_the_catalog_in_one_read_and_one_transaction(
+    api, sample, catalog, dynamodb_calls
+):
     dynamodb_calls.clear()
     status, order = api(sample("sales_api/place_order"))
 
@@ -67,7 +78,9 @@ def test_placing_an_order_prices_it_from_the_catalog_in_one_read_and_one_transac
     assert dynamodb_calls == ["BatchGetItem", "TransactWriteItems"]
     assert order["status"] == "placed" and order["currency"] == "EUR" and order["payment_method"] == "card"
     assert [(li["sku"], li["unit_price"], li["tax_rate"], li["net"]) for li in order["lines"]] == [
-        ("TEA-001", "4.90", "0.10", "14.70"), ("MUG-002", "12.50", "0.20", "12.50")]
+        ("TEA-001", "4.90", "0.10", "14.70"),
+        ("MUG-002", "12.50", "0.20", "12.50"),
+    ]
     assert (order["net_total"], order["tax_total"], order["gross_total"]) == ("27.20", "3.97", "31.17")
     assert order["invoice_id"] is None and order["customer"]["email"] == "ada@example.com"
     assert _types(catalog) == ["idempotency_key", "order", "outbox"]
@@ -153,13 +166,16 @@ def test_concurrent_requests_with_one_key_make_one_order(api, sample, catalog, m
     assert _types(catalog) == ["idempotency_key", "order", "outbox"]
 
 
-@pytest.mark.parametrize(("case", "status", "code", "field"), [
-    ("place_order_invalid_lines", 422, "validation_failed", "lines[0].sku"),
-    ("place_order_wrong_currency", 422, "currency_not_supported", "currency"),
-    ("place_order_bad_payment_method", 422, "validation_failed", "payment_method"),
-    ("place_order_for_someone_else", 403, "not_your_order", "customer.email"),
-    ("place_order_wrong_group", 403, "forbidden", None),
-])
+@pytest.mark.parametrize(
+    ("case", "status", "code", "field"),
+    [
+        ("place_order_invalid_lines", 422, "validation_failed", "lines[0].sku"),
+        ("place_order_wrong_currency", 422, "currency_not_supported", "currency"),
+        ("place_order_bad_payment_method", 422, "validation_failed", "payment_method"),
+        ("place_order_for_someone_else", 403, "not_your_order", "customer.email"),
+        ("place_order_wrong_group", 403, "forbidden", None),
+    ],
+)
 def test_bad_orders_are_refused_and_nothing_is_written(api, sample, catalog, case, status, code, field):
     got, error = api(sample(f"sales_api/{case}"))
 
@@ -172,8 +188,11 @@ def test_bad_orders_are_refused_and_nothing_is_written(api, sample, catalog, cas
 def test_every_bad_line_is_reported_at_once(api, sample):
     event = sample("sales_api/place_order")
     body = _body(event)
-    body["lines"] = [{"sku": "NOPE-404", "quantity": 1}, {"sku": "TEA-001", "quantity": 1001},
-                     {"sku": "OLD-003", "quantity": 1}]
+    body["lines"] = [
+        {"sku": "NOPE-404", "quantity": 1},
+        {"sku": "TEA-001", "quantity": 1001},
+        {"sku": "OLD-003", "quantity": 1},
+    ]
 
     status, error = api(_with(event, body=body, headers={"Idempotency-Key": "k2"}))
 
@@ -190,7 +209,9 @@ def test_inactive_product_and_unknown_sku_are_named(api, sample):
 
     assert status == 422
     assert {d["field"]: d["message"] for d in error["error"]["details"]} == {
-        "lines[0].sku": "is not a product we sell", "lines[1].sku": "is no longer sold"}
+        "lines[0].sku": "is not a product we sell",
+        "lines[1].sku": "is no longer sold",
+    }
 
 
 def test_more_lines_than_inventory_reserves_at_once_are_refused(api, sample, catalog):
@@ -276,9 +297,17 @@ def test_customer_cancels_their_placed_order_once(api, sample, catalog):
     assert again == 200 and repeated["status"] == "cancelled"
     events = [json.loads(i["detail"]) for i in catalog.items("SalesTable") if i["type"] == "outbox"]
     closed = [e["data"] for e in events if e["metadata"]["event_type"] == "OrderCancelled"]
-    assert closed == [{"order_id": order["id"], "customer_email": "ada@example.com", "reason": "Ordered by mistake",
-                       "was_confirmed": False, "invoice_id": None,
-                       "payment_id": None, "paid_amount": None}]
+    assert closed == [
+        {
+            "order_id": order["id"],
+            "customer_email": "ada@example.com",
+            "reason": "Ordered by mistake",
+            "was_confirmed": False,
+            "invoice_id": None,
+            "payment_id": None,
+            "paid_amount": None,
+        }
+    ]
 
 
 def test_cancel_without_a_body_is_a_customer_request(api, sample):

@@ -32,13 +32,18 @@ def _event(sample, sample_name: str, event_id: str, **data) -> dict:
 
 # ---- catalog read model
 
+
 def test_a_product_event_fills_the_catalog(stack, sample):
     result = stack.call("SalesOnProductChangedFunction", sample("sales_on_product_changed/product_created"))
 
     assert result == {"sku": "TEA-001", "revision": 1, "stored": True}
     entry = _catalog(stack)["TEA-001"]
     assert (entry["name"], entry["unit_price"], entry["tax_category"], entry["active"]) == (
-        "Green tea, 100 g", Decimal("4.90"), "reduced", True)
+        "Green tea, 100 g",
+        Decimal("4.90"),
+        "reduced",
+        True,
+    )
 
 
 def test_an_older_revision_arriving_late_is_ignored(stack, sample):
@@ -56,15 +61,18 @@ def test_product_event_delivered_twice_leaves_the_same_state(stack, sample):
     before = _catalog(stack)
 
     stack.call("SalesOnProductChangedFunction", event)  # same event id: the stored result
-    stack.call("SalesOnProductChangedFunction", _event(sample, "sales_on_product_changed/product_updated",
-                                                       "1a2b3c4d-0099-4e3b-8c5d-6a7b8c9d0e1f"))  # same revision
+    stack.call(
+        "SalesOnProductChangedFunction",
+        _event(sample, "sales_on_product_changed/product_updated", "1a2b3c4d-0099-4e3b-8c5d-6a7b8c9d0e1f"),
+    )  # same revision
 
     assert _catalog(stack) == before
 
 
 def test_a_malformed_product_event_fails_and_writes_nothing(stack, sample):
-    event = _event(sample, "sales_on_product_changed/product_created", "1a2b3c4d-0098-4e3b-8c5d-6a7b8c9d0e1f",
-                   unit_price="-1")
+    event = _event(
+        sample, "sales_on_product_changed/product_created", "1a2b3c4d-0098-4e3b-8c5d-6a7b8c9d0e1f", unit_price="-1"
+    )
 
     with pytest.raises(Exception):  # noqa: B017 - a parse error: retried, then the DLQ
         stack.call("SalesOnProductChangedFunction", event)
@@ -73,6 +81,7 @@ def test_a_malformed_product_event_fails_and_writes_nothing(stack, sample):
 
 
 # ---- order closed
+
 
 @pytest.fixture
 def order_id(stack, sample) -> str:
@@ -87,13 +96,15 @@ def order_id(stack, sample) -> str:
 def task_calls(stack) -> list[tuple[str, dict]]:
     calls: list[tuple[str, dict]] = []
     bootstrap.client("stepfunctions").meta.events.register(
-        "provide-client-params.sfn", lambda model, params, **_: calls.append((model.name, dict(params))))
+        "provide-client-params.sfn", lambda model, params, **_: calls.append((model.name, dict(params)))
+    )
     return calls
 
 
 def test_a_rejected_order_is_explained_with_the_missing_items(stack, sample, order_id, task_calls):
-    event = _event(sample, "sales_on_order_closed/order_rejected", "1a2b3c4d-0005-4e3b-8c5d-6a7b8c9d0e1f",
-                   order_id=order_id)
+    event = _event(
+        sample, "sales_on_order_closed/order_rejected", "1a2b3c4d-0005-4e3b-8c5d-6a7b8c9d0e1f", order_id=order_id
+    )
 
     first = stack.call("SalesOnOrderClosedFunction", event)
     second = stack.call("SalesOnOrderClosedFunction", event)
@@ -108,8 +119,9 @@ def test_a_rejected_order_is_explained_with_the_missing_items(stack, sample, ord
 
 
 def test_a_payment_timeout_is_explained(stack, sample, order_id):
-    event = _event(sample, "sales_on_order_closed/order_cancelled", "1a2b3c4d-0004-4e3b-8c5d-6a7b8c9d0e1f",
-                   order_id=order_id)
+    event = _event(
+        sample, "sales_on_order_closed/order_cancelled", "1a2b3c4d-0004-4e3b-8c5d-6a7b8c9d0e1f", order_id=order_id
+    )
 
     stack.call("SalesOnOrderClosedFunction", event)
 
@@ -118,8 +130,13 @@ def test_a_payment_timeout_is_explained(stack, sample, order_id):
 
 
 def test_a_cancellation_on_request_is_explained(stack, sample, order_id):
-    event = _event(sample, "sales_on_order_closed/order_cancelled", "1a2b3c4d-0006-4e3b-8c5d-6a7b8c9d0e1f",
-                   order_id=order_id, reason="customer_request")
+    event = _event(
+        sample,
+        "sales_on_order_closed/order_cancelled",
+        "1a2b3c4d-0006-4e3b-8c5d-6a7b8c9d0e1f",
+        order_id=order_id,
+        reason="customer_request",
+    )
 
     stack.call("SalesOnOrderClosedFunction", event)
 
@@ -130,24 +147,36 @@ def test_a_cancellation_on_request_is_explained(stack, sample, order_id):
 def test_a_cancelled_order_waiting_for_payment_fails_its_saga_task_once(stack, sample, order_id, task_calls):
     wait = {**sample("sales_fulfillment/await_payment"), "order_id": order_id}
     stack.call("SalesFulfillmentFunction", wait)
-    event = _event(sample, "sales_on_order_closed/order_cancelled", "1a2b3c4d-0007-4e3b-8c5d-6a7b8c9d0e1f",
-                   order_id=order_id, reason="customer_request")
+    event = _event(
+        sample,
+        "sales_on_order_closed/order_cancelled",
+        "1a2b3c4d-0007-4e3b-8c5d-6a7b8c9d0e1f",
+        order_id=order_id,
+        reason="customer_request",
+    )
 
     result = stack.call("SalesOnOrderClosedFunction", event)
     stack.call("SalesOnOrderClosedFunction", event)
 
     assert result["task_failed"] is True
     assert [(name, params["taskToken"], params["error"]) for name, params in task_calls] == [
-        ("SendTaskFailure", wait["task_token"], "OrderCancelled")]
+        ("SendTaskFailure", wait["task_token"], "OrderCancelled")
+    ]
     assert len(_sent()) == 1
 
 
 def test_a_cancelled_order_that_was_paid_promises_a_refund_never_says_nothing_was_charged(stack, sample, order_id):
-    payment = _event(sample, "sales_on_payment_received/payment_received", "1a2b3c4d-0008-4e3b-8c5d-6a7b8c9d0e1f",
-                     order_id=order_id, amount="31.17")
+    payment = _event(
+        sample,
+        "sales_on_payment_received/payment_received",
+        "1a2b3c4d-0008-4e3b-8c5d-6a7b8c9d0e1f",
+        order_id=order_id,
+        amount="31.17",
+    )
     stack.call("SalesOnPaymentReceivedFunction", payment)
-    event = _event(sample, "sales_on_order_closed/order_rejected", "1a2b3c4d-0009-4e3b-8c5d-6a7b8c9d0e1f",
-                   order_id=order_id)
+    event = _event(
+        sample, "sales_on_order_closed/order_rejected", "1a2b3c4d-0009-4e3b-8c5d-6a7b8c9d0e1f", order_id=order_id
+    )
 
     stack.call("SalesOnOrderClosedFunction", event)
 
@@ -160,12 +189,14 @@ def test_ses_throttling_fails_the_invocation_as_service_unavailable(stack, sampl
     from botocore.exceptions import ClientError
 
     def throttled(**_):
-        raise ClientError({"Error": {"Code": "TooManyRequestsException"},
-                           "ResponseMetadata": {"HTTPStatusCode": 429}}, "SendEmail")
+        raise ClientError(
+            {"Error": {"Code": "TooManyRequestsException"}, "ResponseMetadata": {"HTTPStatusCode": 429}}, "SendEmail"
+        )
 
     monkeypatch.setattr(bootstrap.client("sesv2"), "send_email", throttled)
-    event = _event(sample, "sales_on_order_closed/order_cancelled", "1a2b3c4d-0010-4e3b-8c5d-6a7b8c9d0e1f",
-                   order_id=order_id)
+    event = _event(
+        sample, "sales_on_order_closed/order_cancelled", "1a2b3c4d-0010-4e3b-8c5d-6a7b8c9d0e1f", order_id=order_id
+    )
 
     with pytest.raises(Exception) as raised:
         stack.call("SalesOnOrderClosedFunction", event)

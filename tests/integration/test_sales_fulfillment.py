@@ -29,7 +29,8 @@ def task_calls(stack) -> list[tuple[str, dict]]:
     """SendTaskSuccess / SendTaskFailure calls (moto accepts any token)."""
     calls: list[tuple[str, dict]] = []
     bootstrap.client("stepfunctions").meta.events.register(
-        "provide-client-params.sfn", lambda model, params, **_: calls.append((model.name, dict(params))))
+        "provide-client-params.sfn", lambda model, params, **_: calls.append((model.name, dict(params)))
+    )
     return calls
 
 
@@ -43,8 +44,11 @@ def _order(stack, order_id: str) -> dict:
 
 
 def _events(stack, event_type: str) -> list[dict]:
-    return [json.loads(i["detail"])["data"] for i in stack.items("SalesTable")
-            if i["type"] == "outbox" and i["detail_type"] == event_type]
+    return [
+        json.loads(i["detail"])["data"]
+        for i in stack.items("SalesTable")
+        if i["type"] == "outbox" and i["detail_type"] == event_type
+    ]
 
 
 def _payment(sample, order_id: str, *, amount: str = "31.17", event_id: str | None = None) -> dict:
@@ -62,8 +66,14 @@ def test_begin_returns_the_order_for_the_saga_and_is_idempotent(stack, sample, o
     assert first == again
     assert first["order_id"] == order_id and first["gross_total"] == "31.17" and first["payment_method"] == "card"
     assert first["payment_timeout_seconds"] == 900 and isinstance(first["payment_timeout_seconds"], int)
-    assert first["lines"][0] == {"sku": "TEA-001", "name": "Green tea, 100 g", "quantity": 3, "unit_price": "4.90",
-                                 "tax_category": "reduced", "tax_rate": "0.10"}
+    assert first["lines"][0] == {
+        "sku": "TEA-001",
+        "name": "Green tea, 100 g",
+        "quantity": 3,
+        "unit_price": "4.90",
+        "tax_category": "reduced",
+        "tax_rate": "0.10",
+    }
     assert first["customer"]["billing_address"]["country"] == "GB" and first["tax_rounding"] == "line"
     assert first["status"] == "placed" and first["correlation_id"] == "web-order-1"  # the placing request's
 
@@ -71,8 +81,11 @@ def test_begin_returns_the_order_for_the_saga_and_is_idempotent(stack, sample, o
 def test_events_of_an_action_carry_the_sagas_correlation_and_execution_ids(stack, sample, order_id):
     _action(stack, sample, "confirm", order_id, correlation_id="corr-saga-1")
 
-    [metadata] = [json.loads(i["detail"])["metadata"] for i in stack.items("SalesTable")
-                  if i["type"] == "outbox" and i["detail_type"] == "OrderConfirmed"]
+    [metadata] = [
+        json.loads(i["detail"])["metadata"]
+        for i in stack.items("SalesTable")
+        if i["type"] == "outbox" and i["detail_type"] == "OrderConfirmed"
+    ]
     assert metadata["correlation_id"] == "corr-saga-1"
     assert metadata["causation_id"] == sample("sales_fulfillment/confirm")["execution_id"]
 
@@ -91,10 +104,16 @@ def test_reject_records_order_rejected_once(stack, sample, order_id):
     again = _action(stack, sample, "reject", order_id)
 
     assert first == again == {"order_id": order_id, "status": "rejected"}
-    assert _events(stack, "OrderRejected") == [{"order_id": order_id, "customer_email": "ada@example.com",
-                                                "reason": "out_of_stock",
-                                                "shortages": [{"sku": "TEA-001", "requested": 3, "available": 1}],
-                                                "payment_id": None, "paid_amount": None}]
+    assert _events(stack, "OrderRejected") == [
+        {
+            "order_id": order_id,
+            "customer_email": "ada@example.com",
+            "reason": "out_of_stock",
+            "shortages": [{"sku": "TEA-001", "requested": 3, "available": 1}],
+            "payment_id": None,
+            "paid_amount": None,
+        }
+    ]
 
 
 def test_confirm_then_confirm_again_changes_nothing(stack, sample, order_id):
@@ -102,8 +121,14 @@ def test_confirm_then_confirm_again_changes_nothing(stack, sample, order_id):
     again = _action(stack, sample, "confirm", order_id)
 
     assert first == again == {"order_id": order_id, "status": "confirmed"}
-    assert _events(stack, "OrderConfirmed") == [{"order_id": order_id, "customer_email": "ada@example.com",
-                                                 "invoice_id": "inv-5b1e6f0a", "invoice_number": "INV-2026-000042"}]
+    assert _events(stack, "OrderConfirmed") == [
+        {
+            "order_id": order_id,
+            "customer_email": "ada@example.com",
+            "invoice_id": "inv-5b1e6f0a",
+            "invoice_number": "INV-2026-000042",
+        }
+    ]
 
 
 def test_confirm_after_the_order_shipped_answers_shipped(stack, sample, order_id):
@@ -114,8 +139,7 @@ def test_confirm_after_the_order_shipped_answers_shipped(stack, sample, order_id
     assert len(_events(stack, "OrderConfirmed")) == 1
 
 
-def test_payment_timeout_after_the_payment_arrived_raises_payment_already_received(stack, sample, order_id,
-                                                                                    task_calls):
+def test_payment_timeout_after_the_payment_arrived_raises_payment_already_received(stack, sample, order_id, task_calls):
     _action(stack, sample, "await_payment", order_id)
     stack.call("SalesOnPaymentReceivedFunction", _payment(sample, order_id))
     before = _order(stack, order_id)
@@ -138,8 +162,9 @@ def test_cancelling_a_paid_order_names_the_payment(stack, sample, order_id):
 
 
 @pytest.mark.parametrize("bad_id", ["not-a-uuid", "7d1f0c2a-0000-4000-8000-000000000000"])
-def test_a_payment_for_an_order_sales_does_not_know_is_unknown_order_not_a_failure(stack, sample, order_id,
-                                                                                  task_calls, bad_id):
+def test_a_payment_for_an_order_sales_does_not_know_is_unknown_order_not_a_failure(
+    stack, sample, order_id, task_calls, bad_id
+):
     result = stack.call("SalesOnPaymentReceivedFunction", _payment(sample, bad_id))
 
     assert result == {"order_id": bad_id, "outcome": "unknown_order"} and task_calls == []
@@ -159,9 +184,17 @@ def test_cancel_is_idempotent_and_records_one_order_cancelled(stack, sample, ord
     again = _action(stack, sample, "cancel", order_id)
 
     assert first == again == {"order_id": order_id, "status": "cancelled"}
-    assert _events(stack, "OrderCancelled") == [{"order_id": order_id, "customer_email": "ada@example.com",
-                                                 "reason": "payment_timeout", "was_confirmed": False,
-                                                 "invoice_id": None, "payment_id": None, "paid_amount": None}]
+    assert _events(stack, "OrderCancelled") == [
+        {
+            "order_id": order_id,
+            "customer_email": "ada@example.com",
+            "reason": "payment_timeout",
+            "was_confirmed": False,
+            "invoice_id": None,
+            "payment_id": None,
+            "paid_amount": None,
+        }
+    ]
 
 
 def test_await_payment_stores_the_token_and_a_later_payment_completes_it(stack, sample, order_id, task_calls):
@@ -173,8 +206,15 @@ def test_await_payment_stores_the_token_and_a_later_payment_completes_it(stack, 
     result = stack.call("SalesOnPaymentReceivedFunction", _payment(sample, order_id))
 
     assert result["outcome"] == "resumed"
-    assert task_calls == [("SendTaskSuccess", {"taskToken": order["task_token"], "output": json.dumps(
-        {"payment_id": "pay-3c9d1e", "amount": "31.17", "currency": "EUR"})})]
+    assert task_calls == [
+        (
+            "SendTaskSuccess",
+            {
+                "taskToken": order["task_token"],
+                "output": json.dumps({"payment_id": "pay-3c9d1e", "amount": "31.17", "currency": "EUR"}),
+            },
+        )
+    ]
 
 
 def test_a_payment_before_the_wait_completes_the_wait_at_once(stack, sample, order_id, task_calls):
@@ -203,8 +243,9 @@ def test_payment_event_delivered_twice_leaves_the_same_state(stack, sample, orde
     before = _order(stack, order_id)
 
     stack.call("SalesOnPaymentReceivedFunction", event)
-    stack.call("SalesOnPaymentReceivedFunction", _payment(sample, order_id, event_id="99999999-0000-4000-8000-0"
-                                                                                        "00000000001"))
+    stack.call(
+        "SalesOnPaymentReceivedFunction", _payment(sample, order_id, event_id="99999999-0000-4000-8000-000000000001")
+    )
 
     assert _order(stack, order_id) == before
 
@@ -241,9 +282,13 @@ def test_ship_after_confirmation_records_order_shipped(stack, sample, order_id):
 
     assert response["statusCode"] == 200 and json.loads(response["body"])["status"] == "shipped"
     assert again["statusCode"] == 409
-    assert _events(stack, "OrderShipped") == [{"order_id": order_id, "customer_email": "ada@example.com",
-                                               "lines": [{"sku": "TEA-001", "quantity": 3},
-                                                         {"sku": "MUG-002", "quantity": 1}]}]
+    assert _events(stack, "OrderShipped") == [
+        {
+            "order_id": order_id,
+            "customer_email": "ada@example.com",
+            "lines": [{"sku": "TEA-001", "quantity": 3}, {"sku": "MUG-002", "quantity": 1}],
+        }
+    ]
 
 
 def test_cancelling_a_confirmed_order_tells_billing_about_the_invoice(stack, sample, order_id):
@@ -268,4 +313,4 @@ def test_unknown_action_is_refused(stack, sample, order_id):
     with pytest.raises(Exception) as raised:
         stack.call("SalesFulfillmentFunction", {"action": "teleport", "order_id": order_id})
 
-    assert type(raised.value).__name__ == "BadRequest"
+    assert type(raised.value).__name__ == "UnknownSagaAction"

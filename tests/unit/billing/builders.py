@@ -11,8 +11,9 @@ from tandem.billing.domain.model import Invoice
 from tandem.shared.pricing import TaxRounding
 
 NOW = datetime(2026, 11, 27, 15, 30, tzinfo=UTC)
-CUSTOMER = Customer("ada@example.com", "Ada Lovelace", {"line1": "1 Road", "city": "London",
-                                                         "postal_code": "SW1", "country": "GB"})
+CUSTOMER = Customer(
+    "ada@example.com", "Ada Lovelace", {"line1": "1 Road", "city": "London", "postal_code": "SW1", "country": "GB"}
+)
 
 
 def line(quantity=1, price="10.00", rate="0.20", category="standard", sku="SKU-1") -> OrderLine:
@@ -20,10 +21,17 @@ def line(quantity=1, price="10.00", rate="0.20", category="standard", sku="SKU-1
 
 
 def command(*lines: OrderLine, terms="invoice", rounding=TaxRounding.LINE) -> IssueInvoice:
-    return IssueInvoice(order_id="order-1", customer=CUSTOMER, lines=lines or (line(),), currency="EUR",
-                        payment_terms=terms, tax_rounding=rounding)
+    return IssueInvoice(
+        order_id="order-1",
+        customer=CUSTOMER,
+        lines=lines or (line(),),
+        currency="EUR",
+        payment_terms=terms,
+        tax_rounding=rounding,
+    )
 
 
 def invoice(*lines: OrderLine, terms="invoice", rounding=TaxRounding.LINE, number="INV-2026-000001") -> Invoice:
-    return Invoice.issue(command(*lines, terms=terms, rounding=rounding), invoice_id=uuid4(), number=number,
-                         now=NOW, terms_days=14)
+    return Invoice.issue(
+        command(*lines, terms=terms, rounding=rounding), invoice_id=uuid4(), number=number, now=NOW, terms_days=14
+    )

@@ -12,10 +12,10 @@ from botocore.exceptions import ReadTimeoutError
 from botocore.stub import Stubber
 from tandem.billing.adapters.pdf import Seller
 from tandem.billing.adapters.s3 import S3Documents
-from tandem.billing.adapters.ses import MailNotSent, SesMailer
+from tandem.billing.adapters.ses import SesMailer
 from tandem.billing.domain.crediting import credit
+from tandem.billing.domain.errors import DocumentStoreError, MailNotSent
 from tandem.billing.domain.mail import order_confirmation, payment_reminder
-from tandem.billing.ports import DocumentStoreError
 from tandem.shared.aws import bootstrap
 from tandem.shared.errors import ServiceUnavailable
 
@@ -36,8 +36,9 @@ def _s3():
     return boto3.client("s3", region_name="eu-central-1", aws_access_key_id="x", aws_secret_access_key="x")
 
 
-@pytest.mark.parametrize(("code", "status"), [("TooManyRequestsException", 429), ("InternalFailure", 500),
-                                              ("ServiceUnavailable", 503)])
+@pytest.mark.parametrize(
+    ("code", "status"), [("TooManyRequestsException", 429), ("InternalFailure", 500), ("ServiceUnavailable", 503)]
+)
 def test_ses_throttling_and_faults_are_service_unavailable_by_that_exact_name(code, status):
     client = _ses()
     with Stubber(client) as stub:

@@ -27,8 +27,11 @@ def test_a_full_credit_note_mirrors_the_invoice_and_credits_it():
 
     note = _credit(issued)
 
-    assert (note.net_total, note.tax_total, note.gross_total) == (issued.net_total, issued.tax_total,
-                                                                  issued.gross_total)
+    assert (note.net_total, note.tax_total, note.gross_total) == (
+        issued.net_total,
+        issued.tax_total,
+        issued.gross_total,
+    )
     assert issued.status is InvoiceStatus.CREDITED and issued.amount_due == 0
     [event] = note.events
     assert isinstance(event, CreditNoteIssued) and event.invoice_number == issued.number
@@ -68,11 +71,16 @@ def test_credit_commands_need_a_reason_of_1_to_500_characters(reason):
         CreditInvoice(invoice_id="x", reason=reason)
 
 
-@given(st.lists(st.tuples(st.integers(1, 5), st.decimals("0.001", "99.999", places=3)), min_size=1, max_size=4),
-       st.sampled_from(list(TaxRounding)), st.randoms(use_true_random=False))
+@given(
+    st.lists(st.tuples(st.integers(1, 5), st.decimals("0.001", "99.999", places=3)), min_size=1, max_size=4),
+    st.sampled_from(list(TaxRounding)),
+    st.randoms(use_true_random=False),
+)
 def test_credit_notes_one_unit_at_a_time_add_up_to_the_invoice_to_the_cent(specs, rounding, rnd):
-    issued = invoice(*[line(q, str(p), rnd.choice(["0.20", "0.10"]), sku=f"S{i}") for i, (q, p) in enumerate(specs)],
-                     rounding=rounding)
+    issued = invoice(
+        *[line(q, str(p), rnd.choice(["0.20", "0.10"]), sku=f"S{i}") for i, (q, p) in enumerate(specs)],
+        rounding=rounding,
+    )
     notes = []
     units = [n for n, (q, _) in enumerate(specs, start=1) for _ in range(q)]
     rnd.shuffle(units)

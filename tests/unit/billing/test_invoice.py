@@ -16,11 +16,16 @@ from tandem.shared.pricing import TaxRounding
 from .builders import NOW, command, invoice, line
 
 lines_strategy = st.lists(
-    st.builds(line, quantity=st.integers(1, 50),
-              price=st.decimals("0.01", "999.99", places=3).map(str),
-              rate=st.sampled_from(["0.20", "0.10", "0", "0.07"]),
-              category=st.sampled_from(["standard", "reduced", "zero"])),
-    min_size=1, max_size=8)
+    st.builds(
+        line,
+        quantity=st.integers(1, 50),
+        price=st.decimals("0.01", "999.99", places=3).map(str),
+        rate=st.sampled_from(["0.20", "0.10", "0", "0.07"]),
+        category=st.sampled_from(["standard", "reduced", "zero"]),
+    ),
+    min_size=1,
+    max_size=8,
+)
 
 
 @given(lines_strategy, st.sampled_from(list(TaxRounding)))
@@ -58,8 +63,9 @@ def test_issuing_records_invoice_issued_with_the_number():
 
 def test_an_order_without_lines_or_with_a_bad_method_cannot_be_invoiced():
     with pytest.raises(InvalidOrder):
-        command().__class__(order_id="o", customer=command().customer, lines=(), currency="EUR",
-                            payment_terms="invoice")
+        command().__class__(
+            order_id="o", customer=command().customer, lines=(), currency="EUR", payment_terms="invoice"
+        )
     with pytest.raises(InvalidOrder):
         command(terms="cash")
 

@@ -3,21 +3,49 @@
 from __future__ import annotations
 
 import pytest
-from tandem.billing.adapters.ses import MailNotSent
-from tandem.billing.notifications import RemindersIncomplete, raise_for_retry, send_reminders
+from tandem.billing.domain.errors import MailNotSent, RemindersIncomplete
+from tandem.billing.service import BillingConfig, BillingService
+from tandem.shared.clock import Clock
 from tandem.shared.errors import ServiceUnavailable
 
 from tests.unit.billing.builders import NOW, invoice
 
-TODAY = NOW.date()  # the fake reader returns its invoices for any day
+TODAY = NOW.date()  # the fake unit of work returns its invoices for any day
 
 
-class Reader:
+class Invoices:
     def __init__(self, invoices):
         self.invoices = invoices
 
-    def open_invoices_due_before(self, day):
+    def open_due_before(self, day):
         return self.invoices
+
+
+class UnitOfWork:
+    def __init__(self, invoices):
+        self.invoices = Invoices(invoices)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        pass
+
+
+def send_reminders(invoices, mailer, markers):
+    service = BillingService(
+        lambda: UnitOfWork(invoices),
+        Clock(now=lambda: NOW),
+        documents=None,
+        mailer=mailer,
+        markers=markers,
+        config=BillingConfig(),
+    )
+    return service.send_reminders()
+
+
+def raise_for_retry(report):
+    report.raise_for_retry()
 
 
 class Markers:
@@ -55,7 +83,7 @@ def test_a_throttled_invoice_is_released_and_the_others_still_go_out():
     invoices, markers = _three(), Markers()
     mailer = Mailer({"INV-2026-000002": ServiceUnavailable()})
 
-    report = send_reminders(Reader(invoices), mailer, markers, today=TODAY)
+    report = send_reminders(invoices, mailer, markers)
 
     assert report.sent == [invoices[0].id, invoices[2].id] and len(mailer.sent) == 2
     assert report.failed == {invoices[1].id: "ServiceUnavailable"} and report.transient
@@ -67,10 +95,10 @@ def test_a_throttled_invoice_is_released_and_the_others_still_go_out():
 
 def test_the_retry_sends_only_what_failed():
     invoices, markers = _three(), Markers()
-    send_reminders(Reader(invoices), Mailer({"INV-2026-000002": ServiceUnavailable()}), markers, today=TODAY)
+    send_reminders(invoices, Mailer({"INV-2026-000002": ServiceUnavailable()}), markers)
     mailer = Mailer({})
 
-    report = send_reminders(Reader(invoices), mailer, markers, today=TODAY)
+    report = send_reminders(invoices, mailer, markers)
 
     assert report.sent == [invoices[1].id] and report.skipped == [invoices[0].id, invoices[2].id]
 
@@ -78,8 +106,7 @@ def test_the_retry_sends_only_what_failed():
 def test_a_permanently_rejected_reminder_is_reported_without_failing_the_run():
     invoices, markers = _three(), Markers()
 
-    report = send_reminders(Reader(invoices), Mailer({"INV-2026-000001": MailNotSent("MessageRejected")}),
-                            markers, today=TODAY)
+    report = send_reminders(invoices, Mailer({"INV-2026-000001": MailNotSent("MessageRejected")}), markers)
 
     assert report.failed == {invoices[0].id: "MailNotSent"} and not report.transient
     assert len(report.sent) == 2

@@ -8,8 +8,13 @@ import pytest
 from samtranslator.yaml_helper import yaml_parse
 
 ROOT = Path(__file__).resolve().parents[3]
-BILLING = ["BillingFulfillmentFunction", "BillingApiFunction", "BillingWebhookFunction",
-           "BillingOnOrderCancelledFunction", "BillingInvoiceRemindersFunction"]
+BILLING = [
+    "BillingFulfillmentFunction",
+    "BillingApiFunction",
+    "BillingWebhookFunction",
+    "BillingOnOrderCancelledFunction",
+    "BillingInvoiceRemindersFunction",
+]
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +37,12 @@ def test_the_confirmation_with_its_pdf_may_send_raw_mail(resources):
 
 
 def test_reminders_send_simple_mail_only(resources):
-    ses = [a for s in _statements(resources, "BillingInvoiceRemindersFunction") for a in _actions(s)
-           if a.startswith("ses:")]
+    ses = [
+        a
+        for s in _statements(resources, "BillingInvoiceRemindersFunction")
+        for a in _actions(s)
+        if a.startswith("ses:")
+    ]
     assert ses == ["ses:SendEmail"]
 
 
@@ -42,17 +51,23 @@ def test_no_billing_function_is_granted_condition_checks_it_never_issues(resourc
     assert not any("dynamodb:ConditionCheckItem" in _actions(s) for s in _statements(resources, name))
 
 
-@pytest.mark.parametrize(("name", "prefixes"), [
-    ("BillingFulfillmentFunction", {"COUNTER#*", "INVOICE#*", "ORDER#*", "CREDITNOTE#*", "OUTBOX#*"}),
-    ("BillingApiFunction", {"COUNTER#*", "INVOICE#*", "CREDITNOTE#*", "OUTBOX#*", "IDEMKEY#*"}),
-    ("BillingWebhookFunction", {"PAYMENTEVENT#*", "PAYMENT#*", "INVOICE#*", "ORDER#*", "OUTBOX#*"}),
-    ("BillingOnOrderCancelledFunction", {"COUNTER#*", "INVOICE#*", "CREDITNOTE#*", "ORDER#*", "OUTBOX#*"}),
-    ("BillingInvoiceRemindersFunction", {"REMINDER#*"}),
-])
+@pytest.mark.parametrize(
+    ("name", "prefixes"),
+    [
+        ("BillingFulfillmentFunction", {"COUNTER#*", "INVOICE#*", "ORDER#*", "CREDITNOTE#*", "OUTBOX#*"}),
+        ("BillingApiFunction", {"COUNTER#*", "INVOICE#*", "CREDITNOTE#*", "OUTBOX#*", "IDEMKEY#*"}),
+        ("BillingWebhookFunction", {"PAYMENTEVENT#*", "PAYMENT#*", "INVOICE#*", "ORDER#*", "OUTBOX#*"}),
+        ("BillingOnOrderCancelledFunction", {"COUNTER#*", "INVOICE#*", "CREDITNOTE#*", "ORDER#*", "OUTBOX#*"}),
+        ("BillingInvoiceRemindersFunction", {"REMINDER#*"}),
+    ],
+)
 def test_table_writes_are_limited_to_the_partitions_each_function_writes(resources, name, prefixes):
-    writes = [s for s in _statements(resources, name)
-              if s["Resource"] == {"Fn::GetAtt": ["BillingTable", "Arn"]}
-              and {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"} & set(_actions(s))]
+    writes = [
+        s
+        for s in _statements(resources, name)
+        if s["Resource"] == {"Fn::GetAtt": ["BillingTable", "Arn"]}
+        and {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"} & set(_actions(s))
+    ]
     assert writes
     for statement in writes:
         assert set(statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]) == prefixes

@@ -18,8 +18,14 @@ NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
 
 def _fields(**overrides) -> ProductFields:
-    values = {"name": "Mug", "unit_price": Decimal("12.50"), "currency": "EUR",
-              "tax_category": TaxCategory.STANDARD, "reorder_point": 5, "reorder_quantity": 20}
+    values = {
+        "name": "Mug",
+        "unit_price": Decimal("12.50"),
+        "currency": "EUR",
+        "tax_category": TaxCategory.STANDARD,
+        "reorder_point": 5,
+        "reorder_quantity": 20,
+    }
     return ProductFields(**{**values, **overrides})
 
 
@@ -33,18 +39,34 @@ def test_invalid_skus(sku):
     assert rules.sku_error(sku)
 
 
-@pytest.mark.parametrize(("price", "ok"), [("0.01", True), ("12.5", True), ("12.50", True), ("0", False),
-                                           ("-1", False), ("1.005", False), ("1000000", False)])
+@pytest.mark.parametrize(
+    ("price", "ok"),
+    [
+        ("0.01", True),
+        ("12.5", True),
+        ("12.50", True),
+        ("0", False),
+        ("-1", False),
+        ("1.005", False),
+        ("1000000", False),
+    ],
+)
 def test_prices_are_positive_with_at_most_two_decimals(price, ok):
     assert (rules.price_error(Decimal(price)) is None) is ok
 
 
 def test_a_product_with_several_broken_rules_reports_each_field():
     with pytest.raises(InvalidProduct) as raised:
-        CreateProduct(sku="bad sku", fields=_fields(name=" ", unit_price=Decimal("1.234"), reorder_point=-1,
-                                                    reorder_quantity=0))
-    assert {d["field"] for d in raised.value.details} == {"sku", "name", "unit_price", "reorder_point",
-                                                          "reorder_quantity"}
+        CreateProduct(
+            sku="bad sku", fields=_fields(name=" ", unit_price=Decimal("1.234"), reorder_point=-1, reorder_quantity=0)
+        )
+    assert {d["field"] for d in raised.value.details} == {
+        "sku",
+        "name",
+        "unit_price",
+        "reorder_point",
+        "reorder_quantity",
+    }
     assert http_status(raised.value) == 422
 
 
@@ -76,8 +98,13 @@ def _move(kind: MovementKind, quantity: int):
 
 def test_movements_move_on_hand_and_reserved_as_documented():
     level = StockLevel("A")
-    for kind, quantity in [(MovementKind.RECEIPT, 10), (MovementKind.RESERVATION, 4), (MovementKind.RELEASE, 1),
-                           (MovementKind.SHIPMENT, 2), (MovementKind.ADJUSTMENT, -3)]:
+    for kind, quantity in [
+        (MovementKind.RECEIPT, 10),
+        (MovementKind.RESERVATION, 4),
+        (MovementKind.RELEASE, 1),
+        (MovementKind.SHIPMENT, 2),
+        (MovementKind.ADJUSTMENT, -3),
+    ]:
         level = level.apply(_move(kind, quantity))
     assert (level.on_hand, level.reserved, level.available, level.version) == (5, 1, 4, 5)
 
@@ -95,10 +122,12 @@ def test_an_adjustment_cannot_take_away_reserved_stock():
         StockLevel("A", on_hand=5, reserved=3).apply(_move(MovementKind.ADJUSTMENT, -3))
 
 
-@pytest.mark.parametrize(("available", "point", "open_order", "due"), [
-    (5, 5, False, True), (6, 5, False, False), (0, 0, False, True), (0, 5, True, False)])
+@pytest.mark.parametrize(
+    ("available", "point", "open_order", "due"),
+    [(5, 5, False, True), (6, 5, False, False), (0, 0, False, True), (0, 5, True, False)],
+)
 def test_reorder_is_due_at_or_below_the_reorder_point_without_an_open_order(available, point, open_order, due):
-    assert rules.needs_reorder(active=True, available=available, reorder_point=point,
-                               has_open_order=open_order) is due
-    assert rules.needs_reorder(active=False, available=available, reorder_point=point,
-                               has_open_order=open_order) is False
+    assert rules.needs_reorder(active=True, available=available, reorder_point=point, has_open_order=open_order) is due
+    assert (
+        rules.needs_reorder(active=False, available=available, reorder_point=point, has_open_order=open_order) is False
+    )

@@ -9,7 +9,6 @@ from uuid import uuid4
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tandem.inventory import fulfillment, service
 from tandem.inventory.domain.commands import (
     AdjustStock,
     CreateProduct,
@@ -21,51 +20,65 @@ from tandem.inventory.domain.commands import (
 )
 from tandem.inventory.domain.errors import InsufficientStock
 from tandem.inventory.domain.model import TaxCategory
+from tandem.inventory.service import InventoryService
+from tandem.shared.clock import Clock
 from tandem.shared.correlation import MessageContext
 
-from .fakes import FakeReader, FakeUnitOfWork, Store
+from .fakes import FakeUnitOfWork, Store
 
 CTX = MessageContext("corr", "req")
-CLOCK = service.Clock(now=lambda: datetime(2026, 1, 1, tzinfo=UTC), ids=uuid4, sleep=lambda _: None)
+CLOCK = Clock(now=lambda: datetime(2026, 1, 1, tzinfo=UTC), new_id=uuid4, sleep=lambda _: None)
 SKUS = ("A", "B")
 ORDERS = tuple(f"o{i}" for i in range(6))
 
-operations = st.lists(st.one_of(
-    st.tuples(st.just("receive"), st.sampled_from(SKUS), st.integers(1, 5)),
-    st.tuples(st.just("adjust"), st.sampled_from(SKUS), st.integers(-6, 6).filter(bool)),
-    st.tuples(st.just("reserve"), st.sampled_from(ORDERS),
-              st.lists(st.tuples(st.sampled_from(SKUS), st.integers(1, 4)), min_size=1, max_size=3)),
-    st.tuples(st.just("release"), st.sampled_from(ORDERS)),
-    st.tuples(st.just("ship"), st.sampled_from(ORDERS)),
-), max_size=40)
+operations = st.lists(
+    st.one_of(
+        st.tuples(st.just("receive"), st.sampled_from(SKUS), st.integers(1, 5)),
+        st.tuples(st.just("adjust"), st.sampled_from(SKUS), st.integers(-6, 6).filter(bool)),
+        st.tuples(
+            st.just("reserve"),
+            st.sampled_from(ORDERS),
+            st.lists(st.tuples(st.sampled_from(SKUS), st.integers(1, 4)), min_size=1, max_size=3),
+        ),
+        st.tuples(st.just("release"), st.sampled_from(ORDERS)),
+        st.tuples(st.just("ship"), st.sampled_from(ORDERS)),
+    ),
+    max_size=40,
+)
 
 
-def _run(step, uow, reader) -> None:
+def _run(step, inventory: InventoryService) -> None:
     kind = step[0]
     if kind == "receive":
-        service.receive_stock(ReceiveStock(sku=step[1], quantity=step[2]), uow, reader, CTX, clock=CLOCK)
+        inventory.receive_stock(ReceiveStock(sku=step[1], quantity=step[2]), CTX)
     elif kind == "adjust":
-        service.adjust_stock(AdjustStock(sku=step[1], delta=step[2], reason="count"), uow, reader, CTX, clock=CLOCK)
+        inventory.adjust_stock(AdjustStock(sku=step[1], delta=step[2], reason="count"), CTX)
     elif kind == "reserve":
-        fulfillment.reserve(ReserveStock(order_id=step[1], lines=tuple(step[2])), uow, reader, CTX, clock=CLOCK)
+        inventory.reserve(ReserveStock(order_id=step[1], lines=tuple(step[2])), CTX)
     elif kind == "release":
-        fulfillment.release(ReleaseStock(order_id=step[1]), uow, reader, CTX, clock=CLOCK)
+        inventory.release(ReleaseStock(order_id=step[1]), CTX)
     else:
-        fulfillment.ship(ShipOrder(order_id=step[1]), uow, reader, CTX, clock=CLOCK)
+        inventory.ship(ShipOrder(order_id=step[1]), CTX)
 
 
 @settings(max_examples=150, deadline=None)
 @given(operations)
 def test_any_sequence_keeps_totals_non_negative_and_equal_to_the_ledger(steps):
     store = Store()
-    uow, reader = FakeUnitOfWork(store), FakeReader(store)
-    fields = ProductFields(name="P", unit_price=Decimal("1.00"), currency="EUR", tax_category=TaxCategory.ZERO,
-                           reorder_point=0, reorder_quantity=1)
+    inventory = InventoryService(lambda: FakeUnitOfWork(store), CLOCK, base_currency="EUR")
+    fields = ProductFields(
+        name="P",
+        unit_price=Decimal("1.00"),
+        currency="EUR",
+        tax_category=TaxCategory.ZERO,
+        reorder_point=0,
+        reorder_quantity=1,
+    )
     for sku in SKUS:
-        service.create_product(CreateProduct(sku=sku, fields=fields), uow, CTX, base_currency="EUR", clock=CLOCK)
+        inventory.create_product(CreateProduct(sku=sku, fields=fields), CTX)
     for step in steps:
         try:
-            _run(step, uow, reader)
+            _run(step, inventory)
         except InsufficientStock:
             pass
         for sku in SKUS:

@@ -6,8 +6,9 @@ from decimal import Decimal
 from typing import Any
 
 from tandem.ledger.domain.errors import EntryAlreadyPosted
-from tandem.ledger.domain.model import JournalEntry, JournalPage
+from tandem.ledger.domain.model import JournalEntry
 from tandem.shared.errors import TransactionConflict
+from tandem.shared.paging import Page
 
 
 class FakeLedger:
@@ -23,41 +24,50 @@ class FakeLedger:
     def unit_of_work(self) -> FakeUnitOfWork:
         return FakeUnitOfWork(self)
 
-    def account_totals(self) -> dict[str, tuple[Decimal, Decimal]]:
-        return dict(self.totals)
 
-    def list_newest(self, *, limit: int, cursor: str | None) -> JournalPage:
-        ordered = sorted(self.entries.values(), key=lambda e: (e.posted_at, str(e.id)), reverse=True)
-        return JournalPage(entries=ordered[:limit])
+class FakeJournal:
+    """The unit of work's repository: reads the committed table, collects the entry to add."""
+
+    def __init__(self, ledger: FakeLedger) -> None:
+        self.ledger = ledger
+        self.added: JournalEntry | None = None
+
+    def add(self, entry: JournalEntry) -> None:
+        self.added = entry
+
+    def account_totals(self) -> dict[str, tuple[Decimal, Decimal]]:
+        return dict(self.ledger.totals)
+
+    def list_newest(self, limit: int, cursor: str | None) -> Page[JournalEntry]:
+        ordered = sorted(self.ledger.entries.values(), key=lambda e: (e.posted_at, str(e.id)), reverse=True)
+        return Page(items=ordered[:limit])
 
 
 class FakeUnitOfWork:
     def __init__(self, ledger: FakeLedger) -> None:
         self.ledger = ledger
-        self.entry: JournalEntry | None = None
+        self.journal = FakeJournal(ledger)
         self.envelopes: list[Any] = []
 
     def __enter__(self) -> FakeUnitOfWork:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self.entry, self.envelopes = None, []
-
-    def add_entry(self, entry: JournalEntry) -> None:
-        self.entry = entry
+        self.journal.added, self.envelopes = None, []
 
     def record(self, envelope: Any) -> None:
         self.envelopes.append(envelope)
 
     def commit(self) -> None:
-        assert self.entry is not None
+        entry = self.journal.added
+        assert entry is not None
         if self.ledger.conflicts_to_raise:
             self.ledger.conflicts_to_raise -= 1
             raise TransactionConflict()
-        if self.entry.id in self.ledger.entries:
-            raise EntryAlreadyPosted(self.entry.id)
-        self.ledger.entries[self.entry.id] = self.entry
-        for code, (debit, credit) in self.entry.account_totals().items():
+        if entry.id in self.ledger.entries:
+            raise EntryAlreadyPosted(entry.id)
+        self.ledger.entries[entry.id] = entry
+        for code, (debit, credit) in entry.account_totals().items():
             old_debit, old_credit = self.ledger.totals.get(code, (Decimal(0), Decimal(0)))
             self.ledger.totals[code] = (old_debit + debit, old_credit + credit)
         self.ledger.outbox.extend(self.envelopes)

@@ -24,8 +24,9 @@ D = Decimal
 
 
 def _post(*lines: JournalLine, currency: str = "EUR") -> JournalEntry:
-    return JournalEntry.post(lines, source_event_id=uuid4(), source_event_type="InvoiceIssued",
-                             currency=currency, posted_at=NOW)
+    return JournalEntry.post(
+        lines, source_event_id=uuid4(), source_event_type="InvoiceIssued", currency=currency, posted_at=NOW
+    )
 
 
 def test_the_chart_has_the_agreed_codes_each_with_a_name_and_type():
@@ -40,7 +41,10 @@ def test_balanced_entry_is_posted_with_a_journal_posted_event():
     [event] = entry.events
     assert event.entry_id == entry.id and event.source_event_id == entry.source_event_id
     assert [(line.account, str(line.debit), str(line.credit)) for line in event.lines] == [
-        ("1200", "36.00", "0.00"), ("4000", "0.00", "30.00"), ("2200", "0.00", "6.00")]
+        ("1200", "36.00", "0.00"),
+        ("4000", "0.00", "30.00"),
+        ("2200", "0.00", "6.00"),
+    ]
 
 
 def test_entry_whose_debits_differ_from_its_credits_is_rejected():

@@ -10,6 +10,7 @@ import pytest
 from tandem.ledger import service
 from tandem.ledger.domain.commands import PostCreditNoteIssued, PostInvoiceIssued, PostPaymentReceived
 from tandem.ledger.domain.errors import UnbalancedEntry, UnsupportedCurrency
+from tandem.shared.clock import Clock
 from tandem.shared.correlation import MessageContext
 from tandem.shared.errors import TransactionConflict
 
@@ -20,16 +21,21 @@ CONTEXT = MessageContext(correlation_id="corr-1", causation_id="cause-1")
 NOW = datetime(2026, 11, 27, 15, 30, tzinfo=UTC)
 
 
-def _post(ledger: FakeLedger, command, **kwargs):
+def _ledger_service(ledger: FakeLedger, pauses: list[float] | None = None) -> service.LedgerService:
+    clock = Clock(now=lambda: NOW, sleep=(pauses if pauses is not None else []).append)
+    return service.LedgerService(ledger.unit_of_work, clock, base_currency="EUR")
+
+
+def _post(ledger: FakeLedger, command):
     pauses: list[float] = []
-    result = service.post_billing_event(command, ledger.unit_of_work, CONTEXT, base_currency="EUR",
-                                        now=lambda: NOW, sleep=pauses.append, **kwargs)
+    result = _ledger_service(ledger, pauses).post_billing_event(command, CONTEXT)
     return result, pauses
 
 
 def _invoice(gross="36.00", net="30.00", tax="6.00", currency="EUR", event_id=None):
-    return PostInvoiceIssued(source_event_id=event_id or uuid4(), currency=currency, net_total=D(net),
-                             tax_total=D(tax), gross_total=D(gross))
+    return PostInvoiceIssued(
+        source_event_id=event_id or uuid4(), currency=currency, net_total=D(net), tax_total=D(tax), gross_total=D(gross)
+    )
 
 
 def test_invoice_is_posted_with_its_journal_posted_event_in_the_outbox():
@@ -102,11 +108,15 @@ def test_conflict_that_persists_is_raised_for_lambda_to_retry():
 def test_credit_note_and_payment_settle_the_receivable():
     ledger = FakeLedger()
     _post(ledger, _invoice())
-    _post(ledger, PostCreditNoteIssued(source_event_id=uuid4(), currency="EUR", net_total=D("10.00"),
-                                       tax_total=D("2.00"), gross_total=D("12.00")))
+    _post(
+        ledger,
+        PostCreditNoteIssued(
+            source_event_id=uuid4(), currency="EUR", net_total=D("10.00"), tax_total=D("2.00"), gross_total=D("12.00")
+        ),
+    )
     _post(ledger, PostPaymentReceived(source_event_id=uuid4(), currency="EUR", amount=D("24.00")))
 
-    trial = service.trial_balance(ledger, currency="EUR")
+    trial = _ledger_service(ledger).trial_balance()
 
     assert trial.balance_of("1200") == 0
     assert trial.balance_of("1000") == D("24.00")

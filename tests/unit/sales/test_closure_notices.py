@@ -15,13 +15,19 @@ PAID = ReceivedPayment(payment_id="pay-1", amount=Decimal("16.17"), currency="EU
 
 
 def _cancelled(placed, reason: str, **fields) -> OrderCancelled:
-    return OrderCancelled(order_id=placed.id, customer_email="ada@example.com", reason=reason,
-                          was_confirmed=False, **fields)
+    return OrderCancelled(
+        order_id=placed.id, customer_email="ada@example.com", reason=reason, was_confirmed=False, **fields
+    )
 
 
 def _rejected(placed, **fields) -> OrderRejected:
-    return OrderRejected(order_id=placed.id, customer_email="ada@example.com", reason="out_of_stock",
-                         shortages=[{"sku": "TEA-001", "requested": 3, "available": 1}], **fields)
+    return OrderRejected(
+        order_id=placed.id,
+        customer_email="ada@example.com",
+        reason="out_of_stock",
+        shortages=[{"sku": "TEA-001", "requested": 3, "available": 1}],
+        **fields,
+    )
 
 
 def test_a_rejected_unpaid_order_says_nothing_was_charged():
@@ -59,13 +65,16 @@ def test_without_the_order_the_events_payment_still_promises_the_refund():
     assert "Nothing was charged" not in text and "will be refunded in full" in text
 
 
-@pytest.mark.parametrize(("reason", "sentence"), [
-    ("customer_request", "it was cancelled on request."),
-    ("cancelled_by_customer", "it was cancelled on request."),
-    ("payment_timeout", "we did not receive your card payment in time"),
-    ("fulfillment_failed", "we ran into a problem on our side while processing it"),
-    ("Ordered by mistake", "it was cancelled on request (Ordered by mistake)."),
-])
+@pytest.mark.parametrize(
+    ("reason", "sentence"),
+    [
+        ("customer_request", "it was cancelled on request."),
+        ("cancelled_by_customer", "it was cancelled on request."),
+        ("payment_timeout", "we did not receive your card payment in time"),
+        ("fulfillment_failed", "we ran into a problem on our side while processing it"),
+        ("Ordered by mistake", "it was cancelled on request (Ordered by mistake)."),
+    ],
+)
 def test_each_cancel_reason_has_its_own_sentence(reason, sentence):
     placed = order(("TEA-001", 3))
 

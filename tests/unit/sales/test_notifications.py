@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
-from tandem.sales.adapters.notifications import MailNotSent, SesMailer, StepFunctionsTasks
+from tandem.sales.adapters.ses import MailNotSent, SesMailer
+from tandem.sales.adapters.stepfunctions import StepFunctionsTasks
 from tandem.sales.domain.notices import ClosureNotice
 from tandem.shared.errors import ServiceUnavailable
 
@@ -14,8 +15,9 @@ NOTICE = ClosureNotice(to="ada@example.com", subject="Your order was cancelled",
 
 
 def _error(code: str, status: int) -> ClientError:
-    return ClientError({"Error": {"Code": code, "Message": code}, "ResponseMetadata": {"HTTPStatusCode": status}},
-                       "Operation")
+    return ClientError(
+        {"Error": {"Code": code, "Message": code}, "ResponseMetadata": {"HTTPStatusCode": status}}, "Operation"
+    )
 
 
 class Failing:
@@ -27,12 +29,17 @@ class Failing:
     def __getattr__(self, name: str) -> Any:
         def call(**_: Any) -> Any:
             raise self.error
+
         return call
 
 
-TRANSIENT = [_error("ThrottlingException", 400), _error("TooManyRequestsException", 429),
-             _error("InternalFailure", 500), _error("ServiceUnavailable", 503),
-             EndpointConnectionError(endpoint_url="https://states.eu-central-1.amazonaws.com")]
+TRANSIENT = [
+    _error("ThrottlingException", 400),
+    _error("TooManyRequestsException", 429),
+    _error("InternalFailure", 500),
+    _error("ServiceUnavailable", 503),
+    EndpointConnectionError(endpoint_url="https://states.eu-central-1.amazonaws.com"),
+]
 
 
 @pytest.mark.parametrize("error", TRANSIENT, ids=lambda e: type(e).__name__ + str(getattr(e, "response", "")))

@@ -32,9 +32,14 @@ def test_lines_are_priced_from_the_catalog_with_the_configured_tax_rates():
     placed = order(("TEA-001", 3), ("MUG-002", 1))
 
     assert [(li.unit_price, li.tax_rate, li.net) for li in placed.lines] == [
-        (Decimal("4.90"), Decimal("0.10"), Decimal("14.70")), (Decimal("12.50"), Decimal("0.20"), Decimal("12.50"))]
+        (Decimal("4.90"), Decimal("0.10"), Decimal("14.70")),
+        (Decimal("12.50"), Decimal("0.20"), Decimal("12.50")),
+    ]
     assert (placed.net_total, placed.tax_total, placed.gross_total) == (
-        Decimal("27.20"), Decimal("3.97"), Decimal("31.17"))
+        Decimal("27.20"),
+        Decimal("3.97"),
+        Decimal("31.17"),
+    )
     assert placed.status is OrderStatus.PLACED and placed.currency == "EUR"
 
 
@@ -43,8 +48,16 @@ def test_order_placed_carries_the_order_lines_as_decimal_strings():
 
     assert isinstance(event, OrderPlaced)
     data = event.model_dump(mode="json")
-    assert data["lines"] == [{"sku": "TEA-001", "name": "Product TEA-001", "quantity": 3, "unit_price": "4.90",
-                              "tax_category": "reduced", "tax_rate": "0.10"}]
+    assert data["lines"] == [
+        {
+            "sku": "TEA-001",
+            "name": "Product TEA-001",
+            "quantity": 3,
+            "unit_price": "4.90",
+            "tax_category": "reduced",
+            "tax_rate": "0.10",
+        }
+    ]
     assert (data["net_total"], data["tax_total"], data["gross_total"]) == ("14.70", "1.47", "16.17")
     assert data["tax_rounding"] == "line" and data["payment_method"] == "card"
 
@@ -64,8 +77,7 @@ def test_the_rounding_mode_decides_the_vat_of_many_small_lines():
 def test_gross_is_always_net_plus_tax_to_the_cent(quantities):
     skus = ["TEA-001", "MUG-002", "OLD-003"][: len(quantities)]
     catalog = {**CATALOG, "OLD-003": product("OLD-003", "30.00", "zero")}
-    placed = placement.place(command(*zip(skus, quantities, strict=True)), catalog, POLICY,
-                             order_id=uuid4(), now=NOW)
+    placed = placement.place(command(*zip(skus, quantities, strict=True)), catalog, POLICY, order_id=uuid4(), now=NOW)
 
     assert placed.gross_total == placed.net_total + placed.tax_total
     assert placed.net_total == sum(li.net for li in placed.lines)
@@ -110,6 +122,7 @@ def test_another_currency_is_refused():
 
 
 # ---- transitions
+
 
 def test_card_order_waits_for_payment_then_confirms_then_ships():
     placed = order()

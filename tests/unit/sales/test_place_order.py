@@ -6,25 +6,26 @@ from datetime import timedelta
 
 import pytest
 from tandem.sales import service
-from tandem.sales.domain.commands import Customer
+from tandem.sales.domain.commands import Caller, Customer, parse_order_id
 from tandem.sales.domain.errors import InvalidOrder, NotYourOrder
 from tandem.shared import request_keys
 from tandem.shared.correlation import MessageContext
 from tandem.shared.errors import TransactionConflict
 from tandem.shared.request_keys import IdempotencyKeyReused, InvalidIdempotencyKey
 
-from .builders import ADA, NOW, POLICY, FakeStore, command
+from .builders import ADA, NOW, FakeStore, command
+from .builders import service as sales_service
 
 CONTEXT = MessageContext(correlation_id="corr-1", causation_id="req-1")
-CUSTOMER = service.Caller(sub="sub-ada", email="Ada@Example.com", groups=frozenset({"customer"}))
-SALES = service.Caller(sub="sub-sam", email="sam@tandem.example", groups=frozenset({"sales"}))
+CUSTOMER = Caller(sub="sub-ada", email="Ada@Example.com", groups=frozenset({"customer"}))
+SALES = Caller(sub="sub-sam", email="sam@tandem.example", groups=frozenset({"sales"}))
 BODY = {"lines": [{"sku": "TEA-001", "quantity": 3}], "payment_method": "card"}
 
 
 def _place(store, *, caller=CUSTOMER, key=None, body=BODY, cmd=None, now=NOW):
-    return service.place_order(cmd or command(), caller, POLICY, store, store, CONTEXT,
-                               render=lambda o: {"id": str(o.id), "gross_total": str(o.gross_total)},
-                               idempotency_key=key, body=body, now=lambda: now, sleep=lambda s: None)
+    return sales_service(store, now=now).place_order(
+        cmd or command(), caller, CONTEXT, service.KeyedRequest(key=key, body=body)
+    )
 
 
 def test_an_order_and_its_event_are_stored_together():
@@ -98,7 +99,7 @@ def test_a_customer_orders_only_for_their_own_email_in_any_case():
     store = FakeStore()
     assert _place(store).order_id  # Ada@Example.com == ada@example.com
 
-    other = service.Caller(sub="sub-x", email="charles@example.com", groups=frozenset({"customer"}))
+    other = Caller(sub="sub-x", email="charles@example.com", groups=frozenset({"customer"}))
     with pytest.raises(NotYourOrder):
         _place(store, caller=other)
     assert _place(store, caller=SALES).order_id
@@ -123,8 +124,9 @@ def test_customers_see_their_own_orders_staff_see_all():
     grace = Customer(email="grace@example.com", name="Grace", billing_address=ADA.billing_address)
     theirs = _place(store, caller=SALES, cmd=command(customer=grace)).order_id
 
-    assert [o.id for o in service.list_orders(store, CUSTOMER, limit=10, cursor=None).orders] == [mine]
-    assert {o.id for o in service.list_orders(store, SALES, limit=10, cursor=None).orders} == {mine, theirs}
+    orders = sales_service(store)
+    assert [o.id for o in orders.list_orders(CUSTOMER, limit=10, cursor=None).items] == [mine]
+    assert {o.id for o in orders.list_orders(SALES, limit=10, cursor=None).items} == {mine, theirs}
     with pytest.raises(Exception) as hidden:
-        service.get_order(store, str(theirs), CUSTOMER)
+        orders.get_order(parse_order_id(str(theirs)), CUSTOMER)
     assert type(hidden.value).__name__ == "OrderNotFound"

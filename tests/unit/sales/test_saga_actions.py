@@ -6,30 +6,24 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from tandem.sales import fulfillment, service
-from tandem.sales.domain.commands import ReceivedPayment
-from tandem.sales.domain.errors import ConcurrentOrderUpdate, OrderNotConfirmable, PaymentAlreadyReceived
+from tandem.sales import saga
+from tandem.sales.domain.commands import Caller, CancelOrder, ReceivedPayment, RecordPayment
+from tandem.sales.domain.errors import (
+    ConcurrentOrderUpdate,
+    InvalidSagaInput,
+    OrderNotConfirmable,
+    PaymentAlreadyReceived,
+)
 from tandem.sales.domain.model import Order, OrderStatus
+from tandem.sales.service import ATTEMPTS
 from tandem.shared.correlation import MessageContext
+from tandem.shared.saga import UnknownSagaAction
 
-from .builders import FakeStore, order
+from .builders import FakeStore, FakeTasks, order, service
 
 EXECUTION = "arn:aws:states:eu-central-1:1:execution:OrderFulfillment:run-1"
 PAID = ReceivedPayment(payment_id="pay-1", amount=Decimal("16.17"), currency="EUR")  # covers TEA-001 x 3
-
-
-class FakeTasks:
-    def __init__(self, *, waiting: bool = True) -> None:
-        self.waiting = waiting
-        self.calls: list[tuple[str, str, Any]] = []
-
-    def succeed(self, token: str, output: dict[str, Any]) -> bool:
-        self.calls.append(("succeed", token, output))
-        return self.waiting
-
-    def fail(self, token: str, error: str, cause: str) -> bool:
-        self.calls.append(("fail", token, error))
-        return self.waiting
+SALES = Caller(sub="sub-sam", email="sam@tandem.example", groups=frozenset({"sales"}))
 
 
 @pytest.fixture
@@ -49,7 +43,7 @@ def _stored(store: FakeStore, **changes: Any) -> Order:
 
 def _run(store: FakeStore, action: str, placed: Order, tasks: FakeTasks | None = None, **fields: Any) -> dict:
     event = {"action": action, "order_id": str(placed.id), **fields}
-    return fulfillment.run_action(event, store, store, tasks or FakeTasks(), payment_timeout_seconds=900)
+    return saga.actions(service(store, tasks=tasks)).dispatch(event)
 
 
 def _cancel_timeout(store: FakeStore, placed: Order) -> dict:
@@ -74,8 +68,15 @@ def test_begin_on_an_order_cancelled_meanwhile_says_so(store):
 def test_events_carry_the_sagas_correlation_id_and_execution_as_cause(store):
     placed = _stored(store)
 
-    _run(store, "confirm", placed, invoice_id="inv-1", invoice_number="INV-1",
-         correlation_id="corr-from-saga", execution_id=EXECUTION)
+    _run(
+        store,
+        "confirm",
+        placed,
+        invoice_id="inv-1",
+        invoice_number="INV-1",
+        correlation_id="corr-from-saga",
+        execution_id=EXECUTION,
+    )
 
     [envelope] = store.outbox
     assert (envelope.metadata.correlation_id, envelope.metadata.causation_id) == ("corr-from-saga", EXECUTION)
@@ -161,19 +162,35 @@ def test_confirm_on_a_shipped_order_with_its_invoice_answers_shipped(store):
 
 def test_lost_races_are_retried_then_raised_as_concurrent_order_update(store):
     placed = _stored(store)
-    store.races = service.ATTEMPTS
+    store.races = ATTEMPTS
 
     with pytest.raises(ConcurrentOrderUpdate):
-        service.change_order(placed.id, lambda o: o.cancel("customer_request"), store, store,
-                             lambda o: MessageContext("c", "c"), sleep=lambda s: None)
+        service(store).cancel_order(CancelOrder(placed.id, "customer_request"), SALES, MessageContext("c", "c"))
 
     assert store.get(placed.id).status is OrderStatus.PLACED
 
 
+def test_an_unknown_action_is_refused_by_name(store):
+    placed = _stored(store)
+
+    with pytest.raises(UnknownSagaAction):
+        _run(store, "teleport", placed)
+
+
+def test_input_an_action_cannot_use_is_invalid_saga_input_and_changes_nothing(store):
+    placed = _stored(store)
+
+    with pytest.raises(InvalidSagaInput) as refused:
+        _run(store, "confirm", placed, invoice_number="INV-1")  # no invoice_id
+
+    assert [d["field"] for d in refused.value.details] == ["invoice_id"] and store.commits == 0
+
+
 # ---- PaymentReceived
 
+
 def _paid(store: FakeStore, order_id: str, tasks: FakeTasks, payment: ReceivedPayment = PAID) -> str:
-    return fulfillment.payment_received(order_id, payment, store, store, tasks, MessageContext("c", "e"))
+    return service(store, tasks=tasks).payment_received(RecordPayment(order_id, payment), MessageContext("c", "e"))
 
 
 def test_a_covering_payment_resumes_the_waiting_saga_reading_the_order_once(store):

@@ -1,54 +1,94 @@
-"""Wire the billing adapters from the environment, lazily and in one place.
+"""Wire the billing service and its adapters from the environment, lazily and in one place.
 
 BILLING_TABLE, DOCUMENTS_BUCKET, SENDER_EMAIL, BASE_CURRENCY (default EUR), PAYMENT_TERMS_DAYS
 (default 14), SELLER_NAME / SELLER_ADDRESS (defaults in ``adapters.pdf``), PAYMENT_WEBHOOK_SECRET
-(webhook only). boto3 clients come from ``tandem.shared.aws.bootstrap``'s cache.
+(webhook only). Each function sets only what it uses. boto3 clients come from
+``tandem.shared.aws.bootstrap``'s cache, on first use.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
+from typing import Any
 
-from tandem.billing.adapters.dynamodb import DynamoBillingReader, DynamoBillingUnitOfWork
+from tandem.billing.adapters.dynamodb import DynamoUnitOfWork
 from tandem.billing.adapters.markers import DynamoMarkers
 from tandem.billing.adapters.pdf import DEFAULT_SELLER_ADDRESS, DEFAULT_SELLER_NAME, Seller
 from tandem.billing.adapters.s3 import S3Documents
 from tandem.billing.adapters.ses import SesMailer
 from tandem.billing.domain.rules import DEFAULT_PAYMENT_TERMS_DAYS
-from tandem.shared.aws.bootstrap import client
+from tandem.billing.service import BillingConfig, BillingService
+from tandem.shared.aws.bootstrap import client, per_environment
+from tandem.shared.clock import Clock
 
 
-def unit_of_work() -> DynamoBillingUnitOfWork:
-    """A fresh unit of work on BILLING_TABLE (it holds per-request state: never share one)."""
-    return DynamoBillingUnitOfWork(os.environ["BILLING_TABLE"], client("dynamodb"))
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What billing reads from the environment."""
+
+    table: str
+    bucket: str
+    sender: str
+    seller: Seller
+    config: BillingConfig
+
+    @classmethod
+    def from_environment(cls) -> Settings:
+        environ = os.environ
+        seller = Seller(
+            environ.get("SELLER_NAME") or DEFAULT_SELLER_NAME, environ.get("SELLER_ADDRESS") or DEFAULT_SELLER_ADDRESS
+        )
+        # Empty secret when unset: every signature then fails (401), nothing is recorded.
+        config = BillingConfig(
+            base_currency=environ.get("BASE_CURRENCY") or "EUR",
+            payment_terms_days=int(environ.get("PAYMENT_TERMS_DAYS") or DEFAULT_PAYMENT_TERMS_DAYS),
+            webhook_secret=environ.get("PAYMENT_WEBHOOK_SECRET", ""),
+        )
+        # Every billing function has the table; the bucket and the sender only those that use them.
+        return cls(
+            environ["BILLING_TABLE"],
+            environ.get("DOCUMENTS_BUCKET", ""),
+            environ.get("SENDER_EMAIL", ""),
+            seller,
+            config,
+        )
 
 
-def reader() -> DynamoBillingReader:
-    return DynamoBillingReader(os.environ["BILLING_TABLE"], client("dynamodb"))
+class _Client:
+    """A boto3 client taken from the shared cache when it is used: a function creates only the clients
+    it uses (an S3 client costs ~80 ms of cold start), and always the current one (tests reset the cache
+    for each fresh moto)."""
+
+    def __init__(self, service: str) -> None:
+        self._service = service
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(client(self._service), name)
 
 
-def documents() -> S3Documents:
-    seller = Seller(os.environ.get("SELLER_NAME") or DEFAULT_SELLER_NAME,
-                    os.environ.get("SELLER_ADDRESS") or DEFAULT_SELLER_ADDRESS)
-    return S3Documents(os.environ["DOCUMENTS_BUCKET"], client("s3"), seller)
+@per_environment(
+    "BILLING_TABLE",
+    "DOCUMENTS_BUCKET",
+    "SENDER_EMAIL",
+    "SELLER_NAME",
+    "SELLER_ADDRESS",
+    "BASE_CURRENCY",
+    "PAYMENT_TERMS_DAYS",
+    "PAYMENT_WEBHOOK_SECRET",
+)
+def services() -> BillingService:
+    """The billing service of this function, built on first use and kept for the container's life."""
+    settings = Settings.from_environment()
 
+    def unit_of_work() -> DynamoUnitOfWork:
+        return DynamoUnitOfWork(settings.table, client("dynamodb"))
 
-def mailer() -> SesMailer:
-    return SesMailer(os.environ["SENDER_EMAIL"], client("sesv2"))
-
-
-def markers() -> DynamoMarkers:
-    return DynamoMarkers(os.environ["BILLING_TABLE"], client("dynamodb"))
-
-
-def base_currency() -> str:
-    return os.environ.get("BASE_CURRENCY") or "EUR"
-
-
-def payment_terms_days() -> int:
-    return int(os.environ.get("PAYMENT_TERMS_DAYS") or DEFAULT_PAYMENT_TERMS_DAYS)
-
-
-def webhook_secret() -> str:
-    """Empty when unset: every signature then fails (401), nothing is recorded."""
-    return os.environ.get("PAYMENT_WEBHOOK_SECRET", "")
+    return BillingService(
+        unit_of_work,
+        Clock(),
+        documents=S3Documents(settings.bucket, _Client("s3"), settings.seller),
+        mailer=SesMailer(settings.sender, _Client("sesv2")),
+        markers=DynamoMarkers(settings.table, _Client("dynamodb")),
+        config=settings.config,
+    )

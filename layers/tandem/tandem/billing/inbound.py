@@ -1,88 +1,33 @@
-"""What billing reads from others: the saga's task inputs, the provider's webhook body, and the sales
-context's OrderCancelled (our own tolerant reader: unknown fields are ignored, only what we use is typed)."""
+"""What billing reads from others: the payment provider's webhook deliveries, and the sales context's
+OrderCancelled (our own tolerant readers: unknown fields are ignored, only what we use is typed).
+
+A webhook's signature covers the exact bytes the provider sent: API Gateway hands them over as text, or
+base64 (``isBase64Encoded``) for binary media types; nothing decodes them as UTF-8 or JSON before the
+signature verified (the service calls ``to_command`` only then). A signed body that is not UTF-8 JSON is a 400.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, ValidationError, model_validator
 
-from tandem.billing.domain.commands import Customer, IssueInvoice, OrderLine
-from tandem.billing.payments import PaymentNotice
-from tandem.shared.envelope import EventMetadata
-from tandem.shared.pricing import TaxRounding
+from tandem.billing.domain.commands import RecordPayment, SettleCancelledOrder
+from tandem.billing.domain.errors import InvalidPayment
+from tandem.shared.envelope import EventMetadata, TolerantReader
+from tandem.shared.errors import BadRequest, field_errors
 
-Text = Annotated[str, Field(min_length=1, max_length=200)]
-
-
-class _Tolerant(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+SIGNATURE_HEADER = "tandem-signature"
+HANDLED_TYPES = frozenset({"payment.succeeded"})
 
 
-class AddressIn(_Tolerant):
-    line1: Text
-    line2: Annotated[str, Field(max_length=200)] | None = None
-    city: Text
-    postal_code: Annotated[str, Field(min_length=1, max_length=20)]
-    country: Annotated[str, Field(min_length=2, max_length=2)]
-
-
-class CustomerIn(_Tolerant):
-    email: Annotated[str, Field(min_length=3, max_length=254)]
-    name: Text
-    billing_address: AddressIn
-
-
-class OrderLineIn(_Tolerant):
-    sku: Annotated[str, Field(min_length=1, max_length=64)]
-    name: Text
-    quantity: Annotated[int, Field(ge=1)]
-    unit_price: Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
-    tax_category: Annotated[str, Field(min_length=1, max_length=32)]
-    tax_rate: Annotated[Decimal, Field(ge=0, lt=1, allow_inf_nan=False)]
-
-
-class OrderIn(_Tolerant):
-    """The order as the saga's ``begin`` step returns it."""
-
-    order_id: Annotated[str, Field(min_length=1, max_length=64)]
-    customer: CustomerIn
-    lines: Annotated[list[OrderLineIn], Field(min_length=1, max_length=90)]
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
-    payment_method: Literal["card", "invoice"]
-    tax_rounding: TaxRounding = TaxRounding.LINE
-
-    def to_command(self) -> IssueInvoice:
-        customer = Customer(self.customer.email, self.customer.name, self.customer.billing_address.model_dump())
-        lines = tuple(OrderLine(line.sku, line.name, line.quantity, line.unit_price, line.tax_category,
-                                line.tax_rate) for line in self.lines)
-        return IssueInvoice(order_id=self.order_id, customer=customer, lines=lines, currency=self.currency,
-                            payment_terms=self.payment_method, tax_rounding=self.tax_rounding)
-
-
-class IssueInvoiceTask(_Tolerant):
-    action: Literal["issue_invoice"]
-    order: OrderIn
-
-
-class InvoiceRefIn(_Tolerant):
-    invoice_id: str
-
-
-class SendConfirmationTask(_Tolerant):
-    action: Literal["send_confirmation"]
-    invoice: InvoiceRefIn
-    order: dict[str, Any] | None = None
-
-
-class CreditOrderTask(_Tolerant):
-    action: Literal["credit_order"]
-    order_id: Annotated[str, Field(min_length=1, max_length=64)]
-    reason: Annotated[str, Field(min_length=1, max_length=500)] = "order cancelled"
-
-
-class PaymentWebhook(_Tolerant):
+class PaymentWebhook(TolerantReader):
     """The provider's event. Only ``payment.succeeded`` is acted on; other types are acknowledged."""
 
     id: Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")]
@@ -101,19 +46,83 @@ class PaymentWebhook(_Tolerant):
                 raise ValueError("a payment needs amount and currency")
         return self
 
-    def to_notice(self) -> PaymentNotice:
-        return PaymentNotice(provider_event_id=self.id, amount=self.amount or Decimal(0),
-                             currency=self.currency or "", invoice_id=self.invoice_id, order_id=self.order_id)
+    def to_command(self) -> RecordPayment:
+        return RecordPayment(
+            provider_event_id=self.id,
+            amount=self.amount or Decimal(0),
+            currency=self.currency or "",
+            invoice_id=self.invoice_id,
+            order_id=self.order_id,
+        )
 
 
-class OrderCancelledData(_Tolerant):
+@dataclass(frozen=True, slots=True)
+class PaymentDelivery:
+    """One POST /payments/webhook as received: the exact body bytes and the Tandem-Signature header."""
+
+    body: bytes
+    signature: str | None
+
+    @classmethod
+    def of(cls, event: Mapping[str, Any]) -> PaymentDelivery:
+        """From the API Gateway proxy event (not Powertools' decoded body: that decodes the bytes as UTF-8)."""
+        signature = next(
+            (
+                value
+                for key, value in (event.get("headers") or {}).items()
+                if key.lower() == SIGNATURE_HEADER and isinstance(value, str)
+            ),
+            None,
+        )
+        return cls(raw_body(event), signature)
+
+    def to_command(self) -> RecordPayment | None:
+        """The payment the (verified) body reports; None for an event type billing does not act on."""
+        try:
+            payload = json.loads(self.body.decode("utf-8"))  # strictly UTF-8 (json.loads(bytes) would guess)
+        except (ValueError, UnicodeDecodeError):
+            raise BadRequest("Body is not valid UTF-8 JSON") from None
+        if (
+            isinstance(payload, dict)
+            and payload.get("type") not in HANDLED_TYPES
+            and isinstance(payload.get("type"), str)
+        ):
+            return None
+        try:
+            webhook = PaymentWebhook.model_validate(payload)
+        except ValidationError as exc:
+            raise InvalidPayment(details=field_errors(exc.errors())) from None
+        return webhook.to_command()
+
+
+def raw_body(event: Mapping[str, Any]) -> bytes:
+    """The request body exactly as received (base64-decoded when API Gateway encoded it)."""
+    body = event.get("body")
+    if body is None:
+        return b""
+    if not isinstance(body, str):
+        raise BadRequest("Body is missing or not text")
+    if event.get("isBase64Encoded"):
+        try:
+            return base64.b64decode(body, validate=True)
+        except (binascii.Error, ValueError):
+            raise BadRequest("Body is not valid base64") from None
+    return body.encode("utf-8", "surrogateescape")
+
+
+class OrderCancelledData(TolerantReader):
     order_id: Annotated[str, Field(min_length=1, max_length=64)]
     customer_email: Annotated[str, Field(max_length=254)] | None = None
     reason: str | None = None
 
 
-class OrderCancelledNotice(_Tolerant):
+class OrderCancelledNotice(TolerantReader):
     """``detail`` of tandem.sales OrderCancelled v1, as far as billing cares."""
 
     metadata: EventMetadata
     data: OrderCancelledData
+
+    def to_command(self) -> SettleCancelledOrder:
+        return SettleCancelledOrder(
+            order_id=self.data.order_id, customer_email=self.data.customer_email, reason=self.data.reason
+        )

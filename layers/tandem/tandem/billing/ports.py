@@ -2,71 +2,97 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any, Protocol
 from uuid import UUID
 
+from tandem.billing.domain.commands import RecordPayment
 from tandem.billing.domain.crediting import CreditNote
 from tandem.billing.domain.mail import Mail
-from tandem.billing.domain.model import Invoice, Payment
+from tandem.billing.domain.model import Invoice, InvoiceStatus, OrderAccount, Payment
 from tandem.billing.domain.rules import DocumentKind
 from tandem.shared.envelope import Envelope
+from tandem.shared.paging import Page
 from tandem.shared.request_keys import KeyRecord
 
 
-@dataclass(frozen=True, slots=True)
-class OrderAccount:
-    """What billing knows about an order: its invoice, or payments waiting for it (card flow)."""
+class Invoices(Protocol):
+    """Reads are strongly consistent where a decision depends on them; writes join the unit of work."""
 
-    order_id: str
-    invoice_id: UUID | None = None
-    payments: tuple[tuple[UUID, Decimal], ...] = ()
-    version: int = 0
-    refund_due: tuple[UUID, ...] = ()  # payments to give back: the order was cancelled before its invoice
+    def get(self, invoice_id: UUID) -> Invoice | None: ...
+    def newest_first(self, *, status: InvoiceStatus | None, limit: int, cursor: str | None) -> Page[Invoice]: ...
+    def open_due_before(self, day: date) -> list[Invoice]: ...
+    def add(self, invoice: Invoice) -> None: ...
 
-    @property
-    def applicable_payments(self) -> tuple[tuple[UUID, Decimal], ...]:
-        """Payments still waiting for the order's invoice (not marked for refund)."""
-        return tuple((pid, amount) for pid, amount in self.payments if pid not in self.refund_due)
+    def save(self, invoice: Invoice, *, expected_version: int) -> None:
+        """Write the settlement (status, payments, credits) under ``expected_version``: the rest never changes."""
 
 
-@dataclass(frozen=True, slots=True)
-class InvoicePage:
-    invoices: list[Invoice] = field(default_factory=list)
-    cursor: str | None = None
+class CreditNotes(Protocol):
+    def get(self, credit_note_id: UUID) -> CreditNote | None: ...
+    def add(self, note: CreditNote) -> None: ...
 
 
-class BillingReader(Protocol):
-    def invoice(self, invoice_id: UUID) -> Invoice | None: ...
-    def order_account(self, order_id: str) -> OrderAccount | None: ...
-    def counter(self, kind: DocumentKind, year: int) -> int: ...
-    def credit_note(self, credit_note_id: UUID) -> CreditNote | None: ...
-    def issue_state(self, order_id: str, kind: DocumentKind, year: int) -> tuple[OrderAccount | None, int]: ...
-    def key_record(self, caller: str, key: str) -> KeyRecord | None: ...
-    def list_invoices(self, *, status: str | None, limit: int, cursor: str | None) -> InvoicePage: ...
-    def open_invoices_due_before(self, day: date) -> list[Invoice]: ...
+class OrderAccounts(Protocol):
+    """The order's record: one invoice per order, the payments that arrived before it, refunds due."""
+
+    def get(self, order_id: str) -> OrderAccount | None: ...
+
+    def get_with_counter(self, order_id: str, kind: DocumentKind, year: int) -> tuple[OrderAccount | None, int]:
+        """The order's record and the last number of the series, in one read (issuing an invoice)."""
+
+    def claim_invoice(self, invoice: Invoice, account: OrderAccount | None) -> None:
+        """The order's one invoice, unless it got one or a payment since ``account`` was read."""
+
+    def add_payment(self, payment: Payment, account: OrderAccount | None) -> None:
+        """Keep a payment for the order's future invoice, unless the order has been invoiced meanwhile."""
+
+    def mark_refund_due(self, account: OrderAccount, payment_ids: tuple[UUID, ...]) -> None: ...
 
 
-class BillingUnitOfWork(Protocol):
-    """One TransactWriteItems; ``commit`` raises ConditionFailed(label) or TransactionConflict.
+class NumberSeries(Protocol):
+    """Gapless numbers: read the last one, take the next in the document's own transaction."""
+
+    def last(self, kind: DocumentKind, year: int) -> int: ...
+    def take(self, kind: DocumentKind, year: int, *, seen: int) -> None: ...
+
+
+class Payments(Protocol):
+    def add(self, payment: Payment) -> None:
+        """The payment and its provider event (first: a repeated event fails as ``payment_event``)."""
+
+
+class RequestKeys(Protocol):
+    """Idempotency-Key records (tandem.shared.request_keys)."""
+
+    def get(self, caller: str, key: str) -> KeyRecord | None: ...
+    def claim(self, record: KeyRecord, *, now: datetime) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    """The billing repositories and one TransactWriteItems; nothing is written before ``commit``, which
+    raises ConditionFailed(label) or TransactionConflict.
 
     Labels: ``counter`` (someone took the number), ``order`` (the order got an invoice or a payment),
     ``invoice`` (the invoice changed), ``payment_event`` (the provider event was already recorded),
     ``idempotency`` (the Idempotency-Key is in use; ``old_item`` is its record).
     """
 
-    def __enter__(self) -> BillingUnitOfWork: ...
+    @property
+    def invoices(self) -> Invoices: ...
+    @property
+    def credit_notes(self) -> CreditNotes: ...
+    @property
+    def orders(self) -> OrderAccounts: ...
+    @property
+    def numbers(self) -> NumberSeries: ...
+    @property
+    def payments(self) -> Payments: ...
+    @property
+    def request_keys(self) -> RequestKeys: ...
+
+    def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc_info: object) -> None: ...
-    def take_number(self, kind: DocumentKind, year: int, *, seen: int) -> None: ...
-    def add_invoice(self, invoice: Invoice, *, account: OrderAccount | None) -> None: ...
-    def save_invoice(self, invoice: Invoice, *, expected_version: int) -> None: ...
-    def add_credit_note(self, note: CreditNote) -> None: ...
-    def add_payment(self, payment: Payment) -> None: ...
-    def add_order_payment(self, payment: Payment, *, account: OrderAccount | None) -> None: ...
-    def mark_refund_due(self, account: OrderAccount, payment_ids: tuple[UUID, ...]) -> None: ...
-    def claim_key(self, record: KeyRecord, *, now: datetime) -> None: ...
     def record(self, envelope: Envelope[Any]) -> None: ...
     def commit(self) -> None: ...
 
@@ -91,8 +117,12 @@ class Markers(Protocol):
     def release_reminder(self, invoice_id: UUID, day: date) -> None: ...
 
 
-class DocumentStoreError(Exception):
-    """S3 refused for good (access denied, no such bucket): a misconfiguration, not weather.
+class SignedDelivery(Protocol):
+    """A webhook delivery as received: the exact bytes and their signature header. ``to_command`` reads the
+    bytes, so it is called only once the signature verified; None for an event type billing does not act on."""
 
-    Throttling and S3 faults raise ``tandem.shared.errors.ServiceUnavailable`` instead (retried).
-    The issued document itself is never affected: PDFs are rendered from it at any time."""
+    @property
+    def body(self) -> bytes: ...
+    @property
+    def signature(self) -> str | None: ...
+    def to_command(self) -> RecordPayment | None: ...

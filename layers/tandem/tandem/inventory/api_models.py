@@ -11,18 +11,21 @@ from pydantic_core import PydanticCustomError
 
 from tandem.inventory.domain import rules
 from tandem.inventory.domain.commands import AdjustStock, CreateProduct, ProductFields, ReceiveStock, UpdateProduct
-from tandem.inventory.domain.model import Movement, Page, Product, PurchaseOrder, StockLevel, TaxCategory
+from tandem.inventory.domain.model import Movement, Product, PurchaseOrder, StockLevel, TaxCategory
+from tandem.shared.paging import Page
 
 
 def _no_float(value: Any) -> Any:
     """Amounts travel as decimal strings; a JSON float may already have lost a cent."""
     if isinstance(value, float):
-        raise PydanticCustomError("decimal_string", "send amounts as decimal strings, e.g. \"19.99\"")
+        raise PydanticCustomError("decimal_string", 'send amounts as decimal strings, e.g. "19.99"')
     return value
 
 
 Amount = Annotated[Decimal, BeforeValidator(_no_float), Field(allow_inf_nan=False, examples=["19.99"])]
 AmountOut = Annotated[Decimal, PlainSerializer(str, return_type=str)]
+
+
 def _sku_value(value: str) -> str:
     sku = rules.normalize_sku(value)
     if error := rules.sku_error(sku):
@@ -65,9 +68,15 @@ class ProductBody(_Strict):
         return value
 
     def fields(self) -> ProductFields:
-        return ProductFields(name=self.name, unit_price=self.unit_price, currency=self.currency.upper(),
-                             tax_category=self.tax_category, reorder_point=self.reorder_point,
-                             reorder_quantity=self.reorder_quantity, active=self.active)
+        return ProductFields(
+            name=self.name,
+            unit_price=self.unit_price,
+            currency=self.currency.upper(),
+            tax_category=self.tax_category,
+            reorder_point=self.reorder_point,
+            reorder_quantity=self.reorder_quantity,
+            active=self.active,
+        )
 
     def to_update(self, sku: str) -> UpdateProduct:
         return UpdateProduct(sku=rules.normalize_sku(sku), fields=self.fields())
@@ -122,10 +131,19 @@ class ProductView(BaseModel):
 
     @classmethod
     def of(cls, p: Product) -> ProductView:
-        return cls(sku=p.sku, name=p.name, unit_price=p.unit_price, currency=p.currency,
-                   tax_category=p.tax_category.value, reorder_point=p.reorder_point,
-                   reorder_quantity=p.reorder_quantity, active=p.active, revision=p.revision,
-                   created_at=p.created_at, updated_at=p.updated_at)
+        return cls(
+            sku=p.sku,
+            name=p.name,
+            unit_price=p.unit_price,
+            currency=p.currency,
+            tax_category=p.tax_category.value,
+            reorder_point=p.reorder_point,
+            reorder_quantity=p.reorder_quantity,
+            active=p.active,
+            revision=p.revision,
+            created_at=p.created_at,
+            updated_at=p.updated_at,
+        )
 
 
 class ProductList(BaseModel):
@@ -133,7 +151,7 @@ class ProductList(BaseModel):
     next_token: str | None = Field(default=None, description="Pass as ?next_token= for the next page")
 
     @classmethod
-    def of(cls, page: Page) -> ProductList:
+    def of(cls, page: Page[Product]) -> ProductList:
         return cls(products=[ProductView.of(p) for p in page.items], next_token=page.cursor)
 
 
@@ -149,9 +167,16 @@ class MovementView(BaseModel):
 
     @classmethod
     def of(cls, m: Movement) -> MovementView:
-        return cls(id=str(m.id), kind=m.kind.value, quantity=m.quantity, on_hand_delta=m.on_hand_delta,
-                   reserved_delta=m.reserved_delta, occurred_at=m.occurred_at, reason=m.reason,
-                   reference=m.reference)
+        return cls(
+            id=str(m.id),
+            kind=m.kind.value,
+            quantity=m.quantity,
+            on_hand_delta=m.on_hand_delta,
+            reserved_delta=m.reserved_delta,
+            occurred_at=m.occurred_at,
+            reason=m.reason,
+            reference=m.reference,
+        )
 
 
 class StockView(BaseModel):
@@ -163,8 +188,13 @@ class StockView(BaseModel):
 
     @classmethod
     def of(cls, level: StockLevel, moves: list[Movement] | None = None) -> StockView:
-        return cls(sku=level.sku, on_hand=level.on_hand, reserved=level.reserved, available=level.available,
-                   movements=[MovementView.of(m) for m in moves or []])
+        return cls(
+            sku=level.sku,
+            on_hand=level.on_hand,
+            reserved=level.reserved,
+            available=level.available,
+            movements=[MovementView.of(m) for m in moves or []],
+        )
 
 
 class PurchaseOrderView(BaseModel):
@@ -177,8 +207,14 @@ class PurchaseOrderView(BaseModel):
 
     @classmethod
     def of(cls, po: PurchaseOrder) -> PurchaseOrderView:
-        return cls(id=po.id, sku=po.sku, quantity=po.quantity, status=po.status.value, created_at=po.created_at,
-                   received_at=po.received_at)
+        return cls(
+            id=po.id,
+            sku=po.sku,
+            quantity=po.quantity,
+            status=po.status.value,
+            created_at=po.created_at,
+            received_at=po.received_at,
+        )
 
 
 class PurchaseOrderList(BaseModel):
@@ -186,9 +222,13 @@ class PurchaseOrderList(BaseModel):
     next_token: str | None = None
 
     @classmethod
-    def of(cls, page: Page) -> PurchaseOrderList:
+    def of(cls, page: Page[PurchaseOrder]) -> PurchaseOrderList:
         return cls(purchase_orders=[PurchaseOrderView.of(p) for p in page.items], next_token=page.cursor)
 
 
 class ReceivedPurchaseOrder(PurchaseOrderView):
     stock: StockView
+
+    @classmethod
+    def of_receipt(cls, po: PurchaseOrder, level: StockLevel) -> ReceivedPurchaseOrder:
+        return cls(**PurchaseOrderView.of(po).model_dump(), stock=StockView.of(level))

@@ -1,4 +1,4 @@
-"""Wire the inventory adapters from the environment, lazily and in one place.
+"""Wire the inventory service from the environment, lazily and in one place.
 
 ``INVENTORY_TABLE`` (the table), ``BASE_CURRENCY`` (prices must be in it; default EUR).
 """
@@ -7,18 +7,19 @@ from __future__ import annotations
 
 import os
 
-from tandem.inventory.adapters.dynamodb import DynamoInventoryReader, InventoryUnitOfWork
-from tandem.shared.aws.bootstrap import client
+from tandem.inventory.adapters.dynamodb import DynamoUnitOfWork
+from tandem.inventory.service import InventoryService
+from tandem.shared.aws.bootstrap import client, per_environment
+from tandem.shared.clock import Clock
 
 
-def unit_of_work() -> InventoryUnitOfWork:
-    """A fresh unit of work on INVENTORY_TABLE (it holds per-request state: never share one)."""
-    return InventoryUnitOfWork(os.environ["INVENTORY_TABLE"], client("dynamodb"))
+@per_environment("INVENTORY_TABLE", "BASE_CURRENCY")
+def services() -> InventoryService:
+    """The inventory service of this function's environment, built on first use."""
+    table_name = os.environ["INVENTORY_TABLE"]
 
+    def unit_of_work() -> DynamoUnitOfWork:
+        # the client from the shared cache at each call: tests and the local runtime may reset it
+        return DynamoUnitOfWork(table_name, client("dynamodb"))
 
-def reader() -> DynamoInventoryReader:
-    return DynamoInventoryReader(os.environ["INVENTORY_TABLE"], client("dynamodb"))
-
-
-def base_currency() -> str:
-    return os.environ.get("BASE_CURRENCY") or "EUR"
+    return InventoryService(unit_of_work, Clock(), base_currency=os.environ.get("BASE_CURRENCY") or "EUR")

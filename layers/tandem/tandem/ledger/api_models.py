@@ -11,8 +11,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from tandem.ledger.domain.model import Account, JournalEntry, JournalPage, TrialBalance
+from tandem.ledger.domain.model import Account, JournalEntry, TrialBalance
 from tandem.shared.money import amount_text
+from tandem.shared.paging import Page
 
 
 class AccountView(BaseModel):
@@ -55,11 +56,23 @@ class TrialBalanceView(BaseModel):
         def text(amount: Decimal) -> str:
             return amount_text(amount, trial.currency)
 
-        return cls(currency=trial.currency, total_debit=text(trial.total_debit),
-                   total_credit=text(trial.total_credit), balanced=trial.balanced,
-                   accounts=[BalanceView(code=a.account.code, name=a.account.name, type=a.account.type.value,
-                                         debit=text(a.debit), credit=text(a.credit), balance=text(a.balance))
-                             for a in trial.accounts])
+        return cls(
+            currency=trial.currency,
+            total_debit=text(trial.total_debit),
+            total_credit=text(trial.total_credit),
+            balanced=trial.balanced,
+            accounts=[
+                BalanceView(
+                    code=a.account.code,
+                    name=a.account.name,
+                    type=a.account.type.value,
+                    debit=text(a.debit),
+                    credit=text(a.credit),
+                    balance=text(a.balance),
+                )
+                for a in trial.accounts
+            ],
+        )
 
 
 class JournalLineView(BaseModel):
@@ -78,11 +91,21 @@ class JournalEntryView(BaseModel):
 
     @classmethod
     def of(cls, entry: JournalEntry) -> JournalEntryView:
-        return cls(id=entry.id, posted_at=entry.posted_at, source_event_type=entry.source_event_type,
-                   source_event_id=entry.source_event_id, currency=entry.currency,
-                   lines=[JournalLineView(account=line.account, debit=amount_text(line.debit, entry.currency),
-                                          credit=amount_text(line.credit, entry.currency))
-                          for line in entry.lines])
+        return cls(
+            id=entry.id,
+            posted_at=entry.posted_at,
+            source_event_type=entry.source_event_type,
+            source_event_id=entry.source_event_id,
+            currency=entry.currency,
+            lines=[
+                JournalLineView(
+                    account=line.account,
+                    debit=amount_text(line.debit, entry.currency),
+                    credit=amount_text(line.credit, entry.currency),
+                )
+                for line in entry.lines
+            ],
+        )
 
 
 class JournalList(BaseModel):
@@ -90,5 +113,5 @@ class JournalList(BaseModel):
     next_token: str | None = Field(default=None, description="Pass as ?next_token= for the next page")
 
     @classmethod
-    def of(cls, page: JournalPage) -> JournalList:
-        return cls(entries=[JournalEntryView.of(entry) for entry in page.entries], next_token=page.cursor)
+    def of(cls, page: Page[JournalEntry]) -> JournalList:
+        return cls(entries=[JournalEntryView.of(entry) for entry in page.items], next_token=page.cursor)

@@ -1,25 +1,29 @@
-"""Wire the ledger adapters from the environment, lazily and in one place.
+"""Wire the ledger service from the environment, lazily and in one place.
 
-Handlers call these per invocation; boto3 clients are cached in tandem.shared.aws.bootstrap.
+``LEDGER_TABLE``; ``BASE_CURRENCY`` (template parameter BaseCurrency, default EUR). The service is built
+once per configuration: on Lambda that is once per container; where one process hosts several functions
+or stacks (the local runtime, the tests) each environment gets its own. The DynamoDB client is taken from
+tandem.shared.aws.bootstrap's cache for each unit of work, so a test that starts a fresh moto (and resets
+that cache) is served by a fresh client.
 """
 
 from __future__ import annotations
 
 import os
 
-from tandem.ledger.adapters.dynamodb import DynamoLedgerRepository, LedgerUnitOfWork
-from tandem.shared.aws.bootstrap import client
+from tandem.ledger.adapters.dynamodb import DynamoUnitOfWork
+from tandem.ledger.service import LedgerService
+from tandem.shared.aws.bootstrap import client, per_environment
+from tandem.shared.clock import Clock
 
 
-def unit_of_work() -> LedgerUnitOfWork:
-    """A fresh unit of work on LEDGER_TABLE (it holds per-request state: never share one)."""
-    return LedgerUnitOfWork(os.environ["LEDGER_TABLE"], client("dynamodb"))
+@per_environment("LEDGER_TABLE", "BASE_CURRENCY")
+def services() -> LedgerService:
+    """The ledger service of this function's environment."""
+    table_name, base_currency = os.environ["LEDGER_TABLE"], os.environ.get("BASE_CURRENCY", "EUR")
 
+    def unit_of_work() -> DynamoUnitOfWork:
+        """A fresh unit of work (it holds per-request state: never share one)."""
+        return DynamoUnitOfWork(table_name, client("dynamodb"))
 
-def ledger() -> DynamoLedgerRepository:
-    return DynamoLedgerRepository(os.environ["LEDGER_TABLE"], client("dynamodb"))
-
-
-def base_currency() -> str:
-    """The company currency the ledger is kept in (template parameter BaseCurrency)."""
-    return os.environ.get("BASE_CURRENCY", "EUR")
+    return LedgerService(unit_of_work, Clock(), base_currency=base_currency)

@@ -29,8 +29,13 @@ class _DocumentTotalsIn(TolerantReader):
     gross_total: Amount
 
     def to_command(self, event_id: UUID) -> PostingCommand:
-        return self.command(source_event_id=event_id, currency=self.currency, net_total=self.net_total,
-                            tax_total=self.tax_total, gross_total=self.gross_total)
+        return self.command(
+            source_event_id=event_id,
+            currency=self.currency,
+            net_total=self.net_total,
+            tax_total=self.tax_total,
+            gross_total=self.gross_total,
+        )
 
 
 class InvoiceIssuedIn(_DocumentTotalsIn):

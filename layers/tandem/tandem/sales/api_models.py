@@ -12,12 +12,23 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from tandem.sales.domain import placement, rules
-from tandem.sales.domain.commands import BillingAddress, Customer, PaymentMethod, PlaceOrder, RequestedLine
-from tandem.sales.domain.model import Order, OrderPage
-from tandem.sales.service import Caller
+from tandem.sales.domain.commands import (
+    BillingAddress,
+    Caller,
+    CancelOrder,
+    Customer,
+    PaymentMethod,
+    PlaceOrder,
+    RequestedLine,
+    ShipOrder,
+    parse_order_id,
+)
+from tandem.sales.domain.model import Order
+from tandem.sales.service import KeyedRequest
 from tandem.shared import request_keys
 from tandem.shared.auth import claims_of, groups_of
 from tandem.shared.money import amount_text
+from tandem.shared.paging import Page
 
 IDEMPOTENCY_HEADER = request_keys.HEADER
 
@@ -72,15 +83,36 @@ class PlaceOrderRequest(_Strict):
     def to_command(self, caller: Caller) -> PlaceOrder:
         address = self.customer.billing_address
         return PlaceOrder(
-            customer=Customer(email=self.customer.email, name=self.customer.name, billing_address=BillingAddress(
-                line1=address.line1, line2=address.line2 or None, city=address.city,
-                postal_code=address.postal_code, country=address.country)),
+            customer=Customer(
+                email=self.customer.email,
+                name=self.customer.name,
+                billing_address=BillingAddress(
+                    line1=address.line1,
+                    line2=address.line2 or None,
+                    city=address.city,
+                    postal_code=address.postal_code,
+                    country=address.country,
+                ),
+            ),
             lines=tuple(RequestedLine(sku=line.sku, quantity=line.quantity) for line in self.lines),
-            payment_method=PaymentMethod(self.payment_method), placed_by=caller.sub, currency=self.currency)
+            payment_method=PaymentMethod(self.payment_method),
+            placed_by=caller.sub,
+            currency=self.currency,
+        )
 
 
 class CancelRequest(_PlainText):
     reason: Annotated[str | None, Field(min_length=1, max_length=rules.REASON_MAX)] = None
+
+
+def cancel_command(order_id: str, request: CancelRequest | None) -> CancelOrder:
+    """No body or no reason: a customer request."""
+    reason = request.reason if request else None
+    return CancelOrder(order_id=parse_order_id(order_id), reason=reason or rules.REASON_CUSTOMER_REQUEST)
+
+
+def ship_command(order_id: str) -> ShipOrder:
+    return ShipOrder(order_id=parse_order_id(order_id))
 
 
 class LineView(BaseModel):
@@ -111,13 +143,30 @@ class OrderView(BaseModel):
     def of(cls, order: Order) -> OrderView:
         money = lambda amount: amount_text(amount, order.currency)  # noqa: E731
         return cls(
-            id=str(order.id), status=order.status.value, customer=placement.customer_data(order),
-            lines=[LineView(sku=li.sku, name=li.name, quantity=li.quantity, unit_price=str(li.unit_price),
-                            tax_category=li.tax_category, tax_rate=rules.rate_text(li.tax_rate), net=money(li.net))
-                   for li in order.lines],
-            currency=order.currency, payment_method=order.payment_method.value, net_total=money(order.net_total),
-            tax_total=money(order.tax_total), gross_total=money(order.gross_total), placed_at=order.placed_at,
-            invoice_id=order.invoice_id, invoice_number=order.invoice_number)
+            id=str(order.id),
+            status=order.status.value,
+            customer=placement.customer_data(order).model_dump(),
+            lines=[
+                LineView(
+                    sku=li.sku,
+                    name=li.name,
+                    quantity=li.quantity,
+                    unit_price=str(li.unit_price),
+                    tax_category=li.tax_category,
+                    tax_rate=rules.rate_text(li.tax_rate),
+                    net=money(li.net),
+                )
+                for li in order.lines
+            ],
+            currency=order.currency,
+            payment_method=order.payment_method.value,
+            net_total=money(order.net_total),
+            tax_total=money(order.tax_total),
+            gross_total=money(order.gross_total),
+            placed_at=order.placed_at,
+            invoice_id=order.invoice_id,
+            invoice_number=order.invoice_number,
+        )
 
 
 def render(order: Order) -> dict[str, Any]:
@@ -130,8 +179,8 @@ class OrderList(BaseModel):
     next_token: str | None = Field(default=None, description="Pass as ?next_token= for the next page")
 
     @classmethod
-    def of(cls, page: OrderPage) -> OrderList:
-        return cls(orders=[OrderView.of(order) for order in page.orders], next_token=page.cursor)
+    def of(cls, page: Page[Order]) -> OrderList:
+        return cls(orders=[OrderView.of(order) for order in page.items], next_token=page.cursor)
 
 
 def caller_of(event: Mapping[str, Any]) -> Caller:
@@ -148,9 +197,14 @@ def header(event: Mapping[str, Any], name: str) -> str | None:
     return None
 
 
-def body_json(event: Mapping[str, Any]) -> Any:
+def body_json(event: Mapping[str, Any]) -> object:
     """The parsed body (already validated by the route's model, so it is JSON), for the fingerprint."""
     body = event.get("body") or "null"
     if event.get("isBase64Encoded"):
         body = base64.b64decode(body).decode("utf-8")
     return json.loads(body)
+
+
+def keyed_request(event: Mapping[str, Any]) -> KeyedRequest:
+    """The request's Idempotency-Key (checked by the use case, after the body) and its body."""
+    return KeyedRequest(key=header(event, IDEMPOTENCY_HEADER), body=body_json(event))

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from tandem.billing.domain.commands import Customer
 from tandem.billing.domain.crediting import CreditNote
-from tandem.billing.domain.model import CreditNoteRef, Invoice, InvoiceLine, InvoiceStatus
+from tandem.billing.domain.model import CreditNoteRef, Invoice, InvoiceLine, InvoiceStatus, OrderAccount, Payment
 from tandem.shared.clock import iso
 from tandem.shared.pricing import TaxRounding, TaxSubtotal
 
@@ -38,25 +38,44 @@ def payment_event_key(provider_event_id: str) -> dict[str, str]:
 
 
 def _line(line: InvoiceLine) -> dict[str, Any]:
-    return {"line_number": line.line_number, "sku": line.sku, "name": line.name, "quantity": line.quantity,
-            "unit_price": line.unit_price, "tax_category": line.tax_category, "tax_rate": str(line.tax_rate),
-            "net": line.net}
+    return {
+        "line_number": line.line_number,
+        "sku": line.sku,
+        "name": line.name,
+        "quantity": line.quantity,
+        "unit_price": line.unit_price,
+        "tax_category": line.tax_category,
+        "tax_rate": str(line.tax_rate),
+        "net": line.net,
+    }
 
 
 def _line_from(item: dict[str, Any]) -> InvoiceLine:
-    return InvoiceLine(int(item["line_number"]), item["sku"], item["name"], int(item["quantity"]),
-                       Decimal(item["unit_price"]), item["tax_category"], Decimal(item["tax_rate"]),
-                       Decimal(item["net"]))
+    return InvoiceLine(
+        int(item["line_number"]),
+        item["sku"],
+        item["name"],
+        int(item["quantity"]),
+        Decimal(item["unit_price"]),
+        item["tax_category"],
+        Decimal(item["tax_rate"]),
+        Decimal(item["net"]),
+    )
 
 
 def _group(group: TaxSubtotal) -> dict[str, Any]:
-    return {"tax_category": group.tax_category, "tax_rate": str(group.tax_rate),
-            "taxable_amount": group.taxable_amount, "tax_amount": group.tax_amount}
+    return {
+        "tax_category": group.tax_category,
+        "tax_rate": str(group.tax_rate),
+        "taxable_amount": group.taxable_amount,
+        "tax_amount": group.tax_amount,
+    }
 
 
 def _group_from(item: dict[str, Any]) -> TaxSubtotal:
-    return TaxSubtotal(item["tax_category"], Decimal(item["tax_rate"]), Decimal(item["taxable_amount"]),
-                       Decimal(item["tax_amount"]))
+    return TaxSubtotal(
+        item["tax_category"], Decimal(item["tax_rate"]), Decimal(item["taxable_amount"]), Decimal(item["tax_amount"])
+    )
 
 
 def _customer(customer: Customer) -> dict[str, Any]:
@@ -67,28 +86,45 @@ def _customer(customer: Customer) -> dict[str, Any]:
 def settlement(invoice: Invoice) -> dict[str, Any]:
     """The attributes that change after issue (payments, credit notes); everything else never does."""
     return {
-        "status": invoice.status.value, "amount_paid": invoice.amount_paid,
-        "overpaid_amount": invoice.overpaid_amount, "credited_total": invoice.credited_total,
-        "credited_lines": {str(n): {"quantity": int(q), "net": Decimal(net)}
-                           for n, (q, net) in invoice.credited_lines.items()},
-        "credited_tax": {key: {"taxable": Decimal(t), "tax": Decimal(x)}
-                         for key, (t, x) in invoice.credited_tax.items()},
-        "credit_notes": [{"id": str(r.id), "number": r.number, "gross_total": r.gross_total}
-                         for r in invoice.credit_notes],
+        "status": invoice.status.value,
+        "amount_paid": invoice.amount_paid,
+        "overpaid_amount": invoice.overpaid_amount,
+        "credited_total": invoice.credited_total,
+        "credited_lines": {
+            str(n): {"quantity": int(q), "net": Decimal(net)} for n, (q, net) in invoice.credited_lines.items()
+        },
+        "credited_tax": {
+            key: {"taxable": Decimal(t), "tax": Decimal(x)} for key, (t, x) in invoice.credited_tax.items()
+        },
+        "credit_notes": [
+            {"id": str(r.id), "number": r.number, "gross_total": r.gross_total} for r in invoice.credit_notes
+        ],
     }
 
 
 def invoice_item(invoice: Invoice) -> dict[str, Any]:
     item = {
-        **invoice_key(invoice.id), "type": "invoice", "GSI1PK": ALL_INVOICES,
-        "GSI1SK": f"{iso(invoice.issued_at)}#{invoice.id}", "id": str(invoice.id), "number": invoice.number,
-        "order_id": invoice.order_id, "customer": _customer(invoice.customer), "currency": invoice.currency,
-        "issue_date": invoice.issue_date.isoformat(), "due_date": invoice.due_date.isoformat(),
-        "payment_terms": invoice.payment_terms, "tax_rounding": invoice.tax_rounding.value,
+        **invoice_key(invoice.id),
+        "type": "invoice",
+        "GSI1PK": ALL_INVOICES,
+        "GSI1SK": f"{iso(invoice.issued_at)}#{invoice.id}",
+        "id": str(invoice.id),
+        "number": invoice.number,
+        "order_id": invoice.order_id,
+        "customer": _customer(invoice.customer),
+        "currency": invoice.currency,
+        "issue_date": invoice.issue_date.isoformat(),
+        "due_date": invoice.due_date.isoformat(),
+        "payment_terms": invoice.payment_terms,
+        "tax_rounding": invoice.tax_rounding.value,
         "lines": [_line(line) for line in invoice.lines],
         "tax_breakdown": [_group(group) for group in invoice.tax_breakdown],
-        "net_total": invoice.net_total, "tax_total": invoice.tax_total, "gross_total": invoice.gross_total,
-        "issued_at": iso(invoice.issued_at), "version": invoice.version, **settlement(invoice),
+        "net_total": invoice.net_total,
+        "tax_total": invoice.tax_total,
+        "gross_total": invoice.gross_total,
+        "issued_at": iso(invoice.issued_at),
+        "version": invoice.version,
+        **settlement(invoice),
     }
     return {**item, **open_index(invoice)}
 
@@ -103,47 +139,113 @@ def open_index(invoice: Invoice) -> dict[str, str]:
 def invoice_from_item(item: dict[str, Any]) -> Invoice:
     customer = item["customer"]
     return Invoice(
-        id=UUID(item["id"]), number=item["number"], order_id=item.get("order_id"),
+        id=UUID(item["id"]),
+        number=item["number"],
+        order_id=item.get("order_id"),
         customer=Customer(customer["email"], customer["name"], dict(customer.get("billing_address") or {})),
-        currency=item["currency"], issue_date=date.fromisoformat(item["issue_date"]),
-        due_date=date.fromisoformat(item["due_date"]), payment_terms=item["payment_terms"],
-        tax_rounding=TaxRounding(item["tax_rounding"]), lines=tuple(_line_from(x) for x in item["lines"]),
-        tax_breakdown=tuple(_group_from(x) for x in item["tax_breakdown"]), net_total=Decimal(item["net_total"]),
-        tax_total=Decimal(item["tax_total"]), gross_total=Decimal(item["gross_total"]),
-        issued_at=datetime.fromisoformat(item["issued_at"]), status=InvoiceStatus(item["status"]),
-        amount_paid=Decimal(item["amount_paid"]), overpaid_amount=Decimal(item["overpaid_amount"]),
+        currency=item["currency"],
+        issue_date=date.fromisoformat(item["issue_date"]),
+        due_date=date.fromisoformat(item["due_date"]),
+        payment_terms=item["payment_terms"],
+        tax_rounding=TaxRounding(item["tax_rounding"]),
+        lines=tuple(_line_from(x) for x in item["lines"]),
+        tax_breakdown=tuple(_group_from(x) for x in item["tax_breakdown"]),
+        net_total=Decimal(item["net_total"]),
+        tax_total=Decimal(item["tax_total"]),
+        gross_total=Decimal(item["gross_total"]),
+        issued_at=datetime.fromisoformat(item["issued_at"]),
+        status=InvoiceStatus(item["status"]),
+        amount_paid=Decimal(item["amount_paid"]),
+        overpaid_amount=Decimal(item["overpaid_amount"]),
         credited_total=Decimal(item["credited_total"]),
-        credited_lines={int(n): [int(v["quantity"]), Decimal(v["net"])]
-                        for n, v in (item.get("credited_lines") or {}).items()},
-        credited_tax={k: [Decimal(v["taxable"]), Decimal(v["tax"])]
-                      for k, v in (item.get("credited_tax") or {}).items()},
-        credit_notes=[CreditNoteRef(UUID(r["id"]), r["number"], Decimal(r["gross_total"]))
-                      for r in item.get("credit_notes") or []],
+        credited_lines={
+            int(n): [int(v["quantity"]), Decimal(v["net"])] for n, v in (item.get("credited_lines") or {}).items()
+        },
+        credited_tax={
+            k: [Decimal(v["taxable"]), Decimal(v["tax"])] for k, v in (item.get("credited_tax") or {}).items()
+        },
+        credit_notes=[
+            CreditNoteRef(UUID(r["id"]), r["number"], Decimal(r["gross_total"])) for r in item.get("credit_notes") or []
+        ],
         version=int(item["version"]),
     )
 
 
 def credit_note_item(note: CreditNote) -> dict[str, Any]:
     return {
-        **credit_note_key(note.id), "type": "credit_note", "id": str(note.id), "number": note.number,
-        "invoice_id": str(note.invoice_id), "invoice_number": note.invoice_number, "order_id": note.order_id,
-        "customer_email": note.customer_email, "customer_name": note.customer_name,
+        **credit_note_key(note.id),
+        "type": "credit_note",
+        "id": str(note.id),
+        "number": note.number,
+        "invoice_id": str(note.invoice_id),
+        "invoice_number": note.invoice_number,
+        "order_id": note.order_id,
+        "customer_email": note.customer_email,
+        "customer_name": note.customer_name,
         "billing_address": {k: v for k, v in note.billing_address.items() if v is not None},
-        "currency": note.currency, "reason": note.reason, "issued_at": iso(note.issued_at),
-        "lines": [_line(line) for line in note.lines], "tax_breakdown": [_group(g) for g in note.tax_breakdown],
-        "net_total": note.net_total, "tax_total": note.tax_total, "gross_total": note.gross_total,
+        "currency": note.currency,
+        "reason": note.reason,
+        "issued_at": iso(note.issued_at),
+        "lines": [_line(line) for line in note.lines],
+        "tax_breakdown": [_group(g) for g in note.tax_breakdown],
+        "net_total": note.net_total,
+        "tax_total": note.tax_total,
+        "gross_total": note.gross_total,
         "completes_invoice": note.completes_invoice,
     }
 
 
 def credit_note_from_item(item: dict[str, Any]) -> CreditNote:
     return CreditNote(
-        id=UUID(item["id"]), number=item["number"], invoice_id=UUID(item["invoice_id"]),
-        invoice_number=item["invoice_number"], order_id=item.get("order_id"), customer_email=item["customer_email"],
-        customer_name=item["customer_name"], billing_address=dict(item.get("billing_address") or {}),
-        currency=item["currency"], reason=item["reason"], issued_at=datetime.fromisoformat(item["issued_at"]),
+        id=UUID(item["id"]),
+        number=item["number"],
+        invoice_id=UUID(item["invoice_id"]),
+        invoice_number=item["invoice_number"],
+        order_id=item.get("order_id"),
+        customer_email=item["customer_email"],
+        customer_name=item["customer_name"],
+        billing_address=dict(item.get("billing_address") or {}),
+        currency=item["currency"],
+        reason=item["reason"],
+        issued_at=datetime.fromisoformat(item["issued_at"]),
         lines=tuple(_line_from(x) for x in item["lines"]),
-        tax_breakdown=tuple(_group_from(x) for x in item["tax_breakdown"]), net_total=Decimal(item["net_total"]),
-        tax_total=Decimal(item["tax_total"]), gross_total=Decimal(item["gross_total"]),
+        tax_breakdown=tuple(_group_from(x) for x in item["tax_breakdown"]),
+        net_total=Decimal(item["net_total"]),
+        tax_total=Decimal(item["tax_total"]),
+        gross_total=Decimal(item["gross_total"]),
         completes_invoice=bool(item["completes_invoice"]),
     )
+
+
+def payment_item(payment: Payment) -> dict[str, Any]:
+    return {
+        "PK": f"PAYMENT#{payment.id}",
+        "SK": "PAYMENT",
+        "type": "payment",
+        "id": str(payment.id),
+        "provider_event_id": payment.provider_event_id,
+        "amount": payment.amount,
+        "currency": payment.currency,
+        "applied": payment.applied,
+        "unapplied": payment.unapplied,
+        "order_id": payment.order_id,
+        "invoice_id": str(payment.invoice_id) if payment.invoice_id else None,
+        "received_at": iso(payment.received_at),
+    }
+
+
+def account_from_item(order_id: str, item: dict[str, Any] | None) -> OrderAccount | None:
+    if item is None:
+        return None
+    payments = tuple((UUID(p["payment_id"]), Decimal(p["amount"])) for p in item.get("payments") or [])
+    invoice_id = UUID(item["invoice_id"]) if item.get("invoice_id") else None
+    refund_due = tuple(UUID(str(i)) for i in item.get("refund_due") or [])
+    return OrderAccount(order_id, invoice_id, payments, int(item.get("version", 0)), refund_due)
+
+
+_CURSOR_KEYS = {"PK", "SK", "GSI1PK", "GSI1SK"}
+
+
+def is_issued_invoice_cursor(plain: dict[str, Any]) -> bool:
+    """The four key attributes of an invoice in the INVOICE partition of GSI1."""
+    return set(plain) == _CURSOR_KEYS and plain["GSI1PK"] == ALL_INVOICES and plain["PK"].startswith("INVOICE#")

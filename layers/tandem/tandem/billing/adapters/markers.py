@@ -30,8 +30,9 @@ class DynamoMarkers:
 
     def confirmation(self, invoice_id: UUID) -> str | None:
         with storage_errors("GetItem"):
-            response = self.client.get_item(TableName=self.table_name, Key=to_attributes(confirmation_key(invoice_id)),
-                                            ConsistentRead=True)
+            response = self.client.get_item(
+                TableName=self.table_name, Key=to_attributes(confirmation_key(invoice_id)), ConsistentRead=True
+            )
         item = from_attributes(response.get("Item"))
         return str(item["message_id"]) if item else None
 
@@ -40,8 +41,9 @@ class DynamoMarkers:
         item = {**confirmation_key(invoice_id), "type": "confirmation", "message_id": message_id}
         try:
             with storage_errors("PutItem"):
-                self.client.put_item(TableName=self.table_name, Item=to_attributes(item),
-                                     ConditionExpression="attribute_not_exists(PK)")
+                self.client.put_item(
+                    TableName=self.table_name, Item=to_attributes(item), ConditionExpression="attribute_not_exists(PK)"
+                )
         except ClientError as exc:
             if not _already_there(exc):
                 raise
@@ -49,12 +51,17 @@ class DynamoMarkers:
         return message_id
 
     def claim_reminder(self, invoice_id: UUID, day: date) -> bool:
-        item = {**reminder_key(invoice_id, day), "type": "reminder", "invoice_id": str(invoice_id),
-                "day": day.isoformat()}
+        item = {
+            **reminder_key(invoice_id, day),
+            "type": "reminder",
+            "invoice_id": str(invoice_id),
+            "day": day.isoformat(),
+        }
         try:
             with storage_errors("PutItem"):
-                self.client.put_item(TableName=self.table_name, Item=to_attributes(item),
-                                     ConditionExpression="attribute_not_exists(PK)")
+                self.client.put_item(
+                    TableName=self.table_name, Item=to_attributes(item), ConditionExpression="attribute_not_exists(PK)"
+                )
         except ClientError as exc:
             if _already_there(exc):
                 return False

@@ -35,8 +35,9 @@ def _percent(rate: Decimal) -> str:
 
 def _address_lines(address: dict[str, Any]) -> list[str]:
     city = " ".join(str(address[k]) for k in ("postal_code", "city") if address.get(k))
-    return [str(address[k]) for k in ("line1", "line2") if address.get(k)] + \
-        [part for part in (city, str(address.get("country") or "")) if part]
+    return [str(address[k]) for k in ("line1", "line2") if address.get(k)] + [
+        part for part in (city, str(address.get("country") or "")) if part
+    ]
 
 
 class _Document:
@@ -80,23 +81,37 @@ class _Document:
         pdf.ln()
         pdf.set_font("Helvetica", size=9)
         for line in lines:
-            cells = (str(line.line_number), f"{line.name} ({line.sku})"[:48], str(line.quantity),
-                     f"{line.unit_price} {currency}", _percent(line.tax_rate), f"{line.net} {currency}")
+            cells = (
+                str(line.line_number),
+                f"{line.name} ({line.sku})"[:48],
+                str(line.quantity),
+                f"{line.unit_price} {currency}",
+                _percent(line.tax_rate),
+                f"{line.net} {currency}",
+            )
             for (_, width), value in zip(_COLUMNS, cells, strict=True):
                 pdf.cell(width, 6, _text(value))
             pdf.ln()
         pdf.ln(4)
 
-    def totals(self, breakdown: tuple[TaxSubtotal, ...], net: Decimal, tax: Decimal, gross: Decimal,
-               currency: str) -> None:
+    def totals(
+        self, breakdown: tuple[TaxSubtotal, ...], net: Decimal, tax: Decimal, gross: Decimal, currency: str
+    ) -> None:
         pdf = self.pdf
         pdf.set_font("Helvetica", "B", 9)
         pdf.cell(0, 6, "VAT breakdown", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", size=9)
         for group in breakdown:
-            pdf.cell(0, 5, _text(f"{group.tax_category} {_percent(group.tax_rate)}: taxable "
-                                 f"{group.taxable_amount} {currency}, VAT {group.tax_amount} {currency}"),
-                     new_x="LMARGIN", new_y="NEXT")
+            pdf.cell(
+                0,
+                5,
+                _text(
+                    f"{group.tax_category} {_percent(group.tax_rate)}: taxable "
+                    f"{group.taxable_amount} {currency}, VAT {group.tax_amount} {currency}"
+                ),
+                new_x="LMARGIN",
+                new_y="NEXT",
+            )
         pdf.ln(3)
         pdf.set_font("Helvetica", size=10)
         for label, amount in (("Net total", net), ("VAT total", tax)):
@@ -117,11 +132,19 @@ class _Document:
 
 def render_invoice(invoice: Invoice, seller: Seller) -> bytes:
     document = _Document(seller)
-    document.header(f"Invoice {invoice.number}", [
-        ("Invoice number", invoice.number), ("Issue date", invoice.issue_date.isoformat()),
-        ("Due date", invoice.due_date.isoformat()), ("Order", invoice.order_id or "-"),
-        ("Payment", "card" if invoice.payment_terms == "card" else "bank transfer"),
-    ], invoice.customer.name, invoice.customer.email, invoice.customer.billing_address)
+    document.header(
+        f"Invoice {invoice.number}",
+        [
+            ("Invoice number", invoice.number),
+            ("Issue date", invoice.issue_date.isoformat()),
+            ("Due date", invoice.due_date.isoformat()),
+            ("Order", invoice.order_id or "-"),
+            ("Payment", "card" if invoice.payment_terms == "card" else "bank transfer"),
+        ],
+        invoice.customer.name,
+        invoice.customer.email,
+        invoice.customer.billing_address,
+    )
     document.lines(invoice.lines, invoice.currency)
     document.totals(invoice.tax_breakdown, invoice.net_total, invoice.tax_total, invoice.gross_total, invoice.currency)
     document.note(f"Please quote {invoice.number} with your payment.")
@@ -130,10 +153,18 @@ def render_invoice(invoice: Invoice, seller: Seller) -> bytes:
 
 def render_credit_note(note: CreditNote, seller: Seller) -> bytes:
     document = _Document(seller)
-    document.header(f"Credit note {note.number}", [
-        ("Credit note number", note.number), ("Issue date", note.issue_date.isoformat()),
-        ("Corrects invoice", note.invoice_number), ("Order", note.order_id or "-"),
-    ], note.customer_name, note.customer_email, note.billing_address)
+    document.header(
+        f"Credit note {note.number}",
+        [
+            ("Credit note number", note.number),
+            ("Issue date", note.issue_date.isoformat()),
+            ("Corrects invoice", note.invoice_number),
+            ("Order", note.order_id or "-"),
+        ],
+        note.customer_name,
+        note.customer_email,
+        note.billing_address,
+    )
     document.lines(note.lines, note.currency)
     document.totals(note.tax_breakdown, note.net_total, note.tax_total, note.gross_total, note.currency)
     document.note(f"This credit note corrects invoice {note.invoice_number}. Reason: {note.reason}")

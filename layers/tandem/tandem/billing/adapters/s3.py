@@ -13,8 +13,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from tandem.billing.adapters.pdf import Seller, render_credit_note, render_invoice
 from tandem.billing.domain.crediting import CreditNote
+from tandem.billing.domain.errors import DocumentStoreError
 from tandem.billing.domain.model import Invoice
-from tandem.billing.ports import DocumentStoreError
 from tandem.shared.aws.transient import is_transient, unavailable
 from tandem.shared.errors import ServiceUnavailable
 

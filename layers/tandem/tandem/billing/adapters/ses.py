@@ -11,13 +11,9 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from tandem.billing.domain.errors import MailNotSent
 from tandem.billing.domain.mail import Mail
 from tandem.shared.aws.transient import is_transient, unavailable
-
-
-class MailNotSent(Exception):
-    """SES refused the message for good (rejected, sender not verified, sending paused): retrying the
-    same message cannot help. Throttling and SES faults raise ``ServiceUnavailable`` instead."""
 
 
 def mime(sender: str, mail: Mail) -> bytes:
@@ -43,15 +39,23 @@ class SesMailer:
         if mail.attachments:
             content: dict[str, Any] = {"Raw": {"Data": mime(self.sender, mail)}}
         else:
-            content = {"Simple": {"Subject": {"Data": mail.subject, "Charset": "UTF-8"},
-                                  "Body": {"Text": {"Data": mail.text, "Charset": "UTF-8"}}}}
+            content = {
+                "Simple": {
+                    "Subject": {"Data": mail.subject, "Charset": "UTF-8"},
+                    "Body": {"Text": {"Data": mail.text, "Charset": "UTF-8"}},
+                }
+            }
         try:
-            response = self.client.send_email(FromEmailAddress=self.sender, Destination={"ToAddresses": [mail.to]},
-                                              Content=content)
+            response = self.client.send_email(
+                FromEmailAddress=self.sender, Destination={"ToAddresses": [mail.to]}, Content=content
+            )
         except (ClientError, BotoCoreError) as exc:
             if is_transient(exc):
                 raise unavailable("ses", exc) from exc
-            code = exc.response.get("Error", {}).get("Code", "SES error") if isinstance(exc, ClientError) else \
-                type(exc).__name__
+            code = (
+                exc.response.get("Error", {}).get("Code", "SES error")
+                if isinstance(exc, ClientError)
+                else type(exc).__name__
+            )
             raise MailNotSent(code) from exc
         return str(response["MessageId"])

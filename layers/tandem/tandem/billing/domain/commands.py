@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from tandem.billing.domain.errors import InvalidCreditLines, InvalidOrder
+from tandem.billing.domain.errors import InvalidCreditLines, InvalidOrder, InvalidPayment
 from tandem.billing.domain.rules import REASON_MAX
 from tandem.shared.pricing import TaxRounding
 
@@ -69,5 +69,48 @@ class CreditInvoice:
         if self.lines is not None:
             numbers = [line.line_number for line in self.lines]
             if not self.lines or len(set(numbers)) != len(numbers) or any(line.quantity < 1 for line in self.lines):
-                raise InvalidCreditLines(details=[{"field": "lines", "message":
-                                                   "must name distinct lines with quantities of at least 1"}])
+                raise InvalidCreditLines(
+                    details=[{"field": "lines", "message": "must name distinct lines with quantities of at least 1"}]
+                )
+
+
+@dataclass(frozen=True, slots=True)
+class CreditOrder:
+    """The saga's compensation: credit the order's invoice in full, if it has one not yet fully credited."""
+
+    order_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class SettleCancelledOrder:
+    """An order was cancelled: credit its invoice in full, or mark the payments it received as refund-due."""
+
+    order_id: str
+    customer_email: str | None = None
+    reason: str | None = None  # the sales context's reason, if it gave one
+
+
+@dataclass(frozen=True, slots=True)
+class RecordPayment:
+    """A provider's ``payment.succeeded``: exactly one of ``invoice_id`` / ``order_id``."""
+
+    provider_event_id: str
+    amount: Decimal
+    currency: str
+    invoice_id: str | None = None
+    order_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.amount <= 0:
+            raise InvalidPayment(details=[{"field": "amount", "message": "must be greater than 0"}])
+
+
+@dataclass(frozen=True, slots=True)
+class ListInvoices:
+    """Invoices newest first, optionally of one status; ``order_id`` gives that order's invoice (at most one)."""
+
+    order_id: str | None = None
+    status: str | None = None
+    limit: int = 25
+    cursor: str | None = None

@@ -9,8 +9,9 @@ earlier note): all credit notes of an invoice add up to it to the cent.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from tandem.billing.domain.commands import CreditLine
@@ -38,7 +39,7 @@ class CreditNote:
     order_id: str | None
     customer_email: str
     customer_name: str
-    billing_address: dict
+    billing_address: dict[str, Any]
     currency: str
     reason: str
     issued_at: datetime
@@ -51,7 +52,7 @@ class CreditNote:
     events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
 
     @property
-    def issue_date(self):  # noqa: ANN201 - a date
+    def issue_date(self) -> date:
         return self.issued_at.date()
 
 
@@ -59,44 +60,84 @@ def requested_quantities(invoice: Invoice, lines: tuple[CreditLine, ...] | None)
     """Line number -> quantity to credit; every remaining quantity when ``lines`` is None."""
     if invoice.fully_credited:
         raise InvoiceAlreadyCredited(details={"invoice_id": str(invoice.id)})
-    remaining = {line.line_number: line.quantity - invoice.credited_quantity(line.line_number)
-                 for line in invoice.lines}
+    remaining = {
+        line.line_number: line.quantity - invoice.credited_quantity(line.line_number) for line in invoice.lines
+    }
     if lines is None:
         return {number: left for number, left in remaining.items() if left > 0}
     unknown = [line.line_number for line in lines if line.line_number not in remaining]
     if unknown:
-        raise InvalidCreditLines(details=[{"field": "lines", "message": f"no line {n} on the invoice"}
-                                          for n in unknown])
-    too_many = [{"line_number": line.line_number, "requested": line.quantity, "remaining": remaining[line.line_number]}
-                for line in lines if line.quantity > remaining[line.line_number]]
+        raise InvalidCreditLines(
+            details=[{"field": "lines", "message": f"no line {n} on the invoice"} for n in unknown]
+        )
+    too_many = [
+        {"line_number": line.line_number, "requested": line.quantity, "remaining": remaining[line.line_number]}
+        for line in lines
+        if line.quantity > remaining[line.line_number]
+    ]
     if too_many:
         raise CreditExceedsInvoice(details={"lines": too_many})
     return {line.line_number: line.quantity for line in lines}
 
 
-def credit(invoice: Invoice, lines: tuple[CreditLine, ...] | None, *, credit_note_id: UUID, number: str,
-           reason: str, now: datetime) -> CreditNote:
+def credit(
+    invoice: Invoice,
+    lines: tuple[CreditLine, ...] | None,
+    *,
+    credit_note_id: UUID,
+    number: str,
+    reason: str,
+    now: datetime,
+) -> CreditNote:
     """Issue credit note ``number`` on ``invoice`` and update the invoice's credited state and status."""
     quantities = requested_quantities(invoice, lines)
     chosen = [line for line in invoice.lines if line.line_number in quantities]
-    completes = all(invoice.credited_quantity(line.line_number) + quantities.get(line.line_number, 0)
-                    >= line.quantity for line in invoice.lines)
-    priced = price_lines([_input(invoice, line, quantities[line.line_number]) for line in chosen],
-                         rounding=invoice.tax_rounding)
+    completes = all(
+        invoice.credited_quantity(line.line_number) + quantities.get(line.line_number, 0) >= line.quantity
+        for line in invoice.lines
+    )
+    priced = price_lines(
+        [_input(invoice, line, quantities[line.line_number]) for line in chosen], rounding=invoice.tax_rounding
+    )
     nets = [amounts.net for amounts in priced.lines]
-    breakdown = [_remaining_group(invoice, group, capped=not _group_completed(invoice, group, quantities))
-                 for group in priced.tax_breakdown]
-    credited_lines = tuple(InvoiceLine(line.line_number, line.sku, line.name, quantities[line.line_number],
-                                       line.unit_price, line.tax_category, line.tax_rate, net)
-                           for line, net in zip(chosen, nets, strict=True))
+    breakdown = [
+        _remaining_group(invoice, group, capped=not _group_completed(invoice, group, quantities))
+        for group in priced.tax_breakdown
+    ]
+    credited_lines = tuple(
+        InvoiceLine(
+            line.line_number,
+            line.sku,
+            line.name,
+            quantities[line.line_number],
+            line.unit_price,
+            line.tax_category,
+            line.tax_rate,
+            net,
+        )
+        for line, net in zip(chosen, nets, strict=True)
+    )
     net_total = sum(nets, ZERO)
     tax_total = sum((group.tax_amount for group in breakdown), ZERO)
-    note = CreditNote(id=credit_note_id, number=number, invoice_id=invoice.id, invoice_number=invoice.number,
-                      order_id=invoice.order_id, customer_email=invoice.customer.email,
-                      customer_name=invoice.customer.name, billing_address=dict(invoice.customer.billing_address),
-                      currency=invoice.currency, reason=reason.strip(), issued_at=now, lines=credited_lines,
-                      tax_breakdown=tuple(breakdown), net_total=net_total, tax_total=tax_total,
-                      gross_total=net_total + tax_total, completes_invoice=completes)
+    note = CreditNote(
+        id=credit_note_id,
+        number=number,
+        invoice_id=invoice.id,
+        invoice_number=invoice.number,
+        order_id=invoice.order_id,
+        customer_email=invoice.customer.email,
+        customer_name=invoice.customer.name,
+        billing_address=dict(invoice.customer.billing_address),
+        currency=invoice.currency,
+        reason=reason.strip(),
+        issued_at=now,
+        lines=credited_lines,
+        tax_breakdown=tuple(breakdown),
+        net_total=net_total,
+        tax_total=tax_total,
+        gross_total=net_total + tax_total,
+        completes_invoice=completes,
+    )
     _book(invoice, note)
     note.events.append(issued_event(note))
     return note
@@ -107,8 +148,10 @@ def _input(invoice: Invoice, line: InvoiceLine, quantity: int) -> LineInput:
     a partial credit never takes more than is left (rounding up units one by one could)."""
     left = line.net - Decimal(invoice.credited_lines.get(line.line_number, [0, ZERO])[1])
     partial = line.priced(quantity)
-    if invoice.credited_quantity(line.line_number) + quantity < line.quantity \
-            and to_cents(partial.unit_price * quantity) <= left:
+    if (
+        invoice.credited_quantity(line.line_number) + quantity < line.quantity
+        and to_cents(partial.unit_price * quantity) <= left
+    ):
         return partial
     return LineInput(quantity=1, unit_price=left, tax_rate=line.tax_rate, tax_category=line.tax_category)
 
@@ -116,16 +159,22 @@ def _input(invoice: Invoice, line: InvoiceLine, quantity: int) -> LineInput:
 def _group_completed(invoice: Invoice, group: TaxSubtotal, quantities: dict[int, int]) -> bool:
     """After this note, every line of the tax group is fully credited (its VAT is then what is left)."""
     key = tax_key(group.tax_category, group.tax_rate)
-    return all(invoice.credited_quantity(line.line_number) + quantities.get(line.line_number, 0) >= line.quantity
-               for line in invoice.lines if tax_key(line.tax_category, line.tax_rate) == key)
+    return all(
+        invoice.credited_quantity(line.line_number) + quantities.get(line.line_number, 0) >= line.quantity
+        for line in invoice.lines
+        if tax_key(line.tax_category, line.tax_rate) == key
+    )
 
 
 def _remaining_group(invoice: Invoice, group: TaxSubtotal, *, capped: bool) -> TaxSubtotal:
     """The note's group with its VAT: what is left on the invoice when the note completes the group
     (``capped`` False), else its own VAT but never more than is left."""
     _, tax = invoice.credited_tax.get(tax_key(group.tax_category, group.tax_rate), [ZERO, ZERO])
-    original = next(g for g in invoice.tax_breakdown
-                    if tax_key(g.tax_category, g.tax_rate) == tax_key(group.tax_category, group.tax_rate))
+    original = next(
+        g
+        for g in invoice.tax_breakdown
+        if tax_key(g.tax_category, g.tax_rate) == tax_key(group.tax_category, group.tax_rate)
+    )
     left = original.tax_amount - Decimal(tax)
     amount = min(group.tax_amount, left) if capped else left
     return TaxSubtotal(group.tax_category, group.tax_rate, group.taxable_amount, amount)
@@ -146,8 +195,18 @@ def _book(invoice: Invoice, note: CreditNote) -> None:
 
 def issued_event(note: CreditNote) -> CreditNoteIssued:
     return CreditNoteIssued(
-        credit_note_id=note.id, number=note.number, invoice_id=note.invoice_id, invoice_number=note.invoice_number,
-        order_id=note.order_id, customer_email=note.customer_email, currency=note.currency, reason=note.reason,
-        issue_date=note.issue_date, lines=[document_line(line) for line in note.lines],
-        tax_breakdown=[tax_data(group) for group in note.tax_breakdown], net_total=note.net_total,
-        tax_total=note.tax_total, gross_total=note.gross_total)
+        credit_note_id=note.id,
+        number=note.number,
+        invoice_id=note.invoice_id,
+        invoice_number=note.invoice_number,
+        order_id=note.order_id,
+        customer_email=note.customer_email,
+        currency=note.currency,
+        reason=note.reason,
+        issue_date=note.issue_date,
+        lines=[document_line(line) for line in note.lines],
+        tax_breakdown=[tax_data(group) for group in note.tax_breakdown],
+        net_total=note.net_total,
+        tax_total=note.tax_total,
+        gross_total=note.gross_total,
+    )

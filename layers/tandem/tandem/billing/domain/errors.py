@@ -5,7 +5,7 @@ The class name is also what a Step Functions ``Catch`` matches on.
 
 from __future__ import annotations
 
-from tandem.shared.errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from tandem.shared.errors import Conflict, NotFound, ServiceUnavailable, Unauthorized, ValidationFailed
 
 
 class InvoiceNotFound(NotFound):
@@ -50,3 +50,21 @@ class InvalidSignature(Unauthorized):
 
     code = "invalid_signature"
     message = "The webhook signature is missing, invalid or expired"
+
+
+class RemindersIncomplete(ServiceUnavailable):
+    """Some reminders failed for now; a retry of the run sends them (the sent ones are skipped)."""
+
+    code = "reminders_incomplete"
+
+
+class DocumentStoreError(Exception):
+    """S3 refused for good (access denied, no such bucket): a misconfiguration, not weather.
+
+    Throttling and S3 faults raise ``tandem.shared.errors.ServiceUnavailable`` instead (retried).
+    The issued document itself is never affected: PDFs are rendered from it at any time."""
+
+
+class MailNotSent(Exception):
+    """SES refused the message for good (rejected, sender not verified, sending paused): retrying the
+    same message cannot help. Throttling and SES faults raise ``ServiceUnavailable`` instead."""

@@ -30,10 +30,15 @@ def _one_line(text: str) -> str:
 
 def order_confirmation(invoice: Invoice, pdf: bytes) -> Mail:
     """Order confirmed: the invoice number and totals in the text, the invoice PDF attached."""
-    lines = "\n".join(f"  {line.quantity} x {_one_line(line.name)} ({line.sku}): {line.net} {invoice.currency}"
-                      for line in invoice.lines)
-    settled = "Your payment has been received, thank you." if invoice.amount_due == 0 else \
-        f"Amount due: {invoice.amount_due} {invoice.currency} by {invoice.due_date.isoformat()}."
+    lines = "\n".join(
+        f"  {line.quantity} x {_one_line(line.name)} ({line.sku}): {line.net} {invoice.currency}"
+        for line in invoice.lines
+    )
+    settled = (
+        "Your payment has been received, thank you."
+        if invoice.amount_due == 0
+        else f"Amount due: {invoice.amount_due} {invoice.currency} by {invoice.due_date.isoformat()}."
+    )
     text = (
         f"Hello {_one_line(invoice.customer.name)},\n\n"
         f"thank you for your order {invoice.order_id}. It is confirmed.\n\n"
@@ -44,8 +49,12 @@ def order_confirmation(invoice: Invoice, pdf: bytes) -> Mail:
         f"{settled}\n\nThe invoice is attached as a PDF.\n\nKind regards,\nThe Tandem team\n"
     )
     attachment = Attachment(f"{invoice.number}.pdf", "application/pdf", pdf)
-    return Mail(to=invoice.customer.email, subject=f"Order confirmed - invoice {invoice.number}", text=text,
-                attachments=(attachment,))
+    return Mail(
+        to=invoice.customer.email,
+        subject=f"Order confirmed - invoice {invoice.number}",
+        text=text,
+        attachments=(attachment,),
+    )
 
 
 def payment_reminder(invoice: Invoice, today: date) -> Mail:

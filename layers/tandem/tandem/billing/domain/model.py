@@ -15,7 +15,14 @@ from typing import Any
 from uuid import UUID
 
 from tandem.billing.domain.commands import Customer, IssueInvoice
-from tandem.billing.domain.events import CustomerData, DocumentLine, InvoiceIssued, InvoicePaid, TaxSubtotalData
+from tandem.billing.domain.events import (
+    CustomerData,
+    DocumentLine,
+    InvoiceIssued,
+    InvoicePaid,
+    PaymentRefundDue,
+    TaxSubtotalData,
+)
 from tandem.billing.domain.rules import ZERO, due_date
 from tandem.shared.envelope import DomainEvent
 from tandem.shared.pricing import LineInput, TaxRounding, TaxSubtotal, price_lines
@@ -45,8 +52,12 @@ class InvoiceLine:
     net: Decimal
 
     def priced(self, quantity: int | None = None) -> LineInput:
-        return LineInput(quantity=self.quantity if quantity is None else quantity, unit_price=self.unit_price,
-                         tax_rate=self.tax_rate, tax_category=self.tax_category)
+        return LineInput(
+            quantity=self.quantity if quantity is None else quantity,
+            unit_price=self.unit_price,
+            tax_rate=self.tax_rate,
+            tax_category=self.tax_category,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,23 +107,36 @@ class Invoice:
     events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
 
     @classmethod
-    def issue(cls, command: IssueInvoice, *, invoice_id: UUID, number: str, now: datetime,
-              terms_days: int) -> Invoice:
+    def issue(cls, command: IssueInvoice, *, invoice_id: UUID, number: str, now: datetime, terms_days: int) -> Invoice:
         """A new invoice numbered ``number``, priced with ``price_lines`` in the order's rounding mode."""
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
         inputs = [LineInput(line.quantity, line.unit_price, line.tax_rate, line.tax_category) for line in command.lines]
         priced = price_lines(inputs, rounding=command.tax_rounding)
-        lines = tuple(InvoiceLine(n, line.sku, line.name, line.quantity, line.unit_price, line.tax_category,
-                                  line.tax_rate, amounts.net)
-                      for n, (line, amounts) in enumerate(zip(command.lines, priced.lines, strict=True), start=1))
+        lines = tuple(
+            InvoiceLine(
+                n, line.sku, line.name, line.quantity, line.unit_price, line.tax_category, line.tax_rate, amounts.net
+            )
+            for n, (line, amounts) in enumerate(zip(command.lines, priced.lines, strict=True), start=1)
+        )
         issued_on = now.date()
-        invoice = cls(id=invoice_id, number=number, order_id=command.order_id, customer=command.customer,
-                      currency=command.currency, issue_date=issued_on,
-                      due_date=due_date(issued_on, command.payment_terms, terms_days),
-                      payment_terms=command.payment_terms, tax_rounding=command.tax_rounding, lines=lines,
-                      tax_breakdown=priced.tax_breakdown, net_total=priced.net_total, tax_total=priced.tax_total,
-                      gross_total=priced.gross_total, issued_at=now)
+        invoice = cls(
+            id=invoice_id,
+            number=number,
+            order_id=command.order_id,
+            customer=command.customer,
+            currency=command.currency,
+            issue_date=issued_on,
+            due_date=due_date(issued_on, command.payment_terms, terms_days),
+            payment_terms=command.payment_terms,
+            tax_rounding=command.tax_rounding,
+            lines=lines,
+            tax_breakdown=priced.tax_breakdown,
+            net_total=priced.net_total,
+            tax_total=priced.tax_total,
+            gross_total=priced.gross_total,
+            issued_at=now,
+        )
         invoice.events.append(invoice.issued_event())
         return invoice
 
@@ -139,30 +163,50 @@ class Invoice:
         self.settle()
         return PaymentApplication(applied=applied, unapplied=unapplied)
 
-    def settle(self) -> None:
-        """Move the status after a payment or a credit note (records InvoicePaid on the way to paid)."""
+    def settle(self) -> bool:
+        """Move the status after a payment or a credit note (records InvoicePaid on the way to paid).
+
+        True when the status changed; False when it already was what the amounts say.
+        """
         if self.status is InvoiceStatus.CREDITED:
-            return
+            return False
+        before = self.status
         if self.fully_credited:  # a paid invoice can still be credited (a refund is then owed)
             self.status = InvoiceStatus.CREDITED
         elif self.status is InvoiceStatus.PAID:
-            return
+            return False
         elif self.amount_due == 0 and self.amount_paid > 0:
             self.status = InvoiceStatus.PAID
-            self.events.append(InvoicePaid(invoice_id=self.id, number=self.number, order_id=self.order_id,
-                                           customer_email=self.customer.email, amount_paid=self.amount_paid,
-                                           overpaid_amount=self.overpaid_amount))
+            self.events.append(
+                InvoicePaid(
+                    invoice_id=self.id,
+                    number=self.number,
+                    order_id=self.order_id,
+                    customer_email=self.customer.email,
+                    amount_paid=self.amount_paid,
+                    overpaid_amount=self.overpaid_amount,
+                )
+            )
         elif self.amount_paid > 0:
             self.status = InvoiceStatus.PARTIALLY_PAID
+        return self.status is not before
 
     def issued_event(self) -> InvoiceIssued:
         return InvoiceIssued(
-            invoice_id=self.id, number=self.number, order_id=self.order_id,
-            customer=customer_data(self.customer), currency=self.currency, issue_date=self.issue_date,
-            due_date=self.due_date, payment_terms=self.payment_terms,
+            invoice_id=self.id,
+            number=self.number,
+            order_id=self.order_id,
+            customer=customer_data(self.customer),
+            currency=self.currency,
+            issue_date=self.issue_date,
+            due_date=self.due_date,
+            payment_terms=self.payment_terms,
             lines=[document_line(line) for line in self.lines],
             tax_breakdown=[tax_data(group) for group in self.tax_breakdown],
-            net_total=self.net_total, tax_total=self.tax_total, gross_total=self.gross_total)
+            net_total=self.net_total,
+            tax_total=self.tax_total,
+            gross_total=self.gross_total,
+        )
 
 
 def customer_data(customer: Customer) -> CustomerData:
@@ -170,14 +214,25 @@ def customer_data(customer: Customer) -> CustomerData:
 
 
 def document_line(line: InvoiceLine) -> DocumentLine:
-    return DocumentLine(line_number=line.line_number, sku=line.sku, name=line.name, quantity=line.quantity,
-                        unit_price=line.unit_price, tax_category=line.tax_category, tax_rate=line.tax_rate,
-                        net=line.net)
+    return DocumentLine(
+        line_number=line.line_number,
+        sku=line.sku,
+        name=line.name,
+        quantity=line.quantity,
+        unit_price=line.unit_price,
+        tax_category=line.tax_category,
+        tax_rate=line.tax_rate,
+        net=line.net,
+    )
 
 
 def tax_data(group: TaxSubtotal) -> TaxSubtotalData:
-    return TaxSubtotalData(tax_category=group.tax_category, tax_rate=group.tax_rate,
-                           taxable_amount=group.taxable_amount, tax_amount=group.tax_amount)
+    return TaxSubtotalData(
+        tax_category=group.tax_category,
+        tax_rate=group.tax_rate,
+        taxable_amount=group.taxable_amount,
+        tax_amount=group.tax_amount,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,3 +248,38 @@ class Payment:
     unapplied: Decimal
     order_id: str | None = None
     invoice_id: UUID | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderAccount:
+    """What billing knows about an order: its invoice, or payments waiting for it (card flow)."""
+
+    order_id: str
+    invoice_id: UUID | None = None
+    payments: tuple[tuple[UUID, Decimal], ...] = ()
+    version: int = 0
+    refund_due: tuple[UUID, ...] = ()  # payments to give back: the order was cancelled before its invoice
+
+    @property
+    def applicable_payments(self) -> tuple[tuple[UUID, Decimal], ...]:
+        """Payments still waiting for the order's invoice (not marked for refund)."""
+        return tuple((pid, amount) for pid, amount in self.payments if pid not in self.refund_due)
+
+    @property
+    def prepaid(self) -> Decimal:
+        """What the applicable payments add up to: applied to the invoice when it is issued."""
+        return sum((amount for _pid, amount in self.applicable_payments), Decimal(0))
+
+    def refund(self, *, currency: str, customer_email: str | None) -> PaymentRefundDue | None:
+        """The order was cancelled: its payments not yet applied nor marked are owed back. None when there
+        are none, or when the order has an invoice (its credit note leaves the payments as a credit balance)."""
+        due = self.applicable_payments if self.invoice_id is None else ()
+        if not due:
+            return None
+        return PaymentRefundDue(
+            order_id=self.order_id,
+            payment_ids=[pid for pid, _amount in due],
+            amount=sum((amount for _pid, amount in due), Decimal("0.00")),
+            currency=currency,
+            customer_email=customer_email,
+        )

@@ -33,3 +33,8 @@ def due_date(issue_date: date, payment_terms: str, terms_days: int) -> date:
     if payment_terms == "card":
         return issue_date
     return issue_date + timedelta(days=terms_days)
+
+
+def cancellation_reason(reason: str | None) -> str:
+    """The reason on the credit note of a cancelled order's invoice (the sales context's reason, if any)."""
+    return f"Order cancelled: {reason}"[:REASON_MAX] if reason else "Order cancelled"

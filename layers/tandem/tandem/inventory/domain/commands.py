@@ -41,10 +41,12 @@ class ProductFields:
     active: bool = True
 
     def problems(self) -> Problems:
-        for field, error in (("name", rules.text_error(self.name, max_length=rules.NAME_MAX)),
-                             ("unit_price", rules.price_error(self.unit_price)),
-                             ("reorder_point", rules.quantity_error(self.reorder_point, minimum=0)),
-                             ("reorder_quantity", rules.quantity_error(self.reorder_quantity))):
+        for field, error in (
+            ("name", rules.text_error(self.name, max_length=rules.NAME_MAX)),
+            ("unit_price", rules.price_error(self.unit_price)),
+            ("reorder_point", rules.quantity_error(self.reorder_point, minimum=0)),
+            ("reorder_quantity", rules.quantity_error(self.reorder_quantity)),
+        ):
             if error:
                 yield field, error
 
@@ -80,8 +82,7 @@ class ReceiveStock:
         problems = [*_sku(self.sku)]
         if error := rules.quantity_error(self.quantity):
             problems.append(("quantity", error))
-        if self.reference is not None and (error := rules.text_error(self.reference,
-                                                                      max_length=rules.REFERENCE_MAX)):
+        if self.reference is not None and (error := rules.text_error(self.reference, max_length=rules.REFERENCE_MAX)):
             problems.append(("reference", error))
         _raise(problems, InvalidStockRequest)
 
@@ -94,10 +95,15 @@ class AdjustStock:
 
     def __post_init__(self) -> None:
         problems = [*_sku(self.sku)]
-        if isinstance(self.delta, bool) or not isinstance(self.delta, int) or self.delta == 0 \
-                or abs(self.delta) > rules.MAX_QUANTITY:
-            problems.append(("delta", f"must be a non-zero integer between -{rules.MAX_QUANTITY} and "
-                                      f"{rules.MAX_QUANTITY}"))
+        if (
+            isinstance(self.delta, bool)
+            or not isinstance(self.delta, int)
+            or self.delta == 0
+            or abs(self.delta) > rules.MAX_QUANTITY
+        ):
+            problems.append(
+                ("delta", f"must be a non-zero integer between -{rules.MAX_QUANTITY} and {rules.MAX_QUANTITY}")
+            )
         if error := rules.text_error(self.reason, max_length=rules.REASON_MAX):
             problems.append(("reason", error))
         _raise(problems, InvalidStockRequest)

@@ -53,7 +53,6 @@ class PurchaseOrderAlreadyReceived(Conflict):
     message = "This purchase order has already been received"
 
 
-
 class StaleState(Conflict):
     """What we read changed before our transaction (optimistic lock); the service re-reads and retries."""
 

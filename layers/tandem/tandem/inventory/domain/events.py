@@ -23,7 +23,7 @@ class _InventoryEvent(DomainEvent):
 class _ProductSnapshot(_InventoryEvent):
     sku: str = Field(min_length=1, max_length=32)
     name: str = Field(min_length=1, max_length=200)
-    unit_price: Decimal = Field(gt=0, description="Decimal string, e.g. \"19.99\"")
+    unit_price: Decimal = Field(gt=0, description='Decimal string, e.g. "19.99"')
     currency: str = Field(min_length=3, max_length=3)
     tax_category: str
     active: bool

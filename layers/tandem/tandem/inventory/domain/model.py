@@ -83,21 +83,39 @@ class Movement:
 
 
 _EFFECTS = {  # (on_hand sign, reserved sign) per kind, for a positive quantity
-    MovementKind.RECEIPT: (1, 0), MovementKind.RESERVATION: (0, 1),
-    MovementKind.RELEASE: (0, -1), MovementKind.SHIPMENT: (-1, -1),
+    MovementKind.RECEIPT: (1, 0),
+    MovementKind.RESERVATION: (0, 1),
+    MovementKind.RELEASE: (0, -1),
+    MovementKind.SHIPMENT: (-1, -1),
 }
 
 
-def movement(kind: MovementKind, sku: str, quantity: int, *, id: UUID, at: datetime,  # noqa: A002
-             reason: str | None = None, reference: str | None = None) -> Movement:
+def movement(
+    kind: MovementKind,
+    sku: str,
+    quantity: int,
+    *,
+    id: UUID,
+    at: datetime,  # noqa: A002
+    reason: str | None = None,
+    reference: str | None = None,
+) -> Movement:
     """The movement of ``kind`` for ``quantity`` (an adjustment's quantity is its signed delta)."""
     if kind is MovementKind.ADJUSTMENT:
         on_hand, reserved = quantity, 0
     else:
         sign_on_hand, sign_reserved = _EFFECTS[kind]
         on_hand, reserved = sign_on_hand * quantity, sign_reserved * quantity
-    return Movement(id=id, sku=sku, kind=kind, on_hand_delta=on_hand, reserved_delta=reserved,
-                    occurred_at=at, reason=reason, reference=reference)
+    return Movement(
+        id=id,
+        sku=sku,
+        kind=kind,
+        on_hand_delta=on_hand,
+        reserved_delta=reserved,
+        occurred_at=at,
+        reason=reason,
+        reference=reference,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +133,12 @@ class StockLevel:
 
     def apply(self, move: Movement) -> StockLevel:
         """The level after ``move``, or ``InsufficientStock`` if any total would go below zero."""
-        after = replace(self, on_hand=self.on_hand + move.on_hand_delta,
-                        reserved=self.reserved + move.reserved_delta, version=self.version + 1)
+        after = replace(
+            self,
+            on_hand=self.on_hand + move.on_hand_delta,
+            reserved=self.reserved + move.reserved_delta,
+            version=self.version + 1,
+        )
         if after.on_hand < 0 or after.reserved < 0 or after.available < 0:
             requested = -move.available_delta if move.available_delta < 0 else -move.on_hand_delta
             raise InsufficientStock([{"sku": self.sku, "requested": requested, "available": self.available}])
@@ -150,11 +172,3 @@ class PurchaseOrder:
     status: PurchaseOrderStatus
     created_at: datetime
     received_at: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """One page of results; ``cursor`` is opaque and None on the last page."""
-
-    items: list
-    cursor: str | None = None

@@ -6,22 +6,26 @@ Access patterns (single table, ``LedgerTable``):
 * account balances:        PK=BALANCE, SK=ACCOUNT#<code>: running debit/credit totals, ``ADD``-ed in the
                            transaction that writes the entry; the trial balance is one Query of PK=BALANCE
 * outbox:                  PK=OUTBOX#<event id> (tandem.shared.aws.outbox)
+
+Writes are collected by ``DynamoUnitOfWork`` and land in one ``TransactWriteItems`` at commit;
+its ``journal`` repository reads at once.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 from uuid import UUID
 
 from tandem.ledger.domain.errors import BalanceCurrencyMismatch, EntryAlreadyPosted
-from tandem.ledger.domain.model import JournalEntry, JournalLine, JournalPage
+from tandem.ledger.domain.model import JournalEntry, JournalLine
 from tandem.shared.aws.cursor import decode_cursor, encode_cursor, is_time_and_id
 from tandem.shared.aws.dynamo import from_attributes, storage_errors
 from tandem.shared.aws.outbox import OutboxUnitOfWork
 from tandem.shared.clock import iso
 from tandem.shared.errors import ConditionFailed
+from tandem.shared.paging import Page
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -42,75 +46,105 @@ def balance_key(code: str) -> dict[str, str]:
 def entry_item(entry: JournalEntry) -> dict[str, Any]:
     posted = iso(entry.posted_at)
     return {
-        **entry_key(entry.id), "type": "journal_entry", "GSI1PK": "JOURNAL", "GSI1SK": f"{posted}#{entry.id}",
-        "id": str(entry.id), "posted_at": posted, "source_event_id": str(entry.source_event_id),
-        "source_event_type": entry.source_event_type, "currency": entry.currency,
+        **entry_key(entry.id),
+        "type": "journal_entry",
+        "GSI1PK": "JOURNAL",
+        "GSI1SK": f"{posted}#{entry.id}",
+        "id": str(entry.id),
+        "posted_at": posted,
+        "source_event_id": str(entry.source_event_id),
+        "source_event_type": entry.source_event_type,
+        "currency": entry.currency,
         "lines": [{"account": line.account, "debit": line.debit, "credit": line.credit} for line in entry.lines],
     }
 
 
 def entry_from_item(item: dict[str, Any]) -> JournalEntry:
     return JournalEntry(
-        id=UUID(item["id"]), posted_at=datetime.fromisoformat(item["posted_at"]),
-        source_event_id=UUID(item["source_event_id"]), source_event_type=item["source_event_type"],
+        id=UUID(item["id"]),
+        posted_at=datetime.fromisoformat(item["posted_at"]),
+        source_event_id=UUID(item["source_event_id"]),
+        source_event_type=item["source_event_type"],
         currency=item["currency"],
-        lines=tuple(JournalLine(line["account"], Decimal(line["debit"]), Decimal(line["credit"]))
-                    for line in item["lines"]),
+        lines=tuple(
+            JournalLine(line["account"], Decimal(line["debit"]), Decimal(line["credit"])) for line in item["lines"]
+        ),
     )
 
 
-class LedgerUnitOfWork(OutboxUnitOfWork):
-    """The outbox unit of work on LedgerTable, speaking in journal entries."""
+class DynamoUnitOfWork(OutboxUnitOfWork):
+    """The outbox unit of work on LedgerTable; it owns the journal repository."""
 
-    def add_entry(self, entry: JournalEntry) -> None:
-        self._entry_id = entry.id
-        self.put(entry_item(entry), label="entry", condition="attribute_not_exists(PK)")
-        for code, (debit, credit) in sorted(entry.account_totals().items()):
-            # ADD creates the item on first use; the currency guard keeps one currency per balance.
-            self.update(balance_key(code), "ADD debit_total :debit, credit_total :credit "
-                        "SET #type = :type, account = :code, currency = :currency",
-                        label=f"balance:{code}",
-                        condition="attribute_not_exists(currency) OR currency = :currency",
-                        names={"#type": "type"},
-                        values={":debit": debit, ":credit": credit, ":type": "account_balance", ":code": code,
-                                ":currency": entry.currency})
+    def __init__(self, table_name: str, client: DynamoDBClient) -> None:
+        super().__init__(table_name, client)
+        self.journal = DynamoJournalRepository(self)
+
+    def __enter__(self) -> Self:
+        super().__enter__()
+        return self
 
     def commit(self) -> None:
         try:
             with storage_errors("TransactWriteItems"):  # ClientErrors are already translated by the outbox
                 super().commit()
         except ConditionFailed as failed:
-            if failed.label == "entry":
-                raise EntryAlreadyPosted(self._entry_id) from failed
+            if failed.label.startswith("entry:"):
+                raise EntryAlreadyPosted(UUID(failed.label.removeprefix("entry:"))) from failed
             if failed.label.startswith("balance:"):
                 raise BalanceCurrencyMismatch(details={"account": failed.label.removeprefix("balance:")}) from failed
             raise
 
 
-def _issued_journal_cursor(plain: dict[str, Any]) -> bool:
+def _issued_journal_cursor(plain: dict[str, str]) -> bool:
     """The four key attributes of one entry in the JOURNAL index, exactly as ``entry_item`` writes them."""
     entry_id = plain.get("PK", "").removeprefix("ENTRY#")
-    return set(plain) == _CURSOR_KEYS and plain["GSI1PK"] == "JOURNAL" and plain["SK"] == "ENTRY" \
-        and plain["PK"].startswith("ENTRY#") and is_time_and_id(plain["GSI1SK"], entry_id)
+    return (
+        set(plain) == _CURSOR_KEYS
+        and plain["GSI1PK"] == "JOURNAL"
+        and plain["SK"] == "ENTRY"
+        and plain["PK"].startswith("ENTRY#")
+        and is_time_and_id(plain["GSI1SK"], entry_id)
+    )
 
 
-class DynamoLedgerRepository:
-    """Reads the journal and the balances; writes go through LedgerUnitOfWork."""
+class DynamoJournalRepository:
+    """Entries and balances: ``add`` goes into the unit of work's transaction, reads go to the table at once."""
 
-    def __init__(self, table_name: str, client: DynamoDBClient) -> None:
-        self.table_name = table_name
-        self.client = client
+    def __init__(self, uow: OutboxUnitOfWork) -> None:
+        self.uow = uow
+
+    def add(self, entry: JournalEntry) -> None:
+        # The labels carry what commit needs to name the failed condition.
+        self.uow.put(entry_item(entry), label=f"entry:{entry.id}", condition="attribute_not_exists(PK)")
+        for code, (debit, credit) in sorted(entry.account_totals().items()):
+            # ADD creates the item on first use; the currency guard keeps one currency per balance.
+            self.uow.update(
+                balance_key(code),
+                "ADD debit_total :debit, credit_total :credit SET #type = :type, account = :code, currency = :currency",
+                label=f"balance:{code}",
+                condition="attribute_not_exists(currency) OR currency = :currency",
+                names={"#type": "type"},
+                values={
+                    ":debit": debit,
+                    ":credit": credit,
+                    ":type": "account_balance",
+                    ":code": code,
+                    ":currency": entry.currency,
+                },
+            )
 
     def account_totals(self) -> dict[str, tuple[Decimal, Decimal]]:
         """``{code: (debit total, credit total)}`` of every account that has postings (one Query)."""
         request: dict[str, Any] = {
-            "TableName": self.table_name, "ConsistentRead": True, "KeyConditionExpression": "PK = :pk",
+            "TableName": self.uow.table_name,
+            "ConsistentRead": True,
+            "KeyConditionExpression": "PK = :pk",
             "ExpressionAttributeValues": {":pk": {"S": BALANCE_PK}},
         }
         totals: dict[str, tuple[Decimal, Decimal]] = {}
         while True:  # one page in practice (a handful of accounts); follow pages anyway
             with storage_errors("Query"):
-                response = self.client.query(**request)
+                response = self.uow.client.query(**request)
             for raw in response.get("Items", []):
                 item = from_attributes(raw) or {}
                 totals[item["account"]] = (Decimal(item.get("debit_total", 0)), Decimal(item.get("credit_total", 0)))
@@ -118,14 +152,18 @@ class DynamoLedgerRepository:
                 return totals
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
-    def list_newest(self, *, limit: int, cursor: str | None) -> JournalPage:
+    def list_newest(self, limit: int, cursor: str | None) -> Page[JournalEntry]:
         request: dict[str, Any] = {
-            "TableName": self.table_name, "IndexName": JOURNAL_INDEX, "Limit": limit, "ScanIndexForward": False,
-            "KeyConditionExpression": "GSI1PK = :pk", "ExpressionAttributeValues": {":pk": {"S": "JOURNAL"}},
+            "TableName": self.uow.table_name,
+            "IndexName": JOURNAL_INDEX,
+            "Limit": limit,
+            "ScanIndexForward": False,
+            "KeyConditionExpression": "GSI1PK = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": "JOURNAL"}},
         }
         if cursor:
             request["ExclusiveStartKey"] = decode_cursor(cursor, _issued_journal_cursor)
         with storage_errors("Query"):
-            response = self.client.query(**request)
+            response = self.uow.client.query(**request)
         entries = [entry_from_item(from_attributes(item) or {}) for item in response.get("Items", [])]
-        return JournalPage(entries=entries, cursor=encode_cursor(response.get("LastEvaluatedKey")))
+        return Page(items=entries, cursor=encode_cursor(response.get("LastEvaluatedKey")))

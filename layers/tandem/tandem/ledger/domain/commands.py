@@ -12,11 +12,15 @@ from tandem.ledger.domain.model import JournalLine
 
 
 class PostingCommand(Protocol):
-    """What the service needs of any posting command."""
+    """What the service needs of any posting command (read-only: the commands are frozen)."""
 
     source_event_type: ClassVar[str]
-    source_event_id: UUID
-    currency: str
+
+    @property
+    def source_event_id(self) -> UUID: ...
+
+    @property
+    def currency(self) -> str: ...
 
     def lines(self) -> tuple[JournalLine, ...]: ...
 
@@ -45,8 +49,9 @@ class PostCreditNoteIssued(_PostDocumentTotals):
     source_event_type: ClassVar[str] = "CreditNoteIssued"
 
     def lines(self) -> tuple[JournalLine, ...]:
-        return rules.credit_note_issued(net_total=self.net_total, tax_total=self.tax_total,
-                                        gross_total=self.gross_total)
+        return rules.credit_note_issued(
+            net_total=self.net_total, tax_total=self.tax_total, gross_total=self.gross_total
+        )
 
 
 @dataclass(frozen=True, slots=True)

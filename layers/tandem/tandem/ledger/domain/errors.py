@@ -28,7 +28,6 @@ class UnsupportedCurrency(ValidationFailed):
     message = "The ledger is kept in the company currency only"
 
 
-
 class EntryAlreadyPosted(Conflict):
     """The entry for this source event exists: a redelivered event, nothing to do."""
 

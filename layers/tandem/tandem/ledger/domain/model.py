@@ -135,8 +135,9 @@ class JournalEntry:
             raise ValueError("posted_at must be timezone-aware")
         _check_minor_units(self.lines, self.currency)
         if self.total_debit != self.total_credit or self.total_debit <= 0:
-            raise UnbalancedEntry(details={"total_debit": str(self.total_debit),
-                                           "total_credit": str(self.total_credit)})
+            raise UnbalancedEntry(
+                details={"total_debit": str(self.total_debit), "total_credit": str(self.total_credit)}
+            )
 
     @property
     def total_debit(self) -> Decimal:
@@ -147,21 +148,41 @@ class JournalEntry:
         return sum((line.credit for line in self.lines), ZERO)
 
     @classmethod
-    def post(cls, lines: Iterable[JournalLine], *, source_event_id: UUID, source_event_type: str,
-             currency: str, posted_at: datetime) -> JournalEntry:
+    def post(
+        cls,
+        lines: Iterable[JournalLine],
+        *,
+        source_event_id: UUID,
+        source_event_type: str,
+        currency: str,
+        posted_at: datetime,
+    ) -> JournalEntry:
         """A new entry for ``source_event_id`` (id derived from it) with its JournalPosted event."""
         lines = tuple(lines)
         minor = _check_minor_units(lines, currency)
         # Exact (every amount is a multiple of the minor unit): "36" and "36.0" are both shown as "36.00".
-        lines = tuple(JournalLine(line.account, line.debit.quantize(minor), line.credit.quantize(minor))
-                      for line in lines)
-        entry = cls(id=entry_id_for(source_event_id), posted_at=posted_at, source_event_id=source_event_id,
-                    source_event_type=source_event_type, currency=currency, lines=lines)
-        entry.events.append(JournalPosted(
-            entry_id=entry.id, source_event_id=source_event_id, source_event_type=source_event_type,
+        lines = tuple(
+            JournalLine(line.account, line.debit.quantize(minor), line.credit.quantize(minor)) for line in lines
+        )
+        entry = cls(
+            id=entry_id_for(source_event_id),
             posted_at=posted_at,
-            lines=[JournalLineData(account=line.account, debit=line.debit, credit=line.credit)
-                   for line in entry.lines]))
+            source_event_id=source_event_id,
+            source_event_type=source_event_type,
+            currency=currency,
+            lines=lines,
+        )
+        entry.events.append(
+            JournalPosted(
+                entry_id=entry.id,
+                source_event_id=source_event_id,
+                source_event_type=source_event_type,
+                posted_at=posted_at,
+                lines=[
+                    JournalLineData(account=line.account, debit=line.debit, credit=line.credit) for line in entry.lines
+                ],
+            )
+        )
         return entry
 
     def account_totals(self) -> dict[str, tuple[Decimal, Decimal]]:
@@ -193,8 +214,10 @@ class TrialBalance:
 
     @classmethod
     def of(cls, totals: Mapping[str, tuple[Decimal, Decimal]], currency: str) -> TrialBalance:
-        return cls(currency=currency, accounts=tuple(
-            AccountBalance(account, *totals.get(account.code, (ZERO, ZERO))) for account in CHART))
+        return cls(
+            currency=currency,
+            accounts=tuple(AccountBalance(account, *totals.get(account.code, (ZERO, ZERO))) for account in CHART),
+        )
 
     @property
     def total_debit(self) -> Decimal:
@@ -210,11 +233,3 @@ class TrialBalance:
 
     def balance_of(self, code: str) -> Decimal:
         return next(a.balance for a in self.accounts if a.account.code == code)
-
-
-@dataclass(frozen=True, slots=True)
-class JournalPage:
-    """One page of entries, newest first; ``cursor`` is opaque and None on the last page."""
-
-    entries: list[JournalEntry]
-    cursor: str | None = None

@@ -12,8 +12,11 @@ from tandem.ledger.domain.model import BANK, RECEIVABLES, REVENUE, VAT_PAYABLE, 
 
 
 def _nonzero(*lines: tuple[str, str, Decimal]) -> tuple[JournalLine, ...]:
-    return tuple(JournalLine.dr(account, amount) if side == "dr" else JournalLine.cr(account, amount)
-                 for side, account, amount in lines if amount != 0)
+    return tuple(
+        JournalLine.dr(account, amount) if side == "dr" else JournalLine.cr(account, amount)
+        for side, account, amount in lines
+        if amount != 0
+    )
 
 
 def invoice_issued(*, net_total: Decimal, tax_total: Decimal, gross_total: Decimal) -> tuple[JournalLine, ...]:

@@ -1,4 +1,5 @@
-"""Commands the sales context accepts (imperative names, one handler each)."""
+"""Commands the sales context accepts (imperative names, one handler each), the values they carry, and
+who asks (``Caller``)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from uuid import UUID
 
 from tandem.sales.domain import rules
-from tandem.sales.domain.errors import InvalidOrder
+from tandem.sales.domain.errors import InvalidOrder, OrderNotFound
+
+STAFF_GROUPS = frozenset({"sales", "finance", "inventory", "admin"})
+ORDERING_STAFF = frozenset({"sales", "admin"})  # may order on behalf of any customer
 
 
 class PaymentMethod(StrEnum):
@@ -36,6 +41,50 @@ class Customer:
 class RequestedLine:
     sku: str
     quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class Shortage:
+    sku: str
+    requested: int
+    available: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedPayment:
+    """A payment billing received for an order (from PaymentReceived)."""
+
+    payment_id: str
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who calls, from the token: ``sub``, ``email`` and Cognito groups."""
+
+    sub: str
+    email: str | None
+    groups: frozenset[str]
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.groups & STAFF_GROUPS)
+
+    def may_see(self, owner_email: str) -> bool:
+        """Staff see every order, a customer the orders placed for their own email address."""
+        return self.is_staff or rules.same_email(owner_email, self.email)
+
+    def may_order_for(self, email: str) -> bool:
+        return bool(self.groups & ORDERING_STAFF) or rules.same_email(email, self.email)
+
+
+def parse_order_id(text: str) -> UUID:
+    """The order id in a path; anything that is not a UUID names no order (``OrderNotFound``)."""
+    try:
+        return UUID(text)
+    except ValueError:
+        raise OrderNotFound(details={"id": text[:64]}) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,16 +123,68 @@ def _problems(command: PlaceOrder) -> Iterator[tuple[str, str]]:
 
 
 @dataclass(frozen=True, slots=True)
-class Shortage:
-    sku: str
-    requested: int
-    available: int
+class CancelOrder:
+    """Cancel on request (the API) or as the saga's compensation."""
+
+    order_id: UUID
+    reason: str = rules.REASON_CUSTOMER_REQUEST
 
 
 @dataclass(frozen=True, slots=True)
-class ReceivedPayment:
-    """A payment billing received for an order (from PaymentReceived)."""
+class ShipOrder:
+    order_id: UUID
 
-    payment_id: str
-    amount: Decimal
+
+@dataclass(frozen=True, slots=True)
+class BeginFulfillment:
+    """Saga: make ``execution_id`` the one fulfillment execution of the order."""
+
+    order_id: UUID
+    execution_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class RejectOrder:
+    """Saga: stock was short."""
+
+    order_id: UUID
+    shortages: tuple[Shortage, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AwaitPayment:
+    """Saga: wait for the card payment; ``task_token`` completes the waiting task."""
+
+    order_id: UUID
+    task_token: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmOrder:
+    """Saga: stock is reserved and the invoice issued."""
+
+    order_id: UUID
+    invoice_id: str
+    invoice_number: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecordPayment:
+    """Record a payment billing received on its order; ``order_id`` as billing sent it (maybe none, maybe
+    not one sales issued: both are outcomes, not failures)."""
+
+    order_id: str | None
+    payment: ReceivedPayment
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateCatalog:
+    """Keep one revision of an inventory product in sales' catalog (the newest wins)."""
+
+    sku: str
+    name: str
+    unit_price: Decimal
     currency: str
+    tax_category: str
+    active: bool
+    revision: int

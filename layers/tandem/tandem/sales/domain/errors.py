@@ -6,6 +6,7 @@ these names (docs/order-to-cash.md)."""
 from __future__ import annotations
 
 from tandem.shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from tandem.shared.request_keys import KeyRecord
 
 
 class OrderNotFound(NotFound):
@@ -26,7 +27,6 @@ class CurrencyNotSupported(ValidationFailed):
 class NotYourOrder(Forbidden):
     code = "not_your_order"
     message = "A customer can only order for their own email address"
-
 
 
 class InvalidTransition(Conflict):
@@ -67,6 +67,13 @@ class PaymentAlreadyReceived(Conflict):
     message = "A payment covering this order has been received"
 
 
+class InvalidSagaInput(ValidationFailed):
+    """Saga: the task's input is not what the action needs (a bug in the state machine: not retried)."""
+
+    code = "invalid_saga_input"
+    message = "The task input does not fit its action"
+
+
 class ConcurrentOrderUpdate(Conflict):
     """The order changed between read and write more often than the retries allow; safe to retry (the
     state machine retries this class name)."""
@@ -76,11 +83,11 @@ class ConcurrentOrderUpdate(Conflict):
 
 
 class IdempotencyKeyTaken(Conflict):
-    """Raised by the store when the key's record (a ``tandem.shared.request_keys.KeyRecord``) exists; the
-    service compares bodies and replays or refuses (never reaches a client as such)."""
+    """Raised by the unit of work when the key's ``record`` exists; the service compares bodies and
+    replays or refuses (never reaches a client as such)."""
 
     code = "idempotency_key_taken"
 
-    def __init__(self, record: object) -> None:
+    def __init__(self, record: KeyRecord) -> None:
         super().__init__()
         self.record = record

@@ -13,11 +13,12 @@ Changes record events in ``events``; the unit of work turns them into outbox ite
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Literal
 from uuid import UUID
 
 from tandem.sales.domain import rules
@@ -30,8 +31,17 @@ from tandem.sales.domain.errors import (
     PaymentAlreadyReceived,
     SagaAlreadyStarted,
 )
-from tandem.sales.domain.events import OrderCancelled, OrderConfirmed, OrderRejected, OrderShipped
+from tandem.sales.domain.events import (
+    OrderCancelled,
+    OrderConfirmed,
+    OrderRejected,
+    OrderShipped,
+    QuantityData,
+    ShortageData,
+)
 from tandem.shared.envelope import DomainEvent
+
+TaxRoundingName = Literal["line", "total"]  # tandem.shared.pricing.TaxRounding, as OrderPlaced spells it
 
 
 class OrderStatus(StrEnum):
@@ -43,16 +53,19 @@ class OrderStatus(StrEnum):
     SHIPPED = "shipped"
 
 
-S = OrderStatus
 TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
-    S.PLACED: frozenset({S.AWAITING_PAYMENT, S.CONFIRMED, S.REJECTED, S.CANCELLED}),
-    S.AWAITING_PAYMENT: frozenset({S.CONFIRMED, S.REJECTED, S.CANCELLED}),
-    S.CONFIRMED: frozenset({S.SHIPPED, S.CANCELLED}),
-    S.REJECTED: frozenset(),
-    S.CANCELLED: frozenset(),
-    S.SHIPPED: frozenset(),
+    OrderStatus.PLACED: frozenset(
+        {OrderStatus.AWAITING_PAYMENT, OrderStatus.CONFIRMED, OrderStatus.REJECTED, OrderStatus.CANCELLED}
+    ),
+    OrderStatus.AWAITING_PAYMENT: frozenset({OrderStatus.CONFIRMED, OrderStatus.REJECTED, OrderStatus.CANCELLED}),
+    OrderStatus.CONFIRMED: frozenset({OrderStatus.SHIPPED, OrderStatus.CANCELLED}),
+    OrderStatus.REJECTED: frozenset(),
+    OrderStatus.CANCELLED: frozenset(),
+    OrderStatus.SHIPPED: frozenset(),
 }
-CANCELLABLE = frozenset({S.PLACED, S.AWAITING_PAYMENT, S.CONFIRMED})
+CANCELLABLE = frozenset({OrderStatus.PLACED, OrderStatus.AWAITING_PAYMENT, OrderStatus.CONFIRMED})
+REJECTABLE = frozenset({OrderStatus.PLACED, OrderStatus.AWAITING_PAYMENT})  # the saga has not confirmed it yet
+CLOSED = frozenset({OrderStatus.CANCELLED, OrderStatus.REJECTED})  # closed without being delivered
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +99,7 @@ class Order:
     lines: tuple[OrderLine, ...]
     currency: str
     payment_method: PaymentMethod
-    tax_rounding: str
+    tax_rounding: TaxRoundingName
     net_total: Decimal
     tax_total: Decimal
     gross_total: Decimal
@@ -118,24 +131,31 @@ class Order:
         self.saga_execution_id = execution_id
         return True
 
-    def reject(self, shortages: list[Shortage]) -> bool:
+    def reject(self, shortages: Iterable[Shortage]) -> bool:
         """Out of stock: only an order the saga has not confirmed yet; otherwise nothing changes."""
-        if self.status not in (S.PLACED, S.AWAITING_PAYMENT):
+        if self.status not in REJECTABLE:
             return False
-        self._move(S.REJECTED)
+        self._move(OrderStatus.REJECTED)
         self.close_reason = rules.REASON_OUT_OF_STOCK
         self.task_token = None
-        self.events.append(OrderRejected(
-            order_id=self.id, customer_email=self.customer.email, reason=rules.REASON_OUT_OF_STOCK,
-            shortages=[{"sku": s.sku, "requested": s.requested, "available": s.available} for s in shortages],
-            **self._payment_fields()))
+        payment_id, paid_amount = self._refund()
+        self.events.append(
+            OrderRejected(
+                order_id=self.id,
+                customer_email=self.customer.email,
+                reason=rules.REASON_OUT_OF_STOCK,
+                shortages=[ShortageData(sku=s.sku, requested=s.requested, available=s.available) for s in shortages],
+                payment_id=payment_id,
+                paid_amount=paid_amount,
+            )
+        )
         return True
 
     def await_payment(self, task_token: str) -> bool:
         """Remember the saga's task token; the status says the order waits for its card payment."""
-        if self.status is S.PLACED:
-            self._move(S.AWAITING_PAYMENT)
-        elif self.status is not S.AWAITING_PAYMENT or self.task_token == task_token:
+        if self.status is OrderStatus.PLACED:
+            self._move(OrderStatus.AWAITING_PAYMENT)
+        elif self.status is not OrderStatus.AWAITING_PAYMENT or self.task_token == task_token:
             return False
         self.task_token = task_token
         return True
@@ -155,20 +175,26 @@ class Order:
         """A covering payment is recorded on the order."""
         return self.payment is not None and self.covered_by(self.payment.amount, self.payment.currency)
 
-    def _payment_fields(self) -> dict[str, Any]:
+    def _refund(self) -> tuple[str | None, Decimal | None]:
         """``payment_id`` / ``paid_amount`` for the closing events: what must be refunded, if anything."""
         if self.payment is None:
-            return {}
-        return {"payment_id": self.payment.payment_id, "paid_amount": self.payment.amount}
+            return None, None
+        return self.payment.payment_id, self.payment.amount
 
     def confirm(self, invoice_id: str, invoice_number: str) -> bool:
         """Confirm with the invoice; a repeat with the same invoice (also after shipping) changes nothing."""
-        if self.status in (S.CONFIRMED, S.SHIPPED) and self.invoice_id == invoice_id:
+        if self.status in (OrderStatus.CONFIRMED, OrderStatus.SHIPPED) and self.invoice_id == invoice_id:
             return False
-        self._move(S.CONFIRMED, OrderNotConfirmable)
+        self._move(OrderStatus.CONFIRMED, OrderNotConfirmable)
         self.invoice_id, self.invoice_number, self.task_token = invoice_id, invoice_number, None
-        self.events.append(OrderConfirmed(order_id=self.id, customer_email=self.customer.email,
-                                          invoice_id=invoice_id, invoice_number=invoice_number))
+        self.events.append(
+            OrderConfirmed(
+                order_id=self.id,
+                customer_email=self.customer.email,
+                invoice_id=invoice_id,
+                invoice_number=invoice_number,
+            )
+        )
         return True
 
     def cancel(self, reason: str, *, by_saga: bool = False) -> bool:
@@ -176,33 +202,42 @@ class Order:
         drops the task token: the saga is not waiting on it any more. Except: the saga's
         ``payment_timeout`` of an order whose covering payment arrived meanwhile is
         ``PaymentAlreadyReceived`` (nothing changes; the saga invoices instead)."""
-        if self.status is S.CANCELLED:
+        if self.status is OrderStatus.CANCELLED:
             return False
         if self.status not in CANCELLABLE:
             if by_saga:
                 return False
             raise OrderNotCancellable(details={"order_id": str(self.id), "status": self.status.value})
-        if by_saga and reason == rules.REASON_PAYMENT_TIMEOUT and self.status is not S.CONFIRMED and self.is_paid:
+        was_confirmed = self.status is OrderStatus.CONFIRMED
+        if by_saga and reason == rules.REASON_PAYMENT_TIMEOUT and not was_confirmed and self.is_paid:
             raise PaymentAlreadyReceived(details={"order_id": str(self.id), "status": self.status.value})
-        was_confirmed = self.status is S.CONFIRMED
-        self._move(S.CANCELLED, OrderNotCancellable)
+        self._move(OrderStatus.CANCELLED, OrderNotCancellable)
         self.close_reason = reason
         if by_saga:
             self.task_token = None
-        self.events.append(OrderCancelled(order_id=self.id, customer_email=self.customer.email, reason=reason,
-                                          was_confirmed=was_confirmed, invoice_id=self.invoice_id,
-                                          **self._payment_fields()))
+        payment_id, paid_amount = self._refund()
+        self.events.append(
+            OrderCancelled(
+                order_id=self.id,
+                customer_email=self.customer.email,
+                reason=reason,
+                was_confirmed=was_confirmed,
+                invoice_id=self.invoice_id,
+                payment_id=payment_id,
+                paid_amount=paid_amount,
+            )
+        )
         return True
 
-    def ship(self) -> None:
-        self._move(S.SHIPPED, OrderNotShippable)
-        self.events.append(OrderShipped(order_id=self.id, customer_email=self.customer.email,
-                                        lines=[{"sku": li.sku, "quantity": li.quantity} for li in self.lines]))
-
-
-@dataclass(frozen=True, slots=True)
-class OrderPage:
-    """One page of orders, newest first; ``cursor`` is opaque and None on the last page."""
-
-    orders: list[Order]
-    cursor: str | None = None
+    def ship(self) -> bool:
+        """Record that the goods left; True. Unlike the saga's steps a repeat is refused, not ignored
+        (``OrderNotShippable``): the warehouse must not report one parcel twice without hearing of it."""
+        self._move(OrderStatus.SHIPPED, OrderNotShippable)
+        self.events.append(
+            OrderShipped(
+                order_id=self.id,
+                customer_email=self.customer.email,
+                lines=[QuantityData(sku=li.sku, quantity=li.quantity) for li in self.lines],
+            )
+        )
+        return True

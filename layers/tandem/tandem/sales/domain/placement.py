@@ -14,8 +14,8 @@ from uuid import UUID
 
 from tandem.sales.domain.commands import PlaceOrder
 from tandem.sales.domain.errors import CurrencyNotSupported, InvalidOrder
-from tandem.sales.domain.events import OrderPlaced
-from tandem.sales.domain.model import Order, OrderLine, Product
+from tandem.sales.domain.events import BillingAddressData, CustomerData, OrderLineData, OrderPlaced
+from tandem.sales.domain.model import Order, OrderLine, Product, TaxRoundingName
 from tandem.sales.domain.rules import two_places
 from tandem.shared.pricing import LineInput, TaxRounding, price_lines
 
@@ -28,6 +28,11 @@ class PricingPolicy:
     tax_rates: Mapping[str, Decimal]
     rounding: TaxRounding = TaxRounding.LINE
 
+    @property
+    def rounding_name(self) -> TaxRoundingName:
+        """The rounding mode as an order stores it and OrderPlaced spells it."""
+        return "total" if self.rounding is TaxRounding.TOTAL else "line"
+
 
 def check_currency(command: PlaceOrder, policy: PricingPolicy) -> None:
     """Refuse a foreign currency before anything is read."""
@@ -35,8 +40,9 @@ def check_currency(command: PlaceOrder, policy: PricingPolicy) -> None:
         raise CurrencyNotSupported(details=[{"field": "currency", "message": f"must be {policy.base_currency}"}])
 
 
-def _line_problems(command: PlaceOrder, catalog: Mapping[str, Product],
-                   policy: PricingPolicy) -> Iterator[tuple[str, str]]:
+def _line_problems(
+    command: PlaceOrder, catalog: Mapping[str, Product], policy: PricingPolicy
+) -> Iterator[tuple[str, str]]:
     for index, line in enumerate(command.lines):
         product = catalog.get(line.sku)
         field = f"lines[{index}].sku"
@@ -57,8 +63,9 @@ def _line_order(problem: tuple[str, str]) -> tuple[int, str]:
     return (int(number) + 1 if number.isdigit() else 0, field)
 
 
-def place(command: PlaceOrder, catalog: Mapping[str, Product], policy: PricingPolicy, *,
-          order_id: UUID, now: datetime) -> Order:
+def place(
+    command: PlaceOrder, catalog: Mapping[str, Product], policy: PricingPolicy, *, order_id: UUID, now: datetime
+) -> Order:
     """A new order in status ``placed`` with its OrderPlaced event, or ``InvalidOrder`` listing every bad line."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -67,36 +74,84 @@ def place(command: PlaceOrder, catalog: Mapping[str, Product], policy: PricingPo
     if problems:
         raise InvalidOrder(details=[{"field": f, "message": m} for f, m in problems])
     products = [catalog[line.sku] for line in command.lines]
-    inputs = [LineInput(quantity=line.quantity, unit_price=two_places(product.unit_price),
-                        tax_rate=two_places(policy.tax_rates[product.tax_category]),
-                        tax_category=product.tax_category)
-              for line, product in zip(command.lines, products, strict=True)]
+    inputs = [
+        LineInput(
+            quantity=line.quantity,
+            unit_price=two_places(product.unit_price),
+            tax_rate=two_places(policy.tax_rates[product.tax_category]),
+            tax_category=product.tax_category,
+        )
+        for line, product in zip(command.lines, products, strict=True)
+    ]
     priced = price_lines(inputs, rounding=policy.rounding)
     lines = tuple(
-        OrderLine(sku=product.sku, name=product.name, quantity=given.quantity, unit_price=given.unit_price,
-                  tax_category=given.tax_category, tax_rate=given.tax_rate, net=amounts.net)
-        for product, given, amounts in zip(products, inputs, priced.lines, strict=True))
-    order = Order(id=order_id, customer=command.customer, lines=lines, currency=policy.base_currency,
-                  payment_method=command.payment_method, tax_rounding=policy.rounding.value,
-                  net_total=priced.net_total, tax_total=priced.tax_total, gross_total=priced.gross_total,
-                  placed_at=now, placed_by=command.placed_by)
-    order.events.append(OrderPlaced(order_id=order.id, customer=customer_data(order), lines=order_lines_data(order),
-                                    currency=order.currency, payment_method=order.payment_method.value,
-                                    net_total=order.net_total, tax_total=order.tax_total,
-                                    gross_total=order.gross_total, tax_rounding=order.tax_rounding, placed_at=now))
+        OrderLine(
+            sku=product.sku,
+            name=product.name,
+            quantity=given.quantity,
+            unit_price=given.unit_price,
+            tax_category=given.tax_category,
+            tax_rate=given.tax_rate,
+            net=amounts.net,
+        )
+        for product, given, amounts in zip(products, inputs, priced.lines, strict=True)
+    )
+    order = Order(
+        id=order_id,
+        customer=command.customer,
+        lines=lines,
+        currency=policy.base_currency,
+        payment_method=command.payment_method,
+        tax_rounding=policy.rounding_name,
+        net_total=priced.net_total,
+        tax_total=priced.tax_total,
+        gross_total=priced.gross_total,
+        placed_at=now,
+        placed_by=command.placed_by,
+    )
+    order.events.append(
+        OrderPlaced(
+            order_id=order.id,
+            customer=customer_data(order),
+            lines=order_lines_data(order),
+            currency=order.currency,
+            payment_method=order.payment_method.value,
+            net_total=order.net_total,
+            tax_total=order.tax_total,
+            gross_total=order.gross_total,
+            tax_rounding=order.tax_rounding,
+            placed_at=now,
+        )
+    )
     return order
 
 
-def customer_data(order: Order) -> dict:
+def customer_data(order: Order) -> CustomerData:
     """The contract's customer: ``{email, name, billing_address}``."""
     address = order.customer.billing_address
-    return {"email": order.customer.email, "name": order.customer.name,
-            "billing_address": {"line1": address.line1, "line2": address.line2, "city": address.city,
-                                "postal_code": address.postal_code, "country": address.country}}
+    return CustomerData(
+        email=order.customer.email,
+        name=order.customer.name,
+        billing_address=BillingAddressData(
+            line1=address.line1,
+            line2=address.line2,
+            city=address.city,
+            postal_code=address.postal_code,
+            country=address.country,
+        ),
+    )
 
 
-def order_lines_data(order: Order) -> list[dict]:
+def order_lines_data(order: Order) -> list[OrderLineData]:
     """The contract's "order lines" (no net: consumers price with the shared calculation)."""
-    return [{"sku": li.sku, "name": li.name, "quantity": li.quantity, "unit_price": li.unit_price,
-             "tax_category": li.tax_category, "tax_rate": li.tax_rate} for li in order.lines]
-
+    return [
+        OrderLineData(
+            sku=li.sku,
+            name=li.name,
+            quantity=li.quantity,
+            unit_price=li.unit_price,
+            tax_category=li.tax_category,
+            tax_rate=li.tax_rate,
+        )
+        for li in order.lines
+    ]

@@ -1,0 +1,37 @@
+"""The billing use cases: one ``BillingService``, its methods grouped by topic in this package's modules.
+
+``tandem.billing.bootstrap.services()`` builds it with the adapters; tests build it with fakes.
+"""
+
+from __future__ import annotations
+
+from tandem.billing.service.cancellations import Cancellation, CancellationOutcome, CancellationUseCases
+from tandem.billing.service.common import BillingConfig, Reply
+from tandem.billing.service.credit_notes import OrderCredit
+from tandem.billing.service.invoices import InvoiceUseCases, IssueOutcome, IssueResult
+from tandem.billing.service.notifications import NotificationUseCases, ReminderReport
+from tandem.billing.service.payments import PaymentOutcome, PaymentResult, RefundResult
+
+__all__ = [
+    "BillingConfig",
+    "BillingService",
+    "Cancellation",
+    "CancellationOutcome",
+    "IssueOutcome",
+    "IssueResult",
+    "OrderCredit",
+    "PaymentOutcome",
+    "PaymentResult",
+    "RefundResult",
+    "ReminderReport",
+    "Reply",
+]
+
+
+class BillingService(InvoiceUseCases, CancellationUseCases, NotificationUseCases):
+    """Invoices (``invoices``), credit notes (``credit_notes``), payments (``payments``), an order's
+    cancellation (``cancellations``) and mail (``notifications``).
+
+    Built with ``BillingService(uow, clock, documents=..., mailer=..., markers=..., config=...)``: ``uow``
+    makes a new unit of work per use case call; ``clock`` gives the time, new ids and pauses.
+    """

@@ -1,0 +1,88 @@
+"""Invoices: issue the order's one invoice (the saga), read and list them, their PDFs (the finance API)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from tandem.billing.domain.commands import IssueInvoice, ListInvoices
+from tandem.billing.domain.errors import InvoiceNotFound
+from tandem.billing.domain.model import Invoice, InvoiceStatus
+from tandem.billing.domain.rules import DocumentKind, document_number
+from tandem.billing.service.common import ServiceBase
+from tandem.shared.correlation import MessageContext
+from tandem.shared.errors import ValidationFailed
+from tandem.shared.paging import Page
+
+ISSUE_RACES = frozenset({"counter", "order"})
+
+
+class IssueOutcome(StrEnum):
+    ISSUED = "issued"
+    ALREADY_ISSUED = "already_issued"  # the order had this invoice: an idempotent repeat
+
+
+@dataclass(frozen=True, slots=True)
+class IssueResult:
+    invoice: Invoice
+    outcome: IssueOutcome
+
+
+class InvoiceUseCases(ServiceBase):
+    def issue_invoice(self, command: IssueInvoice, context: MessageContext) -> IssueResult:
+        """Issue the order's one invoice with the next gapless number; a repeat returns the existing invoice.
+
+        One BatchGetItem (order record + counter), one transaction. Payments the order received before
+        its invoice (card) are applied at issue, so a prepaid order's invoice is issued as paid (InvoicePaid,
+        with the amounts applied, in the same transaction). No PDF here: it is rendered when first needed.
+        """
+        invoice_id = self.clock.new_id()
+
+        def attempt() -> IssueResult:
+            moment = self.clock.now()
+            with self.uow() as uow:
+                account, seen = uow.orders.get_with_counter(command.order_id, DocumentKind.INVOICE, moment.year)
+                if account is not None and account.invoice_id is not None:
+                    existing = uow.invoices.get(account.invoice_id)
+                    if existing is None:  # pragma: no cover - the claim and the invoice are written together
+                        raise InvoiceNotFound(details={"invoice_id": str(account.invoice_id)})
+                    return IssueResult(existing, IssueOutcome.ALREADY_ISSUED)
+                invoice = Invoice.issue(
+                    command,
+                    invoice_id=invoice_id,
+                    now=moment,
+                    terms_days=self.config.payment_terms_days,
+                    number=document_number(DocumentKind.INVOICE, moment.year, seen + 1),
+                )
+                if account is not None and account.prepaid > 0:
+                    invoice.apply_payment(account.prepaid)  # one application: InvoicePaid carries the final amounts
+                uow.numbers.take(DocumentKind.INVOICE, moment.year, seen=seen)
+                uow.invoices.add(invoice)
+                uow.orders.claim_invoice(invoice, account)
+                self._record(uow, invoice.events, context, moment)
+                uow.commit()
+            return IssueResult(invoice, IssueOutcome.ISSUED)
+
+        return self._retrying(attempt, races=ISSUE_RACES)
+
+    def get_invoice(self, invoice_id: str) -> Invoice:
+        """The invoice, or InvoiceNotFound (also for ids that are not UUIDs: they cannot exist)."""
+        with self.uow() as uow:
+            return self._invoice(uow, invoice_id)
+
+    def list_invoices(self, query: ListInvoices) -> Page[Invoice]:
+        """Newest first; ``order_id`` gives that order's invoice (at most one)."""
+        statuses = [s.value for s in InvoiceStatus]
+        if query.status is not None and query.status not in statuses:
+            raise ValidationFailed(details=[{"field": "status", "message": "must be one of " + ", ".join(statuses)}])
+        status = InvoiceStatus(query.status) if query.status is not None else None
+        with self.uow() as uow:
+            if query.order_id is None:
+                return uow.invoices.newest_first(status=status, limit=query.limit, cursor=query.cursor)
+            _account, invoice = self._order_invoice(uow, query.order_id)
+        return Page([invoice] if invoice and status in (None, invoice.status) else [])
+
+    def invoice_pdf(self, invoice_id: str) -> tuple[Invoice, bytes]:
+        """The invoice and its PDF (rendered and stored on the first request)."""
+        invoice = self.get_invoice(invoice_id)
+        return invoice, self.documents.invoice_pdf(invoice)

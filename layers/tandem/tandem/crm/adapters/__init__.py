@@ -1,1 +1,0 @@
-"""The only CRM modules that talk to AWS."""

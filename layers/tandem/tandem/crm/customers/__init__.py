@@ -1,0 +1,1 @@
+"""Customers: who bought from us and what happened since, recorded from sales and billing events."""

@@ -1,0 +1,1 @@
+"""The only customers modules that talk to AWS."""

@@ -1,0 +1,1 @@
+"""Pure customers domain: no boto3, no Powertools, no environment."""

@@ -1,0 +1,234 @@
+"""Tolerant readers of the sales and billing events the customer timeline records (the edge).
+
+Only the fields the timeline needs are read; unknown fields are ignored, so sales and billing can
+add fields freely. Customers imports nothing of their packages (contexts are decoupled), and these are
+plain pydantic models, never ``DomainEvent`` subclasses, so they stay out of the schema registry.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal, TypedDict
+from uuid import UUID
+
+from pydantic import Field
+
+from tandem.crm.customers.domain import rules
+from tandem.crm.customers.domain.commands import RecordActivity
+from tandem.crm.customers.domain.model import TimelineEntry
+from tandem.shared.envelope import InboundEvent, TolerantReader
+
+Amount = Annotated[Decimal, Field(allow_inf_nan=False)]
+Email = Annotated[str, Field(min_length=3, max_length=254)]
+Id = Annotated[str, Field(min_length=1, max_length=64)]
+Currency = Annotated[str, Field(min_length=3, max_length=3)]
+
+
+class Stamp(TypedDict):
+    """What every timeline entry takes from the event's metadata."""
+
+    event_id: UUID
+    occurred_at: datetime
+    event_type: str
+
+
+class _Party(TolerantReader):
+    email: Email
+    name: str | None = Field(default=None, max_length=200)
+
+
+class _Line(TolerantReader):
+    quantity: int = Field(ge=0)
+
+
+class OrderPlacedIn(TolerantReader):
+    kind: Literal["OrderPlaced"]
+    order_id: Id
+    customer: _Party
+    lines: list[_Line] = []
+    currency: Currency
+    gross_total: Amount
+
+    def activity(self, entry: Stamp) -> RecordActivity:
+        summary = rules.order_placed((line.quantity for line in self.lines), self.currency, self.gross_total)
+        return RecordActivity(
+            TimelineEntry(
+                **entry, summary=summary, order_id=self.order_id, amount=self.gross_total, currency=self.currency
+            ),
+            customer_email=self.customer.email,
+            customer_name=self.customer.name,
+        )
+
+
+class _OrderEvent(TolerantReader):
+    order_id: Id
+    customer_email: Email
+
+
+class OrderConfirmedIn(_OrderEvent):
+    kind: Literal["OrderConfirmed"]
+    invoice_id: Id | None = None
+    invoice_number: str | None = None
+
+    def activity(self, entry: Stamp) -> RecordActivity:
+        return RecordActivity(
+            TimelineEntry(
+                **entry,
+                summary=rules.order_confirmed(self.invoice_number),
+                order_id=self.order_id,
+                invoice_id=self.invoice_id,
+            ),
+            customer_email=self.customer_email,
+        )
+
+
+class OrderRejectedIn(_OrderEvent):
+    kind: Literal["OrderRejected"]
+    reason: str = "rejected"
+
+    def activity(self, entry: Stamp) -> RecordActivity:
+        return RecordActivity(
+            TimelineEntry(**entry, summary=rules.order_rejected(self.reason), order_id=self.order_id),
+            customer_email=self.customer_email,
+        )
+
+
+class OrderCancelledIn(_OrderEvent):
+    kind: Literal["OrderCancelled"]
+    reason: str = "cancelled"
+    invoice_id: Id | None = None
+
+    def activity(self, entry: Stamp) -> RecordActivity:
+        return RecordActivity(
+            TimelineEntry(
+                **entry, summary=rules.order_cancelled(self.reason), order_id=self.order_id, invoice_id=self.invoice_id
+            ),
+            customer_email=self.customer_email,
+        )
+
+
+class OrderShippedIn(_OrderEvent):
+    kind: Literal["OrderShipped"]
+    lines: list[_Line] = []
+
+    def activity(self, entry: Stamp) -> RecordActivity:
+        summary = rules.order_shipped(line.quantity for line in self.lines)
+        return RecordActivity(
+            TimelineEntry(**entry, summary=summary, order_id=self.order_id), customer_email=self.customer_email
+        )
+
+
+class InvoiceIssuedIn(TolerantReader):
+    kind: Literal["InvoiceIssued"]
+    invoice_id: Id
+    number: str
+    order_id: Id | None = None
+    customer: _Party
+    currency: Currency
+    gross_total: Amount
+
+    def activity(self, entry: Stamp) -> RecordActivity:
+        summary = rules.invoice_issued(self.number, self.currency, self.gross_total)
+        return RecordActivity(
+            TimelineEntry(
+                **entry,
+                summary=summary,
+                order_id=self.order_id,
+                invoice_id=self.invoice_id,
+                amount=self.gross_total,
+                currency=self.currency,
+            ),
+            customer_email=self.customer.email,
+            customer_name=self.customer.name,
+        )
+
+
+class CreditNoteIssuedIn(TolerantReader):
+    kind: Literal["CreditNoteIssued"]
+    number: str
+    invoice_id: Id
+    invoice_number: str | None = None
+    order_id: Id | None = None
+    customer_email: Email
+    currency: Currency
+    gross_total: Amount
+
+    def activity(self, entry: Stamp) -> RecordActivity:
+        summary = rules.credit_note_issued(self.number, self.invoice_number, self.currency, self.gross_total)
+        return RecordActivity(
+            TimelineEntry(
+                **entry,
+                summary=summary,
+                order_id=self.order_id,
+                invoice_id=self.invoice_id,
+                amount=self.gross_total,
+                currency=self.currency,
+            ),
+            customer_email=self.customer_email,
+        )
+
+
+class PaymentReceivedIn(TolerantReader):
+    kind: Literal["PaymentReceived"]
+    order_id: Id | None = None
+    invoice_id: Id | None = None
+    customer_email: Email | None = None
+    amount: Amount
+    currency: Currency
+    unapplied_amount: Amount | None = None
+
+    def activity(self, entry: Stamp) -> RecordActivity:
+        summary = rules.payment_received(self.currency, self.amount, self.unapplied_amount)
+        return RecordActivity(
+            TimelineEntry(
+                **entry,
+                summary=summary,
+                order_id=self.order_id,
+                invoice_id=self.invoice_id,
+                amount=self.amount,
+                currency=self.currency,
+            ),
+            customer_email=self.customer_email,
+        )
+
+
+class InvoicePaidIn(TolerantReader):
+    kind: Literal["InvoicePaid"]
+    invoice_id: Id
+    number: str
+    order_id: Id | None = None
+    customer_email: Email
+
+    def activity(self, entry: Stamp) -> RecordActivity:
+        return RecordActivity(
+            TimelineEntry(
+                **entry, summary=rules.invoice_paid(self.number), order_id=self.order_id, invoice_id=self.invoice_id
+            ),
+            customer_email=self.customer_email,
+        )
+
+
+CommerceData = (
+    OrderPlacedIn
+    | OrderConfirmedIn
+    | OrderRejectedIn
+    | OrderCancelledIn
+    | OrderShippedIn
+    | InvoiceIssuedIn
+    | CreditNoteIssuedIn
+    | PaymentReceivedIn
+    | InvoicePaidIn
+)
+
+
+class CommerceEvent(InboundEvent):
+    """``detail`` of a sales or billing event; ``data`` is read by ``metadata.event_type``."""
+
+    data: Annotated[CommerceData, Field(discriminator="kind")]
+
+    def to_command(self) -> RecordActivity:
+        meta = self.metadata
+        return self.data.activity(
+            Stamp(event_id=meta.event_id, occurred_at=meta.occurred_at, event_type=meta.event_type)
+        )

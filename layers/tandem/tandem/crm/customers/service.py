@@ -1,0 +1,94 @@
+"""Customers use cases: record commerce events on the customer timeline, read customers and timelines."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from uuid import UUID
+
+from tandem.crm.customers.domain.commands import RecordActivity
+from tandem.crm.customers.domain.errors import CustomerNotFound, CustomerNotYetKnown, DuplicateActivity
+from tandem.crm.customers.domain.model import Customer, CustomerRef, TimelineEntry, customer_id_for
+from tandem.crm.customers.ports import UnitOfWork
+from tandem.shared.clock import Clock
+from tandem.shared.errors import TransactionConflict
+from tandem.shared.paging import Page
+from tandem.shared.retry import retrying
+
+# Events of one customer arrive close together (OrderPlaced, InvoiceIssued, OrderConfirmed within a
+# second) and all touch the customer item: a few short jittered retries, then Lambda retries.
+RECORD_ATTEMPTS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class RecordResult:
+    customer_id: UUID
+    recorded: bool  # False: the timeline already had this event (a redelivery)
+
+
+class CustomersService:
+    """The customers use cases; a new unit of work per call."""
+
+    def __init__(self, uow: Callable[[], UnitOfWork], clock: Clock) -> None:
+        self.uow = uow
+        self.clock = clock
+
+    def record_activity(self, command: RecordActivity) -> RecordResult:
+        """Add one event to its customer's timeline (creating the customer on first sight), once.
+
+        An event without an email (a payment naming only its order or invoice) is attributed through the
+        links earlier events stored. If no link exists yet, ``CustomerNotYetKnown`` is raised on purpose:
+        the bus does not order events, and Lambda's asynchronous retries (minutes apart, then the DLQ)
+        give the OrderPlaced/InvoiceIssued time to arrive. Dropping the event instead would lose it.
+        """
+        customer = self._owner(command)
+        return retrying(
+            lambda: self._record(customer, command),
+            on=(TransactionConflict,),
+            attempts=RECORD_ATTEMPTS,
+            sleep=self.clock.sleep,
+        )
+
+    def _owner(self, command: RecordActivity) -> CustomerRef:
+        if command.customer_email:
+            return CustomerRef(id=customer_id_for(command.customer_email), email=command.customer_email)
+        with self.uow() as uow:
+            owner = uow.customers.owner_of(command.links)
+        if owner is None:
+            raise CustomerNotYetKnown(details={"links": [f"{kind}#{value}" for kind, value in command.links]})
+        return owner
+
+    def _record(self, customer: CustomerRef, command: RecordActivity) -> RecordResult:
+        try:
+            with self.uow() as uow:
+                uow.customers.add_activity(customer, command)
+                uow.commit()
+        except DuplicateActivity:
+            return RecordResult(customer.id, recorded=False)
+        return RecordResult(customer.id, recorded=True)
+
+    def get_customer(self, customer_id: str) -> Customer:
+        """The customer, or CustomerNotFound (also for ids that are not UUIDs: they cannot exist)."""
+        try:
+            key = UUID(customer_id)
+        except ValueError:
+            raise CustomerNotFound(details={"id": customer_id[:64]}) from None
+        with self.uow() as uow:
+            customer = uow.customers.get(key)
+        if customer is None:
+            raise CustomerNotFound(details={"id": str(key)})
+        return customer
+
+    def find_customers(self, email: str) -> list[Customer]:
+        """Customers with this email (case-insensitive): none or one, since the id derives from it."""
+        with self.uow() as uow:
+            customer = uow.customers.get(customer_id_for(email.strip()))
+        return [customer] if customer else []
+
+    def customer_timeline(
+        self, customer_id: str, limit: int, cursor: str | None = None
+    ) -> tuple[Customer, Page[TimelineEntry]]:
+        """The customer (CustomerNotFound as ``get_customer``) and one page of their timeline, oldest first."""
+        customer = self.get_customer(customer_id)
+        with self.uow() as uow:
+            return customer, uow.customers.timeline(customer, limit, cursor)

@@ -1,1 +1,0 @@
-"""Pure CRM domain: no boto3, no Powertools, no environment."""

@@ -1,0 +1,1 @@
+"""Leads: contact-form submissions, their acknowledgement mail and its daily quota per address."""

@@ -1,0 +1,1 @@
+"""The only leads modules that talk to AWS."""

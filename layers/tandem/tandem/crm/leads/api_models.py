@@ -1,0 +1,100 @@
+"""Request and response models of the leads routes of the CRM API (the edge; the domain never sees them)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
+
+from tandem.crm.leads.domain import rules
+from tandem.crm.leads.domain.commands import CaptureLead
+from tandem.crm.leads.domain.model import Lead
+from tandem.shared.paging import Page
+
+
+class ContactForm(BaseModel):
+    """The public contact form. Unknown fields and wrong types are refused (strict)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+
+    name: Annotated[str, Field(min_length=1, max_length=rules.NAME_MAX, examples=["Ada Lovelace"])]
+    email: Annotated[str, Field(min_length=3, max_length=rules.EMAIL_MAX, examples=["ada@example.com"])]
+    message: Annotated[str, Field(min_length=1, max_length=rules.MESSAGE_MAX)]
+    consent: Annotated[bool, Field(description="The person agreed to be contacted about this request")]
+    company: Annotated[str | None, Field(max_length=rules.COMPANY_MAX)] = None
+    phone: Annotated[str | None, Field(max_length=rules.PHONE_MAX, pattern=rules.PHONE_PATTERN)] = None
+    website: Annotated[
+        str, Field(max_length=rules.HONEYPOT_MAX, description="Honeypot: hidden from people, leave empty")
+    ] = ""
+
+    @field_validator("name", "email", "message", "company", "phone", "website")
+    @classmethod
+    def _plain_text(cls, value: str | None, info: Any) -> str | None:
+        if value is None:
+            return value
+        single_line = info.field_name != "message"
+        error = rules.markup_error(value) or rules.control_error(value, single_line=single_line)
+        if error:
+            raise PydanticCustomError("plain_text", error)
+        return value
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        if rules.email_error(value):
+            raise PydanticCustomError("email", "must be a valid email address")
+        return value
+
+    def to_command(self) -> CaptureLead:
+        return CaptureLead(
+            name=self.name,
+            email=self.email,
+            message=self.message,
+            consent=self.consent,
+            company=self.company or None,
+            phone=self.phone or None,
+            honeypot=self.website,
+        )
+
+
+class LeadAccepted(BaseModel):
+    lead_id: UUID = Field(description="Reference of the received request")
+    status: Literal["received"] = "received"
+
+
+class LeadView(BaseModel):
+    lead_id: UUID
+    name: str
+    email: str
+    message: str
+    company: str | None
+    phone: str | None
+    consent: bool
+    status: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, lead: Lead) -> LeadView:
+        return cls(
+            lead_id=lead.id,
+            name=lead.name,
+            email=lead.email,
+            message=lead.message,
+            company=lead.company,
+            phone=lead.phone,
+            consent=lead.consent,
+            status=lead.status.value,
+            created_at=lead.created_at,
+        )
+
+
+class LeadList(BaseModel):
+    items: list[LeadView]
+    next_token: str | None = Field(default=None, description="Pass as ?next_token= for the next page")
+
+    @classmethod
+    def of(cls, page: Page[Lead]) -> LeadList:
+        return cls(items=[LeadView.of(lead) for lead in page.items], next_token=page.cursor)

@@ -1,0 +1,1 @@
+"""Pure leads domain: no boto3, no Powertools, no environment."""

@@ -1,0 +1,50 @@
+"""Customer mail through SES v2."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from tandem.sales.domain.notices import ClosureNotice
+from tandem.shared.aws.bootstrap import client as cached_client
+from tandem.shared.aws.dynamo import TRANSIENT_TRANSPORT_ERRORS
+from tandem.shared.aws.transient import is_transient, unavailable
+
+
+class MailNotSent(Exception):
+    """SES refused the message for good (not throttling: that is ``ServiceUnavailable``), or there is no
+    sender to send from; a logged failure."""
+
+
+class SesMailer:
+    def __init__(self, sender: str | None, client: Any = None) -> None:
+        """``client``: an ``sesv2`` client; None: the function's cached one, looked up at each send (so the
+        client ``tandem.shared.aws.bootstrap`` has now, e.g. after a test's ``reset()``, is the one used)."""
+        self.sender = sender
+        self.client = client
+
+    def send(self, message: ClosureNotice) -> str:
+        """Send a plain-text email (no HTML part: nothing typed by anyone becomes markup). SES throttled or
+        failing: ``ServiceUnavailable``; refused: ``MailNotSent``."""
+        if not self.sender:
+            raise MailNotSent("SENDER_EMAIL is not set")
+        client = self.client if self.client is not None else cached_client("sesv2")
+        try:
+            response = client.send_email(
+                FromEmailAddress=self.sender,
+                Destination={"ToAddresses": [message.to]},
+                Content={
+                    "Simple": {
+                        "Subject": {"Data": message.subject, "Charset": "UTF-8"},
+                        "Body": {"Text": {"Data": message.text, "Charset": "UTF-8"}},
+                    }
+                },
+            )
+        except ClientError as exc:
+            if is_transient(exc):
+                raise unavailable("ses", exc) from exc
+            raise MailNotSent(exc.response.get("Error", {}).get("Code", "SES error")) from exc
+        except TRANSIENT_TRANSPORT_ERRORS as exc:
+            raise unavailable("ses", exc) from exc
+        return str(response["MessageId"])
