@@ -159,9 +159,7 @@ def _segments(path: str) -> list[str]:
     return [s for s in path.split("/") if s != ""]
 
 
-def _walk(
-    node: _Node, segments: list[str], i: int, params: dict[str, str]
-) -> tuple[_Node, dict[str, str]] | None:
+def _walk(node: _Node, segments: list[str], i: int, params: dict[str, str]) -> tuple[_Node, dict[str, str]] | None:
     if i == len(segments):
         if node.methods:
             return node, params
@@ -250,18 +248,14 @@ def _load_api(
     responses = dict(body.get("x-amazon-apigateway-gateway-responses") or {})
     for res in resources.values():  # stand-alone AWS::ApiGateway::GatewayResponse resources
         props = res.get("Properties") or {}
-        if res.get("Type") == "AWS::ApiGateway::GatewayResponse" and props.get("RestApiId") == {
-            "Ref": logical_id
-        }:
+        if res.get("Type") == "AWS::ApiGateway::GatewayResponse" and props.get("RestApiId") == {"Ref": logical_id}:
             responses[props.get("ResponseType")] = {
                 "statusCode": props.get("StatusCode"),
                 "responseParameters": props.get("ResponseParameters") or {},
                 "responseTemplates": props.get("ResponseTemplates") or {},
             }
     title = resolve((body.get("info") or {}).get("title", logical_id))
-    binary = tuple(
-        str(t).replace("~1", "/") for t in body.get("x-amazon-apigateway-binary-media-types") or ()
-    )
+    binary = tuple(str(t).replace("~1", "/") for t in body.get("x-amazon-apigateway-binary-media-types") or ())
     return RestApi(
         logical_id=logical_id,
         api_id=api_id_for(logical_id) or _fake_api_id(logical_id),
@@ -284,9 +278,7 @@ def _authorizers(body: dict[str, Any], resolve: Resolver) -> dict[str, Authorize
     found: dict[str, Authorizer] = {}
     for name, scheme in schemes.items():
         config = scheme.get("x-amazon-apigateway-authorizer") or {}
-        kind = str(
-            config.get("type") or scheme.get("x-amazon-apigateway-authtype") or scheme.get("type", "")
-        ).lower()
+        kind = str(config.get("type") or scheme.get("x-amazon-apigateway-authtype") or scheme.get("type", "")).lower()
         issuers: set[str] = set()
         if kind == "cognito_user_pools":
             from .tokens import issuer, pool_id_from_arn

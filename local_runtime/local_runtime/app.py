@@ -12,21 +12,30 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from local_runtime import atomic, environ, targets
+from local_runtime import atomic, dynamodb_transactions, environ, eventbus, mail, stepfunctions, streams
 from local_runtime import clock as clock_mod
+from local_runtime.clients import Clients
 from local_runtime.clock import Clock
+from local_runtime.eventbus import EventDelivery
+from local_runtime.http_server import HttpServer, routes_summary, serve
 from local_runtime.lambda_loader import layer_root
 from local_runtime.lambdas import FunctionSpec, InvocationResult, LambdaHost, install_moto_bridge, set_active_host
 from local_runtime.provision import Provisioned, Provisioner
+from local_runtime.schedules import Scheduler
 from local_runtime.shipped_imports import ShippedImports
+from local_runtime.streams import StreamPollers
+from local_runtime.targets import Targets
 from local_runtime.template import Stack
 from local_runtime.tracking import Tracker
 
+if TYPE_CHECKING:  # moto is imported when a runtime provisions, not when this module is imported
+    from moto.core.config import DefaultConfig
+    from moto.core.models import MockAWS
+
 ACCOUNT_ID = "123456789012"
-_SESSION: Any = None
-MOCK_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
+MOCK_CONFIG: DefaultConfig = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
 _FAKE_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -73,31 +82,24 @@ class LocalRuntime:
         self.clock = Clock(clock_speed)
         self.tracker = Tracker()
         self.summary_contributors: list[Callable[[LocalRuntime], dict[str, Any]]] = []
-        self.http: Any = None
+        self.allow_remote_tokens = False  # read by the HTTP side: /_local/token on a non-loopback bind
+        self.clients = Clients(self.region)
+        self.http: HttpServer | None = None
         self.stack: Stack | None = None
         self.provisioned: Provisioned | None = None
         self.lambdas: LambdaHost | None = None
-        self.events: Any = None
-        self.streams: Any = None
-        self.schedules: Any = None
-        self._mock: Any = None
-        self._clients: dict[str, Any] = {}
+        self.targets: Targets | None = None
+        self.events: EventDelivery | None = None
+        self.streams: StreamPollers | None = None
+        self.schedules: Scheduler | None = None
+        self._mock: MockAWS | None = None
         self._started = False
         self._lock = threading.RLock()
 
     # ------------------------------------------------------------------ AWS clients
     def client(self, service: str) -> Any:
         """An in-process boto3 client (goes through moto while the mock is active)."""
-        c = self._clients.get(service)
-        if c is None:
-            import boto3
-
-            global _SESSION
-            if _SESSION is None:  # one session: botocore's model cache survives runtimes
-                _SESSION = boto3.session.Session(region_name=self.region)
-            c = _SESSION.client(service, region_name=self.region)
-            self._clients[service] = c
-        return c
+        return self.clients(service)
 
     # ------------------------------------------------------------------ lifecycle
     def _prepare_process(self) -> None:
@@ -110,8 +112,6 @@ class LocalRuntime:
         atomic.install()
         atomic.install_client_lock()
         install_moto_bridge()
-        from local_runtime import dynamodb_transactions, eventbus, stepfunctions, streams
-
         dynamodb_transactions.install()
         eventbus.install()
         streams.install()
@@ -134,7 +134,7 @@ class LocalRuntime:
             if self.start_mock:
                 from moto import mock_aws
 
-                self._mock = mock_aws(config=MOCK_CONFIG)  # type: ignore[arg-type]
+                self._mock = mock_aws(config=MOCK_CONFIG)
                 self._mock.start()
                 # A new runtime starts clean even when another mock is still active
                 # (mock_aws only resets for the outermost start). One runtime at a time.
@@ -146,7 +146,7 @@ class LocalRuntime:
 
                 default_user_config.setdefault("stepfunctions", {})["execute_state_machine"] = True
                 default_user_config.setdefault("lambda", {})["use_docker"] = False
-            self._clients.clear()
+            self.clients.clear()
             self.stack = Stack(
                 self.template_path,
                 parameters=self.parameters,
@@ -154,27 +154,38 @@ class LocalRuntime:
                 account_id=self.account_id,
                 stack_name=self.stack_name,
             )
-            self.lambdas = LambdaHost(
+            lambdas = self.lambdas = LambdaHost(
                 region=self.region,
                 account_id=self.account_id,
                 clock=self.clock,
                 tracker=self.tracker,
-                deliver=lambda arn, payload: targets.deliver(self, arn, payload),
                 hot_reload=not self.shipped_code_only,
             )
-            set_active_host(self.lambdas)
-            self.provisioned = Provisioner(self.stack, self.client).run()
-            for spec in self.provisioned.functions.values():
-                self.lambdas.register(spec)
+            targets = self.targets = Targets(self.clients, lambdas)
+            lambdas.deliver = targets.deliver  # async destinations and dead-letter queues
+            set_active_host(lambdas)
+            provisioned = self.provisioned = Provisioner(self.stack, self.clients).run()
+            for spec in provisioned.functions.values():
+                lambdas.register(spec)
             if self.shipped_code_only:
-                self._guard_imports(list(self.provisioned.functions.values()))
-            from local_runtime.eventbus import EventDelivery
-            from local_runtime.schedules import Scheduler
-            from local_runtime.streams import StreamPollers
-
-            self.events = EventDelivery(self)
-            self.streams = StreamPollers(self, self.provisioned.stream_mappings)
-            self.schedules = Scheduler(self, self.provisioned.schedules)
+                self._guard_imports(list(provisioned.functions.values()))
+            self.events = EventDelivery(targets, self.tracker)
+            self.streams = StreamPollers(
+                provisioned.stream_mappings,
+                lambdas=lambdas,
+                targets=targets,
+                clock=self.clock,
+                account_id=self.account_id,
+                region=self.region,
+            )
+            self.schedules = Scheduler(
+                provisioned.schedules,
+                targets=targets,
+                clock=self.clock,
+                account_id=self.account_id,
+                region=self.region,
+                rules=provisioned.rules,
+            )
 
     def _guard_imports(self, specs: list[FunctionSpec]) -> None:
         code = {spec.code_dir for spec in specs if spec.code_dir is not None}
@@ -190,13 +201,14 @@ class LocalRuntime:
             if self._started:
                 return self
             self.provision()
+            assert self.streams is not None and self.schedules is not None
             self.streams.start()
             self.schedules.start()
             self._started = True
             if self.serve_http:
-                from local_runtime.http_server import serve
-
                 self.http = serve(self)
+                if routes_summary not in self.summary_contributors:
+                    self.summary_contributors.append(routes_summary)
             # Like provisioned concurrency: import every handler now, in the background, so the first
             # request or event does not pay for it (imports are slow; invocations wait for an import
             # already under way instead of doing it twice).
@@ -205,7 +217,9 @@ class LocalRuntime:
 
     def _warm_handlers(self) -> None:
         lambdas = self.lambdas
-        for logical_id in list(lambdas.functions) if lambdas is not None else []:
+        if lambdas is None:
+            return
+        for logical_id in list(lambdas.functions):
             try:
                 lambdas.module_for(logical_id)
             except Exception as exc:  # the invocation will report it properly
@@ -229,8 +243,6 @@ class LocalRuntime:
                 self.events.stop()
             if self.lambdas is not None:
                 self.lambdas.shutdown()
-            from local_runtime import stepfunctions
-
             stepfunctions.stop_executions(self.account_id, self.region)
             if not self.tracker.wait_zero(self.DRAIN_TIMEOUT):
                 log.warning("local_runtime: %d invocation(s) still running at stop", self.tracker.count)
@@ -246,7 +258,7 @@ class LocalRuntime:
             self.provisioned = None
             if LocalRuntime._current is self:
                 LocalRuntime._current = None
-            self._clients.clear()
+            self.clients.clear()
 
     def __enter__(self) -> LocalRuntime:
         return self.start()
@@ -257,7 +269,7 @@ class LocalRuntime:
     # ------------------------------------------------------------------ operations
     @property
     def url(self) -> str:
-        return getattr(self.http, "url", "") if self.http is not None else ""
+        return self.http.url if self.http is not None else ""
 
     def invoke(self, name_or_logical_id: str, event: Any) -> InvocationResult:
         """Synchronous in-process invocation (RequestResponse)."""
@@ -267,8 +279,6 @@ class LocalRuntime:
 
     def sent_emails(self) -> list[dict[str, Any]]:
         """Mail SES (v1/v2, simple, template, raw) has accepted, newest first (as ``GET /_local/emails``)."""
-        from local_runtime import mail
-
         return mail.sent_emails(self.account_id, self.region)
 
     def physical_id(self, logical_id: str) -> Any:
@@ -280,8 +290,6 @@ class LocalRuntime:
             return True
         if self.streams is not None and self.streams.pending():
             return True
-        from local_runtime import stepfunctions
-
         return stepfunctions.running_executions(self.account_id, self.region) > 0
 
     def wait_idle(self, timeout: float = 5.0) -> bool:
@@ -346,8 +354,7 @@ class LocalRuntime:
             "layers": [{"arn": a, "dir": str(d)} for a, d in pv.layer_dirs.items()],
             "user_pools": of("AWS::Cognito::UserPool"),
             "stream_mappings": [
-                {"logical_id": m.logical_id, "function": m.function, "stream": m.stream_arn}
-                for m in pv.stream_mappings
+                {"logical_id": m.logical_id, "function": m.function, "stream": m.stream_arn} for m in pv.stream_mappings
             ],
             "not_emulated": [
                 {"logical_id": r.logical_id, "type": r.type, "note": r.note}

@@ -173,4 +173,4 @@ def install_client_lock() -> None:
             return original(self, *args, **kwargs)
 
     create_client.__wrapped__ = original  # type: ignore[attr-defined]
-    botocore.session.Session.create_client = create_client  # type: ignore[method-assign]
+    botocore.session.Session.create_client = create_client

@@ -48,7 +48,7 @@ class _Backup:
             items[self.hash_key] = self.item
         shard = self.table.stream_shard
         if shard is not None and self.stream_length is not None:
-            del shard.items[self.stream_length:]
+            del shard.items[self.stream_length :]
 
 
 def _key_of(table: Any, op_type: str, op: dict[str, Any]) -> dict[str, Any]:
@@ -68,8 +68,7 @@ def _backup(table: Any, key: dict[str, Any]) -> _Backup:
     range_key = DynamoType(key[table.range_key_attr]) if table.range_key_attr else None
     current = table.get_item(hash_key, range_key)
     shard = table.stream_shard
-    return _Backup(table, hash_key, range_key, copy.deepcopy(current),
-                   len(shard.items) if shard is not None else None)
+    return _Backup(table, hash_key, range_key, copy.deepcopy(current), len(shard.items) if shard is not None else None)
 
 
 def _write_one(backend: Any, op_type: str, op: dict[str, Any], targets: set, backups: list[_Backup]) -> None:
@@ -100,8 +99,11 @@ def _write_one(backend: Any, op_type: str, op: dict[str, Any], targets: set, bac
     if op_type == "ConditionCheck":
         return
     backups.append(_backup(table, key))
-    expressions = {"condition_expression": condition, "expression_attribute_names": names,
-                   "expression_attribute_values": values}
+    expressions = {
+        "condition_expression": condition,
+        "expression_attribute_names": names,
+        "expression_attribute_values": values,
+    }
     if op_type == "Put":
         backend.put_item(table_name, op["Item"], **expressions)
     elif op_type == "Delete":

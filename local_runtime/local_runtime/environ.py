@@ -15,9 +15,7 @@ from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from typing import Any
 
-_overlay: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
-    "local_runtime_environ", default=None
-)
+_overlay: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("local_runtime_environ", default=None)
 
 
 class EnvironProxy(MutableMapping[str, str]):

@@ -4,7 +4,7 @@ Why: moto's ``Rule.send_to_targets`` raises NotImplementedError for Lambda and S
 Functions targets (which makes the whole ``put_events`` fail), mis-quotes InputTransformer
 output for SQS and ignores target dead-letter queues. Here only ENABLED rules with an event
 pattern match (a scheduled rule fires on its schedule, not on events); each target's input
-is computed as AWS does and delivered on a worker pool (``targets.deliver``), so
+is computed as AWS does and delivered on a worker pool (``Targets.deliver``), so
 ``put_events`` returns at once; failed deliveries go to the target's DeadLetterConfig.
 Archives, log groups and API destinations stay with moto.
 """
@@ -18,18 +18,20 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from local_runtime import targets
+from local_runtime.targets import Targets, handles, input_for
 from local_runtime.targets import iso as _iso
+from local_runtime.tracking import Tracker
 
-if TYPE_CHECKING:
-    from local_runtime.app import LocalRuntime
+if TYPE_CHECKING:  # moto is imported when the hooks are installed
+    from moto.events.models import EventsBackend, Rule
+    from moto.events.utils import EventMessageType
 
 log = logging.getLogger(__name__)
 _active: EventDelivery | None = None
 _originals: dict[str, Any] = {}
 
 
-def aws_event(moto_event: dict[str, Any]) -> dict[str, Any]:
+def aws_event(moto_event: EventMessageType) -> dict[str, Any]:
     """The event as AWS hands it to targets (moto keeps time as epoch + ingestion-time)."""
     return {
         "version": moto_event.get("version", "0"),
@@ -44,9 +46,9 @@ def aws_event(moto_event: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def rule_matches(rule: Any, moto_event: dict[str, Any]) -> bool:
+def rule_matches(rule: Rule, moto_event: EventMessageType) -> bool:
     """AWS: a DISABLED rule never fires; a rule without a pattern (schedule only) never matches an event."""
-    if getattr(rule, "state", "ENABLED") != "ENABLED":
+    if rule.state != "ENABLED":
         return False
     if not rule.event_pattern.get_pattern():  # moto's EventPattern.load(None) would match everything
         return False
@@ -74,7 +76,7 @@ def install() -> None:
     _originals["send_to_targets"] = Rule.send_to_targets
     _originals["put_events"] = EventsBackend.put_events
 
-    def send_to_targets(self: Any, original_event: dict[str, Any], transform_input: bool = True) -> None:
+    def send_to_targets(self: Rule, original_event: EventMessageType, transform_input: bool = True) -> None:
         delivery = _active
         if delivery is None:
             return _originals["send_to_targets"](self, original_event, transform_input)
@@ -83,11 +85,11 @@ def install() -> None:
         event = aws_event(original_event)
         moto_targets = []
         for target in self.targets:
-            if not targets.handles(target["Arn"]):
+            if not handles(target["Arn"]):
                 moto_targets.append(target)
                 continue
             try:
-                payload = targets.input_for(target, event, original_event.get("ingestion-time"))
+                payload = input_for(target, event, original_event.get("ingestion-time"))
             except Exception as e:  # a bad transformer is a failed delivery
                 delivery.dead_letter(self.arn, target, event, "TransformationError", str(e))
                 continue
@@ -101,7 +103,7 @@ def install() -> None:
                 self.targets = saved
         return None
 
-    def put_events(self: Any, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def put_events(self: EventsBackend, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
         entries = _originals["put_events"](self, events)
         delivery = _active
         if delivery is not None:
@@ -115,18 +117,22 @@ def install() -> None:
 
 
 class EventDelivery:
-    """Worker pool delivering rule targets, and the ring buffer of recent events."""
+    """Worker pool delivering rule targets (through ``targets``), and the ring buffer of recent events.
 
-    def __init__(self, rt: LocalRuntime, max_recent: int = 500) -> None:
+    ``tracker`` counts the deliveries queued or running, for ``wait_idle``.
+    """
+
+    def __init__(self, targets: Targets, tracker: Tracker, max_recent: int = 500) -> None:
         global _active
-        self.rt = rt
+        self.targets = targets
+        self.tracker = tracker
         self.stopped = False
         self._recent: deque[dict[str, Any]] = deque(maxlen=max_recent)
         self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="event-delivery")
         _active = self
 
     # ------------------------------------------------------------------ tail
-    def record(self, backend: Any, entry: dict[str, Any], event_id: str) -> None:
+    def record(self, backend: EventsBackend, entry: dict[str, Any], event_id: str) -> None:
         try:
             detail = json.loads(entry.get("Detail") or "{}")
         except ValueError:
@@ -155,29 +161,27 @@ class EventDelivery:
         self._recent.clear()
 
     # ------------------------------------------------------------------ delivery
-    def submit(self, rule_arn: str, target: dict[str, Any], payload: Any) -> None:
+    def submit(self, rule_arn: str, target: dict[str, Any], payload: object) -> None:
         if self.stopped:
             return
-        self.rt.tracker.enter()
+        self.tracker.enter()
         try:
             self._pool.submit(self._deliver, rule_arn, target, payload)
         except RuntimeError:
-            self.rt.tracker.exit()
+            self.tracker.exit()
 
-    def _deliver(self, rule_arn: str, target: dict[str, Any], payload: Any) -> None:
+    def _deliver(self, rule_arn: str, target: dict[str, Any], payload: object) -> None:
         try:
             if self.stopped:  # the runtime is stopping: its moto may already be another runtime's
                 return
-            targets.deliver(self.rt, target["Arn"], payload, target=target)
+            self.targets.deliver(target["Arn"], payload, target=target)
         except Exception as e:
             if not self.stopped:
                 self.dead_letter(rule_arn, target, payload, type(e).__name__, str(e))
         finally:
-            self.rt.tracker.exit()
+            self.tracker.exit()
 
-    def dead_letter(
-        self, rule_arn: str, target: dict[str, Any], payload: Any, code: str, message: str
-    ) -> None:
+    def dead_letter(self, rule_arn: str, target: dict[str, Any], payload: object, code: str, message: str) -> None:
         """AWS sends the undeliverable event to the target's DLQ with these attributes."""
         dlq = (target.get("DeadLetterConfig") or {}).get("Arn")
         if not dlq:
@@ -189,7 +193,7 @@ class EventDelivery:
             "ERROR_CODE": code,
             "ERROR_MESSAGE": message[:256] or code,
         }
-        targets.dead_letter(self.rt, dlq, payload, attrs)
+        self.targets.dead_letter(dlq, payload, attrs)
 
     def stop(self) -> None:
         """No delivery starts after this; queued ones return at once (and leave the tracker)."""

@@ -69,9 +69,7 @@ class ApiGateway:
             ]
             return Response(route.mock.status, headers, route.mock.body.encode())
         if route.function is None:
-            log.warning(
-                "%s %s: integration %r is not emulated", route.method, route.resource, route.integration
-            )
+            log.warning("%s %s: integration %r is not emulated", route.method, route.resource, route.integration)
             return self._internal_error(request_id)
         event = build_event(
             request,

@@ -35,6 +35,8 @@ DEFAULTS: dict[str, tuple[int, str, str]] = {
     "AUTHORIZER_FAILURE": (500, "Internal server error", "AuthorizerConfigurationException"),
     "API_CONFIGURATION_ERROR": (500, "Internal server error", "InternalServerErrorException"),
 }
+
+
 def static_headers(parameters: Mapping[str, Any] | None, prefix: str) -> list[tuple[str, str]]:
     """Headers API Gateway sets from constant mappings (``"<prefix>Name": "'value'"``).
 
@@ -82,9 +84,7 @@ class GatewayResponses:
             template = templates.get("application/json") if templates else None
             if template is None and templates:
                 template = next(iter(templates.values()))
-            configs[str(kind)] = _Config(
-                int(status) if status not in (None, "") else None, tuple(headers), template
-            )
+            configs[str(kind)] = _Config(int(status) if status not in (None, "") else None, tuple(headers), template)
         return cls(configs)
 
     def configured(self) -> list[str]:
@@ -94,17 +94,13 @@ class GatewayResponses:
         self, kind: str, *, message: str | None = None, context: Mapping[str, Any] | None = None
     ) -> GatewayResponse:
         """The HTTP answer for gateway response type ``kind`` (e.g. ``UNAUTHORIZED``)."""
-        default_status, default_message, error_type = DEFAULTS.get(
-            kind, (500, "Internal server error", "Exception")
-        )
+        default_status, default_message, error_type = DEFAULTS.get(kind, (500, "Internal server error", "Exception"))
         family = "DEFAULT_4XX" if default_status < 500 else "DEFAULT_5XX"
         config = self._configs.get(kind) or self._configs.get(family)
         status = default_status
         if config is not None and config.status is not None and kind in self._configs:
             status = config.status
-        template = (
-            config.template if config is not None and config.template is not None else _DEFAULT_TEMPLATE
-        )
+        template = config.template if config is not None and config.template is not None else _DEFAULT_TEMPLATE
         text = message if message is not None else default_message
         variables = {
             "error.message": text,

@@ -16,7 +16,9 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from .apigateway import RouteTable
 from .proxy import MAX_BODY_BYTES, Request, Response
+from .runtime_view import RuntimeView
 
 log = logging.getLogger("local_runtime.http")
 App = Callable[[Request], Response]
@@ -83,6 +85,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "local-runtime"
     timeout = 120  # idle keep-alive connections end eventually
     server: _Server
+    raw_requestline: bytes  # set by ``handle_one_request`` before ``parse_request``
 
     def setup(self) -> None:
         super().setup()
@@ -255,49 +258,53 @@ class Dispatcher:
         return self.api(request)
 
 
-def serve(rt: Any) -> HttpServer:
+def serve(rt: RuntimeView) -> HttpServer:
     """Start serving ``rt``'s APIs and dev endpoints on ``rt.host:rt.port`` (0 = any free port).
 
-    Called by ``LocalRuntime.start()`` after provisioning; sets ``rt.port`` to the bound port and adds
-    the routes to ``rt.summary()``. ``/_local/token`` mints tokens only on a loopback bind, unless
-    ``rt.allow_remote_tokens`` is true (the CLI's ``--allow-remote-tokens`` sets it).
+    Called by ``LocalRuntime.start()`` after provisioning; sets ``rt.port`` to the bound port.
+    ``/_local/token`` mints tokens only on a loopback bind, unless ``rt.allow_remote_tokens`` is true
+    (the CLI's ``--allow-remote-tokens`` sets it).
     """
-    from .gateway import ApiGateway, describe_routes
+    from .gateway import ApiGateway
     from .local_endpoints import LocalEndpoints
 
+    assert rt.lambdas is not None, "provision() first"
     table = route_table_for(rt)
     gateway = ApiGateway(table, rt.lambdas.invoke, account_id=rt.account_id)
-    local = LocalEndpoints(rt, table, allow_remote_tokens=bool(getattr(rt, "allow_remote_tokens", False)))
+    local = LocalEndpoints(rt, table, allow_remote_tokens=rt.allow_remote_tokens)
     server = HttpServer(Dispatcher(gateway.handle, local.handle), gateway.too_large, rt.host, rt.port)
     rt.port = server.port
-    if not any(getattr(c, "_local_http_routes", False) for c in rt.summary_contributors):
-
-        def contribute(runtime: Any) -> dict[str, Any]:
-            return {"routes": describe_routes(route_table_for(runtime))}  # < 1 ms, never stale
-
-        contribute._local_http_routes = True  # type: ignore[attr-defined]
-        rt.summary_contributors.append(contribute)
     return server
 
 
-def route_table_for(rt: Any) -> Any:
+def routes_summary(rt: RuntimeView) -> dict[str, Any]:
+    """``{"routes": [...]}`` for ``summary()`` (the runtime adds it once it serves; < 1 ms, never stale)."""
+    from .gateway import describe_routes
+
+    return {"routes": describe_routes(route_table_for(rt))}
+
+
+def route_table_for(rt: RuntimeView) -> RouteTable:
     """Compile the route table from the core's translated template."""
     from .apigateway import load_route_table
 
+    stack, lambdas = rt.stack, rt.lambdas
+    assert stack is not None and lambdas is not None, "provision() first"
+
     def function_for_arn(arn: str) -> str | None:
         try:
-            return str(rt.lambdas.spec(arn).logical_id)
+            return str(lambdas.spec(arn).logical_id)
         except KeyError:
             return None
 
     def api_id_for(logical_id: str) -> str | None:
-        resource = rt.stack.resources.get(logical_id)
+        resource = stack.resources.get(logical_id)
         physical = getattr(resource, "physical_id", None)
         return str(physical) if physical else None
 
     return load_route_table(
-        rt.stack.translated.get("Resources") or {},
-        resolve=rt.stack.resolve,
+        stack.translated.get("Resources") or {},
+        resolve=stack.resolve,
         function_for_arn=function_for_arn,
         api_id_for=api_id_for,
     )

@@ -116,6 +116,7 @@ class Resolver:
         return str(value)
 
     def _do_sub(self, arg: Any) -> Any:
+        variables: dict[str, Any]
         if isinstance(arg, str):
             template, variables = arg, {}
         else:

@@ -4,6 +4,9 @@ Why a timer heap: AWS waits about a minute before a retry. A worker sleeping tha
 stall every invocation queued behind it, so a failed attempt hands its event to ``Timers``
 (on the runtime clock) and frees the worker; the retry goes back to the pool when due.
 Events older than ``MaximumEventAgeInSeconds`` go to the on-failure destination instead.
+
+It knows the host only through callables (``invoke``, ``retry_delay``) and where records go only
+through ``deliver``: ``LambdaHost`` owns an ``AsyncInvoker``, not the other way round.
 """
 
 from __future__ import annotations
@@ -14,18 +17,20 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from local_runtime.clock import Clock
 from local_runtime.lambda_model import FunctionSpec, InvocationResult
 from local_runtime.timers import Timers
-
-if TYPE_CHECKING:
-    from local_runtime.lambda_host import LambdaHost
+from local_runtime.tracking import Tracker
 
 log = logging.getLogger(__name__)
 
 DEFAULT_RETRIES = 2
 DEFAULT_MAX_EVENT_AGE = 21600  # seconds (six hours)
+
+Invoke = Callable[[str, Any], InvocationResult]  # (function, event) -> result: one synchronous attempt
+Deliver = Callable[[str, Any], object]  # (arn, payload): a destination or dead-letter queue receives payload
 
 
 @dataclass
@@ -40,18 +45,30 @@ class _Job:
 
 
 class AsyncInvoker:
-    """A worker pool for attempts, ``Timers`` for back-offs; counted by the host's tracker."""
+    """A worker pool for attempts, ``Timers`` for back-offs; each job counted by ``tracker``.
+
+    ``invoke(function, event)`` runs one attempt; ``retry_delay(attempt)`` is the clock seconds before
+    the next one; ``deliver(arn, payload)`` reaches destinations and dead-letter queues.
+    """
 
     def __init__(
-        self, host: LambdaHost, deliver: Callable[[str, Any], Any] | None = None, workers: int = 8
+        self,
+        invoke: Invoke,
+        *,
+        clock: Clock,
+        tracker: Tracker,
+        retry_delay: Callable[[int], float],
+        deliver: Deliver | None = None,
+        workers: int = 8,
     ) -> None:
-        self.host = host
-        self.clock = host.clock
-        self.tracker = host.tracker
-        self.deliver = deliver  # (arn, payload) -> None: destinations and dead-letter queues
+        self.invoke = invoke
+        self.clock = clock
+        self.tracker = tracker
+        self.retry_delay = retry_delay
+        self.deliver = deliver
         self.stopped = False
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lambda-async")
-        self._timers = Timers(host.clock, name="lambda-retries")
+        self._timers = Timers(clock, name="lambda-retries")
 
     def submit(self, spec: FunctionSpec, event: Any, on_done: Callable[[], None] | None = None) -> str:
         request_id = str(uuid.uuid4())
@@ -93,7 +110,7 @@ class AsyncInvoker:
                 self._finish(job, "EventAgeExceeded")
                 return
             job.attempts += 1
-            job.last = self.host.invoke(job.spec.logical_id, job.event)
+            job.last = self.invoke(job.spec.logical_id, job.event)
             if not job.last.errored:
                 self._finish(job, "Success")
                 return
@@ -101,7 +118,7 @@ class AsyncInvoker:
             if job.attempts > retries:
                 self._finish(job, "RetriesExhausted")
                 return
-            due = min(self.clock.time() + self.host.retry_delays(job.attempts), job.expires)
+            due = min(self.clock.time() + self.retry_delay(job.attempts), job.expires)
             try:
                 self._timers.call_at(due, functools.partial(self._enqueue, job))
             except RuntimeError:  # stopping
@@ -144,7 +161,7 @@ class AsyncInvoker:
             record["responsePayload"] = job.last.payload
         return record
 
-    def _send(self, arn: str, body: Any, failed: bool, raw: bool = False) -> None:
+    def _send(self, arn: str, body: object, failed: bool, raw: bool = False) -> None:
         if self.deliver is None:
             log.warning("local_runtime: no delivery for destination %s, record dropped", arn)
             return

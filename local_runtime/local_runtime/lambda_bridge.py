@@ -14,7 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from local_runtime.lambda_model import not_found_payload
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # moto is imported when the bridge is installed
+    from moto.awslambda.models import LambdaFunction
+    from moto.awslambda_simple.models import LambdaSimpleBackend
+
     from local_runtime.lambda_host import LambdaHost
 
 _active_host: LambdaHost | None = None
@@ -46,20 +49,21 @@ def install_moto_bridge() -> None:
     _originals["invoke"] = LambdaFunction.invoke
     _originals["simple_invoke"] = LambdaSimpleBackend.invoke
 
-    def _invoke_lambda(self: Any, event: Any = None) -> tuple[str, bool, str]:
+    def _invoke_lambda(self: LambdaFunction, event: str | None = None) -> tuple[str, bool, str]:
         host = _active_host
         if host is None or not _known(host, self.function_name):
             # moto would echo the event as a success: a function nothing runs has not run.
             return json.dumps(not_found_payload(getattr(self, "function_arn", self.function_name))), True, ""
+        payload: object = event
         if isinstance(event, (str, bytes)):
             try:
-                event = json.loads(event)
+                payload = json.loads(event)
             except ValueError:
                 pass
-        result = host.invoke(self.function_name, event)
+        result = host.invoke(self.function_name, payload)
         return json.dumps(result.payload), result.errored, result.logs
 
-    def invoke(self: Any, body: Any, request_headers: Any, response_headers: Any) -> Any:
+    def invoke(self: LambdaFunction, body: str, request_headers: Any, response_headers: Any) -> str | bytes:
         host = _active_host
         inv_type = request_headers.get("x-amz-invocation-type", "RequestResponse")
         if host is not None and inv_type == "Event" and _known(host, self.function_name):
@@ -71,8 +75,13 @@ def install_moto_bridge() -> None:
         return out
 
     def simple_invoke(
-        self: Any, function_name: str, qualifier: Any, body: Any, headers: Any, response_headers: Any
-    ) -> Any:
+        self: LambdaSimpleBackend,
+        function_name: str,
+        qualifier: str | None,
+        body: Any,
+        headers: Any,
+        response_headers: Any,
+    ) -> str | bytes | None:
         return LambdaBackend.invoke(self, function_name, qualifier, body, headers, response_headers)
 
     LambdaFunction._invoke_lambda = _invoke_lambda  # type: ignore[method-assign]

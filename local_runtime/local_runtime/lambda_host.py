@@ -19,7 +19,7 @@ from typing import Any
 
 from local_runtime import atomic, environ, powertools_metrics
 from local_runtime.clock import Clock
-from local_runtime.lambda_async import AsyncInvoker
+from local_runtime.lambda_async import AsyncInvoker, Deliver
 from local_runtime.lambda_loader import ModuleLoader
 from local_runtime.lambda_logs import capture, install_tee
 from local_runtime.lambda_model import (
@@ -46,7 +46,7 @@ class LambdaHost:
         account_id: str,
         clock: Clock,
         tracker: Tracker,
-        deliver: Callable[[str, Any], Any] | None = None,
+        deliver: Deliver | None = None,
         hot_reload: bool = True,
     ) -> None:
         self.region = region
@@ -61,16 +61,24 @@ class LambdaHost:
         environ.install()
         powertools_metrics.install()  # before any handler module creates a Metrics
         self._loader = ModuleLoader(self.environment, hot_reload=hot_reload)
-        self._async = AsyncInvoker(self, deliver)
+        self._async = AsyncInvoker(
+            self._attempt, clock=clock, tracker=tracker, retry_delay=self._retry_delay, deliver=deliver
+        )
 
     @property
-    def deliver(self) -> Callable[[str, Any], Any] | None:
+    def deliver(self) -> Deliver | None:
         """``(arn, payload)``: how async destinations and DLQs are reached (set by the runtime)."""
         return self._async.deliver
 
     @deliver.setter
-    def deliver(self, value: Callable[[str, Any], Any] | None) -> None:
+    def deliver(self, value: Deliver | None) -> None:
         self._async.deliver = value
+
+    def _attempt(self, name: str, event: object) -> InvocationResult:
+        return self.invoke(name, event)  # looked up on each attempt: ``invoke`` may be replaced (tests do)
+
+    def _retry_delay(self, attempt: int) -> float:
+        return self.retry_delays(attempt)
 
     # ------------------------------------------------------------------ registry
     def register(self, spec: FunctionSpec) -> None:

@@ -62,9 +62,9 @@ class _TeeStream(io.TextIOBase):
 
 def install_tee() -> None:
     if not isinstance(sys.stdout, _TeeStream):
-        sys.stdout = _TeeStream(sys.stdout)  # type: ignore[assignment]
+        sys.stdout = _TeeStream(sys.stdout)
     if not isinstance(sys.stderr, _TeeStream):
-        sys.stderr = _TeeStream(sys.stderr)  # type: ignore[assignment]
+        sys.stderr = _TeeStream(sys.stderr)
 
 
 @contextmanager

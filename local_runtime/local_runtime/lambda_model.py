@@ -62,9 +62,7 @@ class InvocationResult:
 class LambdaContext:
     """The ``context`` argument of a Python Lambda handler."""
 
-    def __init__(
-        self, spec: FunctionSpec, request_id: str, deadline: float, client_context: Any = None
-    ) -> None:
+    def __init__(self, spec: FunctionSpec, request_id: str, deadline: float, client_context: Any = None) -> None:
         self.aws_request_id = request_id
         self.function_name = spec.name
         self.function_version = "$LATEST"

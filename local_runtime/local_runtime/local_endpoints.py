@@ -1,7 +1,7 @@
 """Dev-only endpoints under ``/_local/`` (never in the template): tokens, schedules, mail, events, docs.
 
-They talk to the core runtime only through the documented API (``rt.schedules``, ``rt.events``,
-``rt.lambdas``, ``rt.stack``), so they work the same in ``make run`` and in tests.
+They talk to the core runtime only through the documented API (``RuntimeView``: ``rt.schedules``,
+``rt.events``, ``rt.lambdas``, ``rt.stack``...), so they work the same in ``make run`` and in tests.
 """
 
 from __future__ import annotations
@@ -16,7 +16,12 @@ from urllib.parse import unquote
 
 from . import mail, openapi, tokens
 from .apigateway import RouteTable
+from .eventbus import EventDelivery
+from .lambda_host import LambdaHost
 from .proxy import Request, Response, parse_query
+from .runtime_view import RuntimeView
+from .schedules import Scheduler
+from .template import Stack
 
 log = logging.getLogger("local_runtime.http")
 
@@ -67,28 +72,28 @@ def _json(status: int, value: Any) -> Response:
     return Response(status, [("Content-Type", "application/json")], json.dumps(value, default=str).encode())
 
 
-def user_pools(rt: Any) -> list[tokens.UserPool]:
+def user_pools(stack: Stack, region: str) -> list[tokens.UserPool]:
     """The template's user pools with their ids and first app client id, for minting tokens."""
     clients: dict[str, str] = {}
-    for res in rt.stack.by_type("AWS::Cognito::UserPoolClient"):
+    for res in stack.by_type("AWS::Cognito::UserPoolClient"):
         pool = (res.properties or {}).get("UserPoolId")
         if pool and res.physical_id:
             clients.setdefault(str(pool), str(res.physical_id))
     pools = []
-    for res in rt.stack.by_type("AWS::Cognito::UserPool"):
+    for res in stack.by_type("AWS::Cognito::UserPool"):
         arn = (res.attributes or {}).get("Arn")
         pool_id = tokens.pool_id_from_arn(str(arn)) if arn else str(res.physical_id)
-        pools.append(tokens.UserPool(pool_id, rt.region, clients.get(pool_id, "local-client"), res.logical_id))
+        pools.append(tokens.UserPool(pool_id, region, clients.get(pool_id, "local-client"), res.logical_id))
     return pools
 
 
 class LocalEndpoints:
     """Routes ``/_local/...`` requests to small handlers."""
 
-    def __init__(self, rt: Any, table: RouteTable, *, allow_remote_tokens: bool = False) -> None:
+    def __init__(self, rt: RuntimeView, table: RouteTable, *, allow_remote_tokens: bool = False) -> None:
         self.rt = rt
         self.table = table
-        self.pools = user_pools(rt)
+        self.pools = user_pools(self._stack, rt.region)
         self.token_refusal = tokens_refused(str(rt.host), allow_remote_tokens)
         self._get: dict[str, Callable[[Request], Response]] = {
             "": self.index,
@@ -99,6 +104,27 @@ class LocalEndpoints:
             "openapi.json": self.openapi_json,
             "docs": self.docs,
         }
+
+    # What the endpoints use exists once the runtime is provisioned (``serve`` runs after that).
+    @property
+    def _stack(self) -> Stack:
+        assert self.rt.stack is not None, "provision() first"
+        return self.rt.stack
+
+    @property
+    def _lambdas(self) -> LambdaHost:
+        assert self.rt.lambdas is not None, "provision() first"
+        return self.rt.lambdas
+
+    @property
+    def _schedules(self) -> Scheduler:
+        assert self.rt.schedules is not None, "provision() first"
+        return self.rt.schedules
+
+    @property
+    def _events(self) -> EventDelivery:
+        assert self.rt.events is not None, "provision() first"
+        return self.rt.events
 
     def handle(self, request: Request) -> Response:
         name = request.path[len("/_local") :].strip("/")
@@ -163,13 +189,13 @@ class LocalEndpoints:
         return next((p for p in self.pools if p.issuer in trusted), self.pools[0])
 
     def schedules(self, request: Request) -> Response:
-        return _json(200, {"schedules": self.rt.schedules.list()})
+        return _json(200, {"schedules": self._schedules.list()})
 
     def fire(self, name: str) -> Response:
         try:
-            result = self.rt.schedules.fire(name)
+            result = self._schedules.fire(name)
         except KeyError:  # the core's lookup accepts name, logical id and group/name
-            names = [str(s.get("name")) for s in self.rt.schedules.list()]
+            names = [str(s.get("name")) for s in self._schedules.list()]
             return _json(404, {"message": f"No schedule {name!r}", "schedules": names})
         return _json(200, {"fired": name, "result": result})
 
@@ -182,18 +208,18 @@ class LocalEndpoints:
             limit = int((query or {}).get("limit", 100))
         except ValueError:
             return _json(400, {"message": "limit must be an integer"})
-        return _json(200, {"events": self.rt.events.recent(limit=max(0, limit))})
+        return _json(200, {"events": self._events.recent(limit=max(0, limit))})
 
     def inbound_email(self, request: Request) -> Response:
         if not request.body:
             return _json(400, {"message": "POST the raw MIME message as the request body"})
-        rt = self.rt
+        lambdas = self._lambdas
         inbound = mail.InboundMail(
-            rules=mail.receipt_rules(rt.stack.resources),
+            rules=mail.receipt_rules(self._stack.resources),
             put_object=self._put_object,
-            invoke=lambda arn, event: rt.lambdas.invoke(arn, event).payload,
-            invoke_async=rt.lambdas.invoke_async,
-            now=rt.clock.time,
+            invoke=lambda arn, event: lambdas.invoke(arn, event).payload,
+            invoke_async=lambdas.invoke_async,
+            now=self.rt.clock.time,
         )
         query, _ = parse_query(request.query)
         recipients = [r for r in (query or {}).get("to", "").split(",") if r] or None
@@ -204,14 +230,14 @@ class LocalEndpoints:
         return _json(202, result.as_json())
 
     def _put_object(self, bucket: str, key: str, data: bytes) -> None:
-        self.rt.client("s3").put_object(Bucket=bucket, Key=key, Body=data)
+        self.rt.clients("s3").put_object(Bucket=bucket, Key=key, Body=data)
 
     def openapi_json(self, request: Request) -> Response:
         document = openapi.build_document(
             self.table,
-            self.rt.lambdas.module_for,
+            self._lambdas.module_for,
             title=self._title(),
-            description=(self.rt.stack.original.get("Description") or "").strip() or None,
+            description=(self._stack.original.get("Description") or "").strip() or None,
             server_url=self.rt.url or None,
         )
         return _json(200, document)
@@ -221,7 +247,7 @@ class LocalEndpoints:
         if api is not None and api.title and api.title != self.rt.stack_name:
             return api.title
         # SAM titles the API with the stack name; the template's Description usually says more
-        first = (self.rt.stack.original.get("Description") or "").strip().splitlines()[:1]
+        first = (self._stack.original.get("Description") or "").strip().splitlines()[:1]
         head = first[0].split(":", 1)[0].strip() if first else ""
         return head if 0 < len(head) <= 60 else f"{self.rt.stack_name} API"
 

@@ -98,9 +98,7 @@ def _resolver_schemas(
             try:
                 schema = json.loads(resolver.get_openapi_json_schema(title=title))
             except Exception as exc:
-                warnings.append(
-                    f"{function}.{name}: get_openapi_json_schema failed ({type(exc).__name__}: {exc})"
-                )
+                warnings.append(f"{function}.{name}: get_openapi_json_schema failed ({type(exc).__name__}: {exc})")
                 continue
             yield function, f"{function}.{name}", schema
 
@@ -132,16 +130,12 @@ def _security(route: Route) -> list[dict[str, list[str]]]:
     return [{route.authorizer.name: list(route.scopes)}]
 
 
-def _merge_components(
-    into: dict[str, dict[str, Any]], new: dict[str, Any], origin: str, warnings: list[str]
-) -> None:
+def _merge_components(into: dict[str, dict[str, Any]], new: dict[str, Any], origin: str, warnings: list[str]) -> None:
     for section, entries in new.items():
         target = into.setdefault(section, {})
         for name, value in (entries or {}).items():
             if name in target and target[name] != value:
-                warnings.append(
-                    f"{origin}: components.{section}.{name} differs from an earlier one; kept the first"
-                )
+                warnings.append(f"{origin}: components.{section}.{name} differs from an earlier one; kept the first")
                 continue
             target[name] = value
 

@@ -22,7 +22,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import yaml
 
@@ -158,7 +158,7 @@ def _parse_template(path: Path) -> dict[str, Any]:
     return template
 
 
-def _local(uri: Any) -> bool:
+def _local(uri: object) -> TypeGuard[str]:
     return isinstance(uri, str) and not uri.startswith("s3://")
 
 
@@ -263,7 +263,7 @@ class SamBuilder:
         uri = props.get("ContentUri")
         if not _local(uri):
             return None
-        source = self.base_dir / uri
+        source = self.base_dir / str(uri)
         method = str((resource.get("Metadata") or {}).get("BuildMethod") or "")
         out = self.out_dir / logical_id
         if not method.startswith("python"):
@@ -289,7 +289,7 @@ class SamBuilder:
         architecture = (props.get("Architectures") or globals_fn.get("Architectures") or ["x86_64"])[0]
         layers = _layer_ids(list(globals_fn.get("Layers") or []) + list(props.get("Layers") or []), resources)
         out = self.out_dir / logical_id
-        shutil.copytree(self.base_dir / uri, out, ignore=_IGNORED)
+        shutil.copytree(self.base_dir / str(uri), out, ignore=_IGNORED)
         platform = self._platform(runtime, architecture)
         installed = self._install(out / "requirements.txt", out, platform)
         handler = str(props.get("Handler") or globals_fn.get("Handler") or "")

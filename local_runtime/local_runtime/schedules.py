@@ -11,25 +11,20 @@ import logging
 import re
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from local_runtime import targets
-
-if TYPE_CHECKING:
-    from local_runtime.app import LocalRuntime
-    from local_runtime.provision import ScheduleInfo
+from local_runtime.clock import Clock
+from local_runtime.provision.records import RuleInfo, ScheduleInfo
+from local_runtime.targets import Targets, input_for, service_of
 
 log = logging.getLogger(__name__)
 
 _MONTHS = {
-    m: i + 1
-    for i, m in enumerate(
-        ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
-    )
+    m: i + 1 for i, m in enumerate(["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"])
 }
 _DAYS = {d: i + 1 for i, d in enumerate(["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"])}
 _RATE_UNITS = {"minute": 60, "minutes": 60, "hour": 3600, "hours": 3600, "day": 86400, "days": 86400}
@@ -142,11 +137,28 @@ def next_fire(
 
 
 class Scheduler:
-    """Fires schedules on the runtime clock; ``fire(name)`` runs one now."""
+    """Fires schedules on ``clock``; ``fire(name)`` runs one now. Targets are reached through ``targets``.
 
-    def __init__(self, rt: LocalRuntime, schedules: list[ScheduleInfo]) -> None:
-        self.rt = rt
+    ``rules``: the stack's rules (a scheduled rule's event names its rule's ARN); ``account_id`` and
+    ``region``: where the "Scheduled Event" says it comes from.
+    """
+
+    def __init__(
+        self,
+        schedules: list[ScheduleInfo],
+        *,
+        targets: Targets,
+        clock: Clock,
+        account_id: str,
+        region: str,
+        rules: Sequence[RuleInfo] = (),
+    ) -> None:
         self.schedules = schedules
+        self.targets = targets
+        self.clock = clock
+        self.account_id = account_id
+        self.region = region
+        self.rules = list(rules)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._next: dict[int, datetime | None] = {}
@@ -164,7 +176,7 @@ class Scheduler:
         return found
 
     def list(self) -> list[dict[str, Any]]:
-        now = self.rt.clock.now()
+        now = self.clock.now()
         out = []
         for i, s in enumerate(self.schedules):
             nxt = self._next.get(i)
@@ -194,25 +206,24 @@ class Scheduler:
         """A scheduled rule's target gets the "Scheduled Event" through its Input/InputPath/
         InputTransformer; a Scheduler target gets its Input (else ``{}``)."""
         if s.kind != "rule":
-            return targets.input_for(s.target, {})
-        rule = next((r for r in self.rt.provisioned.rules if r.name == s.name), None) if self.rt.provisioned else None
-        now = self.rt.clock.now()
+            return input_for(s.target, {})
+        rule = next((r for r in self.rules if r.name == s.name), None)
+        now = self.clock.now()
         event = {
             "version": "0",
             "id": str(uuid.uuid4()),
             "detail-type": "Scheduled Event",
             "source": "aws.events",
-            "account": self.rt.account_id,
+            "account": self.account_id,
             "time": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "region": self.rt.region,
+            "region": self.region,
             "resources": [rule.arn] if rule else [],
             "detail": {},
         }
-        return targets.input_for(s.target, event, now)
+        return input_for(s.target, event, now)
 
     def _run_target(self, s: ScheduleInfo, sync: bool, on_done: Callable[[], None] | None = None) -> Any:
-        return targets.deliver(self.rt, s.target["Arn"], self._payload(s), target=s.target, sync=sync,
-                               on_done=on_done)
+        return self.targets.deliver(s.target["Arn"], self._payload(s), target=s.target, sync=sync, on_done=on_done)
 
     def _dead_letter(self, s: ScheduleInfo, error: Exception) -> None:
         """Scheduler sends what it could not deliver to the target's DLQ (else it is only logged)."""
@@ -220,9 +231,12 @@ class Scheduler:
         log.warning("local_runtime: schedule %s -> %s: %s: %s", s.name, arn, type(error).__name__, error)
         if not dlq:
             return
-        attrs = {"ERROR_CODE": type(error).__name__, "ERROR_MESSAGE": (str(error) or type(error).__name__)[:256],
-                 "TARGET_ARN": str(arn or "")}
-        targets.dead_letter(self.rt, dlq, self._payload(s), attrs)
+        attrs = {
+            "ERROR_CODE": type(error).__name__,
+            "ERROR_MESSAGE": (str(error) or type(error).__name__)[:256],
+            "TARGET_ARN": str(arn or ""),
+        }
+        self.targets.dead_letter(dlq, self._payload(s), attrs)
 
     def fire(self, name: str) -> Any:
         """Run the target of schedule ``name`` now (Lambda synchronously, to show the result)."""
@@ -240,7 +254,7 @@ class Scheduler:
         (counted in ``skipped``), as if it had coalesced with it.
         """
         arn = s.target.get("Arn", "")
-        is_lambda = targets.service_of(arn) == "lambda" and self.rt.lambdas is not None
+        is_lambda = service_of(arn) == "lambda"
         if is_lambda:
             with self._lock:
                 if i in self._in_flight:
@@ -263,7 +277,7 @@ class Scheduler:
     def start(self) -> None:
         if not self.schedules:
             return
-        now = self.rt.clock.now()
+        now = self.clock.now()
         for i, s in enumerate(self.schedules):
             try:
                 self._next[i] = next_fire(s.expression, now, s.timezone, anchor=now)
@@ -282,7 +296,7 @@ class Scheduler:
         self._thread = None
 
     def _loop(self) -> None:
-        clock = self.rt.clock
+        clock = self.clock
         while not self._stop.is_set():
             now = clock.now()
             due = [(i, t) for i, t in self._next.items() if t is not None and t <= now]

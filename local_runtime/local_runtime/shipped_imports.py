@@ -15,9 +15,9 @@ import builtins
 import importlib.machinery
 import sys
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from types import ModuleType
 
 from local_runtime.lambda_model import PROVIDED_BY_PYTHON_RUNTIME
 
@@ -36,7 +36,7 @@ class ShippedImports:
         self._search = [str(Path(p).resolve()) for p in search_path]
         self._found: dict[str, bool] = {}
         self._lock = threading.Lock()
-        self._original: Any = None
+        self._original: Callable[..., ModuleType] = builtins.__import__
 
     def install(self) -> None:
         if ShippedImports._installed is not None:
@@ -64,11 +64,11 @@ class ShippedImports:
     def _import(
         self,
         name: str,
-        globals: Mapping[str, Any] | None = None,
-        locals: Mapping[str, Any] | None = None,
-        fromlist: Sequence[str] = (),
+        globals: Mapping[str, object] | None = None,
+        locals: Mapping[str, object] | None = None,
+        fromlist: Sequence[str] | None = (),
         level: int = 0,
-    ) -> Any:
+    ) -> ModuleType:
         if level == 0 and globals is not None:
             importer = globals.get("__file__")
             if isinstance(importer, str) and importer.startswith(self._roots):

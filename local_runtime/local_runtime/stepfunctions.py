@@ -16,6 +16,7 @@ from __future__ import annotations
 import inspect
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from local_runtime import atomic
@@ -78,7 +79,7 @@ class _DeadlineThreading:
         return getattr(threading, name)
 
 
-def _task_worker(*args: Any, target: Any, **kwargs: Any) -> threading.Thread:
+def _task_worker(*, target: Callable[[], object], **kwargs: Any) -> threading.Thread:
     """Stands in for ``Thread`` inside ``execute_state``: the task's worker, its AWS calls metered
     for the deadline created just before it on this thread."""
     deadline: TaskDeadline | None = getattr(_pending, "deadline", None)
@@ -91,7 +92,7 @@ def _task_worker(*args: Any, target: Any, **kwargs: Any) -> threading.Thread:
         with atomic.metered(meter):
             target()
 
-    return threading.Thread(*args, target=run, **kwargs)
+    return threading.Thread(target=run, **kwargs)
 
 
 class _CachedBoto3:
@@ -192,13 +193,13 @@ def install() -> None:
             event.wait(min(left, 0.5))
 
     WaitFunction._wait_interval = _wait_interval  # type: ignore[method-assign]
-    retrier_decl.time = _ClockTime()  # type: ignore[attr-defined]
+    retrier_decl.time = _ClockTime()  # type: ignore[assignment]
     # ExecuteState._evaluate_with_timeout: ``threading.Event()``, ``Thread(target=...)``, ``event.wait(timeout)``.
-    execute_state.threading = _DeadlineThreading()  # type: ignore[attr-defined]
-    execute_state.Thread = _task_worker  # type: ignore[attr-defined]
+    execute_state.threading = _DeadlineThreading()  # type: ignore[assignment]
+    execute_state.Thread = _task_worker  # type: ignore[misc, assignment]
     # CallbackEndpoint / HeartbeatEndpoint / ActivityTaskStartEndpoint: ``Event().wait(timeout=seconds)``.
-    callback.Event = ClockEvent  # type: ignore[attr-defined]
-    boto_client.boto3 = _CachedBoto3()  # type: ignore[attr-defined]
+    callback.Event = ClockEvent  # type: ignore[misc]
+    boto_client.boto3 = _CachedBoto3()
     AmazonStateLanguageParser.parse = _parse_reusing_trees(AmazonStateLanguageParser.parse)  # type: ignore[method-assign]
     _send_task_failure_with_cause()
     _installed = True

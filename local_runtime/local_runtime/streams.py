@@ -17,13 +17,19 @@ import logging
 import threading
 import uuid
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from local_runtime import atomic, targets
+from local_runtime import atomic
+from local_runtime.clock import Clock
+from local_runtime.lambda_host import LambdaHost
+from local_runtime.lambda_model import InvocationResult
+from local_runtime.provision.records import StreamMapping
+from local_runtime.targets import Targets
 
-if TYPE_CHECKING:
-    from local_runtime.app import LocalRuntime
-    from local_runtime.provision import StreamMapping
+if TYPE_CHECKING:  # moto is imported when the hooks are installed
+    from moto.dynamodb.models.dynamo_type import Item
+    from moto.dynamodb.models.table import StreamShard
+    from moto.events.utils import EventMessageType
 
 log = logging.getLogger(__name__)
 _wakers: dict[str, set[threading.Event]] = {}  # table name -> events of pollers
@@ -39,7 +45,7 @@ def install() -> None:
 
     original = StreamShard.add
 
-    def add(self: Any, old: Any, new: Any) -> None:
+    def add(self: StreamShard, old: Item | None, new: Item | None) -> None:
         original(self, old, new)
         for event in list(_wakers.get(self.table.name, ())):
             event.set()
@@ -60,15 +66,32 @@ def _json_safe(value: Any) -> Any:
 
 
 class StreamPoller:
-    """One mapping: read -> filter -> invoke -> checkpoint, on its own thread."""
+    """One mapping: read -> filter -> invoke -> checkpoint, on its own thread.
+
+    It reads the stream from moto's backends of ``account_id``/``region``, invokes through ``lambdas``,
+    sends on-failure records through ``targets`` and times retries and record ages on ``clock``.
+    """
 
     IDLE_WAIT = 1.0  # real seconds between checks when no write woke us
     RETRY_WAIT = 1.0  # clock seconds between attempts of a failing batch
     MAX_BACKOFF = 60.0  # clock seconds, after repeated internal errors
 
-    def __init__(self, rt: LocalRuntime, mapping: StreamMapping) -> None:
-        self.rt = rt
+    def __init__(
+        self,
+        mapping: StreamMapping,
+        *,
+        lambdas: LambdaHost,
+        targets: Targets,
+        clock: Clock,
+        account_id: str,
+        region: str,
+    ) -> None:
         self.mapping = mapping
+        self.lambdas = lambdas
+        self.targets = targets
+        self.clock = clock
+        self.account_id = account_id
+        self.region = region
         p = mapping.properties
         self.batch_size = int(p.get("BatchSize", 100))
         self.max_retries = int(p.get("MaximumRetryAttempts", -1))
@@ -93,10 +116,12 @@ class StreamPoller:
         self._init_position(p.get("StartingPosition", "LATEST"))
 
     # ------------------------------------------------------------------ moto access
-    def _shard(self) -> Any:
+    def _shard(self) -> StreamShard:
         from moto.dynamodb.models import dynamodb_backends
 
-        table = dynamodb_backends[self.rt.account_id][self.rt.region].get_table(self.table_name)
+        table = dynamodb_backends[self.account_id][self.region].get_table(self.table_name)
+        if table.stream_shard is None:
+            raise RuntimeError(f"table {self.table_name} has no stream")
         return table.stream_shard
 
     def _init_position(self, position: str) -> None:
@@ -124,24 +149,22 @@ class StreamPoller:
         from moto.dynamodbstreams.models import dynamodbstreams_backends
 
         with atomic.GATE:
-            backend = dynamodbstreams_backends[self.rt.account_id][self.rt.region]
+            backend = dynamodbstreams_backends[self.account_id][self.region]
             shard = self._shard()
-            it = backend.get_shard_iterator(
-                self.mapping.stream_arn, shard.id, "AT_SEQUENCE_NUMBER", str(self.next_seq)
-            )
+            it = backend.get_shard_iterator(self.mapping.stream_arn, shard.id, "AT_SEQUENCE_NUMBER", str(self.next_seq))
             it.sequence_number = int(self.next_seq or 0)
             out = backend.get_records(it.arn, self.batch_size)
             backend.shard_iterators.pop(it.arn, None)
             backend.shard_iterators.pop(out["NextShardIterator"], None)
             records = copy.deepcopy(out["Records"])
-        clock, arrivals = self.rt.clock, {}
+        clock, arrivals = self.clock, {}
         for r in records:
             created = r["dynamodb"].get("ApproximateCreationDateTime")
             if isinstance(created, datetime):  # moto stamps the wall clock; ages follow the runtime's
                 arrivals[r["dynamodb"]["SequenceNumber"]] = clock.from_real(
                     created.replace(tzinfo=created.tzinfo or UTC).timestamp()
                 )
-            r["awsRegion"] = self.rt.region
+            r["awsRegion"] = self.region
             r["eventSourceARN"] = self.mapping.stream_arn
         self._arrivals = arrivals
         return [_json_safe(r) for r in records]
@@ -151,9 +174,7 @@ class StreamPoller:
         if not self.enabled:
             return
         _wakers.setdefault(self.table_name, set()).add(self.wake)
-        self._thread = threading.Thread(
-            target=self._loop, name=f"stream-{self.mapping.logical_id}", daemon=True
-        )
+        self._thread = threading.Thread(target=self._loop, name=f"stream-{self.mapping.logical_id}", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
@@ -190,20 +211,22 @@ class StreamPoller:
                     e,
                     backoff,
                 )
-                self._stop.wait(self.rt.clock.real_seconds(backoff))
+                self._stop.wait(self.clock.real_seconds(backoff))
                 continue
             finally:
                 self._busy = False
             self.wake.wait(self.IDLE_WAIT)
 
     def _matches(self, record: dict[str, Any]) -> bool:
-        return not self.filters or any(f.matches_event(record) for f in self.filters)
+        # moto's matcher takes any JSON document; it is typed for EventBridge events only
+        event = cast("EventMessageType", record)
+        return not self.filters or any(f.matches_event(event) for f in self.filters)
 
     # ------------------------------------------------------------------ batch semantics
     def _process(self, batch: list[dict[str, Any]]) -> None:
         """Invoke until success, retries exhausted (-> on-failure destination), or bisected."""
         attempts = 0
-        result: Any = None
+        result: InvocationResult | None = None
         while batch and not self._stop.is_set():
             expired = self._expired(batch)
             if expired:
@@ -212,7 +235,7 @@ class StreamPoller:
                 if not batch:
                     return
             attempts += 1
-            result = self.rt.lambdas.invoke(self.mapping.function, {"Records": batch})
+            result = self.lambdas.invoke(self.mapping.function, {"Records": batch})
             failed_from: int | None = None
             if result.errored:
                 failed_from = 0
@@ -230,13 +253,13 @@ class StreamPoller:
                 self._process(batch[:half])
                 self._process(batch[half:])
                 return
-            self._stop.wait(self.rt.clock.real_seconds(self.RETRY_WAIT))
+            self._stop.wait(self.clock.real_seconds(self.RETRY_WAIT))
 
     def _expired(self, batch: list[dict[str, Any]]) -> int:
         """How many leading records are older than MaximumRecordAgeInSeconds (records are in order)."""
         if self.max_record_age < 0:
             return 0
-        oldest_allowed = self.rt.clock.time() - self.max_record_age
+        oldest_allowed = self.clock.time() - self.max_record_age
         n = 0
         for r in batch:
             arrived = self._arrivals.get(r["dynamodb"]["SequenceNumber"])
@@ -246,7 +269,7 @@ class StreamPoller:
         return n
 
     @staticmethod
-    def _first_failure(batch: list[dict[str, Any]], payload: Any) -> int | None:
+    def _first_failure(batch: list[dict[str, Any]], payload: object) -> int | None:
         """Index of the lowest reported failure; the whole batch if the response is invalid."""
         if not isinstance(payload, dict):
             return None
@@ -262,7 +285,9 @@ class StreamPoller:
             indexes.append(seqs[ident])
         return min(indexes)
 
-    def _send_failure(self, batch: list[dict[str, Any]], attempts: int, result: Any, condition: str) -> None:
+    def _send_failure(
+        self, batch: list[dict[str, Any]], attempts: int, result: InvocationResult | None, condition: str
+    ) -> None:
         """On-failure record in AWS's DynamoDB-stream format (batch metadata, not the records)."""
         if not self.on_failure:
             return
@@ -272,8 +297,8 @@ class StreamPoller:
             ts = r["dynamodb"].get("ApproximateCreationDateTime", 0)
             return datetime.fromtimestamp(float(ts), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
-        spec = self.rt.lambdas.spec(self.mapping.function)
-        record = {
+        spec = self.lambdas.spec(self.mapping.function)
+        record: dict[str, Any] = {
             "requestContext": {
                 "requestId": str(uuid.uuid4()),
                 "functionArn": spec.arn,
@@ -282,7 +307,7 @@ class StreamPoller:
             },
             "responseContext": {"statusCode": 200, "executedVersion": "$LATEST"},
             "version": "1.0",
-            "timestamp": self.rt.clock.now().strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+            "timestamp": self.clock.now().strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
             "DDBStreamBatchInfo": {
                 "shardId": self._shard().id,
                 "startSequenceNumber": first["dynamodb"]["SequenceNumber"],
@@ -296,16 +321,28 @@ class StreamPoller:
         if result is not None and result.errored:
             record["responseContext"]["functionError"] = "Unhandled"
         try:
-            targets.send_to_queue(self.rt, self.on_failure, json.dumps(record))
+            self.targets.send_to_queue(self.on_failure, json.dumps(record))
         except Exception as e:  # an unreachable destination must not stall the stream
             log.warning("local_runtime: on-failure destination %s: %s: %s", self.on_failure, type(e).__name__, e)
 
 
 class StreamPollers:
-    """All stream mappings of the stack."""
+    """All stream mappings of the stack (the keyword arguments are ``StreamPoller``'s)."""
 
-    def __init__(self, rt: LocalRuntime, mappings: list[StreamMapping]) -> None:
-        self.pollers = [StreamPoller(rt, m) for m in mappings]
+    def __init__(
+        self,
+        mappings: list[StreamMapping],
+        *,
+        lambdas: LambdaHost,
+        targets: Targets,
+        clock: Clock,
+        account_id: str,
+        region: str,
+    ) -> None:
+        self.pollers = [
+            StreamPoller(m, lambdas=lambdas, targets=targets, clock=clock, account_id=account_id, region=region)
+            for m in mappings
+        ]
 
     def start(self) -> None:
         for p in self.pollers:

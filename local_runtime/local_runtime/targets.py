@@ -4,6 +4,7 @@ Why: EventBridge rules, scheduled rules, Scheduler schedules and async-invocatio
 destinations all end in "send this payload to that ARN". AWS computes a rule target's input
 from ``Input``, ``InputPath`` or ``InputTransformer``; then Lambda is invoked asynchronously,
 Step Functions starts an execution, SQS receives a message and an event bus a new event.
+The input functions are pure; ``Targets`` delivers, with the runtime's clients and Lambda host.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ import re
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from local_runtime.app import LocalRuntime
+from local_runtime.clients import Clients
+from local_runtime.lambda_host import LambdaHost
 
 SERVICES = ("lambda", "states", "sqs", "events")
 
@@ -136,71 +137,78 @@ def input_transform(template: str, paths: dict[str, str], event: Any, ingestion_
 
 
 # --------------------------------------------------------------------- delivery
-def body(payload: Any) -> str:
+def body(payload: object) -> str:
     return payload if isinstance(payload, str) else json.dumps(payload)
 
 
-def send_to_queue(rt: LocalRuntime, queue_arn: str, message: str, **kwargs: Any) -> None:
-    """SendMessage to a queue given by ARN (``kwargs``: MessageGroupId, MessageAttributes...)."""
-    sqs = rt.client("sqs")
-    url = sqs.get_queue_url(QueueName=queue_arn.split(":")[-1])["QueueUrl"]
-    sqs.send_message(QueueUrl=url, MessageBody=message, **kwargs)
+class Targets:
+    """Sends payloads to ARNs: Lambda through ``lambdas``, the other services through ``clients``."""
 
+    def __init__(self, clients: Clients, lambdas: LambdaHost) -> None:
+        self.clients = clients
+        self.lambdas = lambdas
 
-def dead_letter(rt: LocalRuntime, dlq_arn: str, payload: Any, attributes: dict[str, str]) -> None:
-    """Send what could not be delivered to a target's DLQ, with AWS's string message attributes.
+    def send_to_queue(self, queue_arn: str, message: str, **kwargs: Any) -> None:
+        """SendMessage to a queue given by ARN (``kwargs``: MessageGroupId, MessageAttributes...)."""
+        sqs = self.clients("sqs")
+        url = sqs.get_queue_url(QueueName=queue_arn.split(":")[-1])["QueueUrl"]
+        sqs.send_message(QueueUrl=url, MessageBody=message, **kwargs)
 
-    Never raises: a DLQ that is itself unreachable is logged (on AWS the event would be dropped).
-    """
-    try:
-        send_to_queue(rt, dlq_arn, body(payload),
-                      MessageAttributes={k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()})
-    except Exception as e:
-        log.warning("local_runtime: dead-letter queue %s: %s: %s", dlq_arn, type(e).__name__, e)
+    def dead_letter(self, dlq_arn: str, payload: object, attributes: dict[str, str]) -> None:
+        """Send what could not be delivered to a target's DLQ, with AWS's string message attributes.
 
+        Never raises: a DLQ that is itself unreachable is logged (on AWS the event would be dropped).
+        """
+        try:
+            self.send_to_queue(
+                dlq_arn,
+                body(payload),
+                MessageAttributes={k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()},
+            )
+        except Exception as e:
+            log.warning("local_runtime: dead-letter queue %s: %s: %s", dlq_arn, type(e).__name__, e)
 
-def deliver(
-    rt: LocalRuntime,
-    target_arn: str,
-    payload: Any,
-    *,
-    target: dict[str, Any] | None = None,
-    sync: bool = False,
-    on_done: Callable[[], None] | None = None,
-) -> dict[str, Any]:
-    """Send ``payload`` to a Lambda function (async, or sync with ``sync=True``), state machine,
-    queue or event bus (``payload`` is then an event: source, detail-type, detail). Raises on
-    failure, so callers can dead-letter. ``target``: the rule target (SqsParameters).
-    ``on_done``: for an async Lambda invocation, called once it is over (see ``invoke_async``)."""
-    service = service_of(target_arn)
-    if service == "lambda":
-        assert rt.lambdas is not None
-        if sync:
-            r = rt.lambdas.invoke(target_arn, payload)
-            return {"target": target_arn, "errored": r.errored, "payload": r.payload, "request_id": r.request_id}
-        return {"target": target_arn, "request_id": rt.lambdas.invoke_async(target_arn, payload, on_done=on_done)}
-    if service == "states":
-        out = rt.client("stepfunctions").start_execution(
-            stateMachineArn=target_arn, name=str(uuid.uuid4()), input=json.dumps(payload)
-        )
-        return {"target": target_arn, "executionArn": out["executionArn"]}
-    if service == "sqs":
-        kwargs: dict[str, Any] = {}
-        group = ((target or {}).get("SqsParameters") or {}).get("MessageGroupId")
-        if group:
-            kwargs["MessageGroupId"] = group
-        send_to_queue(rt, target_arn, body(payload), **kwargs)
-        return {"target": target_arn, "sent": True}
-    if service == "events" and ":event-bus/" in target_arn and isinstance(payload, dict):
-        entry = {
-            "Source": payload.get("source", ""),
-            "DetailType": payload.get("detail-type", ""),
-            "Detail": json.dumps(payload.get("detail", {})),
-            "Resources": payload.get("resources", []),
-            "EventBusName": target_arn,
-        }
-        out = rt.client("events").put_events(Entries=[entry])
-        if out.get("FailedEntryCount"):
-            raise RuntimeError(f"put_events to {target_arn} failed: {out['Entries']}")
-        return {"target": target_arn, "sent": True}
-    raise ValueError(f"target {target_arn} not supported locally")
+    def deliver(
+        self,
+        target_arn: str,
+        payload: Any,
+        *,
+        target: dict[str, Any] | None = None,
+        sync: bool = False,
+        on_done: Callable[[], None] | None = None,
+    ) -> dict[str, Any]:
+        """Send ``payload`` to a Lambda function (async, or sync with ``sync=True``), state machine,
+        queue or event bus (``payload`` is then an event: source, detail-type, detail). Raises on
+        failure, so callers can dead-letter. ``target``: the rule target (SqsParameters).
+        ``on_done``: for an async Lambda invocation, called once it is over (see ``invoke_async``)."""
+        service = service_of(target_arn)
+        if service == "lambda":
+            if sync:
+                r = self.lambdas.invoke(target_arn, payload)
+                return {"target": target_arn, "errored": r.errored, "payload": r.payload, "request_id": r.request_id}
+            return {"target": target_arn, "request_id": self.lambdas.invoke_async(target_arn, payload, on_done=on_done)}
+        if service == "states":
+            out = self.clients("stepfunctions").start_execution(
+                stateMachineArn=target_arn, name=str(uuid.uuid4()), input=json.dumps(payload)
+            )
+            return {"target": target_arn, "executionArn": out["executionArn"]}
+        if service == "sqs":
+            kwargs: dict[str, Any] = {}
+            group = ((target or {}).get("SqsParameters") or {}).get("MessageGroupId")
+            if group:
+                kwargs["MessageGroupId"] = group
+            self.send_to_queue(target_arn, body(payload), **kwargs)
+            return {"target": target_arn, "sent": True}
+        if service == "events" and ":event-bus/" in target_arn and isinstance(payload, dict):
+            entry = {
+                "Source": payload.get("source", ""),
+                "DetailType": payload.get("detail-type", ""),
+                "Detail": json.dumps(payload.get("detail", {})),
+                "Resources": payload.get("resources", []),
+                "EventBusName": target_arn,
+            }
+            out = self.clients("events").put_events(Entries=[entry])
+            if out.get("FailedEntryCount"):
+                raise RuntimeError(f"put_events to {target_arn} failed: {out['Entries']}")
+            return {"target": target_arn, "sent": True}
+        raise ValueError(f"target {target_arn} not supported locally")

@@ -15,7 +15,7 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from local_runtime.intrinsics import IntrinsicError, Resolver, pseudo_parameters
 
@@ -38,7 +38,7 @@ class _NoManagedPolicies:
         return {}
 
 
-def _is_local(uri: Any) -> bool:
+def _is_local(uri: object) -> TypeGuard[str]:
     return isinstance(uri, str) and not uri.startswith("s3://")
 
 

@@ -38,9 +38,7 @@ def drain(rt: Any, queue_logical_id: str, *, expect: int = 1, timeout: float = 5
             out.append(
                 {
                     "body": body,
-                    "attributes": {
-                        k: v.get("StringValue") for k, v in (m.get("MessageAttributes") or {}).items()
-                    },
+                    "attributes": {k: v.get("StringValue") for k, v in (m.get("MessageAttributes") or {}).items()},
                 }
             )
             sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])

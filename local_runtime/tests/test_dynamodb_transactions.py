@@ -19,9 +19,12 @@ def table():
     with mock_aws():
         client = boto3.client("dynamodb", region_name=REGION, aws_access_key_id="k", aws_secret_access_key="s")
         client.create_table(
-            TableName="t", BillingMode="PAY_PER_REQUEST",
-            AttributeDefinitions=[{"AttributeName": "PK", "AttributeType": "S"},
-                                  {"AttributeName": "SK", "AttributeType": "S"}],
+            TableName="t",
+            BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[
+                {"AttributeName": "PK", "AttributeType": "S"},
+                {"AttributeName": "SK", "AttributeType": "S"},
+            ],
             KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}, {"AttributeName": "SK", "KeyType": "RANGE"}],
             StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
         )
@@ -41,8 +44,14 @@ def _put(pk, condition=None):
 
 
 def _increment():
-    return {"Update": {"TableName": "t", "Key": {"PK": {"S": "counter"}, "SK": {"S": "c"}},
-                       "UpdateExpression": "SET n = n + :one", "ExpressionAttributeValues": {":one": {"N": "1"}}}}
+    return {
+        "Update": {
+            "TableName": "t",
+            "Key": {"PK": {"S": "counter"}, "SK": {"S": "c"}},
+            "UpdateExpression": "SET n = n + :one",
+            "ExpressionAttributeValues": {":one": {"N": "1"}},
+        }
+    }
 
 
 def _counter(client):
@@ -92,9 +101,14 @@ def test_two_operations_on_one_item_are_rejected_and_nothing_is_written(table):
 
 
 def test_condition_check_alone_guards_the_write(table):
-    check = {"ConditionCheck": {"TableName": "t", "Key": {"PK": {"S": "counter"}, "SK": {"S": "c"}},
-                                "ConditionExpression": "n > :limit",
-                                "ExpressionAttributeValues": {":limit": {"N": "5"}}}}
+    check = {
+        "ConditionCheck": {
+            "TableName": "t",
+            "Key": {"PK": {"S": "counter"}, "SK": {"S": "c"}},
+            "ConditionExpression": "n > :limit",
+            "ExpressionAttributeValues": {":limit": {"N": "5"}},
+        }
+    }
 
     with pytest.raises(ClientError):
         table.transact_write_items(TransactItems=[check, _put("guarded")])

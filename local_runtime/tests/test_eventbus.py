@@ -35,8 +35,7 @@ def test_failed_delivery_goes_to_target_dlq(rt: LocalRuntime) -> None:
     assert body["detail"] == {"n": 1} and body["source"] == "fixture.missing"
     assert attrs["TARGET_ARN"].endswith(":function:does-not-exist")
     assert (
-        attrs["RULE_ARN"].endswith("local-MissingTargetRule-74A3C2A7E01E")
-        or "MissingTargetRule" in attrs["RULE_ARN"]
+        attrs["RULE_ARN"].endswith("local-MissingTargetRule-74A3C2A7E01E") or "MissingTargetRule" in attrs["RULE_ARN"]
     )
     assert attrs["ERROR_CODE"]
 
@@ -74,11 +73,7 @@ def test_recent_events_newest_first_full_shape(rt: LocalRuntime) -> None:
         "resources",
         "detail",
     }
-    assert (
-        e["detail"] == {"i": 2}
-        and e["account"] == "123456789012"
-        and e["event-bus-name"] == rt.physical_id("Bus")
-    )
+    assert e["detail"] == {"i": 2} and e["account"] == "123456789012" and e["event-bus-name"] == rt.physical_id("Bus")
     assert e["time"].endswith("Z")
 
 

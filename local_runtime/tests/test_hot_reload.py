@@ -15,9 +15,7 @@ def test_hot_reload_of_handler_and_layer(tmp_path: Path) -> None:
     with LocalRuntime(template, serve_http=False, stack_name="reload") as rt2:
         assert rt2.invoke("EchoFunction", {"record": False}).payload["layer"] == "layer-v1"
         handler = app_dir / "functions" / "echo" / "app.py"
-        handler.write_text(
-            handler.read_text().replace('"role": os.environ.get("FUNCTION_ROLE")', '"role": "edited"')
-        )
+        handler.write_text(handler.read_text().replace('"role": os.environ.get("FUNCTION_ROLE")', '"role": "edited"'))
         os.utime(handler, (time.time() + 5, time.time() + 5))
         time.sleep(rt2.lambdas.RELOAD_CHECK_INTERVAL + 0.05)
         assert rt2.invoke("EchoFunction", {"record": False}).payload["role"] == "edited"

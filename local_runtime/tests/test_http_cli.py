@@ -62,8 +62,12 @@ def test_on_ready_commands_run_in_order_with_the_url_and_failures_only_warn() ->
 
 
 def test_stopping_ends_a_running_on_ready_command() -> None:
-    hooks = OnReady([f"{shlex.quote(sys.executable)} -c 'import time; time.sleep(60)'", "echo never"], "u",
-                    out=io.StringIO(), err=io.StringIO()).start()
+    hooks = OnReady(
+        [f"{shlex.quote(sys.executable)} -c 'import time; time.sleep(60)'", "echo never"],
+        "u",
+        out=io.StringIO(),
+        err=io.StringIO(),
+    ).start()
     time.sleep(0.3)
     started = time.monotonic()
     hooks.stop()
@@ -121,7 +125,7 @@ def test_make_run_command_starts_serves_and_stops_on_ctrl_c() -> None:
             "--param",
             "Stage=cli",
             "--on-ready",
-            f"{shlex.quote(sys.executable)} -c \"import os, urllib.request as u; "
+            f'{shlex.quote(sys.executable)} -c "import os, urllib.request as u; '
             "print('demo', u.urlopen(os.environ['LOCAL_API_URL'] + '/echo/x').status)\"",
         ],
         cwd=REPO,

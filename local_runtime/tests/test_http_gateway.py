@@ -85,8 +85,7 @@ def test_default_4xx_applies_to_unconfigured_types_and_keeps_their_status() -> N
         {
             "DEFAULT_4XX": {
                 "responseTemplates": {
-                    "application/json": '{"msg": "$context.error.message", '
-                    '"t": "$context.error.responseType"}'
+                    "application/json": '{"msg": "$context.error.message", "t": "$context.error.responseType"}'
                 },
                 "responseParameters": {"gatewayresponse.header.Access-Control-Allow-Origin": "'*'"},
             },

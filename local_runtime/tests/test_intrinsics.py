@@ -67,7 +67,5 @@ def test_conditions_if_and_novalue() -> None:
     assert r.condition("Both") and r.condition("Either")
     assert r.resolve({"Fn::If": ["IsDev", "yes", "no"]}) == "yes"
     assert r.resolve({"Fn::If": ["NotDev", "yes", "no"]}) == "no"
-    out = r.resolve(
-        {"A": {"Fn::If": ["NotDev", 1, {"Ref": "AWS::NoValue"}]}, "B": [1, {"Ref": "AWS::NoValue"}]}
-    )
+    out = r.resolve({"A": {"Fn::If": ["NotDev", 1, {"Ref": "AWS::NoValue"}]}, "B": [1, {"Ref": "AWS::NoValue"}]})
     assert out == {"B": [1]}

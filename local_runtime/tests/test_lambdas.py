@@ -60,9 +60,7 @@ def test_handler_error_has_lambda_error_shape(rt: LocalRuntime) -> None:
 
 def test_boto3_invoke_goes_through_moto_to_the_handler(rt: LocalRuntime) -> None:
     lam = rt.client("lambda")
-    out = lam.invoke(
-        FunctionName=rt.physical_id("EchoFunction"), Payload=json.dumps({"record": False, "b": 2})
-    )
+    out = lam.invoke(FunctionName=rt.physical_id("EchoFunction"), Payload=json.dumps({"record": False, "b": 2}))
     assert json.loads(out["Payload"].read())["event"]["b"] == 2
     err = lam.invoke(FunctionName=rt.physical_id("AlwaysFailFunction"), Payload=b"{}")
     assert err["FunctionError"] == "Unhandled"
@@ -174,7 +172,10 @@ def test_invoking_a_function_the_runtime_does_not_run_is_an_error(rt: LocalRunti
         z.writestr("app.py", "def handler(event, context):\n    return event\n")
     lam = rt.client("lambda")
     lam.create_function(
-        FunctionName="probe-stranger", Runtime="python3.13", Role=role, Handler="app.handler",
+        FunctionName="probe-stranger",
+        Runtime="python3.13",
+        Role=role,
+        Handler="app.handler",
         Code={"ZipFile": code.getvalue()},
     )
     out = lam.invoke(FunctionName="probe-stranger", Payload=json.dumps({"echo": "me"}))

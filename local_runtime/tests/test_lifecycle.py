@@ -11,9 +11,7 @@ def test_runtime_restarts_clean_and_repeatedly() -> None:
             assert rt.stack.not_emulated == [("Alarm", "AWS::CloudWatch::Alarm")]
             url = rt.physical_id("RecordQueue")
             rt.client("sqs").send_message(QueueUrl=url, MessageBody="x")
-            n = rt.client("sqs").get_queue_attributes(
-                QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"]
-            )
+            n = rt.client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
             assert n["Attributes"]["ApproximateNumberOfMessages"] == "1"
             assert rt.invoke("EchoFunction", {"record": False}).payload["role"] == "echo"
 

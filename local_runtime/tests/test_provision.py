@@ -40,20 +40,14 @@ def test_refs_and_getatts_match_cloudformation(rt: LocalRuntime) -> None:
 
 def test_resources_exist_in_moto(rt: LocalRuntime) -> None:
     sqs = rt.client("sqs")
-    attrs = sqs.get_queue_attributes(QueueUrl=rt.physical_id("WorkQueue"), AttributeNames=["All"])[
-        "Attributes"
-    ]
+    attrs = sqs.get_queue_attributes(QueueUrl=rt.physical_id("WorkQueue"), AttributeNames=["All"])["Attributes"]
     assert attrs["VisibilityTimeout"] == "30"
     assert rt.stack.resources["DeadQueue"].attributes["Arn"] in attrs["RedrivePolicy"]
     assert rt.client("s3").head_bucket(Bucket=rt.physical_id("Bucket"))
     assert rt.client("events").describe_event_bus(Name="fixture-prov")["Name"] == "fixture-prov"
     rules = rt.client("events").list_rules(EventBusName="fixture-prov")["Rules"]
     assert len(rules) == 8  # 7 rules + the archive's managed rule
-    assert (
-        rt.client("events")
-        .list_archives()["Archives"][0]["EventSourceArn"]
-        .endswith("event-bus/fixture-prov")
-    )
+    assert rt.client("events").list_archives()["Archives"][0]["EventSourceArn"].endswith("event-bus/fixture-prov")
     fn = rt.client("lambda").get_function(FunctionName=rt.physical_id("EchoFunction"))["Configuration"]
     assert fn["Environment"]["Variables"]["BUS_NAME"] == "fixture-prov"
     assert rt.client("stepfunctions").describe_state_machine(stateMachineArn=rt.physical_id("Flow"))

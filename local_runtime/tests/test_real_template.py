@@ -33,11 +33,7 @@ def required_parameters() -> dict[str, str]:
     from samtranslator.yaml_helper import yaml_parse
 
     specs = yaml_parse(REAL_TEMPLATE.read_text()).get("Parameters") or {}
-    return {
-        name: "x" * max(16, int(spec.get("MinLength", 0)))
-        for name, spec in specs.items()
-        if "Default" not in spec
-    }
+    return {name: "x" * max(16, int(spec.get("MinLength", 0))) for name, spec in specs.items() if "Default" not in spec}
 
 
 @pytest.mark.skipif(not REAL_TEMPLATE.exists(), reason="no application template")

@@ -38,9 +38,7 @@ def test_cron_fields_lists_ranges_steps_and_names() -> None:
 def test_at_and_timezones() -> None:
     assert next_fire("at(2030-05-01T10:00:00)", dt("2030-01-01T00:00:00")) == dt("2030-05-01T10:00:00")
     assert next_fire("at(2030-05-01T10:00:00)", dt("2030-06-01T00:00:00")) is None
-    assert next_fire("cron(0 9 * * ? *)", dt("2030-01-01T00:00:00"), "Europe/Paris") == dt(
-        "2030-01-01T08:00:00"
-    )
+    assert next_fire("cron(0 9 * * ? *)", dt("2030-01-01T00:00:00"), "Europe/Paris") == dt("2030-01-01T08:00:00")
 
 
 def test_schedules_fire_on_the_clock_and_on_demand() -> None:

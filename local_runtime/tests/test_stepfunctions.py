@@ -25,9 +25,9 @@ def test_retry_wait_and_catch_on_custom_error_names(rt: LocalRuntime) -> None:
     """FlakyError retried (30 s back-off), a 60 s Wait, CustomError caught: fast on a 1000x clock."""
     sfn = rt.client("stepfunctions")
     t0 = time.monotonic()
-    arn = sfn.start_execution(
-        stateMachineArn=rt.physical_id("Flow"), name="run-1", input=json.dumps({"n": 1})
-    )["executionArn"]
+    arn = sfn.start_execution(stateMachineArn=rt.physical_id("Flow"), name="run-1", input=json.dumps({"n": 1}))[
+        "executionArn"
+    ]
     d = wait_done(rt, arn)
     elapsed = time.monotonic() - t0
     assert d["status"] == "SUCCEEDED", d

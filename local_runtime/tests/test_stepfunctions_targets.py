@@ -29,9 +29,11 @@ def executions(rt: LocalRuntime, expect: int, timeout: float) -> list[dict[str, 
 
 
 def counter(rt: LocalRuntime) -> int:
-    item = rt.client("dynamodb").get_item(
-        TableName=rt.physical_id("Table"), Key={"PK": {"S": "COUNTER"}, "SK": {"S": "steps"}}
-    ).get("Item")
+    item = (
+        rt.client("dynamodb")
+        .get_item(TableName=rt.physical_id("Table"), Key={"PK": {"S": "COUNTER"}, "SK": {"S": "steps"}})
+        .get("Item")
+    )
     return int(item["n"]["N"]) if item else 0
 
 

@@ -115,7 +115,7 @@ class InboundMail:
     rules: list[ReceiptRule]
     put_object: Callable[[str, str, bytes], None]
     invoke: Callable[[str, dict[str, Any]], Any]
-    invoke_async: Callable[[str, dict[str, Any]], None]
+    invoke_async: Callable[[str, dict[str, Any]], object]  # the result (a request id) is not used
     now: Callable[[], float] = time.time
 
     def deliver(self, raw: bytes, *, recipients: list[str] | None = None) -> InboundResult:

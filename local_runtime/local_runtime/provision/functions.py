@@ -81,7 +81,7 @@ def wire_invoke_configs(ctx: Context) -> None:
     """Attach each ``AWS::Lambda::EventInvokeConfig`` to its function (after all functions exist)."""
     by_name = {spec.name: spec for spec in ctx.out.functions.values()}
     for res in ctx.stack.by_type("AWS::Lambda::EventInvokeConfig"):
-        fn = res.properties.get("FunctionName")
+        fn = str(res.properties.get("FunctionName") or "")
         spec = by_name.get(fn) or ctx.out.functions.get(fn)
         if spec is not None:
             spec.event_invoke_config = {k: v for k, v in res.properties.items() if k != "FunctionName"}

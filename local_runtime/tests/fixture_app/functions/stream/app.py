@@ -13,6 +13,10 @@ def lambda_handler(event, context):
         if image.get("fail", {}).get("BOOL"):
             failures.append({"itemIdentifier": record["dynamodb"]["SequenceNumber"]})
             continue
-        sqs.send_message(QueueUrl=os.environ["RECORD_QUEUE_URL"], MessageBody=json.dumps(
-            {"stream": image["PK"]["S"], "source": record["eventSourceARN"], "region": record["awsRegion"]}))
+        sqs.send_message(
+            QueueUrl=os.environ["RECORD_QUEUE_URL"],
+            MessageBody=json.dumps(
+                {"stream": image["PK"]["S"], "source": record["eventSourceARN"], "region": record["awsRegion"]}
+            ),
+        )
     return {"batchItemFailures": failures}
