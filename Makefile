@@ -8,7 +8,7 @@ PORT   ?= 3000
 # Local-only webhook secret (the template's PaymentWebhookSecret has no default); sign test webhooks with it.
 PAYMENT_WEBHOOK_SECRET ?= whsec_local
 
-.PHONY: run test bench lint schemas package requirements clean
+.PHONY: run test bench lint format schemas package requirements clean
 
 $(STAMP): pyproject.toml constraints.txt local_runtime/pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tandem needs Python >= 3.11 (set PYTHON=...)")'
@@ -30,6 +30,13 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/cfn-lint template.yaml
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy -p tandem -p local_runtime
+	cd /tmp && $(CURDIR)/$(VENV)/bin/lint-imports $(CURDIR)/.importlinter
+
+# One format for the whole tree (make test checks it).
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
 
 # What `sam build` ships, built for the template's platform (python3.13 on arm64) into .aws-sam/build with
 # each artifact's unzipped size against Lambda's 250 MB; `sam deploy` deploys that folder as it is.

@@ -20,8 +20,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
-ORDER = {"name": "Bench Buyer", "billing_address": {"line1": "1 Bench Road", "city": "Lyon",
-                                                    "postal_code": "69001", "country": "FR"}}
+ORDER = {
+    "name": "Bench Buyer",
+    "billing_address": {"line1": "1 Bench Road", "city": "Lyon", "postal_code": "69001", "country": "FR"},
+}
 # The least each step can do: one read batch of the catalog + one transaction for the order; one
 # read of the series counter + one transaction for the invoice (number, document, order claim, outbox).
 MINIMUM = {("SalesApiFunction", "place order"): 2, ("BillingFulfillmentFunction", "issue invoice"): 2}
@@ -35,19 +37,36 @@ class Shop:
 
     def product(self, stock: int) -> str:
         sku = f"BENCH-{uuid.uuid4().hex[:8].upper()}"
-        status, body = self.call(self.rt, "POST", "/products", {
-            "sku": sku, "name": "Bench widget", "unit_price": "9.90", "currency": "EUR", "tax_category": "standard",
-            "reorder_point": 0, "reorder_quantity": 1, "active": True}, token=self.inventory)
+        status, body = self.call(
+            self.rt,
+            "POST",
+            "/products",
+            {
+                "sku": sku,
+                "name": "Bench widget",
+                "unit_price": "9.90",
+                "currency": "EUR",
+                "tax_category": "standard",
+                "reorder_point": 0,
+                "reorder_quantity": 1,
+                "active": True,
+            },
+            token=self.inventory,
+        )
         assert status == 201, body
-        status, body = self.call(self.rt, "POST", "/stock/receipts", {"sku": sku, "quantity": stock},
-                                 token=self.inventory)
+        status, body = self.call(
+            self.rt, "POST", "/stock/receipts", {"sku": sku, "quantity": stock}, token=self.inventory
+        )
         assert status == 201, body
         self.rt.wait_idle(timeout=10)  # sales learns the product from ProductCreated
         return sku
 
     def place(self, sku: str) -> dict:
-        body = {"customer": {"email": f"b.{uuid.uuid4().hex[:8]}@example.com", **ORDER},
-                "lines": [{"sku": sku, "quantity": 1}], "payment_method": "invoice"}
+        body = {
+            "customer": {"email": f"b.{uuid.uuid4().hex[:8]}@example.com", **ORDER},
+            "lines": [{"sku": sku, "quantity": 1}],
+            "payment_method": "invoice",
+        }
         status, order = self.call(self.rt, "POST", "/orders", body, token=self.sales)
         assert status == 201, order
         return order
@@ -77,8 +96,10 @@ def bench_round_trips(shop: Shop, counter: Any, names: dict[str, str]) -> Counte
     counter.take()
 
     print("\n6a. DynamoDB round trips of the order-to-cash commands (counted with the botocore hook)")
-    for label, calls, function in (("place order", placed, "SalesApiFunction"),
-                                   ("issue invoice", issued, "BillingFulfillmentFunction")):
+    for label, calls, function in (
+        ("place order", placed, "SalesApiFunction"),
+        ("issue invoice", issued, "BillingFulfillmentFunction"),
+    ):
         n, least = _per_function(calls, names, function), MINIMUM[(function, label)]
         flag = "" if n <= least else "   <- above minimum"
         print(f"   {label:16s} {function:30s} {n:3d} calls (minimum {least}){flag}")
@@ -87,8 +108,10 @@ def bench_round_trips(shop: Shop, counter: Any, names: dict[str, str]) -> Counte
     for (function, operation), n in flow.items():
         per_function[names.get(function, function)] += n
         operations[operation] += n
-    print(f"   one invoice order end to end, {sum(flow.values())} calls: "
-          + ", ".join(f"{f} {n}" for f, n in sorted(per_function.items())))
+    print(
+        f"   one invoice order end to end, {sum(flow.values())} calls: "
+        + ", ".join(f"{f} {n}" for f, n in sorted(per_function.items()))
+    )
     print(f"   by operation: {dict(sorted(operations.items()))}")
     return operations
 
@@ -121,9 +144,12 @@ def _replay(client: Any, table: str, operations: Counter, tag: str) -> None:
     for operation, n in operations.items():
         for j in range(n):
             if operation == "TransactWriteItems":
-                client.transact_write_items(TransactItems=[
-                    {"Put": {"TableName": table, "Item": {"id": {"S": f"bench-direct-{tag}-{j}-{k}"}}}}
-                    for k in range(3)])
+                client.transact_write_items(
+                    TransactItems=[
+                        {"Put": {"TableName": table, "Item": {"id": {"S": f"bench-direct-{tag}-{j}-{k}"}}}}
+                        for k in range(3)
+                    ]
+                )
             elif operation in ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"):
                 client.put_item(TableName=table, Item=key)
             else:
@@ -150,5 +176,7 @@ def bench_saga_latency(shop: Shop, runs: int) -> None:
     if len(samples) != runs:
         raise SystemExit(f"bench: {runs - len(samples)} executions did not succeed")
     samples.sort()
-    print(f"   p50 {statistics.median(samples) * 1000:8.2f} ms   p95 {samples[int(0.95 * (runs - 1))] * 1000:8.2f} ms"
-          "   (for scale: MiniStack ~290 ms from an API call to a two-step state machine's success)")
+    print(
+        f"   p50 {statistics.median(samples) * 1000:8.2f} ms   p95 {samples[int(0.95 * (runs - 1))] * 1000:8.2f} ms"
+        "   (for scale: MiniStack ~290 ms from an API call to a two-step state machine's success)"
+    )

@@ -60,8 +60,14 @@ print(time.perf_counter() - t)
 def fresh_import_seconds(body: str, env: dict[str, str]) -> float:
     runs = []
     for _ in range(IMPORT_RUNS):
-        out = subprocess.run([sys.executable, "-c", IMPORT_SNIPPET.format(body=body)], env=env,
-                             capture_output=True, text=True, check=True, cwd=ROOT)
+        out = subprocess.run(
+            [sys.executable, "-c", IMPORT_SNIPPET.format(body=body)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
         runs.append(float(out.stdout.strip().splitlines()[-1]))
     return statistics.median(runs)
 
@@ -73,8 +79,10 @@ def bench_imports(rt) -> None:
     print(f"   {'import boto3 (baseline)':40s} {ms(boto3_alone)}   1.00x")
     for logical_id, spec in sorted(rt.lambdas.functions.items()):
         path = spec.code_dir / (spec.handler.rpartition(".")[0] + ".py")
-        body = (f"spec = importlib.util.spec_from_file_location('handler', {str(path)!r})\n"
-                "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)")
+        body = (
+            f"spec = importlib.util.spec_from_file_location('handler', {str(path)!r})\n"
+            "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)"
+        )
         env = {**base_env, **rt.lambdas.environment(logical_id)}
         seconds = fresh_import_seconds(body, env)
         print(f"   {logical_id:40s} {ms(seconds)}   {seconds / boto3_alone:4.2f}x")
@@ -99,19 +107,37 @@ def call_api(rt, method: str, path: str, body: dict | None = None, token: str | 
 
 def api_event(rt, method: str, path: str, resource: str, path_params: dict | None, groups: str) -> dict:
     return {
-        "resource": resource, "path": path, "httpMethod": method, "headers": {"content-type": "application/json"},
-        "multiValueHeaders": {}, "queryStringParameters": None, "multiValueQueryStringParameters": None,
-        "pathParameters": path_params, "stageVariables": None, "body": None, "isBase64Encoded": False,
-        "requestContext": {"resourcePath": resource, "httpMethod": method, "path": path, "stage": "local",
-                           "requestId": str(uuid.uuid4()), "identity": {"sourceIp": "127.0.0.1"},
-                           "authorizer": {"claims": {"sub": "bench", "cognito:groups": groups}}},
+        "resource": resource,
+        "path": path,
+        "httpMethod": method,
+        "headers": {"content-type": "application/json"},
+        "multiValueHeaders": {},
+        "queryStringParameters": None,
+        "multiValueQueryStringParameters": None,
+        "pathParameters": path_params,
+        "stageVariables": None,
+        "body": None,
+        "isBase64Encoded": False,
+        "requestContext": {
+            "resourcePath": resource,
+            "httpMethod": method,
+            "path": path,
+            "stage": "local",
+            "requestId": str(uuid.uuid4()),
+            "identity": {"sourceIp": "127.0.0.1"},
+            "authorizer": {"claims": {"sub": "bench", "cognito:groups": groups}},
+        },
     }
 
 
 def bench_latency(rt) -> None:
     print(f"\n2. API request latency, {REQUESTS} sequential GET /leads/{{id}} (a DynamoDB read)")
-    _, accepted = call_api(rt, "POST", "/forms/contact",
-                       {"name": "Bench", "email": "bench@example.com", "message": "latency", "consent": True})
+    _, accepted = call_api(
+        rt,
+        "POST",
+        "/forms/contact",
+        {"name": "Bench", "email": "bench@example.com", "message": "latency", "consent": True},
+    )
     lead_id = accepted["lead_id"]
     token = call_api(rt, "GET", "/_local/token?sub=bench&groups=sales")[1]["token"]
     event = api_event(rt, "GET", f"/leads/{lead_id}", "/leads/{id}", {"id": lead_id}, "sales")
@@ -127,8 +153,10 @@ def bench_latency(rt) -> None:
         over_http.append(time.perf_counter() - t)
         assert status == 200
     for label, samples in (("handler in-process (baseline)", direct), ("over HTTP via local API", over_http)):
-        print(f"   {label:40s} p50 {ms(percentile(samples, 50))}  p95 {ms(percentile(samples, 95))}"
-              f"   {percentile(samples, 50) / percentile(direct, 50):4.2f}x")
+        print(
+            f"   {label:40s} p50 {ms(percentile(samples, 50))}  p95 {ms(percentile(samples, 95))}"
+            f"   {percentile(samples, 50) / percentile(direct, 50):4.2f}x"
+        )
     print(f"   for scale, MiniStack warm invoke: {MINISTACK['warm invoke']}")
 
 
@@ -136,9 +164,12 @@ def bench_latency(rt) -> None:
 def sent_to(address: str) -> bool:
     from moto.ses.models import ses_backends
 
-    return any(address in (m.destinations.get("ToAddresses", []) if isinstance(m.destinations, dict)
-                           else m.destinations) for b in ses_backends.values() for backend in b.values()
-               for m in backend.sent_messages)
+    return any(
+        address in (m.destinations.get("ToAddresses", []) if isinstance(m.destinations, dict) else m.destinations)
+        for b in ses_backends.values()
+        for backend in b.values()
+        for m in backend.sent_messages
+    )
 
 
 def bench_flow(rt) -> None:
@@ -147,8 +178,9 @@ def bench_flow(rt) -> None:
     for i in range(FLOWS):
         address = f"flow{i}.{uuid.uuid4().hex[:6]}@example.com"
         t = time.perf_counter()
-        status, _ = call_api(rt, "POST", "/forms/contact",
-                         {"name": "Bench", "email": address, "message": f"flow {i}", "consent": False})
+        status, _ = call_api(
+            rt, "POST", "/forms/contact", {"name": "Bench", "email": address, "message": f"flow {i}", "consent": False}
+        )
         api.append(time.perf_counter() - t)
         assert status == 202
         while not sent_to(address):
@@ -157,10 +189,14 @@ def bench_flow(rt) -> None:
             time.sleep(0.0005)
         flow.append(time.perf_counter() - t)
     print(f"   {'POST /forms/contact answered':40s} p50 {ms(percentile(api, 50))}  p95 {ms(percentile(api, 95))}")
-    print(f"   {'... email sent (outbox→relay→rule→SES)':40s} p50 {ms(percentile(flow, 50))}  "
-          f"p95 {ms(percentile(flow, 95))}")
-    print(f"   for scale, MiniStack API POST writing DynamoDB + PutEvents: "
-          f"{MINISTACK['API POST writing DynamoDB + PutEvents']}")
+    print(
+        f"   {'... email sent (outbox→relay→rule→SES)':40s} p50 {ms(percentile(flow, 50))}  "
+        f"p95 {ms(percentile(flow, 95))}"
+    )
+    print(
+        f"   for scale, MiniStack API POST writing DynamoDB + PutEvents: "
+        f"{MINISTACK['API POST writing DynamoDB + PutEvents']}"
+    )
 
 
 # ---------------------------------------------------------------------------------------------- 4. round trips
@@ -202,14 +238,20 @@ def bench_round_trips(rt, counter: RoundTrips) -> None:
             print(f"   {label:28s} {logical_id:28s} {n:3d} calls (minimum {least}){flag}")
 
     lead = {}
-    measure("submit contact form", {"CrmApiFunction": 1, "OutboxRelayFunction": 1, "CrmOnLeadCapturedFunction": 3},
-            lambda: lead.update(call_api(rt, "POST", "/forms/contact", form)[1]))
+    measure(
+        "submit contact form",
+        {"CrmApiFunction": 1, "OutboxRelayFunction": 1, "CrmOnLeadCapturedFunction": 3},
+        lambda: lead.update(call_api(rt, "POST", "/forms/contact", form)[1]),
+    )
     measure("same form again (dedup)", {"CrmApiFunction": 1}, lambda: call_api(rt, "POST", "/forms/contact", form))
-    measure("GET /leads/{id}", {"CrmApiFunction": 1},
-            lambda: call_api(rt, "GET", f"/leads/{lead['lead_id']}", token=token))
+    measure(
+        "GET /leads/{id}", {"CrmApiFunction": 1}, lambda: call_api(rt, "GET", f"/leads/{lead['lead_id']}", token=token)
+    )
     measure("GET /leads", {"CrmApiFunction": 1}, lambda: call_api(rt, "GET", "/leads", token=token))
-    print("   (relay: delete what it published; consumer: Powertools idempotency claims the event id and saves\n"
-          "    the result, plus one conditional update of the per-address daily acknowledgement quota)")
+    print(
+        "   (relay: delete what it published; consumer: Powertools idempotency claims the event id and saves\n"
+        "    the result, plus one conditional update of the per-address daily acknowledgement quota)"
+    )
 
 
 # ---------------------------------------------------------------------------------------------- 5. transactions
@@ -232,9 +274,12 @@ def bench_transactions(rt) -> None:
             samples = []
             for i in range(20):
                 t = time.perf_counter()
-                client.transact_write_items(TransactItems=[
-                    {"Put": {"TableName": table, "Item": {"id": {"S": f"bench-{label}-{size}-{i}-{j}"}}}}
-                    for j in range(2)])
+                client.transact_write_items(
+                    TransactItems=[
+                        {"Put": {"TableName": table, "Item": {"id": {"S": f"bench-{label}-{size}-{i}-{j}"}}}}
+                        for j in range(2)
+                    ]
+                )
                 samples.append(time.perf_counter() - t)
             row.append((label, percentile(samples, 50)))
         DynamoDBBackend.transact_write_items = patched
@@ -262,11 +307,16 @@ def main() -> None:
     BUILTIN_HANDLERS.append(("before-call.dynamodb", counter))
 
     started = time.perf_counter()
-    rt = LocalRuntime(str(ROOT / "template.yaml"), port=0, parameters={
-        "Stage": "bench", "LogLevel": "WARNING", "PaymentWebhookSecret": "whsec_bench_only_secret"})
+    rt = LocalRuntime(
+        str(ROOT / "template.yaml"),
+        port=0,
+        parameters={"Stage": "bench", "LogLevel": "WARNING", "PaymentWebhookSecret": "whsec_bench_only_secret"},
+    )
     rt.start()
-    print(f"Tandem bench — local runtime started in {ms(time.perf_counter() - started).strip()} "
-          f"(template → moto → HTTP on {rt.url})")
+    print(
+        f"Tandem bench — local runtime started in {ms(time.perf_counter() - started).strip()} "
+        f"(template → moto → HTTP on {rt.url})"
+    )
     try:
         bench_imports(rt)
         bench_latency(rt)

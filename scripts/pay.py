@@ -28,15 +28,24 @@ def main(argv: list[str]) -> int:
     if len(argv) not in (2, 3):
         print(__doc__, file=sys.stderr)
         return 2
-    payload = {"id": f"evt_{uuid.uuid4().hex}", "type": "payment.succeeded", target: argv[0],
-               "amount": argv[1], "currency": argv[2] if len(argv) == 3 else "EUR"}
+    payload = {
+        "id": f"evt_{uuid.uuid4().hex}",
+        "type": "payment.succeeded",
+        target: argv[0],
+        "amount": argv[1],
+        "currency": argv[2] if len(argv) == 3 else "EUR",
+    }
     body = json.dumps(payload).encode()
     secret = os.environ.get("PAYMENT_WEBHOOK_SECRET", "whsec_local").encode()
     moment = int(time.time())
     signature = hmac.new(secret, f"{moment}.".encode() + body, hashlib.sha256).hexdigest()
     url = os.environ.get("LOCAL_API_URL", "http://127.0.0.1:3000").rstrip("/") + "/payments/webhook"
-    request = urllib.request.Request(url, data=body, method="POST", headers={
-        "Content-Type": "application/json", "Tandem-Signature": f"t={moment},v1={signature}"})
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json", "Tandem-Signature": f"t={moment},v1={signature}"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             print(response.status, response.read().decode())

@@ -17,6 +17,8 @@ tracer = Tracer()
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Return partial batch failures so Lambda retries from the first unpublished record."""
     response = relay_stream_batch(event, wiring.relay(logger=logger))
-    logger.info("Relayed outbox batch", extra={"records": len(event.get("Records", [])),
-                                               "failed": len(response["batchItemFailures"])})
+    logger.info(
+        "Relayed outbox batch",
+        extra={"records": len(event.get("Records", [])), "failed": len(response["batchItemFailures"])},
+    )
     return response

@@ -82,7 +82,9 @@ def test_sample_events_validate_against_their_schema(schema_path):
     schema = json.loads(schema_path.read_text())
     meta = schema["x-tandem"]
     samples = [
-        s for folder in EVENTS.iterdir() if folder.is_dir() and folder.name != "schemas"
+        s
+        for folder in EVENTS.iterdir()
+        if folder.is_dir() and folder.name != "schemas"
         for s in _samples(folder.name)
         if s.get("detail-type") == meta["detail-type"] and s.get("source") == meta["source"]
     ]

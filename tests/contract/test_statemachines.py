@@ -44,9 +44,11 @@ def _layer_exception_names() -> set[str]:
 
 
 def _template_state_machines(template) -> dict[str, dict]:
-    return {Path(r["Properties"]["DefinitionUri"]).name: r["Properties"]
-            for r in template["Resources"].values()
-            if r["Type"] == "AWS::Serverless::StateMachine" and "DefinitionUri" in r["Properties"]}
+    return {
+        Path(r["Properties"]["DefinitionUri"]).name: r["Properties"]
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::Serverless::StateMachine" and "DefinitionUri" in r["Properties"]
+    }
 
 
 def test_there_are_definitions_to_check():
@@ -114,6 +116,7 @@ def test_moto_accepts_the_definition(path):
     text = re.sub(r"\$\{(\w+)\}", r"arn:aws:lambda:eu-central-1:123456789012:function:\1", path.read_text())
     with mock_aws():
         client = boto3.client("stepfunctions", region_name="eu-central-1")
-        created = client.create_state_machine(name=path.name.split(".")[0], definition=text,
-                                              roleArn="arn:aws:iam::123456789012:role/sfn")
+        created = client.create_state_machine(
+            name=path.name.split(".")[0], definition=text, roleArn="arn:aws:iam::123456789012:role/sfn"
+        )
         assert created["stateMachineArn"]

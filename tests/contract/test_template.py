@@ -74,6 +74,7 @@ def test_every_asynchronous_path_ends_in_a_dead_letter_queue(translated):
             assert props.get("DestinationConfig", {}).get("OnFailure"), f"{logical_id} has no on-failure DLQ"
         if resource["Type"] == "AWS::Scheduler::Schedule":
             assert props["Target"].get("DeadLetterConfig"), f"schedule {logical_id} has no DLQ"
+
     def targets(resource):
         if resource["Type"] == "AWS::Events::Rule":
             return resource["Properties"].get("Targets", [])
@@ -86,7 +87,8 @@ def test_every_asynchronous_path_ends_in_a_dead_letter_queue(translated):
         target["Arn"]["Fn::GetAtt"][0]
         for r in resources.values()
         for target in targets(r)
-        if isinstance(target["Arn"], dict) and "Fn::GetAtt" in target["Arn"]
+        if isinstance(target["Arn"], dict)
+        and "Fn::GetAtt" in target["Arn"]
         and resources[target["Arn"]["Fn::GetAtt"][0]]["Type"] == "AWS::Lambda::Function"
     }
     configured = {
@@ -111,8 +113,12 @@ def test_tables_are_on_demand_recoverable_and_protected(template, table_type):
 
 
 # Everything else needs a Cognito token. The webhook checks its own signature.
-PUBLIC_ROUTES = {("/forms/contact", "POST"), ("/products", "GET"), ("/products/{sku}", "GET"),
-                 ("/payments/webhook", "POST")}
+PUBLIC_ROUTES = {
+    ("/forms/contact", "POST"),
+    ("/products", "GET"),
+    ("/products/{sku}", "GET"),
+    ("/payments/webhook", "POST"),
+}
 
 
 def test_only_declared_public_routes_skip_the_authorizer(translated):
@@ -190,15 +196,17 @@ def test_the_translated_template_has_no_circular_reference(translated):
     # CloudFormation refuses a cycle at deploy time, and the local runtime would skip the resources in it.
     resources = translated["Resources"]
     names = set(resources)
-    edges = {name: _references(r.get("Properties", {}), names) | set(
-        [r["DependsOn"]] if isinstance(r.get("DependsOn"), str) else r.get("DependsOn", [])) for name, r in
-        resources.items()}
+    edges = {
+        name: _references(r.get("Properties", {}), names)
+        | set([r["DependsOn"]] if isinstance(r.get("DependsOn"), str) else r.get("DependsOn", []))
+        for name, r in resources.items()
+    }
     state: dict[str, int] = {}
 
     def visit(name: str, path: list[str]) -> None:
         if state.get(name) == 2:
             return
-        assert state.get(name) != 1, " -> ".join(path[path.index(name):] + [name])
+        assert state.get(name) != 1, " -> ".join(path[path.index(name) :] + [name])
         state[name] = 1
         for target in sorted(edges[name]):
             visit(target, path + [name])

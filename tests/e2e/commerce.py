@@ -26,13 +26,30 @@ class Shop:
         self.sales = http.token("e2e-sales", "sales")
         self.finance = http.token("e2e-finance", "finance")
 
-    def product(self, *, stock: int, price: str = "12.00", tax_category: str = "standard",
-                reorder_point: int = 2, reorder_quantity: int = 20) -> str:
+    def product(
+        self,
+        *,
+        stock: int,
+        price: str = "12.00",
+        tax_category: str = "standard",
+        reorder_point: int = 2,
+        reorder_quantity: int = 20,
+    ) -> str:
         sku = f"E2E-{uuid.uuid4().hex[:10].upper()}"
-        status, body = self.http.post("/products", {
-            "sku": sku, "name": f"Widget {sku}", "unit_price": price, "currency": "EUR",
-            "tax_category": tax_category, "reorder_point": reorder_point, "reorder_quantity": reorder_quantity,
-            "active": True}, token=self.inventory)
+        status, body = self.http.post(
+            "/products",
+            {
+                "sku": sku,
+                "name": f"Widget {sku}",
+                "unit_price": price,
+                "currency": "EUR",
+                "tax_category": tax_category,
+                "reorder_point": reorder_point,
+                "reorder_quantity": reorder_quantity,
+                "active": True,
+            },
+            token=self.inventory,
+        )
         assert status == 201, body
         if stock:
             status, body = self.http.post("/stock/receipts", {"sku": sku, "quantity": stock}, token=self.inventory)
@@ -76,11 +93,16 @@ class Shop:
         return Decimal(account["balance"])
 
 
-def order_body(sku: str, quantity: int, *, email: str | None = None, payment_method: str = "invoice",
-               **extra: Any) -> dict[str, Any]:
+def order_body(
+    sku: str, quantity: int, *, email: str | None = None, payment_method: str = "invoice", **extra: Any
+) -> dict[str, Any]:
     email = email or f"buyer-{uuid.uuid4().hex[:8]}@example.com"
-    return {"customer": {"email": email, "name": "Ada Buyer", "billing_address": ADDRESS},
-            "lines": [{"sku": sku, "quantity": quantity}], "payment_method": payment_method, **extra}
+    return {
+        "customer": {"email": email, "name": "Ada Buyer", "billing_address": ADDRESS},
+        "lines": [{"sku": sku, "quantity": quantity}],
+        "payment_method": payment_method,
+        **extra,
+    }
 
 
 def signed(payload: dict[str, Any], *, secret: str = WEBHOOK_SECRET, at: int | None = None) -> tuple[bytes, str]:
@@ -97,8 +119,9 @@ def pay(http: Http, **payload: Any) -> tuple[int, Any]:
 
 
 def download(http: Http, path: str, token: str, accept: str) -> tuple[int, str, bytes]:
-    request = urllib.request.Request(http.base_url + path, headers={"Authorization": f"Bearer {token}",
-                                                                   "Accept": accept})
+    request = urllib.request.Request(
+        http.base_url + path, headers={"Authorization": f"Bearer {token}", "Accept": accept}
+    )
     with urllib.request.urlopen(request, timeout=30) as response:
         return response.status, response.headers.get("Content-Type", ""), response.read()
 

@@ -27,8 +27,12 @@ WEBHOOK_SECRET = "whsec_local"
 # INFO logs of ~40 functions would bury the test report; warnings and errors still show.
 # Set by tests/packaging: run on what `sam_build --target host` wrote there instead of the source tree.
 BUILD_DIR = os.environ.get("TANDEM_E2E_BUILD_DIR")
-PARAMETERS = {"Stage": "local", "PaymentWebhookSecret": WEBHOOK_SECRET, "CardPaymentTimeoutSeconds": "3000",
-              "LogLevel": "WARNING"}
+PARAMETERS = {
+    "Stage": "local",
+    "PaymentWebhookSecret": WEBHOOK_SECRET,
+    "CardPaymentTimeoutSeconds": "3000",
+    "LogLevel": "WARNING",
+}
 
 
 class Http:
@@ -38,8 +42,14 @@ class Http:
         self.base_url = base_url
 
     def request(
-        self, method: str, path: str, body: Any = None, *, token: str | None = None,
-        raw: bytes | None = None, headers: dict[str, str] | None = None,
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        token: str | None = None,
+        raw: bytes | None = None,
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, Any]:
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
         request = urllib.request.Request(self.base_url + path, data=data, method=method)
@@ -93,9 +103,13 @@ def runtime():
 def assert_business_code_came_from(build_dir: Path) -> None:
     """On the built artifact, every module of the layer's own package was imported from the build."""
     built = str(build_dir.resolve())
-    elsewhere = [name for name, module in list(sys.modules.items())
-                 if name.split(".")[0] == "tandem" and getattr(module, "__file__", None)
-                 and not str(Path(module.__file__).resolve()).startswith(built)]
+    elsewhere = [
+        name
+        for name, module in list(sys.modules.items())
+        if name.split(".")[0] == "tandem"
+        and getattr(module, "__file__", None)
+        and not str(Path(module.__file__).resolve()).startswith(built)
+    ]
     assert not elsewhere, f"imported from the source tree, not the build: {sorted(elsewhere)[:5]}"
 
 

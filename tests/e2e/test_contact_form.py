@@ -13,8 +13,13 @@ pytestmark = pytest.mark.e2e
 
 def _form(**overrides):
     email = overrides.pop("email", f"ada.{uuid.uuid4().hex[:8]}@example.com")
-    return {"name": "Ada Lovelace", "email": email, "message": "Need a quote for 40 seats", "consent": True,
-            **overrides}
+    return {
+        "name": "Ada Lovelace",
+        "email": email,
+        "message": "Need a quote for 40 seats",
+        "consent": True,
+        **overrides,
+    }
 
 
 def _emails_to(http, address):
@@ -26,8 +31,9 @@ def _emails_to(http, address):
 def _lead_events(http, lead_id):
     status, body = http.get("/_local/events")
     assert status == 200
-    return [e for e in body["events"]
-            if e["detail-type"] == "LeadCaptured" and e["detail"]["data"]["lead_id"] == lead_id]
+    return [
+        e for e in body["events"] if e["detail-type"] == "LeadCaptured" and e["detail"]["data"]["lead_id"] == lead_id
+    ]
 
 
 def test_contact_form_becomes_lead_event_and_acknowledgement(http):

@@ -50,8 +50,9 @@ class FaultBudget:
 def _submit_forms(http, count):
     emails = [f"fault.{uuid.uuid4().hex[:10]}@example.com" for _ in range(count)]
     for address in emails:
-        status, body = http.post("/forms/contact", {"name": "Grace Hopper", "email": address,
-                                                     "message": "Call me back", "consent": False})
+        status, body = http.post(
+            "/forms/contact", {"name": "Grace Hopper", "email": address, "message": "Call me back", "consent": False}
+        )
         assert status == 202, body
     return emails
 
@@ -139,13 +140,20 @@ def test_every_event_delivered_twice_still_acknowledges_once(http, runtime):
     [address] = _submit_forms(http, 1)
     _assert_each_acknowledged_exactly_once(http, runtime, [address])
     _, events = http.get("/_local/events?limit=1000")
-    [event] = [e for e in events["events"]
-               if e["detail-type"] == "LeadCaptured" and e["detail"]["data"]["email"] == address]
+    [event] = [
+        e for e in events["events"] if e["detail-type"] == "LeadCaptured" and e["detail"]["data"]["email"] == address
+    ]
 
-    boto3.client("events", region_name=runtime.region).put_events(Entries=[{
-        "Source": event["source"], "DetailType": event["detail-type"], "Detail": json.dumps(event["detail"]),
-        "EventBusName": runtime.physical_id("EventBus"),
-    }])
+    boto3.client("events", region_name=runtime.region).put_events(
+        Entries=[
+            {
+                "Source": event["source"],
+                "DetailType": event["detail-type"],
+                "Detail": json.dumps(event["detail"]),
+                "EventBusName": runtime.physical_id("EventBus"),
+            }
+        ]
+    )
 
     assert runtime.wait_idle(timeout=10)
     assert _acknowledgements(http, [address]) == {address: 1}
@@ -155,8 +163,16 @@ def test_poison_outbox_item_ends_in_the_poison_queue_and_the_rest_flows(http, ru
     _queue_messages(runtime, "OutboxPoisonQueue")
     table = boto3.resource("dynamodb", region_name=runtime.region).Table(runtime.physical_id("CrmTable"))
     poison_id = str(uuid.uuid4())
-    table.put_item(Item={"PK": f"OUTBOX#{poison_id}", "SK": "OUTBOX", "type": "outbox", "source": "tandem.crm",
-                         "detail_type": "LeadCaptured", "detail": "{not json"})
+    table.put_item(
+        Item={
+            "PK": f"OUTBOX#{poison_id}",
+            "SK": "OUTBOX",
+            "type": "outbox",
+            "source": "tandem.crm",
+            "detail_type": "LeadCaptured",
+            "detail": "{not json",
+        }
+    )
 
     addresses = _submit_forms(http, 2)
 
@@ -172,8 +188,11 @@ def _pending_outbox(runtime, addresses):
     """Outbox items of these addresses' LeadCaptured events that are still waiting to be published."""
     table = boto3.resource("dynamodb", region_name=runtime.region).Table(runtime.physical_id("CrmTable"))
     items = table.scan()["Items"]
-    return [i for i in items if i.get("GSI1PK") == "OUTBOX#PENDING"
-            and json.loads(i["detail"])["data"]["email"] in addresses]
+    return [
+        i
+        for i in items
+        if i.get("GSI1PK") == "OUTBOX#PENDING" and json.loads(i["detail"])["data"]["email"] in addresses
+    ]
 
 
 def test_outage_longer_than_the_stream_retries_is_recovered_by_the_sweeper(http, runtime, monkeypatch):
@@ -218,14 +237,28 @@ def test_outage_longer_than_the_stream_retries_is_recovered_by_the_sweeper(http,
 
 def test_poison_event_ends_in_the_consumer_dlq(http, runtime):
     _queue_messages(runtime, "ConsumerDLQ")
-    poison = {"metadata": {"event_id": str(uuid.uuid4()), "event_type": "LeadCaptured", "version": 1,
-                           "occurred_at": "2026-01-01T00:00:00Z", "correlation_id": "c", "causation_id": "c"},
-              "data": {"unexpected": True}}
+    poison = {
+        "metadata": {
+            "event_id": str(uuid.uuid4()),
+            "event_type": "LeadCaptured",
+            "version": 1,
+            "occurred_at": "2026-01-01T00:00:00Z",
+            "correlation_id": "c",
+            "causation_id": "c",
+        },
+        "data": {"unexpected": True},
+    }
 
-    boto3.client("events", region_name=runtime.region).put_events(Entries=[{
-        "Source": "tandem.crm", "DetailType": "LeadCaptured", "Detail": json.dumps(poison),
-        "EventBusName": runtime.physical_id("EventBus"),
-    }])
+    boto3.client("events", region_name=runtime.region).put_events(
+        Entries=[
+            {
+                "Source": "tandem.crm",
+                "DetailType": "LeadCaptured",
+                "Detail": json.dumps(poison),
+                "EventBusName": runtime.physical_id("EventBus"),
+            }
+        ]
+    )
 
     [record] = eventually(lambda: _queue_messages(runtime, "ConsumerDLQ"), timeout=10)
     assert record["requestContext"]["condition"] == "RetriesExhausted"

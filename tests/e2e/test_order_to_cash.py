@@ -29,8 +29,9 @@ def shop(http, runtime) -> Shop:
 
 
 def _place(shop: Shop, body: dict, *, key: str | None = None) -> dict:
-    status, order = shop.http.post("/orders", body, token=shop.sales,
-                                   headers={"Idempotency-Key": key or uuid.uuid4().hex})
+    status, order = shop.http.post(
+        "/orders", body, token=shop.sales, headers={"Idempotency-Key": key or uuid.uuid4().hex}
+    )
     assert status == 201, order
     return order
 
@@ -38,8 +39,9 @@ def _place(shop: Shop, body: dict, *, key: str | None = None) -> dict:
 def _invoice_numbers(shop: Shop) -> list[str]:
     numbers, token = [], None
     while True:
-        status, page = shop.http.get("/invoices?limit=100" + (f"&next_token={token}" if token else ""),
-                                     token=shop.finance)
+        status, page = shop.http.get(
+            "/invoices?limit=100" + (f"&next_token={token}" if token else ""), token=shop.finance
+        )
         assert status == 200, page
         numbers += [invoice["number"] for invoice in page["invoices"]]
         token = page.get("next_token")
@@ -65,10 +67,13 @@ def _settled(shop: Shop) -> dict[str, Decimal]:
 
 def _moved(shop: Shop, before: dict[str, Decimal], expected: dict[str, str]):
     """A probe: the balances have moved by exactly ``expected`` since ``before``."""
+
     def probe():
         now = _balances(shop)
         return all(now[code] - before[code] == Decimal(delta) for code, delta in expected.items()) and now
+
     return probe
+
 
 def test_invoice_order_is_confirmed_invoiced_booked_paid_and_shipped(shop, http):
     sku = shop.product(stock=10, price="12.00")
@@ -87,7 +92,8 @@ def test_invoice_order_is_confirmed_invoiced_booked_paid_and_shipped(shop, http)
     assert invoice["number"] == f"INV-{YEAR}-{len(series) + 1:06d}" == confirmed["invoice_number"]
     assert (invoice["net_total"], invoice["tax_total"], invoice["gross_total"]) == ("36.00", "7.20", "43.20")
     assert [(b["tax_category"], b["taxable_amount"], b["tax_amount"]) for b in invoice["tax_breakdown"]] == [
-        ("standard", "36.00", "7.20")]
+        ("standard", "36.00", "7.20")
+    ]
     status, content_type, pdf = download(http, f"/invoices/{invoice['id']}/pdf", shop.finance, "application/pdf")
     assert status == 200 and content_type.startswith("application/pdf") and pdf.startswith(b"%PDF")
 
@@ -188,8 +194,9 @@ def test_the_same_idempotency_key_places_one_order(shop, http):
     body, key = order_body(sku, 1), uuid.uuid4().hex
     first, second = _place(shop, body, key=key), _place(shop, body, key=key)
     assert first == second
-    status, error = http.post("/orders", {**body, "lines": [{"sku": sku, "quantity": 2}]}, token=shop.sales,
-                              headers={"Idempotency-Key": key})
+    status, error = http.post(
+        "/orders", {**body, "lines": [{"sku": sku, "quantity": 2}]}, token=shop.sales, headers={"Idempotency-Key": key}
+    )
     assert status == 422 and error["error"]["code"] == "idempotency_key_reused", error
     shop.order_in(first["id"], "confirmed")
     assert shop.stock(sku)["reserved"] == 1
@@ -202,8 +209,9 @@ def test_a_full_credit_note_credits_the_invoice_and_reverses_the_ledger(shop, ht
     invoice = _invoice_of(shop, order["id"])
     booked = _settled(shop)
 
-    status, note = http.post(f"/invoices/{invoice['id']}/credit-notes", {"reason": "Damaged in transit"},
-                             token=shop.finance)
+    status, note = http.post(
+        f"/invoices/{invoice['id']}/credit-notes", {"reason": "Damaged in transit"}, token=shop.finance
+    )
     assert status == 201, note
     assert note["number"].startswith(f"CN-{YEAR}-") and note["gross_total"] == invoice["gross_total"] == "24.00"
     assert shop.invoice(invoice["id"])["status"] == "credited"
@@ -231,18 +239,32 @@ def test_every_event_delivered_again_changes_nothing(shop, http, runtime):
 
     def state():
         assert runtime.wait_idle(30.0)
-        return (shop.order(order["id"]), shop.stock(sku)["available"], shop.invoice(invoice["id"]),
-                _balances(shop), _invoice_numbers(shop))
+        return (
+            shop.order(order["id"]),
+            shop.stock(sku)["available"],
+            shop.invoice(invoice["id"]),
+            _balances(shop),
+            _invoice_numbers(shop),
+        )
 
     once = state()
     status, recent = http.get("/_local/events?limit=500")
     mine = [e for e in recent["events"] if order["id"] in json.dumps(e) or invoice["id"] in json.dumps(e)]
     assert {"OrderPlaced", "StockReserved", "InvoiceIssued", "OrderConfirmed", "PaymentReceived"} <= {
-        e["detail-type"] for e in mine}
+        e["detail-type"] for e in mine
+    }
     events = runtime.client("events")
     for event in mine:
-        events.put_events(Entries=[{"Source": event["source"], "DetailType": event["detail-type"],
-                                    "Detail": json.dumps(event["detail"]), "EventBusName": event["event-bus-name"]}])
+        events.put_events(
+            Entries=[
+                {
+                    "Source": event["source"],
+                    "DetailType": event["detail-type"],
+                    "Detail": json.dumps(event["detail"]),
+                    "EventBusName": event["event-bus-name"],
+                }
+            ]
+        )
     assert state() == once
 
 
@@ -265,13 +287,18 @@ def test_reorder_check_drafts_a_purchase_order_that_books_stock_when_received(sh
 
 # ---------------------------------------------------------------- bad input changes nothing
 
-@pytest.mark.parametrize("change", [
-    {"lines": [{"sku": "NO-SUCH-SKU", "quantity": 1}]},
-    {"lines": [{"sku": "{sku}", "quantity": 0}]},
-    {"lines": [{"sku": "{sku}", "quantity": -2}]},
-    {"currency": "USD"},
-    {"payment_method": "cash"},
-], ids=["unknown-sku", "zero-quantity", "negative-quantity", "foreign-currency", "unknown-payment-method"])
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"lines": [{"sku": "NO-SUCH-SKU", "quantity": 1}]},
+        {"lines": [{"sku": "{sku}", "quantity": 0}]},
+        {"lines": [{"sku": "{sku}", "quantity": -2}]},
+        {"currency": "USD"},
+        {"payment_method": "cash"},
+    ],
+    ids=["unknown-sku", "zero-quantity", "negative-quantity", "foreign-currency", "unknown-payment-method"],
+)
 def test_a_bad_order_is_a_4xx_and_changes_nothing(shop, http, change):
     sku = _stocked_sku(shop)
     body = {**order_body(sku, 1), **json.loads(json.dumps(change).replace("{sku}", sku))}
@@ -285,9 +312,20 @@ def test_a_bad_order_is_a_4xx_and_changes_nothing(shop, http, change):
 
 def test_an_inactive_product_cannot_be_ordered(shop, http):
     sku = shop.product(stock=3)
-    status, body = http.request("PUT", f"/products/{sku}", {
-        "name": "Retired", "unit_price": "12.00", "currency": "EUR", "tax_category": "standard",
-        "reorder_point": 0, "reorder_quantity": 1, "active": False}, token=shop.inventory)
+    status, body = http.request(
+        "PUT",
+        f"/products/{sku}",
+        {
+            "name": "Retired",
+            "unit_price": "12.00",
+            "currency": "EUR",
+            "tax_category": "standard",
+            "reorder_point": 0,
+            "reorder_quantity": 1,
+            "active": False,
+        },
+        token=shop.inventory,
+    )
     assert status == 200, body
     eventually(lambda: shop.published("ProductUpdated", sku))
     assert shop.runtime.wait_idle(30.0)
@@ -302,10 +340,18 @@ def test_a_payment_with_a_bad_signature_is_refused_and_recorded_nowhere(shop, ht
     order = _place(shop, order_body(sku, 1))
     shop.order_in(order["id"], "confirmed")
     invoice = _invoice_of(shop, order["id"])
-    payload = {"id": f"evt_{uuid.uuid4().hex}", "type": "payment.succeeded", "invoice_id": invoice["id"],
-               "amount": invoice["gross_total"], "currency": "EUR"}
-    body, signature = signed(payload, secret="whsec_wrong" if tamper == "wrong-secret" else "whsec_local",
-                             at=int(datetime.now(UTC).timestamp()) - 600 if tamper == "stale" else None)
+    payload = {
+        "id": f"evt_{uuid.uuid4().hex}",
+        "type": "payment.succeeded",
+        "invoice_id": invoice["id"],
+        "amount": invoice["gross_total"],
+        "currency": "EUR",
+    }
+    body, signature = signed(
+        payload,
+        secret="whsec_wrong" if tamper == "wrong-secret" else "whsec_local",
+        at=int(datetime.now(UTC).timestamp()) - 600 if tamper == "stale" else None,
+    )
     if tamper == "body-changed":
         body = body.replace(b'"currency"', b'"currency" ')
     headers = {} if tamper == "missing" else {"Tandem-Signature": signature}

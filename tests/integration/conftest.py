@@ -26,7 +26,11 @@ STAGE = "test"
 # Parameters without a default in template.yaml (sam deploy --guided asks for them).
 PARAMETERS = {"Stage": STAGE, "PaymentWebhookSecret": "whsec_test"}
 _TABLE_KEYS = (
-    "AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "BillingMode", "StreamSpecification",
+    "AttributeDefinitions",
+    "KeySchema",
+    "GlobalSecondaryIndexes",
+    "BillingMode",
+    "StreamSpecification",
 )
 _modules: dict[str, ModuleType] = {}
 
@@ -73,7 +77,8 @@ class Stack:
             if resource["Type"] == "AWS::S3::Bucket":
                 self.physical[logical_id] = f"{logical_id.lower()}-{STAGE}"
                 boto3.client("s3", region_name=REGION).create_bucket(
-                    Bucket=self.physical[logical_id], CreateBucketConfiguration={"LocationConstraint": REGION})
+                    Bucket=self.physical[logical_id], CreateBucketConfiguration={"LocationConstraint": REGION}
+                )
             if resource["Type"] == "AWS::SQS::Queue":
                 sqs = boto3.client("sqs", region_name=REGION)
                 self.physical[logical_id] = sqs.create_queue(QueueName=f"{logical_id}-{STAGE}")["QueueUrl"]
@@ -95,8 +100,10 @@ class Stack:
         self.physical[logical_id] = name
 
     def environment(self, logical_id: str) -> dict[str, str]:
-        merged = {**self.template["Globals"]["Function"]["Environment"]["Variables"],
-                  **self.resources[logical_id]["Properties"]["Environment"]["Variables"]}
+        merged = {
+            **self.template["Globals"]["Function"]["Environment"]["Variables"],
+            **self.resources[logical_id]["Properties"]["Environment"]["Variables"],
+        }
         return {key: str(self.resolve(value)) for key, value in merged.items()}
 
     def module(self, logical_id: str) -> ModuleType:
@@ -129,9 +136,15 @@ def template() -> dict[str, Any]:
 
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch):
-    for key, value in {"AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION, "AWS_ACCESS_KEY_ID": "testing",
-                       "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
-                       "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_DEV": "false"}.items():
+    for key, value in {
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_DEV": "false",
+    }.items():
         monkeypatch.setenv(key, value)
     bootstrap.reset()
     with mock_aws():
@@ -175,7 +188,8 @@ def dynamodb_calls(stack) -> list[str]:
     """Names of the DynamoDB operations the handlers make (on the shared cached client)."""
     calls: list[str] = []
     bootstrap.client("dynamodb").meta.events.register(
-        "before-call.dynamodb", lambda model, **_: calls.append(model.name))
+        "before-call.dynamodb", lambda model, **_: calls.append(model.name)
+    )
     return calls
 
 

@@ -19,13 +19,24 @@ def _stream_records(stack) -> list[dict]:
     from the stored items; the relay must skip the non-outbox ones itself.)
     """
     scan = boto3.client("dynamodb", region_name=REGION).scan(TableName=stack.physical["CrmTable"])
-    return [{"eventID": str(n), "eventName": "INSERT", "eventVersion": "1.1", "eventSource": "aws:dynamodb",
-             "awsRegion": REGION,
-             "eventSourceARN": f"arn:aws:dynamodb:{REGION}:123456789012:table/{stack.physical['CrmTable']}"
-                               "/stream/2026-11-27T15:00:00.000",
-             "dynamodb": {"Keys": {"PK": item["PK"], "SK": item["SK"]}, "NewImage": item,
-                          "SequenceNumber": f"{n:021d}", "StreamViewType": "NEW_IMAGE"}}
-            for n, item in enumerate(scan["Items"], start=1)]
+    return [
+        {
+            "eventID": str(n),
+            "eventName": "INSERT",
+            "eventVersion": "1.1",
+            "eventSource": "aws:dynamodb",
+            "awsRegion": REGION,
+            "eventSourceARN": f"arn:aws:dynamodb:{REGION}:123456789012:table/{stack.physical['CrmTable']}"
+            "/stream/2026-11-27T15:00:00.000",
+            "dynamodb": {
+                "Keys": {"PK": item["PK"], "SK": item["SK"]},
+                "NewImage": item,
+                "SequenceNumber": f"{n:021d}",
+                "StreamViewType": "NEW_IMAGE",
+            },
+        }
+        for n, item in enumerate(scan["Items"], start=1)
+    ]
 
 
 def test_sample_outbox_records_are_published_on_the_bus(stack, sample, bus_queue):
@@ -53,8 +64,9 @@ def test_a_published_outbox_item_leaves_the_table_in_one_extra_round_trip(stack,
     assert [i for i in stack.items() if i["type"] == "outbox"][0]["GSI1PK"] == "OUTBOX#PENDING"
     calls: list[str] = []
     for service in ("events", "dynamodb"):
-        bootstrap.client(service).meta.events.register(f"before-call.{service}",
-                                                       lambda model, **_: calls.append(model.name))
+        bootstrap.client(service).meta.events.register(
+            f"before-call.{service}", lambda model, **_: calls.append(model.name)
+        )
 
     stack.call("OutboxRelayFunction", {"Records": _stream_records(stack)})
 
@@ -68,8 +80,13 @@ def test_a_failed_entry_is_reported_with_everything_after_it(stack, sample, monk
     monkeypatch.setenv("AWS_REGION", REGION)
     client = bootstrap.client("events")
     with Stubber(client) as stub:
-        stub.add_response("put_events", {"FailedEntryCount": 1, "Entries": [
-            {"EventId": "ok"}, {"ErrorCode": "ThrottlingException", "ErrorMessage": "slow down"}]})
+        stub.add_response(
+            "put_events",
+            {
+                "FailedEntryCount": 1,
+                "Entries": [{"EventId": "ok"}, {"ErrorCode": "ThrottlingException", "ErrorMessage": "slow down"}],
+            },
+        )
         response = stack.call("OutboxRelayFunction", event)
 
     assert response == {"batchItemFailures": [{"itemIdentifier": "111100000000000000000002"}]}
@@ -82,7 +99,9 @@ def test_a_failed_call_reports_every_record(stack, sample):
         response = stack.call("OutboxRelayFunction", sample("outbox_relay/outbox_inserts"))
 
     assert [f["itemIdentifier"] for f in response["batchItemFailures"]] == [
-        "111100000000000000000001", "111100000000000000000002"]
+        "111100000000000000000001",
+        "111100000000000000000002",
+    ]
 
 
 def test_poison_is_parked_in_the_poison_queue_and_the_rest_ispublished(stack, sample, bus_queue):

@@ -18,8 +18,11 @@ def _age_outbox(stack, age: timedelta) -> tuple[str, datetime]:
     table = boto3.resource("dynamodb", region_name=REGION).Table(stack.physical["CrmTable"])
     [item] = [i for i in stack.items() if i["type"] == "outbox"]
     then = datetime.now(UTC).replace(microsecond=0) - age
-    table.update_item(Key={"PK": item["PK"], "SK": item["SK"]}, UpdateExpression="SET occurred_at = :t, GSI1SK = :t",
-                      ExpressionAttributeValues={":t": iso(then)})
+    table.update_item(
+        Key={"PK": item["PK"], "SK": item["SK"]},
+        UpdateExpression="SET occurred_at = :t, GSI1SK = :t",
+        ExpressionAttributeValues={":t": iso(then)},
+    )
     return item["event_id"], then
 
 

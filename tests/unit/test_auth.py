@@ -7,18 +7,21 @@ from tandem.shared.auth import authorize, parse_groups
 from tandem.shared.errors import Forbidden, Unauthorized
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("sales", {"sales"}),
-    ("sales,admin", {"sales", "admin"}),
-    ("sales admin", {"sales", "admin"}),
-    ("[sales admin]", {"sales", "admin"}),
-    ("[sales, admin]", {"sales", "admin"}),
-    ('["sales","admin"]', {"sales", "admin"}),
-    (["sales", "admin"], {"sales", "admin"}),
-    ("", set()),
-    ("[]", set()),
-    (None, set()),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("sales", {"sales"}),
+        ("sales,admin", {"sales", "admin"}),
+        ("sales admin", {"sales", "admin"}),
+        ("[sales admin]", {"sales", "admin"}),
+        ("[sales, admin]", {"sales", "admin"}),
+        ('["sales","admin"]', {"sales", "admin"}),
+        (["sales", "admin"], {"sales", "admin"}),
+        ("", set()),
+        ("[]", set()),
+        (None, set()),
+    ],
+)
 def test_groups_are_parsed_from_every_rendering(raw, expected):
     assert parse_groups(raw) == expected
 

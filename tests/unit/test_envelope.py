@@ -8,7 +8,7 @@ from uuid import uuid4
 
 import pytest
 from pydantic import ValidationError
-from tandem.crm.domain.events import LeadCaptured, LeadCapturedEnvelope
+from tandem.crm.leads.domain.events import LeadCaptured, LeadCapturedEnvelope
 from tandem.shared.correlation import MessageContext, from_event, from_http
 from tandem.shared.envelope import Envelope
 

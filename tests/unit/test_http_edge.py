@@ -64,14 +64,23 @@ app.include_router(router, prefix="/hr")
 
 
 def _call(method, path, body=None, headers=None, claims=None, query=None):
-    event = {"httpMethod": method, "path": path, "resource": path, "headers": headers or {},
-             "multiValueHeaders": {}, "queryStringParameters": query,
-             "multiValueQueryStringParameters": {k: [v] for k, v in (query or {}).items()} or None,
-             "requestContext": {"requestId": "r1", **({"authorizer": {"claims": claims}} if claims else {})},
-             "body": body, "isBase64Encoded": False}
+    event = {
+        "httpMethod": method,
+        "path": path,
+        "resource": path,
+        "headers": headers or {},
+        "multiValueHeaders": {},
+        "queryStringParameters": query,
+        "multiValueQueryStringParameters": {k: [v] for k, v in (query or {}).items()} or None,
+        "requestContext": {"requestId": "r1", **({"authorizer": {"claims": claims}} if claims else {})},
+        "body": body,
+        "isBase64Encoded": False,
+    }
     response = app.resolve(event, None)
-    _call.headers = {**(response.get("headers") or {}),
-                     **{k: v[0] for k, v in (response.get("multiValueHeaders") or {}).items()}}
+    _call.headers = {
+        **(response.get("headers") or {}),
+        **{k: v[0] for k, v in (response.get("multiValueHeaders") or {}).items()},
+    }
     return response["statusCode"], json.loads(response["body"])
 
 
@@ -138,8 +147,9 @@ def test_context_errors_inherit_their_status():
 INVALID_BODIES = ['{"name": ', json.dumps({"name": 1, "extra": True}), "[]", None]
 
 
-@pytest.mark.parametrize("method, path", [("POST", "/private-things"), ("PUT", "/private-things/toolongid"),
-                                          ("POST", "/hr/notes")])
+@pytest.mark.parametrize(
+    "method, path", [("POST", "/private-things"), ("PUT", "/private-things/toolongid"), ("POST", "/hr/notes")]
+)
 @pytest.mark.parametrize("body", INVALID_BODIES)
 def test_an_invalid_body_from_a_caller_without_permission_is_401_or_403_never_422(method, path, body):
     assert _call(method, path, body)[0] == 401
@@ -185,11 +195,18 @@ def open_route(body: Body) -> dict:
 
 
 def _call_root(method, path, body=None, headers=None, claims=None, query=None):
-    event = {"httpMethod": method, "path": path, "resource": path, "headers": headers or {},
-             "multiValueHeaders": {}, "queryStringParameters": query,
-             "multiValueQueryStringParameters": {k: [v] for k, v in (query or {}).items()} or None,
-             "requestContext": {"requestId": "r1", **({"authorizer": {"claims": claims}} if claims else {})},
-             "body": body, "isBase64Encoded": False}
+    event = {
+        "httpMethod": method,
+        "path": path,
+        "resource": path,
+        "headers": headers or {},
+        "multiValueHeaders": {},
+        "queryStringParameters": query,
+        "multiValueQueryStringParameters": {k: [v] for k, v in (query or {}).items()} or None,
+        "requestContext": {"requestId": "r1", **({"authorizer": {"claims": claims}} if claims else {})},
+        "body": body,
+        "isBase64Encoded": False,
+    }
     return root_app.resolve(event, None)["statusCode"]
 
 

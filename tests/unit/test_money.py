@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 from tandem.shared.money import MINOR_UNITS, CurrencyMismatch, Money
 
 currencies = st.sampled_from(sorted(MINOR_UNITS))
-amounts = st.decimals(min_value=Decimal("-1000000000"), max_value=Decimal("1000000000"), places=6,
-                      allow_nan=False, allow_infinity=False)
+amounts = st.decimals(
+    min_value=Decimal("-1000000000"), max_value=Decimal("1000000000"), places=6, allow_nan=False, allow_infinity=False
+)
 
 
 @given(amounts, currencies)
@@ -35,8 +36,11 @@ def test_addition_is_exact_and_commutative(a, b, currency):
     assert (Money(a, currency) + Money(b, currency)).amount == a + b
 
 
-@given(amounts, currencies, st.lists(st.integers(min_value=0, max_value=50), min_size=1, max_size=8)
-       .filter(lambda ratios: sum(ratios) > 0))
+@given(
+    amounts,
+    currencies,
+    st.lists(st.integers(min_value=0, max_value=50), min_size=1, max_size=8).filter(lambda ratios: sum(ratios) > 0),
+)
 def test_allocation_adds_up_to_the_rounded_total(amount, currency, ratios):
     money = Money(amount, currency)
     parts = money.allocate(ratios)

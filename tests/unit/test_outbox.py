@@ -8,7 +8,7 @@ from uuid import uuid4
 
 import pytest
 from botocore.exceptions import ClientError, ParamValidationError, ReadTimeoutError
-from tandem.crm.domain.events import LeadCaptured
+from tandem.crm.leads.domain.events import LeadCaptured
 from tandem.shared.aws.outbox import (
     ConditionFailed,
     OutboxUnitOfWork,
@@ -40,8 +40,10 @@ def _cancelled(*codes: str, item: dict | None = None) -> ClientError:
         return {"Code": code, **({"Item": item} if item and code == "ConditionalCheckFailed" else {})}
 
     reasons = [reason(c) for c in codes]
-    return ClientError({"Error": {"Code": "TransactionCanceledException", "Message": "cancelled"},
-                        "CancellationReasons": reasons}, "TransactWriteItems")
+    return ClientError(
+        {"Error": {"Code": "TransactionCanceledException", "Message": "cancelled"}, "CancellationReasons": reasons},
+        "TransactWriteItems",
+    )
 
 
 def _envelope() -> Envelope:
@@ -85,8 +87,13 @@ def test_the_entry_of_an_outbox_item_carries_the_time_the_event_occurred():
     envelope = _envelope()
     entry = outbox_entry(outbox_item(envelope), "bus")
 
-    assert entry == {"Source": "tandem.crm", "DetailType": "LeadCaptured", "Detail": envelope.to_json(),
-                     "EventBusName": "bus", "Time": NOW}
+    assert entry == {
+        "Source": "tandem.crm",
+        "DetailType": "LeadCaptured",
+        "Detail": envelope.to_json(),
+        "EventBusName": "bus",
+        "Time": NOW,
+    }
     assert NOW == envelope.metadata.occurred_at
 
 
@@ -118,17 +125,17 @@ def test_the_failed_condition_is_named_with_the_old_item():
 
 
 def test_conflicts_and_other_failures_are_translated():
-    for error, expected in [(_cancelled("TransactionConflict"), TransactionConflict),
-                            (_cancelled("ThrottlingError"), PersistenceError),
-                            (ClientError({"Error": {"Code": "ThrottlingException"}}, "TransactWriteItems"),
-                             PersistenceError),
-                            # bugs and misconfiguration are not "retry later": they stay ClientErrors (a 500)
-                            (ClientError({"Error": {"Code": "ValidationException"}}, "TransactWriteItems"),
-                             ClientError),
-                            (_cancelled("ValidationError"), ClientError),
-                            # the network: a timeout or a dropped connection is worth retrying later
-                            (ReadTimeoutError(endpoint_url="https://dynamodb"), PersistenceError),
-                            (ParamValidationError(report="bad"), ParamValidationError)]:
+    for error, expected in [
+        (_cancelled("TransactionConflict"), TransactionConflict),
+        (_cancelled("ThrottlingError"), PersistenceError),
+        (ClientError({"Error": {"Code": "ThrottlingException"}}, "TransactWriteItems"), PersistenceError),
+        # bugs and misconfiguration are not "retry later": they stay ClientErrors (a 500)
+        (ClientError({"Error": {"Code": "ValidationException"}}, "TransactWriteItems"), ClientError),
+        (_cancelled("ValidationError"), ClientError),
+        # the network: a timeout or a dropped connection is worth retrying later
+        (ReadTimeoutError(endpoint_url="https://dynamodb"), PersistenceError),
+        (ParamValidationError(report="bad"), ParamValidationError),
+    ]:
         with _uow(FakeDynamoDB(error)) as uow:
             uow.put({"PK": "A", "SK": "A"}, label="x")
             with pytest.raises(expected):

@@ -18,16 +18,17 @@ lines_strategy = st.lists(
         st.integers(min_value=0, max_value=10_000_000),
         st.sampled_from(sorted(RATES)),
     ),
-    min_size=1, max_size=30,
+    min_size=1,
+    max_size=30,
 )
 
 
 @given(lines_strategy, st.sampled_from(list(TaxRounding)))
 def test_totals_obey_the_en16931_identities(lines, rounding):
     priced = price_lines(lines, rounding=rounding)
-    assert priced.net_total == sum(line.net for line in priced.lines)                   # BR-CO-10
-    assert priced.tax_total == sum(b.tax_amount for b in priced.tax_breakdown)          # BR-CO-14
-    assert priced.gross_total == priced.net_total + priced.tax_total                    # BR-CO-15
+    assert priced.net_total == sum(line.net for line in priced.lines)  # BR-CO-10
+    assert priced.tax_total == sum(b.tax_amount for b in priced.tax_breakdown)  # BR-CO-14
+    assert priced.gross_total == priced.net_total + priced.tax_total  # BR-CO-15
     assert sum(b.taxable_amount for b in priced.tax_breakdown) == priced.net_total
     for amount in (priced.net_total, priced.tax_total, *(line.net for line in priced.lines)):
         assert amount == amount.quantize(Decimal("0.01"))
@@ -36,9 +37,10 @@ def test_totals_obey_the_en16931_identities(lines, rounding):
 @given(lines_strategy)
 def test_total_mode_rounds_each_rate_once(lines):
     priced = price_lines(lines, rounding=TaxRounding.TOTAL)
-    for subtotal in priced.tax_breakdown:                                               # BR-CO-17
-        assert subtotal.tax_amount == (subtotal.taxable_amount * subtotal.tax_rate).quantize(Decimal("0.01"),
-                                                                                              "ROUND_HALF_UP")
+    for subtotal in priced.tax_breakdown:  # BR-CO-17
+        assert subtotal.tax_amount == (subtotal.taxable_amount * subtotal.tax_rate).quantize(
+            Decimal("0.01"), "ROUND_HALF_UP"
+        )
 
 
 @given(lines_strategy)
@@ -58,22 +60,36 @@ def test_the_modes_can_disagree_and_line_is_the_default():
 
 
 def test_a_typical_order():
-    priced = price_lines([LineInput(3, Decimal("12.50"), Decimal("0.20"), "standard"),
-                          LineInput(1, Decimal("4.99"), Decimal("0.10"), "reduced")])
+    priced = price_lines(
+        [
+            LineInput(3, Decimal("12.50"), Decimal("0.20"), "standard"),
+            LineInput(1, Decimal("4.99"), Decimal("0.10"), "reduced"),
+        ]
+    )
     assert [line.net for line in priced.lines] == [Decimal("37.50"), Decimal("4.99")]
     assert [(b.tax_category, b.taxable_amount, b.tax_amount) for b in priced.tax_breakdown] == [
-        ("reduced", Decimal("4.99"), Decimal("0.50")), ("standard", Decimal("37.50"), Decimal("7.50"))]
+        ("reduced", Decimal("4.99"), Decimal("0.50")),
+        ("standard", Decimal("37.50"), Decimal("7.50")),
+    ]
     assert (priced.net_total, priced.tax_total, priced.gross_total) == (
-        Decimal("42.49"), Decimal("8.00"), Decimal("50.49"))
+        Decimal("42.49"),
+        Decimal("8.00"),
+        Decimal("50.49"),
+    )
 
 
 def test_half_a_cent_rounds_up():
     assert price_lines([LineInput(1, Decimal("0.05"), Decimal("0.10"), "reduced")]).tax_total == Decimal("0.01")
 
 
-@pytest.mark.parametrize("line", [LineInput(-1, Decimal(1), Decimal(0), "zero"),
-                                  LineInput(1, Decimal(-1), Decimal(0), "zero"),
-                                  LineInput(1, Decimal(1), Decimal(1), "standard")])
+@pytest.mark.parametrize(
+    "line",
+    [
+        LineInput(-1, Decimal(1), Decimal(0), "zero"),
+        LineInput(1, Decimal(-1), Decimal(0), "zero"),
+        LineInput(1, Decimal(1), Decimal(1), "standard"),
+    ],
+)
 def test_impossible_lines_are_refused(line):
     with pytest.raises(ValueError):
         price_lines([line])
@@ -81,8 +97,10 @@ def test_impossible_lines_are_refused(line):
 
 def test_tax_rates_come_from_percentages():
     assert parse_tax_rates(None) == {"standard": Decimal("0.2"), "reduced": Decimal("0.1"), "zero": Decimal("0")}
-    assert parse_tax_rates('{"standard": "19", "reduced": 7}') == {"standard": Decimal("0.19"),
-                                                                   "reduced": Decimal("0.07")}
+    assert parse_tax_rates('{"standard": "19", "reduced": 7}') == {
+        "standard": Decimal("0.19"),
+        "reduced": Decimal("0.07"),
+    }
 
 
 @pytest.mark.parametrize("text", ['{"standard": "x"}', '{"standard": "100"}', "[]", "{}", '{"a": -1}'])

@@ -19,15 +19,25 @@ def _stream_arn(table: str) -> str:
     return f"arn:aws:dynamodb:eu-central-1:123456789012:table/{table}/stream/2026-11-27T15:00:00.000"
 
 
-def _record(n: int, *, event_name: str = "INSERT", type_: str = "outbox", detail: str | None = None,
-            table: str = "tandem-crm") -> dict:
+def _record(
+    n: int, *, event_name: str = "INSERT", type_: str = "outbox", detail: str | None = None, table: str = "tandem-crm"
+) -> dict:
     keys = {"PK": {"S": f"OUTBOX#{n}"}, "SK": {"S": "OUTBOX"}}
-    image = {**keys, "type": {"S": type_}, "source": {"S": "tandem.crm"}, "detail_type": {"S": "LeadCaptured"},
-             "detail": {"S": detail or json.dumps({"metadata": {"n": n}, "data": {}})},
-             "occurred_at": {"S": OCCURRED_AT}, "GSI1PK": {"S": "OUTBOX#PENDING"}, "GSI1SK": {"S": OCCURRED_AT}}
-    return {"eventName": event_name, "eventSourceARN": _stream_arn(table),
-            "dynamodb": {"SequenceNumber": f"{n:05d}", "Keys": keys, "NewImage": image,
-                         "StreamViewType": "NEW_IMAGE"}}
+    image = {
+        **keys,
+        "type": {"S": type_},
+        "source": {"S": "tandem.crm"},
+        "detail_type": {"S": "LeadCaptured"},
+        "detail": {"S": detail or json.dumps({"metadata": {"n": n}, "data": {}})},
+        "occurred_at": {"S": OCCURRED_AT},
+        "GSI1PK": {"S": "OUTBOX#PENDING"},
+        "GSI1SK": {"S": OCCURRED_AT},
+    }
+    return {
+        "eventName": event_name,
+        "eventSourceARN": _stream_arn(table),
+        "dynamodb": {"SequenceNumber": f"{n:05d}", "Keys": keys, "NewImage": image, "StreamViewType": "NEW_IMAGE"},
+    }
 
 
 class FakeEventBridge:
@@ -67,8 +77,12 @@ class FakeDynamoDB:
         return {"UnprocessedItems": {}}
 
     def deleted(self) -> list[tuple[str, str]]:
-        return [(table, request["DeleteRequest"]["Key"]["PK"]["S"])
-                for batch in self.batches for table, requests in batch.items() for request in requests]
+        return [
+            (table, request["DeleteRequest"]["Key"]["PK"]["S"])
+            for batch in self.batches
+            for table, requests in batch.items()
+            for request in requests
+        ]
 
 
 class FakeSqs:
@@ -88,8 +102,13 @@ class FakeSqs:
 
 
 def _relay(bus: FakeEventBridge, sqs: FakeSqs | None = None, dynamodb: FakeDynamoDB | None = None) -> OutboxRelay:
-    return OutboxRelay("bus", bus, poison_queue_url="https://sqs/poison" if sqs else None, sqs_client=sqs,
-                       dynamodb_client=dynamodb or FakeDynamoDB())
+    return OutboxRelay(
+        "bus",
+        bus,
+        poison_queue_url="https://sqs/poison" if sqs else None,
+        sqs_client=sqs,
+        dynamodb_client=dynamodb or FakeDynamoDB(),
+    )
 
 
 def _failed(response: dict) -> list[str]:
@@ -161,8 +180,9 @@ def test_only_published_items_are_cleared_the_rest_stay_pending():
 
 def test_nothing_is_cleared_when_put_events_fails():
     dynamodb = FakeDynamoDB()
-    relay_stream_batch({"Records": [_record(n) for n in range(3)]},
-                       _relay(FakeEventBridge(fail_calls={1}), dynamodb=dynamodb))
+    relay_stream_batch(
+        {"Records": [_record(n) for n in range(3)]}, _relay(FakeEventBridge(fail_calls={1}), dynamodb=dynamodb)
+    )
     assert dynamodb.batches == []
 
 
@@ -182,8 +202,9 @@ def test_each_record_is_cleared_from_the_table_its_stream_belongs_to():
 
 
 def test_a_failed_clear_does_not_fail_the_batch():
-    response = relay_stream_batch({"Records": [_record(1)]},
-                                  _relay(FakeEventBridge(), dynamodb=FakeDynamoDB(fail=True)))
+    response = relay_stream_batch(
+        {"Records": [_record(1)]}, _relay(FakeEventBridge(), dynamodb=FakeDynamoDB(fail=True))
+    )
     assert _failed(response) == []  # published; the sweeper publishes it again later (idempotent)
 
 
@@ -200,8 +221,11 @@ def test_the_table_name_comes_from_the_stream_arn():
 
 def _aws_size(entry: dict) -> int:
     """The size of an entry as AWS computes it (Time counts 14 bytes)."""
-    return (14 if entry.get("Time") else 0) + sum(len(entry[k].encode()) for k in ("Source", "DetailType", "Detail")) \
+    return (
+        (14 if entry.get("Time") else 0)
+        + sum(len(entry[k].encode()) for k in ("Source", "DetailType", "Detail"))
         + sum(len(r.encode()) for r in entry.get("Resources", []))
+    )
 
 
 def _padded(n: int, size: int) -> str:
@@ -261,15 +285,15 @@ def test_unprocessed_deletes_are_retried():
 
 def test_unprocessed_deletes_are_retried_twice_then_left_to_the_sweeper(caplog):
     dynamodb = FakeDynamoDB(unprocessed=5)
-    response = relay_stream_batch({"Records": [_record(1), _record(2)]},
-                                  _relay(FakeEventBridge(), dynamodb=dynamodb))
+    response = relay_stream_batch({"Records": [_record(1), _record(2)]}, _relay(FakeEventBridge(), dynamodb=dynamodb))
     assert _failed(response) == [] and len(dynamodb.batches) == 3
     assert "2 published outbox items left pending" in caplog.text
 
 
 def test_a_failed_clear_logs_the_size_of_its_call(caplog):
-    relay_stream_batch({"Records": [_record(n) for n in range(30)]},
-                       _relay(FakeEventBridge(), dynamodb=FakeDynamoDB(fail=True)))
+    relay_stream_batch(
+        {"Records": [_record(n) for n in range(30)]}, _relay(FakeEventBridge(), dynamodb=FakeDynamoDB(fail=True))
+    )
     assert "Could not delete 25 " in caplog.text and "Could not delete 5 " in caplog.text
 
 

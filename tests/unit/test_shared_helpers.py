@@ -50,10 +50,12 @@ class FakeClient:
 
 def test_batch_get_asks_again_for_unprocessed_keys_and_returns_plain_items():
     unprocessed = {"T": {"Keys": [to_attributes({"PK": "b"})], "ConsistentRead": True}}
-    client = FakeClient([
-        {"Responses": {"T": [to_attributes({"PK": "a", "n": Decimal(1)})]}, "UnprocessedKeys": unprocessed},
-        {"Responses": {"T": [to_attributes({"PK": "b", "n": Decimal(2)})]}},
-    ])
+    client = FakeClient(
+        [
+            {"Responses": {"T": [to_attributes({"PK": "a", "n": Decimal(1)})]}, "UnprocessedKeys": unprocessed},
+            {"Responses": {"T": [to_attributes({"PK": "b", "n": Decimal(2)})]}},
+        ]
+    )
     pauses = []
     items = batch_get(client, "T", [{"PK": "a"}, {"PK": "b"}], sleep=pauses.append)
     assert items == [{"PK": "a", "n": Decimal(1)}, {"PK": "b", "n": Decimal(2)}]
@@ -86,8 +88,14 @@ def test_an_inbound_event_reads_data_by_its_event_type_and_refuses_other_version
     class Inbound(InboundEvent):
         data: Annotated[Paid | Refunded, Field(discriminator="kind")]
 
-    metadata = {"event_id": "4f7c3a52-6d1e-4c1b-9a55-0e6f1f5d2b10", "event_type": "Paid", "version": 1,
-                "occurred_at": "2026-11-27T10:00:00Z", "correlation_id": "c", "causation_id": "c"}
+    metadata = {
+        "event_id": "4f7c3a52-6d1e-4c1b-9a55-0e6f1f5d2b10",
+        "event_type": "Paid",
+        "version": 1,
+        "occurred_at": "2026-11-27T10:00:00Z",
+        "correlation_id": "c",
+        "causation_id": "c",
+    }
     event = Inbound.model_validate({"metadata": metadata, "data": {"amount": "1.50", "extra": True}})
     assert isinstance(event.data, Paid) and event.data.amount == Decimal("1.50")
     with pytest.raises(ValidationError):
