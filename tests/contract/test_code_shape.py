@@ -21,8 +21,8 @@ ARCHITECTURE = ROOT / "docs" / "architecture.md"
 BIN = Path(sys.executable).parent
 MAX_USE_CASE_PARAMETERS = 4
 USE_CASE_MODULES = re.compile(r"^(service|saga|inbound)(/.*)?\.py$")
-# `Any` in function signatures when this check was written: the count may fall, never rise.
-ANY_IN_SIGNATURES = {LAYER: 240, RUNTIME: 272}
+# `Any` in function signatures (240 and 272 before issue 7): the count may fall, never rise.
+ANY_IN_SIGNATURES = {LAYER: 185, RUNTIME: 229}
 
 CONTEXTS = sorted(path.parent for path in LAYER.glob("**/bootstrap.py") if "shared" not in path.parts)
 
