@@ -20,7 +20,7 @@ from uuid import UUID
 
 from tandem.ledger.domain.errors import BalanceCurrencyMismatch, EntryAlreadyPosted
 from tandem.ledger.domain.model import JournalEntry, JournalLine
-from tandem.shared.aws.cursor import decode_cursor, encode_cursor, is_time_and_id
+from tandem.shared.aws.cursor import decode_cursor, encode_cursor, newest_first_in
 from tandem.shared.aws.dynamo import from_attributes, storage_errors
 from tandem.shared.aws.outbox import OutboxUnitOfWork
 from tandem.shared.clock import iso
@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 
 JOURNAL_INDEX = "GSI1"
 BALANCE_PK = "BALANCE"
-_CURSOR_KEYS = {"PK", "SK", "GSI1PK", "GSI1SK"}
+# Page tokens name one entry of the JOURNAL partition of GSI1, exactly as ``entry_item`` writes it.
+_ISSUED_JOURNAL_CURSOR = newest_first_in("GSI1", "JOURNAL", sort_key="ENTRY", id_prefix="ENTRY#")
 
 
 def entry_key(entry_id: UUID) -> dict[str, str]:
@@ -95,18 +96,6 @@ class DynamoUnitOfWork(OutboxUnitOfWork):
             raise
 
 
-def _issued_journal_cursor(plain: dict[str, str]) -> bool:
-    """The four key attributes of one entry in the JOURNAL index, exactly as ``entry_item`` writes them."""
-    entry_id = plain.get("PK", "").removeprefix("ENTRY#")
-    return (
-        set(plain) == _CURSOR_KEYS
-        and plain["GSI1PK"] == "JOURNAL"
-        and plain["SK"] == "ENTRY"
-        and plain["PK"].startswith("ENTRY#")
-        and is_time_and_id(plain["GSI1SK"], entry_id)
-    )
-
-
 class DynamoJournalRepository:
     """Entries and balances: ``add`` goes into the unit of work's transaction, reads go to the table at once."""
 
@@ -162,7 +151,7 @@ class DynamoJournalRepository:
             "ExpressionAttributeValues": {":pk": {"S": "JOURNAL"}},
         }
         if cursor:
-            request["ExclusiveStartKey"] = decode_cursor(cursor, _issued_journal_cursor)
+            request["ExclusiveStartKey"] = decode_cursor(cursor, _ISSUED_JOURNAL_CURSOR)
         with storage_errors("Query"):
             response = self.uow.client.query(**request)
         entries = [entry_from_item(from_attributes(item) or {}) for item in response.get("Items", [])]

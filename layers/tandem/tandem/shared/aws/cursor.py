@@ -53,3 +53,22 @@ def is_time_and_id(sort_key: str, expected_id: str | None = None) -> bool:
         )
     except ValueError:
         return False
+
+
+def newest_first_in(index: str, partition: str, *, sort_key: str, id_prefix: str) -> Callable[[dict[str, Any]], bool]:
+    """``issued`` for a newest-first listing of one ``index`` partition whose items are keyed
+    ``PK=<id_prefix><id>, SK=<sort_key>`` and sorted by ``<index>SK=<time>#<id>``: exactly the four key
+    attributes of one such item in that very partition (so nobody pages into another one)."""
+    attributes = {"PK", "SK", f"{index}PK", f"{index}SK"}
+
+    def issued(plain: dict[str, Any]) -> bool:
+        item_id = plain.get("PK", "").removeprefix(id_prefix)
+        return (
+            set(plain) == attributes
+            and plain[f"{index}PK"] == partition
+            and plain["SK"] == sort_key
+            and plain["PK"].startswith(id_prefix)
+            and is_time_and_id(plain[f"{index}SK"], item_id)
+        )
+
+    return issued

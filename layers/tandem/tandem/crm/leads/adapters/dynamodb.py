@@ -27,7 +27,7 @@ from tandem.crm.leads.domain.errors import ConcurrentSubmission, DuplicateSubmis
 from tandem.crm.leads.domain.model import Lead, LeadStatus
 from tandem.crm.leads.domain.rules import recipient_key
 from tandem.shared.aws.bootstrap import client as shared_client
-from tandem.shared.aws.cursor import decode_cursor, encode_cursor, is_time_and_id
+from tandem.shared.aws.cursor import decode_cursor, encode_cursor, newest_first_in
 from tandem.shared.aws.dynamo import from_attributes, storage_errors, to_attributes
 from tandem.shared.aws.outbox import OutboxUnitOfWork
 from tandem.shared.clock import epoch_seconds, iso
@@ -38,7 +38,8 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 LEADS_INDEX = "GSI1"
-_CURSOR_KEYS = {"PK", "SK", "GSI1PK", "GSI1SK"}
+# Page tokens name one lead of the LEAD partition of GSI1, exactly as ``lead_item`` writes it.
+issued_lead_cursor = newest_first_in("GSI1", "LEAD", sort_key="LEAD", id_prefix="LEAD#")
 QUOTA_KEEP_FOR = timedelta(days=2)
 
 
@@ -126,18 +127,6 @@ class DynamoUnitOfWork(OutboxUnitOfWork):
             response = self.client.get_item(TableName=self.table_name, Key=to_attributes(key), ConsistentRead=True)
             old = from_attributes(response.get("Item")) or {}
         return UUID(old["lead_id"])
-
-
-def issued_lead_cursor(plain: dict[str, str]) -> bool:
-    """The four key attributes of one lead in the LEAD partition, exactly as ``lead_item`` writes them."""
-    lead_id = plain.get("PK", "").removeprefix("LEAD#")
-    return (
-        set(plain) == _CURSOR_KEYS
-        and plain["GSI1PK"] == "LEAD"
-        and plain["SK"] == "LEAD"
-        and plain["PK"].startswith("LEAD#")
-        and is_time_and_id(plain["GSI1SK"], lead_id)
-    )
 
 
 class DynamoLeadRepository:
