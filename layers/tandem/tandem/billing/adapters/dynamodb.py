@@ -53,10 +53,6 @@ class DynamoUnitOfWork(OutboxUnitOfWork):
         self.payments = DynamoPayments(self)
         self.request_keys = DynamoRequestKeys(self)
 
-    def __enter__(self) -> DynamoUnitOfWork:
-        super().__enter__()
-        return self
-
     def get(self, key: dict[str, str]) -> dict[str, Any] | None:
         """One item, strongly consistent (plain values), or None."""
         with storage_errors("GetItem"):

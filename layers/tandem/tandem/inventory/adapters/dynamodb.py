@@ -306,7 +306,3 @@ class DynamoUnitOfWork(OutboxUnitOfWork):
         self.stock = DynamoStockRepository(self, reads)
         self.reservations = DynamoReservationRepository(self, reads)
         self.purchase_orders = DynamoPurchaseOrderRepository(self, reads)
-
-    def __enter__(self) -> DynamoUnitOfWork:
-        super().__enter__()
-        return self

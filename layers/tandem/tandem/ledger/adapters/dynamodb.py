@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from tandem.ledger.domain.errors import BalanceCurrencyMismatch, EntryAlreadyPosted
@@ -79,10 +79,6 @@ class DynamoUnitOfWork(OutboxUnitOfWork):
     def __init__(self, table_name: str, client: DynamoDBClient) -> None:
         super().__init__(table_name, client)
         self.journal = DynamoJournalRepository(self)
-
-    def __enter__(self) -> Self:
-        super().__enter__()
-        return self
 
     def commit(self) -> None:
         try:

@@ -45,10 +45,6 @@ class DynamoUnitOfWork(OutboxUnitOfWork):
         self.catalog = DynamoCatalogRepository(self, sleep=sleep)
         self._claim: request_keys.KeyRecord | None = None
 
-    def __enter__(self) -> DynamoUnitOfWork:
-        super().__enter__()
-        return self
-
     def claim_idempotency_key(self, record: request_keys.KeyRecord, *, now: datetime) -> None:
         # An expired record (TTL deletes lazily) counts as free; a live one cancels the transaction and
         # comes back (ALL_OLD) so the caller can replay or refuse without another read.

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from botocore.exceptions import ClientError
 
@@ -115,7 +115,7 @@ class OutboxUnitOfWork:
         self.clock = clock
         self._writes: list[_Write] = []
 
-    def __enter__(self) -> OutboxUnitOfWork:
+    def __enter__(self) -> Self:
         self._writes = []
         return self
 

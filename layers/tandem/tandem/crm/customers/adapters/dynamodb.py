@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from tandem.crm.customers.domain.commands import RecordActivity
@@ -89,10 +89,6 @@ class DynamoUnitOfWork(OutboxUnitOfWork):
     def __init__(self, table_name: str, client: DynamoDBClient) -> None:
         super().__init__(table_name, client)
         self.customers = DynamoCustomerRepository(self)
-
-    def __enter__(self) -> Self:
-        super().__enter__()
-        return self
 
     def commit(self) -> None:
         try:

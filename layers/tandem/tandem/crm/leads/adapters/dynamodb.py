@@ -18,7 +18,7 @@ its ``leads`` repository reads at once.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from botocore.exceptions import ClientError
@@ -103,10 +103,6 @@ class DynamoUnitOfWork(OutboxUnitOfWork):
     def __init__(self, table_name: str, client: DynamoDBClient) -> None:
         super().__init__(table_name, client)
         self.leads = DynamoLeadRepository(self)
-
-    def __enter__(self) -> Self:
-        super().__enter__()
-        return self
 
     def commit(self) -> None:
         try:
