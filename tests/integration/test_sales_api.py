@@ -59,8 +59,9 @@ def _with(event: dict, *, body=None, order_id: str | None = None, headers: dict 
         old = event["pathParameters"]["id"]
         event["path"] = event["path"].replace(old, order_id)
         event["pathParameters"] = {"id": order_id}
-    if headers is not None:
+    if headers is not None:  # API Gateway sends every header in both maps
         event["headers"] = {**event["headers"], **headers}
+        event["multiValueHeaders"] = {**(event.get("multiValueHeaders") or {}), **{k: [v] for k, v in headers.items()}}
     return event
 
 
@@ -250,7 +251,7 @@ def test_a_customer_sees_only_their_own_orders(api, sample):
 
     assert status == 200 and own == mine
     assert hidden == 404
-    assert listed_status == 200 and [o["id"] for o in listed["orders"]] == [mine["id"]]
+    assert listed_status == 200 and [o["id"] for o in listed["items"]] == [mine["id"]]
     assert listed["next_token"] is None
 
 
@@ -266,8 +267,8 @@ def test_staff_list_every_order_newest_first_in_pages(api, sample):
     event["multiValueQueryStringParameters"]["next_token"] = [page["next_token"]]
     _, rest = api(event)
 
-    assert [o["id"] for o in page["orders"]] == [second["id"]]
-    assert [o["id"] for o in rest["orders"]] == [first["id"]]
+    assert [o["id"] for o in page["items"]] == [second["id"]]
+    assert [o["id"] for o in rest["items"]] == [first["id"]]
 
 
 def test_a_forged_page_token_is_a_422(api, sample):

@@ -23,14 +23,13 @@ from tandem.sales.domain.commands import (
     ShipOrder,
     parse_order_id,
 )
-from tandem.sales.domain.model import Order
+from tandem.sales.domain.model import Order, OrderStatus
 from tandem.sales.service import KeyedRequest
-from tandem.shared import request_keys
 from tandem.shared.auth import claims_of, groups_of
 from tandem.shared.money import amount_text
+from tandem.shared.openapi import Currency, ItemsPage, Money, Rate
 from tandem.shared.paging import Page
-
-IDEMPOTENCY_HEADER = request_keys.HEADER
+from tandem.shared.pricing import TaxCategory
 
 
 class _Strict(BaseModel):
@@ -119,47 +118,65 @@ class LineView(BaseModel):
     sku: str
     name: str
     quantity: int
-    unit_price: str
-    tax_category: str
-    tax_rate: str
-    net: str
+    unit_price: Money
+    tax_category: TaxCategory
+    tax_rate: Rate
+    net: Money
+
+
+class AddressView(BaseModel):
+    line1: str
+    line2: str | None = None
+    city: str
+    postal_code: str
+    country: str = Field(description="ISO 3166-1 alpha-2")
+
+
+class CustomerView(BaseModel):
+    email: str
+    name: str
+    billing_address: AddressView
 
 
 class OrderView(BaseModel):
+    """An order as its customer and the company see it; totals are computed by Tandem from the catalog."""
+
     id: str
-    status: str
-    customer: dict[str, Any]
+    status: OrderStatus = Field(
+        description="placed -> awaiting_payment (card) -> confirmed -> shipped; or rejected / cancelled"
+    )
+    customer: CustomerView
     lines: list[LineView]
-    currency: str
-    payment_method: str
-    net_total: str
-    tax_total: str
-    gross_total: str
+    currency: Currency
+    payment_method: PaymentMethod
+    net_total: Money
+    tax_total: Money
+    gross_total: Money
     placed_at: datetime
-    invoice_id: str | None
-    invoice_number: str | None
+    invoice_id: str | None = Field(description="Set once the order is confirmed and invoiced")
+    invoice_number: str | None = Field(description="The invoice's legal number, e.g. INV-2026-000001")
 
     @classmethod
     def of(cls, order: Order) -> OrderView:
         money = lambda amount: amount_text(amount, order.currency)  # noqa: E731
         return cls(
             id=str(order.id),
-            status=order.status.value,
-            customer=placement.customer_data(order).model_dump(),
+            status=order.status,
+            customer=CustomerView.model_validate(placement.customer_data(order).model_dump()),
             lines=[
                 LineView(
                     sku=li.sku,
                     name=li.name,
                     quantity=li.quantity,
                     unit_price=str(li.unit_price),
-                    tax_category=li.tax_category,
+                    tax_category=TaxCategory(li.tax_category),
                     tax_rate=rules.rate_text(li.tax_rate),
                     net=money(li.net),
                 )
                 for li in order.lines
             ],
             currency=order.currency,
-            payment_method=order.payment_method.value,
+            payment_method=order.payment_method,
             net_total=money(order.net_total),
             tax_total=money(order.tax_total),
             gross_total=money(order.gross_total),
@@ -174,27 +191,18 @@ def render(order: Order) -> dict[str, Any]:
     return OrderView.of(order).model_dump(mode="json")
 
 
-class OrderList(BaseModel):
-    orders: list[OrderView]
-    next_token: str | None = Field(default=None, description="Pass as ?next_token= for the next page")
+class OrderList(ItemsPage[OrderView]):
+    """Orders, newest first."""
 
     @classmethod
     def of(cls, page: Page[Order]) -> OrderList:
-        return cls(orders=[OrderView.of(order) for order in page.items], next_token=page.cursor)
+        return cls(items=[OrderView.of(order) for order in page.items], next_token=page.cursor)
 
 
 def caller_of(event: Mapping[str, Any]) -> Caller:
     claims = claims_of(event)
     email = claims.get("email")
     return Caller(sub=str(claims.get("sub") or ""), email=str(email) if email else None, groups=groups_of(event))
-
-
-def header(event: Mapping[str, Any], name: str) -> str | None:
-    """A header by case-insensitive name (API Gateway keeps the client's spelling)."""
-    for key, value in (event.get("headers") or {}).items():
-        if key.lower() == name and isinstance(value, str):
-            return value
-    return None
 
 
 def body_json(event: Mapping[str, Any]) -> object:
@@ -205,6 +213,6 @@ def body_json(event: Mapping[str, Any]) -> object:
     return json.loads(body)
 
 
-def keyed_request(event: Mapping[str, Any]) -> KeyedRequest:
+def keyed_request(event: Mapping[str, Any], key: str | None) -> KeyedRequest:
     """The request's Idempotency-Key (checked by the use case, after the body) and its body."""
-    return KeyedRequest(key=header(event, IDEMPOTENCY_HEADER), body=body_json(event))
+    return KeyedRequest(key=key, body=body_json(event))

@@ -24,7 +24,7 @@ import logging
 import re
 import warnings
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
@@ -32,7 +32,9 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
+from aws_lambda_powertools.event_handler.openapi.params import Header, Query
 
+from tandem.shared import request_keys
 from tandem.shared.auth import authorize
 from tandem.shared.errors import (
     INTERNAL_ERROR_CODE,
@@ -50,7 +52,13 @@ from tandem.shared.errors import (
     field_errors,
     http_status,
 )
-from tandem.shared.openapi import ErrorResponse
+from tandem.shared.openapi import (
+    NEXT_TOKEN_DESCRIPTION,
+    PAGE_LIMIT_DEFAULT,
+    PAGE_LIMIT_MAX,
+    PAGE_TOKEN_MAX,
+    ErrorResponse,
+)
 
 MAX_BODY_BYTES = 64 * 1024
 _RULE_PARAMETER = re.compile(r"<(\w+)>")  # Powertools' "/leads/<id>" is OpenAPI's "/leads/{id}"
@@ -129,8 +137,15 @@ class TandemRestResolver(APIGatewayRestResolver):
 
     def route(self, *args: Any, **kwargs: Any) -> Any:
         """Register a route and note its groups (``get``/``post``/``include_router`` all come here,
-        passing arguments by position or by name, so they are bound against Powertools' signature)."""
+        passing arguments by position or by name, so they are bound against Powertools' signature).
+
+        The OpenAPI operation is completed when the handler is known: its operationId is the handler's
+        name in camelCase (``place_order`` -> ``placeOrder``), its description the handler's docstring
+        plus who may call it, and its responses gain the success entry (schema from the return
+        annotation), 401/403 for a protected route and 503 (see ``documented_responses``).
+        """
         arguments = _ROUTE_SIGNATURE.bind(self, *args, **kwargs).arguments
+        arguments.pop("self")
         groups = [m.required_groups for m in arguments.get("middlewares") or [] if hasattr(m, "required_groups")]
         if groups:
             # Powertools ignores a trailing "/" (so must we), but its root route is "/", not "".
@@ -139,7 +154,36 @@ class TandemRestResolver(APIGatewayRestResolver):
             for verb in (method,) if isinstance(method, str) else method:
                 self._route_groups[(verb.upper(), path)] = tuple(groups)
                 self._route_patterns[(verb.upper(), path)] = _path_pattern(path)
-        return super().route(*args, **kwargs)
+
+        def register(handler: Any) -> Any:
+            documented = dict(arguments)
+            documented["operation_id"] = arguments.get("operation_id") or _camel(handler.__name__)
+            documented["description"] = _description(arguments.get("description") or inspect.getdoc(handler), groups)
+            documented["responses"] = documented_responses(
+                arguments.get("responses"), arguments.get("status_code", 200), groups
+            )
+            return super(TandemRestResolver, self).route(**documented)(handler)
+
+        return register
+
+    def get_openapi_json_schema(self, **kwargs: Any) -> str:
+        """Powertools' document without its FastAPI-style 422 (this API answers every error as
+        ``ErrorResponse``): kept as ``ErrorResponse`` where the operation takes input, dropped elsewhere."""
+        document = json.loads(super().get_openapi_json_schema(**kwargs))
+        for item in document.get("paths", {}).values():
+            for operation in item.values():
+                invalid = operation.get("responses", {}).get("422")
+                if invalid is not None and _ERROR_REF not in json.dumps(invalid):
+                    if operation.get("parameters") or operation.get("requestBody"):
+                        operation["responses"]["422"] = _error_entry(422)
+                    else:
+                        del operation["responses"]["422"]
+                operation["responses"] = dict(sorted(operation["responses"].items()))
+        schemas = document.get("components", {}).get("schemas", {})
+        for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
+            if unused in schemas and f"#/components/schemas/{unused}" not in json.dumps(document["paths"]):
+                del schemas[unused]
+        return json.dumps(document, indent=2)
 
     def _precheck_denied(self, event: Mapping[str, Any]) -> DomainError | None:
         """The 401/403 for the protected route ``event`` would reach, found without Powertools (which
@@ -213,28 +257,111 @@ class TandemRestResolver(APIGatewayRestResolver):
             return _json_response(500, error_body(INTERNAL_ERROR_CODE, INTERNAL_ERROR_MESSAGE))
 
 
+_ERROR_REF = "#/components/schemas/ErrorResponse"
+_DESCRIPTIONS = {
+    400: "Malformed request (e.g. body is not valid JSON)",
+    401: "No valid token",
+    403: "The token's groups do not allow this (details.required_groups)",
+    404: "Not found",
+    409: "Conflicts with the current state",
+    413: "Body too large",
+    415: "Body is not application/json",
+    422: "Invalid input; details lists each {field, message}",
+    503: "Temporarily unavailable; retry after the Retry-After header's seconds",
+}
+RETRY_AFTER = {
+    "Retry-After": {"description": "Seconds to wait before retrying", "schema": {"type": "integer", "minimum": 1}}
+}
+LOCATION = {"Location": {"description": "Path of the created resource", "schema": {"type": "string"}}}
+
+
+def _error_entry(status: int, description: str | None = None) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "description": description or _DESCRIPTIONS.get(status, "Error"),
+        "content": {"application/json": {"schema": {"$ref": _ERROR_REF}}},
+    }
+    if status == 503:
+        entry["headers"] = RETRY_AFTER
+    return entry
+
+
 def error_responses(*statuses: int) -> dict[int, dict[str, Any]]:
-    """OpenAPI ``responses`` entries for the error statuses a route can return."""
+    """OpenAPI ``responses`` entries for the error statuses a route can return (all ``ErrorResponse``)."""
     return {
         status: {
             "description": _DESCRIPTIONS.get(status, "Error"),
             "content": {"application/json": {"model": ErrorResponse}},
+            **({"headers": RETRY_AFTER} if status == 503 else {}),
         }
         for status in statuses
     }
 
 
-_DESCRIPTIONS = {
-    400: "Malformed request (e.g. body is not valid JSON)",
-    401: "No valid token",
-    403: "The token's groups do not allow this",
-    404: "Not found",
-    409: "Conflicts with the current state",
-    413: "Body too large",
-    415: "Body is not application/json",
-    422: "Invalid fields; details lists each one",
-    503: "Temporarily unavailable; retry after the Retry-After header's seconds",
-}
+def success(
+    status: int, description: str, *, headers: dict[str, Any] | None = None, media_type: str | None = None
+) -> dict[int, dict[str, Any]]:
+    """The success entry of a route's ``responses``: JSON from the handler's return annotation, or a
+    binary ``media_type`` (e.g. application/pdf)."""
+    entry: dict[str, Any] = {"description": description}
+    if headers:
+        entry["headers"] = headers
+    if media_type:
+        entry["content"] = {media_type: {"schema": {"type": "string", "format": "binary"}}}
+    return {status: entry}
+
+
+def documented_responses(
+    responses: dict[int, Any] | None, status_code: int, groups: list[frozenset[str]]
+) -> dict[int, Any]:
+    """``responses`` with what every route has: a success entry (``status_code``, schema from the return
+    annotation) unless one is given, 401 and 403 when the route needs a group, and 503."""
+    completed = dict(responses or {})
+    if not any(200 <= int(code) < 300 for code in completed):
+        completed[status_code] = {"description": "Success"}
+    if groups:
+        needed = " and ".join(" or ".join(sorted(g)) for g in groups)
+        completed.update(error_responses(401))
+        completed[403] = {
+            **error_responses(403)[403],
+            "description": f"The token is not in a group allowed here ({needed})",
+        }
+    completed.setdefault(503, error_responses(503)[503])
+    return dict(sorted(completed.items(), key=lambda entry: int(entry[0])))
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.strip("_").split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _description(text: str | None, groups: list[frozenset[str]]) -> str:
+    who = (
+        "Who may call: a token in group " + " and in group ".join(" or ".join(sorted(g)) for g in groups) + "."
+        if groups
+        else "Who may call: anyone (no token)."
+    )
+    return f"{text.strip()}\n\n{who}" if text else who
+
+
+# The query parameters of every listing (one page shape: ``ItemsPage``).
+PageLimit = Annotated[
+    int,
+    Query(ge=1, le=PAGE_LIMIT_MAX, description=f"Items per page, 1-{PAGE_LIMIT_MAX} (default {PAGE_LIMIT_DEFAULT})"),
+]
+NextToken = Annotated[str | None, Query(min_length=1, max_length=PAGE_TOKEN_MAX, description=NEXT_TOKEN_DESCRIPTION)]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias=request_keys.HEADER_NAME,
+        # Documented here, checked by the use case (after the body) with its own code, invalid_idempotency_key.
+        json_schema_extra={"minLength": 1, "maxLength": request_keys.KEY_MAX, "pattern": request_keys.KEY_PATTERN},
+        description=(
+            "Optional, 1-255 printable ASCII characters, unique per request you mean (e.g. a UUID). Retrying "
+            "with the same key and body within 24 hours answers the first response again and changes nothing; "
+            "the same key with another body is refused (422 idempotency_key_reused)."
+        ),
+    ),
+]
 
 
 def make_resolver(

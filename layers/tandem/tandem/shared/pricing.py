@@ -25,6 +25,14 @@ CENT = Decimal("0.01")
 DEFAULT_TAX_RATES_PERCENT = {"standard": "20", "reduced": "10", "zero": "0"}
 
 
+class TaxCategory(StrEnum):
+    """The VAT categories a product can be in; each maps to a rate (``DEFAULT_TAX_RATES_PERCENT``)."""
+
+    STANDARD = "standard"
+    REDUCED = "reduced"
+    ZERO = "zero"
+
+
 class TaxRounding(StrEnum):
     LINE = "line"
     TOTAL = "total"

@@ -24,6 +24,8 @@ from tandem.shared.errors import ValidationFailed
 KEY_MAX = 255
 WINDOW = timedelta(hours=24)
 HEADER = "idempotency-key"
+HEADER_NAME = "Idempotency-Key"
+KEY_PATTERN = r"^[\x20-\x7e]+$"  # printable ASCII
 _PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]{1,255}")
 
 

@@ -15,12 +15,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from tandem.inventory.domain.errors import InsufficientStock
-
-
-class TaxCategory(StrEnum):
-    STANDARD = "standard"
-    REDUCED = "reduced"
-    ZERO = "zero"
+from tandem.shared.pricing import TaxCategory
 
 
 class MovementKind(StrEnum):
