@@ -8,7 +8,13 @@ PORT   ?= 3000
 # Local-only webhook secret (the template's PaymentWebhookSecret has no default); sign test webhooks with it.
 PAYMENT_WEBHOOK_SECRET ?= whsec_local
 
-.PHONY: run test bench lint format schemas package requirements clean
+# The frontend's toolchain (Redocly, Spectral, openapi-typescript, tsc), pinned in clients/typescript.
+CLIENT     := clients/typescript
+NODE_STAMP := $(CLIENT)/node_modules/.installed
+NODE_HELP  := Node.js >= 20.19 with npm is needed: make test lints docs/openapi.json with Redocly and Spectral and \
+	compiles a generated TypeScript client (Debian/Ubuntu: apt-get install nodejs npm; or https://nodejs.org)
+
+.PHONY: run test bench lint format schemas openapi api-examples package requirements clean
 
 $(STAMP): pyproject.toml constraints.txt local_runtime/pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tandem needs Python >= 3.11 (set PYTHON=...)")'
@@ -16,12 +22,19 @@ $(STAMP): pyproject.toml constraints.txt local_runtime/pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]' -e ./local_runtime
 	@touch $(STAMP)
 
+$(NODE_STAMP): $(CLIENT)/package.json $(CLIENT)/package-lock.json
+	@command -v node >/dev/null && command -v npm >/dev/null || { echo "$(NODE_HELP)" >&2; exit 1; }
+	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a==20&&b>=19)?0:1)' \
+		|| { echo "Node.js $$(node --version) is too old. $(NODE_HELP)" >&2; exit 1; }
+	cd $(CLIENT) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
 run: $(STAMP)
 	PORT=$(PORT) $(PY) -m local_runtime --template template.yaml --port $(PORT) \
 		--param PaymentWebhookSecret=$(PAYMENT_WEBHOOK_SECRET) \
 		--on-ready "$(PY) scripts/demo_data.py"
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(PY) -m pytest
 
 bench: $(STAMP)
@@ -47,8 +60,18 @@ package: $(STAMP)
 requirements: $(STAMP)
 	$(PY) scripts/layer_requirements.py
 
+# The committed OpenAPI document (what GET /_local/openapi.json serves), from the handlers' resolvers.
+openapi: $(STAMP)
+	$(PY) -m local_runtime.openapi_export --template template.yaml --param PaymentWebhookSecret=$(PAYMENT_WEBHOOK_SECRET) \
+		--examples docs/openapi-examples.json --out docs/openapi.json
+
+# Re-record the document's response examples from what the end-to-end tests really get, then regenerate it.
+api-examples: $(STAMP)
+	TANDEM_RECORD_EXAMPLES=docs/openapi-examples.json $(PY) -m pytest -q tests/e2e -p no:cacheprovider
+	$(MAKE) openapi
+
 schemas: $(STAMP)
 	$(PY) -m tandem.shared.schemas export events/schemas
 
 clean:
-	rm -rf $(VENV) .pytest_cache .aws-sam
+	rm -rf $(VENV) .pytest_cache .aws-sam $(CLIENT)/node_modules $(CLIENT)/src/generated

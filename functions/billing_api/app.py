@@ -2,41 +2,45 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from tandem.billing.api_models import CreditNoteRequest, CreditNoteView, InvoiceList, InvoiceView
 from tandem.billing.bootstrap import services
 from tandem.billing.domain.commands import ListInvoices
+from tandem.billing.domain.model import InvoiceStatus
 from tandem.shared import correlation
 from tandem.shared.auth import require_groups
-from tandem.shared.http import error_responses, make_resolver
+from tandem.shared.http import LOCATION, IdempotencyKey, NextToken, PageLimit, error_responses, make_resolver, success
+from tandem.shared.openapi import PAGE_LIMIT_DEFAULT
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
-app = make_resolver(logger=logger, title="Tandem Billing API", description="Invoices and credit notes")
+logger, tracer, metrics = Logger(), Tracer(), Metrics()
+TAGS = {"invoices": "Invoices issued for orders, with their PDFs", "credit notes": "Corrections of issued invoices"}
+app = make_resolver(logger=logger, title="Tandem Billing API", tags=TAGS)
 FINANCE = [require_groups("finance")]
-Status = Literal["issued", "partially_paid", "paid", "credited"]
+ID = Annotated[str, Path(max_length=64, description="The invoice's id")]
+# Credit notes have no URL of their own: a created one is found on its invoice (GET /invoices/{id}).
+INVOICE = {"Location": {**LOCATION["Location"], "description": "Path of the credited invoice, which lists its notes"}}
 
 
 @app.get(
     "/invoices",
     tags=["invoices"],
-    summary="List invoices, newest first",
+    summary="List invoices",
     middlewares=FINANCE,
-    responses=error_responses(401, 403, 422, 503),
+    responses=error_responses(422),
 )
 def list_invoices(
-    order_id: Annotated[str | None, Query(max_length=64)] = None,
-    status: Annotated[Status | None, Query()] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 25,
-    next_token: Annotated[str | None, Query(max_length=1024)] = None,
+    order_id: Annotated[str | None, Query(max_length=64, description="Only this order's invoice")] = None,
+    status: Annotated[InvoiceStatus | None, Query(description="Only invoices in this status")] = None,
+    limit: PageLimit = PAGE_LIMIT_DEFAULT,
+    next_token: NextToken = None,
 ) -> InvoiceList:
+    """Invoices, newest first, a page at a time; with order_id, that order's invoice (or none). Changes nothing."""
     query = ListInvoices(order_id=order_id, status=status, limit=limit, cursor=next_token)
     return InvoiceList.of(services().list_invoices(query))
 
@@ -44,55 +48,63 @@ def list_invoices(
 @app.get(
     "/invoices/<id>",
     tags=["invoices"],
-    summary="Get one invoice",
+    summary="Get an invoice",
     middlewares=FINANCE,
-    responses=error_responses(401, 403, 404, 422, 503),
+    responses=error_responses(404, 422),
 )
-def get_invoice(id: Annotated[str, Path(max_length=64)]) -> InvoiceView:  # noqa: A002 - the template's {id}
+def get_invoice(id: ID) -> InvoiceView:  # noqa: A002 - the template's {id}
+    """One invoice with its lines, tax breakdown, totals, what is paid and due, and its credit notes.
+    Changes nothing."""
     return InvoiceView.of(services().get_invoice(id))
-
-
-PDF_DESCRIPTION = (
-    "The invoice as application/pdf bytes. Send `Accept: application/pdf`: API Gateway returns "
-    "binary bodies only to clients that accept the binary media type (otherwise base64 text). "
-    "Rendered and stored on the first request."
-)
 
 
 @app.get(
     "/invoices/<id>/pdf",
     tags=["invoices"],
-    summary="The invoice as a PDF",
-    description=PDF_DESCRIPTION,
+    summary="Get an invoice as PDF",
     middlewares=FINANCE,
-    responses=error_responses(401, 403, 404, 422, 503),
+    responses={
+        **success(200, "The invoice as a PDF document", media_type="application/pdf"),
+        **error_responses(404, 422),
+    },
 )
-def get_invoice_pdf(id: Annotated[str, Path(max_length=64)]):  # noqa: A002, ANN201
+def get_invoice_pdf(id: ID):  # noqa: A002, ANN201
+    """The invoice as application/pdf bytes. Send `Accept: application/pdf`: API Gateway returns binary
+    bodies only to clients that accept the binary media type (otherwise base64 text). The PDF is
+    rendered and stored on the first request; nothing else changes."""
     # No return annotation: Powertools would validate the PDF bytes as JSON; unannotated, a non-JSON
     # Response passes through and the resolver base64-encodes the bytes (isBase64Encoded).
     invoice, pdf = services().invoice_pdf(id)
-    return Response(
-        status_code=200,
-        content_type="application/pdf",
-        body=pdf,
-        headers={"Content-Disposition": f'inline; filename="{invoice.number}.pdf"'},
-    )
+    disposition = {"Content-Disposition": f'inline; filename="{invoice.number}.pdf"'}
+    return Response(status_code=200, content_type="application/pdf", body=pdf, headers=disposition)
 
 
 @app.post(
     "/invoices/<id>/credit-notes",
     status_code=201,
     tags=["credit notes"],
-    summary="Credit an invoice (header Idempotency-Key optional)",
+    summary="Credit an invoice",
     middlewares=FINANCE,
-    responses=error_responses(400, 401, 403, 404, 409, 413, 415, 422, 503),
+    responses={
+        **success(
+            201, "The credit note as issued (or, for a repeated Idempotency-Key, as first issued)", headers=INVOICE
+        ),
+        **error_responses(400, 404, 409, 413, 415, 422),
+    },
 )
-def create_credit_note(id: Annotated[str, Path(max_length=64)], request: CreditNoteRequest) -> CreditNoteView:  # noqa: A002
-    raw = app.current_event.raw_event
-    command = request.to_command(id)
-    view = services().credit_invoice(command, correlation.from_http(raw), request.reply(id, raw))
+def create_credit_note(
+    id: ID,  # noqa: A002 - the template's {id}
+    request: CreditNoteRequest,
+    idempotency_key: IdempotencyKey = None,
+) -> Response[CreditNoteView]:
+    """Issues a credit note with the next gapless CN number for the given lines, or for all that remains: the
+    invoice's amount due goes down (credited once every line is) and CreditNoteIssued is published. Credit
+    notes have no URL of their own: Location is the invoice's. Crediting more than remains is a 409."""
+    raw, command = app.current_event.raw_event, request.to_command(id)  # the body first, then the key
+    view = services().credit_invoice(command, correlation.from_http(raw), request.reply(id, raw, idempotency_key))
     metrics.add_metric(name="CreditNoteIssued", unit=MetricUnit.Count, value=1)
-    return CreditNoteView.model_validate(view)
+    location = {"Location": f"/invoices/{view['invoice_id']}"}
+    return Response(201, content_types.APPLICATION_JSON, view, headers=location)
 
 
 @metrics.log_metrics

@@ -9,27 +9,40 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from tandem.crm.customers import bootstrap as customers
-from tandem.crm.customers.api_models import CustomerList, CustomerView, TimelineView
+from tandem.crm.customers.api_models import CustomerList, CustomerTimeline, CustomerView
 from tandem.crm.leads import bootstrap as leads
 from tandem.crm.leads.api_models import ContactForm, LeadAccepted, LeadList, LeadView
 from tandem.shared import correlation
 from tandem.shared.auth import require_groups
-from tandem.shared.http import error_responses, make_resolver
+from tandem.shared.http import NextToken, PageLimit, error_responses, make_resolver
+from tandem.shared.openapi import PAGE_LIMIT_DEFAULT
 
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
-app = make_resolver(logger=logger, title="Tandem CRM API", description="Contact form and leads")
+app = make_resolver(
+    logger=logger,
+    title="Tandem CRM API",
+    tags={
+        "forms": "The public contact form: anyone may send it, no token needed",
+        "leads": "People who sent the contact form, for the sales team",
+        "customers": "Everyone who ordered, with their orders, invoices and payments as a timeline",
+    },
+)
+ID = Annotated[str, Path(max_length=64)]
+Email = Annotated[str, Query(min_length=3, max_length=254)]
 
 
 @app.post(
     "/forms/contact",
     status_code=202,
     tags=["forms"],
-    summary="Submit the public contact form",
-    responses=error_responses(400, 409, 413, 415, 422, 503),
+    summary="Submit the contact form",
+    responses=error_responses(400, 409, 413, 415, 422),
 )
 def submit_contact_form(form: ContactForm) -> LeadAccepted:
+    """Stores a lead (LeadCaptured is published) and emails the person an acknowledgement. The same email
+    and message again within 10 minutes answer the first lead's reference and store nothing."""
     context = correlation.from_http(app.current_event.raw_event)
     result = leads.services().capture_lead(form.to_command(), context)
     if result.stored:
@@ -40,24 +53,24 @@ def submit_contact_form(form: ContactForm) -> LeadAccepted:
 @app.get(
     "/leads",
     tags=["leads"],
-    summary="List leads, newest first",
+    summary="List leads",
     middlewares=[require_groups("sales")],
-    responses=error_responses(401, 403, 422, 503),
+    responses=error_responses(422),
 )
-def list_leads(
-    limit: Annotated[int, Query(ge=1, le=100)] = 25, next_token: Annotated[str | None, Query(max_length=1024)] = None
-) -> LeadList:
+def list_leads(limit: PageLimit = PAGE_LIMIT_DEFAULT, next_token: NextToken = None) -> LeadList:
+    """Leads, newest first, one page at a time. Changes nothing."""
     return LeadList.of(leads.services().list_leads(limit, next_token))
 
 
 @app.get(
     "/leads/<id>",
     tags=["leads"],
-    summary="Get one lead",
+    summary="Get a lead",
     middlewares=[require_groups("sales")],
-    responses=error_responses(401, 403, 404, 422, 503),
+    responses=error_responses(404, 422),
 )
-def get_lead(id: Annotated[str, Path(max_length=64)]) -> LeadView:  # noqa: A002 - the template's {id}
+def get_lead(id: ID) -> LeadView:  # noqa: A002 - the template's {id}
+    """One lead with the message they sent. Changes nothing."""
     return LeadView.of(leads.services().get_lead(id))
 
 
@@ -66,36 +79,40 @@ def get_lead(id: Annotated[str, Path(max_length=64)]) -> LeadView:  # noqa: A002
     tags=["customers"],
     summary="Find customers by email",
     middlewares=[require_groups("sales")],
-    responses=error_responses(401, 403, 422, 503),
+    responses=error_responses(422),
 )
-def find_customers(email: Annotated[str, Query(min_length=3, max_length=254)]) -> CustomerList:
-    return CustomerList.of(customers.services().find_customers(email))
+def find_customers(email: Email, limit: PageLimit = PAGE_LIMIT_DEFAULT, next_token: NextToken = None) -> CustomerList:
+    """The customer who ordered with this email (any case): none or one, never a next page. Changes nothing."""
+    return CustomerList.of(customers.services().find_customers(email, limit, next_token))
 
 
 @app.get(
     "/customers/<id>",
     tags=["customers"],
-    summary="Get one customer",
+    summary="Get a customer",
     middlewares=[require_groups("sales")],
-    responses=error_responses(401, 403, 404, 503),
+    responses=error_responses(404, 422),
 )
-def get_customer(id: Annotated[str, Path(max_length=64)]) -> CustomerView:  # noqa: A002 - the template's {id}
+def get_customer(id: ID) -> CustomerView:  # noqa: A002 - the template's {id}
+    """One customer as the CRM knows them from their orders and invoices. Changes nothing."""
     return CustomerView.of(customers.services().get_customer(id))
 
 
 @app.get(
     "/customers/<id>/timeline",
     tags=["customers"],
-    summary="A customer's commerce events, oldest first",
+    summary="Get a customer's timeline",
     middlewares=[require_groups("sales")],
-    responses=error_responses(401, 403, 404, 422, 503),
+    responses=error_responses(404, 422),
 )
-def customer_timeline(
-    id: Annotated[str, Path(max_length=64)],  # noqa: A002 - the template's {id}
-    limit: Annotated[int, Query(ge=1, le=100)] = 100,
-    next_token: Annotated[str | None, Query(max_length=1024)] = None,
-) -> TimelineView:
-    return TimelineView.of(customers.services().customer_timeline(id, limit, next_token))
+def get_customer_timeline(
+    id: ID,  # noqa: A002 - the template's {id}
+    limit: PageLimit = PAGE_LIMIT_DEFAULT,
+    next_token: NextToken = None,
+) -> CustomerTimeline:
+    """A customer's commerce events (orders, invoices, credit notes, payments), oldest first, one page at a
+    time; the customer themselves is getCustomer. Changes nothing."""
+    return CustomerTimeline.of(customers.services().customer_timeline(id, limit, next_token))
 
 
 # API Gateway's request id is the correlation id until the caller's X-Correlation-Id is checked.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
@@ -12,67 +12,107 @@ from tandem.inventory.bootstrap import services
 from tandem.inventory.domain.model import PurchaseOrderStatus
 from tandem.shared import correlation
 from tandem.shared.auth import require_groups
-from tandem.shared.http import error_responses, make_resolver
+from tandem.shared.http import NextToken, PageLimit, error_responses, make_resolver
+from tandem.shared.openapi import PAGE_LIMIT_DEFAULT
 
 logger, tracer, metrics = Logger(), Tracer(), Metrics()
-app = make_resolver(logger=logger, title="Tandem Inventory API", description="Catalog, stock, purchase orders")
+TAGS = {"catalog": "The public product catalog (no token)", "inventory": "Products, stock and purchase orders"}
+app = make_resolver(logger=logger, title="Tandem Inventory API", tags=TAGS)
 STAFF = {"middlewares": [require_groups("inventory")], "tags": ["inventory"]}
-SkuPath = Annotated[str, Path(max_length=64)]
-Limit = Annotated[int, Query(ge=1, le=100)]
-Token = Annotated[str | None, Query(max_length=1024)]
+SkuPath = Annotated[str, Path(max_length=64, description="The product's sku (any case)")]
 
 
 def _ctx() -> correlation.MessageContext:
     return correlation.from_http(app.current_event.raw_event)
 
 
-@app.post("/products", status_code=201, responses=error_responses(401, 403, 409, 413, 415, 422, 503), **STAFF)
+@app.post(
+    "/products",
+    status_code=201,
+    summary="Create a product",
+    responses=error_responses(400, 409, 413, 415, 422),
+    **STAFF,
+)
 def create_product(body: api_models.NewProduct) -> api_models.ProductView:
+    """Adds a product (revision 1) with an empty stock level and publishes ProductCreated. A known sku is a
+    409 and changes nothing."""
     return api_models.ProductView.of(services().create_product(body.to_command(), _ctx()))
 
 
-@app.put("/products/<sku>", responses=error_responses(401, 403, 404, 413, 415, 422, 503), **STAFF)
+@app.put(
+    "/products/<sku>",
+    summary="Update a product",
+    responses=error_responses(400, 404, 409, 413, 415, 422),
+    **STAFF,
+)
 def update_product(sku: SkuPath, body: api_models.ProductBody) -> api_models.ProductView:
+    """Replaces every field of a product but its sku: its revision goes up by one and ProductUpdated is
+    published. Sending the fields it already has changes nothing."""
     return api_models.ProductView.of(services().update_product(body.to_update(sku), _ctx()))
 
 
-@app.get("/products", tags=["catalog"], responses=error_responses(422, 503))
-def list_products(limit: Limit = 50, next_token: Token = None) -> api_models.ProductList:
+@app.get("/products", tags=["catalog"], summary="List products", responses=error_responses(422))
+def list_products(limit: PageLimit = PAGE_LIMIT_DEFAULT, next_token: NextToken = None) -> api_models.ProductList:
+    """The public catalog: active products by sku, one page at a time. Changes nothing."""
     return api_models.ProductList.of(services().list_products(limit=limit, cursor=next_token))
 
 
-@app.get("/products/<sku>", tags=["catalog"], responses=error_responses(404, 422, 503))
+@app.get("/products/<sku>", tags=["catalog"], summary="Get a product", responses=error_responses(404, 422))
 def get_product(sku: SkuPath) -> api_models.ProductView:
+    """One product by sku, active or not. Changes nothing."""
     return api_models.ProductView.of(services().get_product(sku))
 
 
-@app.post("/stock/receipts", status_code=201, responses=error_responses(401, 403, 404, 413, 415, 422, 503), **STAFF)
+@app.post(
+    "/stock/receipts",
+    status_code=201,
+    summary="Receive stock",
+    responses=error_responses(400, 404, 409, 413, 415, 422),
+    **STAFF,
+)
 def receive_stock(body: api_models.StockReceipt) -> api_models.StockView:
+    """Books goods in: a receipt movement adds the quantity to on hand and StockReceived is published."""
     return api_models.StockView.of(services().receive_stock(body.to_command(), _ctx()))
 
 
-@app.post("/stock/adjustments", status_code=201, responses=error_responses(401, 403, 404, 409, 422, 503), **STAFF)
+@app.post(
+    "/stock/adjustments",
+    status_code=201,
+    summary="Adjust stock",
+    responses=error_responses(400, 404, 409, 413, 415, 422),
+    **STAFF,
+)
 def adjust_stock(body: api_models.StockAdjustment) -> api_models.StockView:
+    """Corrects a product's count by delta with an adjustment movement and publishes StockAdjusted. A decrease
+    beyond what is available is a 409 (insufficient_stock) and changes nothing."""
     return api_models.StockView.of(services().adjust_stock(body.to_command(), _ctx()))
 
 
-@app.get("/stock/<sku>", responses=error_responses(401, 403, 404, 422, 503), **STAFF)
+@app.get("/stock/<sku>", summary="Get a product's stock", responses=error_responses(404, 422), **STAFF)
 def get_stock(sku: SkuPath) -> api_models.StockView:
+    """A product's on hand, reserved and available quantities with its latest 50 movements. Changes nothing."""
     return api_models.StockView.of(*services().stock_of(sku))
 
 
-@app.get("/purchase-orders", responses=error_responses(401, 403, 422, 503), **STAFF)
+@app.get("/purchase-orders", summary="List purchase orders", responses=error_responses(422), **STAFF)
 def list_purchase_orders(
-    status: Annotated[Literal["drafted", "received"] | None, Query()] = None,
-    limit: Limit = 50,
-    next_token: Token = None,
+    status: Annotated[PurchaseOrderStatus | None, Query(description="Only purchase orders in this status")] = None,
+    limit: PageLimit = PAGE_LIMIT_DEFAULT,
+    next_token: NextToken = None,
 ) -> api_models.PurchaseOrderList:
-    wanted = PurchaseOrderStatus(status) if status else None
-    return api_models.PurchaseOrderList.of(services().list_purchase_orders(wanted, limit=limit, cursor=next_token))
+    """Purchase orders, newest first, one page at a time. Changes nothing."""
+    return api_models.PurchaseOrderList.of(services().list_purchase_orders(status, limit=limit, cursor=next_token))
 
 
-@app.post("/purchase-orders/<id>/receive", responses=error_responses(401, 403, 404, 409, 503), **STAFF)
+@app.post(
+    "/purchase-orders/<id>/receive",
+    summary="Receive a purchase order",
+    responses=error_responses(404, 409, 422),
+    **STAFF,
+)
 def receive_purchase_order(id: Annotated[str, Path(max_length=64)]) -> api_models.ReceivedPurchaseOrder:  # noqa: A002
+    """Books a drafted purchase order's quantity into stock and marks it received, in one transaction
+    (PurchaseOrderReceived and StockReceived are published). Receiving it again is a 409."""
     return api_models.ReceivedPurchaseOrder.of_receipt(*services().receive_purchase_order(id, _ctx()))
 
 

@@ -2,55 +2,62 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from tandem.ledger.api_models import AccountList, JournalList, TrialBalanceView
 from tandem.ledger.bootstrap import services
 from tandem.shared import correlation
 from tandem.shared.auth import require_groups
-from tandem.shared.http import error_responses, make_resolver
+from tandem.shared.http import NextToken, PageLimit, error_responses, make_resolver
+from tandem.shared.openapi import PAGE_LIMIT_DEFAULT
 
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
-app = make_resolver(logger=logger, title="Tandem Ledger API", description="Chart of accounts, journal, trial balance")
+app = make_resolver(
+    logger=logger,
+    title="Tandem Ledger API",
+    tags={"ledger": "The general ledger kept from billing events: chart of accounts, journal and trial balance"},
+)
 
 
 @app.get(
     "/ledger/accounts",
     tags=["ledger"],
-    summary="The chart of accounts",
+    summary="List accounts",
     middlewares=[require_groups("finance")],
-    responses=error_responses(401, 403),
+    responses=error_responses(422),
 )
-def list_accounts() -> AccountList:
-    return AccountList.of(services().chart_of_accounts())
+def list_accounts(limit: PageLimit = PAGE_LIMIT_DEFAULT, next_token: NextToken = None) -> AccountList:
+    """The chart of accounts: every account the journal posts to, by code, with its type, one page at a
+    time. Changes nothing."""
+    return AccountList.of(services().chart_of_accounts(limit, next_token))
 
 
 @app.get(
     "/ledger/trial-balance",
     tags=["ledger"],
-    summary="Debit and credit totals of every account",
+    summary="Get the trial balance",
     middlewares=[require_groups("finance")],
-    responses=error_responses(401, 403, 503),
 )
 def get_trial_balance() -> TrialBalanceView:
+    """Every account of the chart with the debit and credit totals posted to it and its balance, in the
+    ledger's base currency. Changes nothing."""
     return TrialBalanceView.of(services().trial_balance())
 
 
 @app.get(
     "/ledger/journal",
     tags=["ledger"],
-    summary="Journal entries, newest first",
+    summary="List journal entries",
     middlewares=[require_groups("finance")],
-    responses=error_responses(401, 403, 422, 503),
+    responses=error_responses(422),
 )
-def list_journal(
-    limit: Annotated[int, Query(ge=1, le=100)] = 25, next_token: Annotated[str | None, Query(max_length=1024)] = None
-) -> JournalList:
+def list_journal(limit: PageLimit = PAGE_LIMIT_DEFAULT, next_token: NextToken = None) -> JournalList:
+    """Journal entries (one per posted invoice, credit note or payment), newest first, one page at a time.
+    Changes nothing."""
     return JournalList.of(services().list_journal(limit, next_token))
 
 

@@ -28,7 +28,9 @@ from tandem.shared.openapi import PAGE_LIMIT_DEFAULT
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
-app = make_resolver(logger=logger, title="Tandem Sales API", description="Orders")
+app = make_resolver(
+    logger=logger, title="Tandem Sales API", tags={"orders": "Orders placed by customers and the sales team"}
+)
 ID = Annotated[str, Path(max_length=64)]
 
 
@@ -50,16 +52,11 @@ def place_order(
     the order saga starts (invoice orders are confirmed at once; card orders wait for the payment). A
     customer may only order for their own email address."""
     event, caller = app.current_event.raw_event, api_models.caller_of(app.current_event.raw_event)
-    result = services().place_order(
-        request.to_command(caller),
-        caller,
-        correlation.from_http(event),
-        api_models.keyed_request(event, idempotency_key),
-    )
+    keyed = api_models.keyed_request(event, idempotency_key)
+    result = services().place_order(request.to_command(caller), caller, correlation.from_http(event), keyed)
     metrics.add_metric(name="OrderReplayed" if result.replayed else "OrderPlaced", unit=MetricUnit.Count, value=1)
-    return Response(
-        201, content_types.APPLICATION_JSON, result.response, headers={"Location": f"/orders/{result.order_id}"}
-    )
+    location = {"Location": f"/orders/{result.order_id}"}
+    return Response(201, content_types.APPLICATION_JSON, result.response, headers=location)
 
 
 @app.get(

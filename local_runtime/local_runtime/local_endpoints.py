@@ -243,13 +243,7 @@ class LocalEndpoints:
         return _json(200, document)
 
     def _title(self) -> str:
-        api = self.table.default_api
-        if api is not None and api.title and api.title != self.rt.stack_name:
-            return api.title
-        # SAM titles the API with the stack name; the template's Description usually says more
-        first = (self._stack.original.get("Description") or "").strip().splitlines()[:1]
-        head = first[0].split(":", 1)[0].strip() if first else ""
-        return head if 0 < len(head) <= 60 else f"{self.rt.stack_name} API"
+        return openapi.api_title(self.table, str(self._stack.original.get("Description") or ""), self.rt.stack_name)
 
     def docs(self, request: Request) -> Response:
         page = openapi.swagger_page(self._title()).encode()

@@ -23,6 +23,7 @@ from .apigateway import HTTP_METHODS, Route, RouteTable
 log = logging.getLogger("local_runtime.openapi")
 _PARAM = re.compile(r"\{([^}/]+?)\+?\}")
 _STUB_VERSION = "3.0.3"
+OpenApiDocument = dict[str, Any]  # an OpenAPI document as parsed JSON: objects all the way down
 
 
 def resolvers_in(module: ModuleType) -> list[tuple[str, Any]]:
@@ -44,7 +45,7 @@ def build_document(
     description: str | None = None,
     server_url: str | None = None,
     version: str = "1.0",
-) -> dict[str, Any]:
+) -> OpenApiDocument:
     """The merged OpenAPI document (see module docstring)."""
     doc: dict[str, Any] = {"openapi": None, "info": {"title": title, "version": version}, "paths": {}}
     if description:
@@ -54,10 +55,21 @@ def build_document(
     components: dict[str, dict[str, Any]] = {}
     warnings: list[str] = []
     documented: set[tuple[str, str]] = set()  # (template resource, METHOD) already covered
+    tags: dict[str, dict[str, Any]] = {}
+    descriptions: set[str] = set()
     for function, origin, schema in _resolver_schemas(table, module_for, title, warnings):
         doc["openapi"] = doc["openapi"] or schema.get("openapi")
         _merge_components(components, schema.get("components") or {}, origin, warnings)
         _keep_routed(doc["paths"], table, function, schema, documented)
+        for tag in schema.get("tags") or []:
+            tags.setdefault(tag["name"], tag)
+        descriptions.add((schema.get("info") or {}).get("description") or "")
+    if len(descriptions) == 1 and "" not in descriptions:
+        # Every resolver describes the API the same way: that text says more than the template's one line.
+        doc["info"]["description"] = descriptions.pop()
+    used = {name for item in doc["paths"].values() for op in item.values() for name in op.get("tags") or []}
+    if used:
+        doc["tags"] = [tags.get(name, {"name": name}) for name in sorted(used)]
     for route in table.routes:
         if route.integration == "mock" or (route.resource, route.method) in documented:
             continue
@@ -160,6 +172,32 @@ def _add_stub(paths: dict[str, Any], route: Route) -> None:
         if parameters:
             operation["parameters"] = parameters
         paths.setdefault(path, {})[method] = operation
+
+
+def api_title(table: RouteTable, template_description: str, stack_name: str) -> str:
+    """The API's title: its own (when the template names it), else the first words of the template's
+    Description (SAM titles an API with the stack name, which says little)."""
+    api = table.default_api
+    if api is not None and api.title and api.title != stack_name:
+        return api.title
+    first = template_description.strip().splitlines()[:1]
+    head = first[0].split(":", 1)[0].strip() if first else ""
+    return head if 0 < len(head) <= 60 else f"{stack_name} API"
+
+
+def deployed_server(table: RouteTable) -> dict[str, object] | None:
+    """The execute-api URL the template's API gets once deployed, as an OpenAPI server with variables."""
+    api = table.default_api
+    if api is None:
+        return None
+    return {
+        "url": "https://{restApiId}.execute-api.{region}.amazonaws.com/" + api.stage,
+        "description": "deployed stack (sam deploy prints the URL)",
+        "variables": {
+            "restApiId": {"default": "example", "description": "the RestApi id (stack output)"},
+            "region": {"default": "eu-central-1", "description": "the stack's region"},
+        },
+    }
 
 
 SWAGGER_UI = """<!doctype html>

@@ -22,7 +22,7 @@ BIN = Path(sys.executable).parent
 MAX_USE_CASE_PARAMETERS = 4
 USE_CASE_MODULES = re.compile(r"^(service|saga|inbound)(/.*)?\.py$")
 # `Any` in function signatures (240 and 272 before issue 7): the count may fall, never rise.
-ANY_IN_SIGNATURES = {LAYER: 185, RUNTIME: 229}
+ANY_IN_SIGNATURES = {LAYER: 182, RUNTIME: 228}
 
 CONTEXTS = sorted(path.parent for path in LAYER.glob("**/bootstrap.py") if "shared" not in path.parts)
 

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from local_runtime import LocalRuntime
+from tests.e2e.api_contract import ApiContract
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,8 +39,9 @@ PARAMETERS = {
 class Http:
     """A tiny JSON client for the runtime's API; returns (status, parsed body)."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, contract: ApiContract | None = None) -> None:
         self.base_url = base_url
+        self.contract = contract
 
     def request(
         self,
@@ -64,9 +66,12 @@ class Http:
         except urllib.error.HTTPError as error:
             status, payload = error.code, error.read()
         try:
-            return status, json.loads(payload) if payload else None
+            parsed = json.loads(payload) if payload else None
         except ValueError:
             return status, payload.decode(errors="replace")
+        if self.contract is not None:
+            self.contract.check(method, path, status, parsed)
+        return status, parsed
 
     def get(self, path: str, **kwargs: Any) -> tuple[int, Any]:
         return self.request("GET", path, **kwargs)
@@ -114,8 +119,10 @@ def assert_business_code_came_from(build_dir: Path) -> None:
 
 
 @pytest.fixture(scope="package")
-def http(runtime) -> Http:
-    return Http(runtime.url)
+def http(runtime):
+    contract = ApiContract.committed()
+    yield Http(runtime.url, contract)
+    contract.write_examples()
 
 
 def eventually(probe: Callable[[], Any], timeout: float = 5.0, interval: float = 0.02) -> Any:

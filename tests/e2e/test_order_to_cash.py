@@ -43,7 +43,7 @@ def _invoice_numbers(shop: Shop) -> list[str]:
             "/invoices?limit=100" + (f"&next_token={token}" if token else ""), token=shop.finance
         )
         assert status == 200, page
-        numbers += [invoice["number"] for invoice in page["invoices"]]
+        numbers += [invoice["number"] for invoice in page["items"]]
         token = page.get("next_token")
         if not token:
             return numbers
@@ -52,7 +52,7 @@ def _invoice_numbers(shop: Shop) -> list[str]:
 def _invoice_of(shop: Shop, order_id: str) -> dict:
     status, page = shop.http.get(f"/invoices?order_id={order_id}", token=shop.finance)
     assert status == 200, page
-    [invoice] = page["invoices"]
+    [invoice] = page["items"]
     return shop.invoice(invoice["id"])
 
 
@@ -124,12 +124,12 @@ def test_the_customer_record_shows_orders_invoices_and_payments(shop, http):
 
     status, found = http.get(f"/customers?email={email}", token=shop.sales)
     assert status == 200, found
-    [customer] = found["customers"]
+    [customer] = found["items"]
 
     def timeline_types():
         status, timeline = http.get(f"/customers/{customer['id']}/timeline", token=shop.sales)
         assert status == 200, timeline
-        return {entry["event_type"] for entry in timeline["entries"]}
+        return {entry["event_type"] for entry in timeline["items"]}
 
     eventually(lambda: {"OrderPlaced", "OrderConfirmed", "InvoiceIssued", "PaymentReceived"} <= timeline_types())
 
@@ -276,7 +276,7 @@ def test_reorder_check_drafts_a_purchase_order_that_books_stock_when_received(sh
     def drafted():
         status, page = http.get("/purchase-orders?status=drafted", token=shop.inventory)
         assert status == 200, page
-        return [po for po in page["purchase_orders"] if po["sku"] == sku]
+        return [po for po in page["items"] if po["sku"] == sku]
 
     [purchase_order] = eventually(drafted)
     assert purchase_order["quantity"] == 20

@@ -54,14 +54,49 @@ def test_list_invoices_filters_by_status_and_order(stack, sample, invoice):
     paid["multiValueQueryStringParameters"] = {"status": ["paid"]}
     _, none_paid = _call(stack, paid)
 
-    assert [i["id"] for i in all_["invoices"]] == [invoice["invoice_id"]] and all_["next_token"] is None
-    assert [i["id"] for i in issued["invoices"]] == [invoice["invoice_id"]]
-    assert [i["id"] for i in by_order["invoices"]] == [invoice["invoice_id"]]
-    assert none_paid["invoices"] == []
+    assert [i["id"] for i in all_["items"]] == [invoice["invoice_id"]] and all_["next_token"] is None
+    assert [i["id"] for i in issued["items"]] == [invoice["invoice_id"]]
+    assert [i["id"] for i in by_order["items"]] == [invoice["invoice_id"]]
+    assert none_paid["items"] == []
 
 
 def test_bad_status_filter_is_422(stack, sample):
     assert _call(stack, sample("billing_api/list_invoices_bad_status"))[0] == 422
+
+
+def _listing(sample, **params: str) -> dict:
+    event = copy.deepcopy(sample("billing_api/list_invoices"))
+    event["queryStringParameters"] = params
+    event["multiValueQueryStringParameters"] = {k: [v] for k, v in params.items()}
+    return event
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "x" * 2048,
+        base64.urlsafe_b64encode(b"[" * 1536).decode(),  # 2048 characters of nested JSON
+        base64.urlsafe_b64encode(json.dumps({"PK": "INVOICE#x"}).encode()).decode(),
+    ],
+    ids=["not-base64", "deeply-nested", "forged-key"],
+)
+def test_any_page_token_up_to_2048_characters_we_did_not_issue_is_422(stack, sample, token):
+    status, body = _call(stack, _listing(sample, next_token=token))
+
+    assert status == 422 and body["error"]["code"] == "invalid_page_token"
+
+
+def test_invoices_page_with_next_token(stack, sample):
+    for order in ("order-a", "order-b", "order-c"):
+        event = copy.deepcopy(sample("billing_fulfillment/issue_invoice"))
+        event["order"]["order_id"] = order
+        stack.call("BillingFulfillmentFunction", event)
+
+    _, first = _call(stack, _listing(sample, limit="2"))
+    _, second = _call(stack, _listing(sample, limit="2", next_token=first["next_token"]))
+
+    assert len(first["items"]) == 2 and len(second["items"]) == 1 and second["next_token"] is None
+    assert len({i["id"] for i in first["items"] + second["items"]}) == 3
 
 
 @pytest.mark.parametrize(
@@ -104,9 +139,10 @@ def test_the_pdf_is_rendered_and_stored_on_the_first_request_only(stack, sample,
 
 
 def test_full_credit_note_credits_the_invoice_with_a_cn_number(stack, sample, invoice):
-    status, note = _call(stack, _for(sample("billing_api/create_credit_note"), invoice["invoice_id"]))
+    response = stack.call(FN, _for(sample("billing_api/create_credit_note"), invoice["invoice_id"]))
+    status, note = response["statusCode"], json.loads(response["body"])
 
-    assert status == 201
+    assert status == 201 and _header(response, "Location") == f"/invoices/{invoice['invoice_id']}"
     assert re.fullmatch(r"CN-\d{4}-000001", note["number"]) and note["invoice_number"] == invoice["number"]
     assert note["gross_total"] == "51.99"
     _, shown = _call(stack, _for(sample("billing_api/get_invoice"), invoice["invoice_id"]))
@@ -151,13 +187,20 @@ def _with_body(event: dict, body: dict) -> dict:
     return copy.deepcopy(event) | {"body": json.dumps(body)}
 
 
+def _header(response: dict, name: str) -> str | None:
+    multi = response.get("multiValueHeaders") or {}
+    return (response.get("headers") or {}).get(name) or (multi.get(name) or [None])[0]
+
+
 def test_the_same_idempotency_key_and_body_answers_the_first_credit_note_again(stack, sample, invoice):
     event = _for(sample("billing_api/create_credit_note_idempotent"), invoice["invoice_id"])
 
     first = _call(stack, event)
-    second = _call(stack, copy.deepcopy(event))
+    replayed = stack.call(FN, copy.deepcopy(event))
+    second = replayed["statusCode"], json.loads(replayed["body"])
 
     assert first[0] == second[0] == 201 and first[1] == second[1]
+    assert _header(replayed, "Location") == f"/invoices/{invoice['invoice_id']}"
     notes = [i for i in stack.items("BillingTable") if i.get("type") == "credit_note"]
     assert len(notes) == 1
     [record] = [i for i in stack.items("BillingTable") if i.get("type") == "idempotency_key"]
@@ -175,6 +218,17 @@ def test_the_same_idempotency_key_with_another_body_is_refused(stack, sample, in
     assert len([i for i in stack.items("BillingTable") if i.get("type") == "credit_note"]) == 1
 
 
+@pytest.mark.parametrize("key", ["", "x" * 256, "caf\u00e9"])
+def test_an_invalid_idempotency_key_is_422_and_credits_nothing(stack, sample, invoice, key):
+    event = _for(sample("billing_api/create_credit_note_idempotent"), invoice["invoice_id"])
+    event["headers"]["Idempotency-Key"], event["multiValueHeaders"]["Idempotency-Key"] = key, [key]
+
+    status, body = _call(stack, event)
+
+    assert status == 422 and body["error"]["code"] == "invalid_idempotency_key"
+    assert [i for i in stack.items("BillingTable") if i.get("type") == "credit_note"] == []
+
+
 def test_a_refused_credit_note_does_not_use_up_its_idempotency_key(stack, sample, invoice):
     event = _for(sample("billing_api/create_credit_note_idempotent"), invoice["invoice_id"])
     too_much = {"reason": "Too much", "lines": [{"line_number": 1, "quantity": 999}]}
@@ -189,3 +243,15 @@ def test_the_pdf_routes_openapi_description_tells_clients_to_accept_application_
     schema = stack.module(FN).app.get_openapi_schema()
 
     assert "Accept: application/pdf" in schema.paths["/invoices/{id}/pdf"].get.description
+
+
+def test_the_openapi_document_gives_the_pdf_its_media_type_and_the_credit_note_its_location(stack):
+    paths = json.loads(stack.module(FN).app.get_openapi_json_schema())["paths"]
+
+    pdf = paths["/invoices/{id}/pdf"]["get"]
+    assert pdf["operationId"] == "getInvoicePdf" and list(pdf["responses"]["200"]["content"]) == ["application/pdf"]
+    credit = paths["/invoices/{id}/credit-notes"]["post"]
+    assert credit["operationId"] == "createCreditNote" and "Location" in credit["responses"]["201"]["headers"]
+    assert "idempotency-key" in {p["name"].lower() for p in credit["parameters"]}
+    listing = paths["/invoices"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert listing == {"$ref": "#/components/schemas/InvoiceList"}

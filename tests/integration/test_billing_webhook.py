@@ -18,7 +18,11 @@ def resign(event: dict, body: dict | None = None, *, secret: str = SECRET, at: i
     event = copy.deepcopy(event)
     if body is not None:
         event["body"] = json.dumps(body, separators=(",", ":"))
-    signature = header(secret, int(time.time()) if at is None else at, event["body"].encode())
+    return with_signature(event, header(secret, int(time.time()) if at is None else at, event["body"].encode()))
+
+
+def with_signature(event: dict, signature: str) -> dict:
+    """``event`` with the Tandem-Signature ``signature``, in both header maps (as API Gateway sends it)."""
     event["headers"]["Tandem-Signature"] = signature
     event["multiValueHeaders"]["Tandem-Signature"] = [signature]
     return event
@@ -149,7 +153,7 @@ def test_a_signature_with_a_rotated_secret_among_several_v1_values_is_accepted(s
     event = resign(sample("billing_webhook/payment_succeeded_order"))
     t = event["headers"]["Tandem-Signature"].split(",")[0]
     good = event["headers"]["Tandem-Signature"].split(",")[1]
-    event["headers"]["Tandem-Signature"] = f"{t},v1={'0' * 64},{good}"
+    with_signature(event, f"{t},v1={'0' * 64},{good}")
 
     status, _ = _call(stack, event)
 
@@ -193,7 +197,7 @@ def test_a_signed_body_that_is_not_json_is_400_and_one_without_the_payment_field
 def test_a_non_ascii_digit_timestamp_is_401_not_a_crash(stack, sample):
     event = resign(sample("billing_webhook/payment_succeeded_invoice"))
     signature = event["headers"]["Tandem-Signature"]
-    event["headers"]["Tandem-Signature"] = "t=\u00b2," + signature.split(",", 1)[1]
+    with_signature(event, "t=\u00b2," + signature.split(",", 1)[1])
 
     status, body = _call(stack, event)
 
@@ -205,10 +209,7 @@ def _binary(event: dict, raw: bytes, *, signed: bool) -> dict:
 
     event = copy.deepcopy(event)
     event["body"], event["isBase64Encoded"] = base64.b64encode(raw).decode(), True
-    value = header(SECRET, int(time.time()), raw) if signed else "t=1,v1=00"
-    event["headers"]["Tandem-Signature"] = value
-    event["multiValueHeaders"]["Tandem-Signature"] = [value]
-    return event
+    return with_signature(event, header(SECRET, int(time.time()), raw) if signed else "t=1,v1=00")
 
 
 def test_the_signature_covers_the_exact_base64_decoded_bytes(stack, sample, invoice):
@@ -250,3 +251,16 @@ def test_a_repeated_provider_event_is_detected_without_reading_it_first(stack, s
 
     assert second[1] == {"payment_id": first[1]["payment_id"], "duplicate": True}
     assert dynamodb_calls == ["GetItem", "TransactWriteItems"]  # the invoice, then the conditional write
+
+
+def test_the_openapi_document_declares_the_signature_header_and_the_event_body(stack):
+    operation = json.loads(stack.module(FN).app.get_openapi_json_schema())["paths"]["/payments/webhook"]["post"]
+
+    assert operation["operationId"] == "receivePaymentEvent"
+    assert [p["name"].lower() for p in operation["parameters"]] == ["tandem-signature"]
+    event = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert event["required"] == ["id", "type"] and "$ref" not in json.dumps(event)
+    assert "signature" in operation["responses"]["401"]["description"].lower()
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/PaymentAnswer"
+    }

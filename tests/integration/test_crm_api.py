@@ -262,7 +262,7 @@ def test_throttled_storage_is_a_503_with_retry_after(stack, sample, monkeypatch)
 
 @pytest.mark.parametrize("case", ["list_leads_unauthenticated", "list_leads_wrong_group"])
 @pytest.mark.parametrize(
-    "path, query", [("/leads", {"limit": "ten"}), ("/leads", {"next_token": "x" * 2000}), ("/leads/" + "x" * 100, None)]
+    "path, query", [("/leads", {"limit": "ten"}), ("/leads", {"next_token": "x" * 3000}), ("/leads/" + "x" * 100, None)]
 )
 def test_invalid_input_from_a_caller_without_permission_is_401_or_403_never_422(api, sample, case, path, query):
     event = sample(f"crm_api/{case}")

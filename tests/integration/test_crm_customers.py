@@ -40,12 +40,11 @@ def history(stack, sample):
 
 
 def test_timeline_is_built_from_a_sequence_of_events(api, sample, history):
-    status, body = api(sample("crm_api/customer_timeline"))
+    status, body = api(sample("crm_api/get_customer_timeline"))
 
     assert status == 200
-    assert body["customer"] == {"id": ADA, "email": "ada@example.com", "name": "Ada Lovelace"}
     # By when each event occurred, not by when it arrived (shipped on the 28th, paid on the 29th).
-    assert [e["event_type"] for e in body["entries"]] == [
+    assert [e["event_type"] for e in body["items"]] == [
         "OrderPlaced",
         "InvoiceIssued",
         "OrderConfirmed",
@@ -53,10 +52,10 @@ def test_timeline_is_built_from_a_sequence_of_events(api, sample, history):
         "PaymentReceived",
         "InvoicePaid",
     ]
-    first = body["entries"][0]
+    first = body["items"][0]
     assert first["summary"] == "Order placed: 3 items, EUR 36.00" and first["amount"] == "36.00"
     assert first["order_id"] == "5b0d9d6e-2f3c-4a1b-9e8d-7c6b5a4f3e2d" and first["invoice_id"] is None
-    assert body["entries"][1]["summary"] == "Invoice INV-2026-000001 issued: EUR 36.00"
+    assert body["items"][1]["summary"] == "Invoice INV-2026-000001 issued: EUR 36.00"
     assert body["next_token"] is None
 
 
@@ -107,13 +106,22 @@ def test_find_customer_by_email_ignores_case(api, sample, history):
     status, body = api(_with_query(sample("crm_api/find_customers_by_email"), email="ADA@Example.com"))
 
     assert status == 200 and body["next_token"] is None
-    [customer] = body["customers"]
+    [customer] = body["items"]
     assert customer["id"] == ADA and customer["name"] == "Ada Lovelace"
 
 
 def test_find_customer_with_unknown_email_is_an_empty_list(api, sample):
     status, body = api(sample("crm_api/find_customers_by_email"))
-    assert status == 200 and body == {"customers": [], "next_token": None}
+    assert status == 200 and body == {"items": [], "next_token": None}
+
+
+def test_find_customers_issues_no_page_token_so_refuses_one(api, sample, history):
+    event = sample("crm_api/find_customers_by_email")
+    token = base64.urlsafe_b64encode(json.dumps({"PK": f"CUSTOMER#{ADA}"}).encode()).decode()
+
+    status, body = api(_with_query(event, email="ada@example.com", limit="1", next_token=token))
+
+    assert status == 422 and body["error"]["code"] == "invalid_page_token"
 
 
 def test_find_customers_needs_an_email(api, sample):
@@ -124,33 +132,34 @@ def test_find_customers_needs_an_email(api, sample):
 def test_get_customer(api, sample, history):
     status, body = api(sample("crm_api/get_customer"))
     assert status == 200 and body["id"] == ADA and body["email"] == "ada@example.com"
+    assert body["name"] == "Ada Lovelace" and body["created_at"].startswith("2026-")
 
 
-@pytest.mark.parametrize("route", ["get_customer", "customer_timeline"])
+@pytest.mark.parametrize("route", ["get_customer", "get_customer_timeline"])
 def test_unknown_customer_is_404(api, sample, route):
     status, body = api(sample(f"crm_api/{route}"))
     assert status == 404 and body["error"]["code"] == "customer_not_found"
 
 
 def test_timeline_pages_oldest_first_with_next_token(api, sample, history):
-    first_status, first = api(_with_query(sample("crm_api/customer_timeline"), limit="4"))
-    _, second = api(_with_query(sample("crm_api/customer_timeline"), limit="4", next_token=first["next_token"]))
+    first_status, first = api(_with_query(sample("crm_api/get_customer_timeline"), limit="4"))
+    _, second = api(_with_query(sample("crm_api/get_customer_timeline"), limit="4", next_token=first["next_token"]))
 
-    assert first_status == 200 and len(first["entries"]) == 4
-    assert [e["event_type"] for e in second["entries"]] == ["PaymentReceived", "InvoicePaid"]
+    assert first_status == 200 and len(first["items"]) == 4
+    assert [e["event_type"] for e in second["items"]] == ["PaymentReceived", "InvoicePaid"]
 
 
 def test_timeline_refuses_a_token_of_another_customer(api, sample, history):
     other = {"PK": f"CUSTOMER#{uuid.uuid4()}", "SK": "EVENT#2026-11-27T15:30:00.000000+00:00#" + str(uuid.uuid4())}
     token = base64.urlsafe_b64encode(json.dumps(other).encode()).decode().rstrip("=")
 
-    status, body = api(_with_query(sample("crm_api/customer_timeline"), next_token=token))
+    status, body = api(_with_query(sample("crm_api/get_customer_timeline"), next_token=token))
 
     assert status == 422 and body["error"]["code"] == "invalid_page_token"
 
 
 def test_customer_routes_are_for_the_sales_group(api, sample):
-    event = sample("crm_api/customer_timeline")
+    event = sample("crm_api/get_customer_timeline")
     event["requestContext"]["authorizer"]["claims"]["cognito:groups"] = "support"
 
     status, body = api(event)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 
@@ -83,7 +84,7 @@ def test_catalog_is_public_and_lists_active_products_only(call, sample, mug):
 
     status, body = call(sample("inventory_api/list_products"))
 
-    assert status == 200 and [p["sku"] for p in body["products"]] == ["MUG-001"] and body["next_token"] is None
+    assert status == 200 and [p["sku"] for p in body["items"]] == ["MUG-001"] and body["next_token"] is None
     status, one = call(sample("inventory_api/get_product"))
     assert status == 200 and one["sku"] == "MUG-001"
 
@@ -102,7 +103,7 @@ def test_catalog_pages_with_next_token(call, sample):
     listing = sample("inventory_api/list_products")
     _, first = call(_query(listing, limit="2"))
     _, second = call(_query(listing, limit="2", next_token=first["next_token"]))
-    assert [p["sku"] for p in first["products"] + second["products"]] == ["A-1", "B-1", "C-1"]
+    assert [p["sku"] for p in first["items"] + second["items"]] == ["A-1", "B-1", "C-1"]
     status, body = call(_query(listing, next_token="garbage"))
     assert status == 422 and body["error"]["code"] == "invalid_page_token"
 
@@ -208,6 +209,32 @@ def test_staff_routes_need_a_token_and_the_inventory_group(stack, call, sample):
 
 def test_purchase_orders_list_is_empty_and_receiving_an_unknown_one_is_404(call, sample):
     status, body = call(sample("inventory_api/list_purchase_orders"))
-    assert status == 200 and body == {"purchase_orders": [], "next_token": None}
+    assert status == 200 and body == {"items": [], "next_token": None}
     status, body = call(sample("inventory_api/receive_purchase_order"))
     assert status == 404 and body["error"]["code"] == "purchase_order_not_found"
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "x" * 2048,
+        base64.urlsafe_b64encode(b"[" * 1536).decode(),  # 2048 characters of nested JSON
+        base64.urlsafe_b64encode(json.dumps({"PK": "PRODUCT#A"}).encode()).decode(),
+    ],
+    ids=["not-base64", "deeply-nested", "forged-key"],
+)
+def test_any_page_token_up_to_2048_characters_we_did_not_issue_is_422(call, sample, token):
+    for listing in ("list_products", "list_purchase_orders"):
+        status, body = call(_query(sample(f"inventory_api/{listing}"), next_token=token))
+        assert status == 422 and body["error"]["code"] == "invalid_page_token", (listing, body)
+
+
+def test_listings_answer_items_and_default_to_25_per_page(call, sample):
+    event = sample("inventory_api/create_product")
+    for n in range(26):
+        call(_with_body(event, {**json.loads(event["body"]), "sku": f"SKU-{n:02d}"}))
+
+    status, body = call(_query(sample("inventory_api/list_products")))  # no limit
+
+    assert status == 200 and set(body) == {"items", "next_token"}
+    assert len(body["items"]) == 25 and body["next_token"]

@@ -51,7 +51,7 @@ def test_reorder_check_drafts_one_order_per_due_active_sku_and_nothing_on_a_seco
 def test_receiving_a_purchase_order_books_its_quantity_once(stack, sample, catalog):
     [po] = _check(stack, sample)["drafted"]
     status, listed = _api(stack, sample, "list_purchase_orders")
-    assert status == 200 and [p["id"] for p in listed["purchase_orders"]] == [po["purchase_order_id"]]
+    assert status == 200 and [p["id"] for p in listed["items"]] == [po["purchase_order_id"]]
     path = f"/purchase-orders/{po['purchase_order_id']}/receive"
 
     status, received = _api(stack, sample, "receive_purchase_order", path=path)
@@ -80,7 +80,7 @@ def test_receiving_a_purchase_order_books_its_quantity_once(stack, sample, catal
         },
     ) in outbox
     _, drafted = _api(stack, sample, "list_purchase_orders")
-    assert drafted["purchase_orders"] == []
+    assert drafted["items"] == []
 
 
 def test_after_receipt_a_sku_that_falls_again_gets_a_new_order(stack, sample, catalog):

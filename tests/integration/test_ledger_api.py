@@ -36,8 +36,26 @@ def test_chart_of_accounts_lists_the_agreed_codes(ledger_api, sample):
     status, body = ledger_api(sample("ledger_api/accounts"))
 
     assert status == 200
-    assert [a["code"] for a in body["accounts"]] == ["1000", "1200", "1300", "2000", "2200", "3000", "4000", "5000"]
-    assert body["accounts"][0] == {"code": "1000", "name": "Bank", "type": "asset"}
+    assert [a["code"] for a in body["items"]] == ["1000", "1200", "1300", "2000", "2200", "3000", "4000", "5000"]
+    assert body["items"][0] == {"code": "1000", "name": "Bank", "type": "asset"} and body["next_token"] is None
+
+
+def test_chart_of_accounts_pages_by_code(ledger_api, sample):
+    first_status, first = ledger_api(_with_query(sample("ledger_api/accounts"), limit="5"))
+    second_status, second = ledger_api(
+        _with_query(sample("ledger_api/accounts"), limit="5", next_token=first["next_token"])
+    )
+
+    assert first_status == second_status == 200
+    assert [a["code"] for a in first["items"]] == ["1000", "1200", "1300", "2000", "2200"] and first["next_token"]
+    assert [a["code"] for a in second["items"]] == ["3000", "4000", "5000"] and second["next_token"] is None
+
+
+@pytest.mark.parametrize("token", ["9999", "5000", "not-a-code"])
+def test_chart_of_accounts_refuses_a_page_token_it_did_not_issue(ledger_api, sample, token):
+    status, body = ledger_api(_with_query(sample("ledger_api/accounts"), next_token=token))
+
+    assert status == 422 and body["error"]["code"] == "invalid_page_token"
 
 
 def test_empty_ledger_has_a_balanced_trial_balance_of_zeros(ledger_api, sample):
@@ -71,12 +89,12 @@ def test_journal_lists_entries_newest_first(ledger_api, sample, posted):
     status, body = ledger_api(sample("ledger_api/journal"))
 
     assert status == 200 and body["next_token"] is None
-    assert [e["source_event_type"] for e in body["entries"]] == ["PaymentReceived", "CreditNoteIssued", "InvoiceIssued"]
-    assert body["entries"][0]["lines"] == [
+    assert [e["source_event_type"] for e in body["items"]] == ["PaymentReceived", "CreditNoteIssued", "InvoiceIssued"]
+    assert body["items"][0]["lines"] == [
         {"account": "1000", "debit": "24.00", "credit": "0.00"},
         {"account": "1200", "debit": "0.00", "credit": "24.00"},
     ]
-    assert body["entries"][2]["source_event_id"] == "66666666-6666-4666-8666-666666666666"
+    assert body["items"][2]["source_event_id"] == "66666666-6666-4666-8666-666666666666"
 
 
 def test_journal_pages_with_next_token(ledger_api, sample, posted):
@@ -86,8 +104,8 @@ def test_journal_pages_with_next_token(ledger_api, sample, posted):
     )
 
     assert first_status == second_status == 200
-    assert len(first["entries"]) == 2 and first["next_token"]
-    assert [e["source_event_type"] for e in second["entries"]] == ["InvoiceIssued"]
+    assert len(first["items"]) == 2 and first["next_token"]
+    assert [e["source_event_type"] for e in second["items"]] == ["InvoiceIssued"]
 
 
 @pytest.mark.parametrize("token", ["not-base64!", "e30", "eyJQSyI6IiJ9"])
@@ -120,7 +138,7 @@ def test_request_without_claims_is_unauthorized(ledger_api, sample):
 
 def test_journal_entry_id_is_stable_for_the_source_event(ledger_api, sample, posted):
     _, body = ledger_api(sample("ledger_api/journal"))
-    invoice_entry = body["entries"][2]
+    invoice_entry = body["items"][2]
     expected = uuid.uuid5(
         uuid.uuid5(uuid.NAMESPACE_URL, "tandem:ledger:journal-entry"), "66666666-6666-4666-8666-666666666666"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import threading
@@ -271,10 +272,12 @@ def test_staff_list_every_order_newest_first_in_pages(api, sample):
     assert [o["id"] for o in rest["items"]] == [first["id"]]
 
 
-def test_a_forged_page_token_is_a_422(api, sample):
+# A forged key, and 2048 characters of nested JSON (deep enough to make json.loads raise RecursionError).
+@pytest.mark.parametrize("token", ["eyJQSyI6ICJ4In0", base64.urlsafe_b64encode(b"[" * 1536).decode()])
+def test_a_forged_page_token_is_a_422(api, sample, token):
     event = sample("sales_api/list_orders")
-    event["queryStringParameters"] = {"next_token": "eyJQSyI6ICJ4In0"}
-    event["multiValueQueryStringParameters"] = {"next_token": ["eyJQSyI6ICJ4In0"]}
+    event["queryStringParameters"] = {"next_token": token}
+    event["multiValueQueryStringParameters"] = {"next_token": [token]}
 
     status, error = api(event)
 

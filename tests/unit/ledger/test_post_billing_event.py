@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import get_args
 from uuid import uuid4
 
 import pytest
 from tandem.ledger import service
+from tandem.ledger.api_models import SourceEventType
 from tandem.ledger.domain.commands import PostCreditNoteIssued, PostInvoiceIssued, PostPaymentReceived
 from tandem.ledger.domain.errors import UnbalancedEntry, UnsupportedCurrency
+from tandem.ledger.inbound import POSTED_EVENT_TYPES
 from tandem.shared.clock import Clock
 from tandem.shared.correlation import MessageContext
 from tandem.shared.errors import TransactionConflict
@@ -122,3 +125,8 @@ def test_credit_note_and_payment_settle_the_receivable():
     assert trial.balance_of("1000") == D("24.00")
     assert trial.balance_of("4000") == D("20.00") and trial.balance_of("2200") == D("4.00")
     assert trial.balanced
+
+
+def test_the_api_names_every_event_type_the_ledger_posts():
+    commands = {PostInvoiceIssued, PostCreditNoteIssued, PostPaymentReceived}
+    assert set(get_args(SourceEventType)) == set(POSTED_EVENT_TYPES) == {c.source_event_type for c in commands}

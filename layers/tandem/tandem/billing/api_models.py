@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from tandem.billing.domain.commands import CreditInvoice, CreditLine
 from tandem.billing.domain.crediting import CreditNote
-from tandem.billing.domain.model import Invoice, InvoiceLine
+from tandem.billing.domain.model import Invoice, InvoiceLine, InvoiceStatus
 from tandem.billing.domain.rules import REASON_MAX
 from tandem.billing.service import PaymentOutcome, PaymentResult, Reply
 from tandem.shared import request_keys
 from tandem.shared.auth import claims_of
 from tandem.shared.money import amount_text
+from tandem.shared.openapi import Currency, ItemsPage, Money, Rate
 from tandem.shared.paging import Page
-from tandem.shared.pricing import TaxSubtotal
+from tandem.shared.pricing import TaxCategory, TaxSubtotal
+
+PaymentTerms = Literal["card", "invoice"]  # the order's payment method (IssueInvoice checks it)
 
 
 def _money(value: Decimal) -> str:
@@ -26,26 +30,48 @@ def _money(value: Decimal) -> str:
     return amount_text(value, None)
 
 
-def line_view(line: InvoiceLine) -> dict[str, Any]:
-    return {
-        "line_number": line.line_number,
-        "sku": line.sku,
-        "name": line.name,
-        "quantity": line.quantity,
-        "unit_price": str(line.unit_price),
-        "tax_category": line.tax_category,
-        "tax_rate": str(line.tax_rate),
-        "net": _money(line.net),
-    }
+class DocumentLineView(BaseModel):
+    """One line of an invoice, or of a credit note (numbered like the invoice's line it credits)."""
+
+    line_number: int = Field(description="1, 2, ... on the invoice; a credit note keeps the invoice's numbers")
+    sku: str
+    name: str
+    quantity: int
+    unit_price: Money = Field(description="Net price of one unit")
+    tax_category: TaxCategory
+    tax_rate: Rate
+    net: Money = Field(description="quantity x unit_price, rounded to cents")
+
+    @classmethod
+    def of(cls, line: InvoiceLine) -> DocumentLineView:
+        return cls(
+            line_number=line.line_number,
+            sku=line.sku,
+            name=line.name,
+            quantity=line.quantity,
+            unit_price=str(line.unit_price),
+            tax_category=TaxCategory(line.tax_category),
+            tax_rate=str(line.tax_rate),
+            net=_money(line.net),
+        )
 
 
-def tax_view(group: TaxSubtotal) -> dict[str, str]:
-    return {
-        "tax_category": group.tax_category,
-        "tax_rate": str(group.tax_rate),
-        "taxable_amount": _money(group.taxable_amount),
-        "tax_amount": _money(group.tax_amount),
-    }
+class TaxSubtotalView(BaseModel):
+    """The VAT of one tax category and rate (EN 16931 VAT breakdown)."""
+
+    tax_category: TaxCategory
+    tax_rate: Rate
+    taxable_amount: Money
+    tax_amount: Money
+
+    @classmethod
+    def of(cls, group: TaxSubtotal) -> TaxSubtotalView:
+        return cls(
+            tax_category=TaxCategory(group.tax_category),
+            tax_rate=str(group.tax_rate),
+            taxable_amount=_money(group.taxable_amount),
+            tax_amount=_money(group.tax_amount),
+        )
 
 
 class CreditLineIn(BaseModel):
@@ -68,32 +94,35 @@ class CreditNoteRequest(BaseModel):
         lines = None if self.lines is None else tuple(CreditLine(x.line_number, x.quantity) for x in self.lines)
         return CreditInvoice(invoice_id=invoice_id, reason=self.reason, lines=lines)
 
-    def reply(self, invoice_id: str, event: Mapping[str, Any]) -> Reply[CreditNote]:
+    def reply(self, invoice_id: str, event: Mapping[str, Any], key: str | None) -> Reply[CreditNote]:
         """How the created note is answered (also what an Idempotency-Key replay answers), with the
-        request's Idempotency-Key header, if any, scoped to the caller (the token's ``sub``)."""
+        request's Idempotency-Key ``key``, if any (checked here, after the body), scoped to the caller
+        (the token's ``sub``)."""
         fingerprint = request_keys.fingerprint({"invoice_id": invoice_id, "body": self.model_dump(mode="json")})
         return Reply(
             render=lambda note: CreditNoteView.of(note).model_dump(mode="json"),
             fingerprint=fingerprint,
             caller=claims_of(event).get("sub"),
-            key=request_keys.header(event.get("headers")),
+            key=request_keys.checked(key),
         )
 
 
 class CreditNoteView(BaseModel):
+    """A credit note: corrects an issued invoice by crediting some or all of its remaining quantities."""
+
     id: str
-    number: str
+    number: str = Field(description="Gapless legal number, e.g. CN-2026-000001", examples=["CN-2026-000001"])
     invoice_id: str
     invoice_number: str
     order_id: str | None
-    currency: str
+    currency: Currency
     reason: str
-    issue_date: str
-    lines: list[dict[str, Any]]
-    tax_breakdown: list[dict[str, str]]
-    net_total: str
-    tax_total: str
-    gross_total: str
+    issue_date: date
+    lines: list[DocumentLineView] = Field(description="The credited quantities")
+    tax_breakdown: list[TaxSubtotalView]
+    net_total: Money
+    tax_total: Money
+    gross_total: Money
 
     @classmethod
     def of(cls, note: CreditNote) -> CreditNoteView:
@@ -105,54 +134,81 @@ class CreditNoteView(BaseModel):
             order_id=note.order_id,
             currency=note.currency,
             reason=note.reason,
-            issue_date=note.issue_date.isoformat(),
-            lines=[line_view(x) for x in note.lines],
-            tax_breakdown=[tax_view(g) for g in note.tax_breakdown],
+            issue_date=note.issue_date,
+            lines=[DocumentLineView.of(x) for x in note.lines],
+            tax_breakdown=[TaxSubtotalView.of(g) for g in note.tax_breakdown],
             net_total=_money(note.net_total),
             tax_total=_money(note.tax_total),
             gross_total=_money(note.gross_total),
         )
 
 
-class InvoiceView(BaseModel):
+class InvoiceAddressView(BaseModel):
+    line1: str
+    line2: str | None = Field(default=None, exclude_if=lambda line2: line2 is None, description="Absent if none")
+    city: str
+    postal_code: str
+    country: str = Field(description="ISO 3166-1 alpha-2")
+
+
+class InvoiceCustomerView(BaseModel):
+    email: str
+    name: str
+    billing_address: InvoiceAddressView
+
+
+class CreditNoteRefView(BaseModel):
+    """A credit note issued on the invoice."""
+
     id: str
     number: str
-    status: str
+    gross_total: Money
+
+
+class InvoiceView(BaseModel):
+    """An issued invoice. What it says never changes; only its settlement (status, amounts paid and due,
+    credit notes) does."""
+
+    id: str
+    number: str = Field(description="Gapless legal number, e.g. INV-2026-000001", examples=["INV-2026-000001"])
+    status: InvoiceStatus = Field(
+        description="issued -> partially_paid -> paid by payments; credited once credit notes cover every line"
+    )
     order_id: str | None
-    customer: dict[str, Any]
-    currency: str
-    issue_date: str
-    due_date: str
-    payment_terms: str
-    lines: list[dict[str, Any]]
-    tax_breakdown: list[dict[str, str]]
-    net_total: str
-    tax_total: str
-    gross_total: str
-    amount_paid: str
-    amount_due: str
-    overpaid_amount: str
-    credit_notes: list[dict[str, str]]
+    customer: InvoiceCustomerView
+    currency: Currency
+    issue_date: date
+    due_date: date
+    payment_terms: PaymentTerms = Field(description="The order's payment method")
+    lines: list[DocumentLineView]
+    tax_breakdown: list[TaxSubtotalView]
+    net_total: Money
+    tax_total: Money
+    gross_total: Money
+    amount_paid: Money
+    amount_due: Money = Field(description="gross_total - credited - amount_paid, never below 0")
+    overpaid_amount: Money = Field(description="What payments brought beyond the amount due (kept, never lost)")
+    credit_notes: list[CreditNoteRefView]
 
     @classmethod
     def of(cls, invoice: Invoice) -> InvoiceView:
-        customer = {
-            "email": invoice.customer.email,
-            "name": invoice.customer.name,
-            "billing_address": dict(invoice.customer.billing_address),
-        }
+        customer = InvoiceCustomerView(
+            email=invoice.customer.email,
+            name=invoice.customer.name,
+            billing_address=InvoiceAddressView.model_validate(invoice.customer.billing_address),
+        )
         return cls(
             id=str(invoice.id),
             number=invoice.number,
-            status=invoice.status.value,
+            status=invoice.status,
             order_id=invoice.order_id,
             customer=customer,
             currency=invoice.currency,
-            issue_date=invoice.issue_date.isoformat(),
-            due_date=invoice.due_date.isoformat(),
-            payment_terms=invoice.payment_terms,
-            lines=[line_view(x) for x in invoice.lines],
-            tax_breakdown=[tax_view(g) for g in invoice.tax_breakdown],
+            issue_date=invoice.issue_date,
+            due_date=invoice.due_date,
+            payment_terms=cast(PaymentTerms, invoice.payment_terms),
+            lines=[DocumentLineView.of(x) for x in invoice.lines],
+            tax_breakdown=[TaxSubtotalView.of(g) for g in invoice.tax_breakdown],
             net_total=_money(invoice.net_total),
             tax_total=_money(invoice.tax_total),
             gross_total=_money(invoice.gross_total),
@@ -160,26 +216,93 @@ class InvoiceView(BaseModel):
             amount_due=_money(invoice.amount_due),
             overpaid_amount=_money(invoice.overpaid_amount),
             credit_notes=[
-                {"id": str(r.id), "number": r.number, "gross_total": _money(r.gross_total)}
+                CreditNoteRefView(id=str(r.id), number=r.number, gross_total=_money(r.gross_total))
                 for r in invoice.credit_notes
             ],
         )
 
 
-class InvoiceList(BaseModel):
-    invoices: list[InvoiceView]
-    next_token: str | None = Field(default=None, description="Pass as ?next_token= for the next page")
+class InvoiceList(ItemsPage[InvoiceView]):
+    """Invoices, newest first."""
 
     @classmethod
     def of(cls, page: Page[Invoice]) -> InvoiceList:
-        return cls(invoices=[InvoiceView.of(invoice) for invoice in page.items], next_token=page.cursor)
+        return cls(items=[InvoiceView.of(invoice) for invoice in page.items], next_token=page.cursor)
 
 
-def payment_answer(result: PaymentResult) -> dict[str, Any]:
+class PaymentAnswer(BaseModel):
+    """What the webhook answers a delivery it accepted."""
+
+    payment_id: str | None = Field(description="The payment billing recorded; null for an ignored event type")
+    duplicate: bool = Field(description="True when this provider event was already recorded: nothing changed")
+    ignored: bool = Field(
+        default=False,
+        exclude_if=lambda ignored: not ignored,
+        description="Present (true) only for an event type billing does not act on; nothing was recorded",
+    )
+
+
+def payment_answer(result: PaymentResult) -> PaymentAnswer:
     """The webhook's 200 body: ``{"payment_id", "duplicate"}``, plus ``"ignored": true`` for event types we
     do not act on."""
-    payment_id = str(result.payment_id) if result.payment_id is not None else None
-    answer: dict[str, Any] = {"payment_id": payment_id, "duplicate": result.outcome is PaymentOutcome.DUPLICATE}
-    if result.outcome is PaymentOutcome.IGNORED:
-        answer["ignored"] = True
-    return answer
+    return PaymentAnswer(
+        payment_id=str(result.payment_id) if result.payment_id is not None else None,
+        duplicate=result.outcome is PaymentOutcome.DUPLICATE,
+        ignored=result.outcome is PaymentOutcome.IGNORED,
+    )
+
+
+# The webhook's body as the OpenAPI document describes it: the route takes no typed body (the signature is
+# checked over the raw bytes before anything parses them), so the schema is written out here, flat, after
+# ``inbound.PaymentWebhook`` (tests/unit/billing/test_webhook_contract.py keeps the two in step).
+_NULL = {"type": "null"}
+_ID_TEXT = {"anyOf": [{"type": "string", "minLength": 1, "maxLength": 64}, _NULL]}
+PAYMENT_EVENT_BODY: dict[str, Any] = {
+    "description": "The provider's event, exactly as signed (Tandem-Signature covers these bytes)",
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "description": (
+                    "Only payment.succeeded is acted on: it needs amount, currency and exactly one of order_id "
+                    "and invoice_id. Other types are acknowledged and ignored; unknown fields are ignored."
+                ),
+                "required": ["id", "type"],
+                "properties": {
+                    "id": {
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": 128,
+                        "pattern": "^[A-Za-z0-9_.:-]+$",
+                        "description": "The provider's event id: a delivery repeating it is recorded once",
+                        "examples": ["evt_1Q2w3E4r5T6y"],
+                    },
+                    "type": {
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": 64,
+                        "description": "The event type; only payment.succeeded is acted on",
+                        "examples": ["payment.succeeded"],
+                    },
+                    "order_id": {**_ID_TEXT, "description": "The order paid (a card payment before it is invoiced)"},
+                    "invoice_id": {**_ID_TEXT, "description": "The invoice paid"},
+                    "amount": {
+                        "anyOf": [
+                            {"type": "string", "pattern": r"^[0-9]{1,12}(\.[0-9]{1,2})?$"},
+                            {"type": "number", "exclusiveMinimum": 0, "multipleOf": 0.01},
+                            _NULL,
+                        ],
+                        "description": "Amount paid, greater than 0, at most 2 decimals; best sent as text",
+                        "examples": ["59.98"],
+                    },
+                    "currency": {
+                        "anyOf": [{"type": "string", "pattern": "^[A-Z]{3}$"}, _NULL],
+                        "description": "ISO 4217 code; must be the company currency",
+                        "examples": ["EUR"],
+                    },
+                },
+            }
+        }
+    },
+}

@@ -23,7 +23,6 @@ from tandem.billing.domain.errors import InvalidPayment
 from tandem.shared.envelope import EventMetadata, TolerantReader
 from tandem.shared.errors import BadRequest, field_errors
 
-SIGNATURE_HEADER = "tandem-signature"
 HANDLED_TYPES = frozenset({"payment.succeeded"})
 
 
@@ -64,16 +63,9 @@ class PaymentDelivery:
     signature: str | None
 
     @classmethod
-    def of(cls, event: Mapping[str, Any]) -> PaymentDelivery:
-        """From the API Gateway proxy event (not Powertools' decoded body: that decodes the bytes as UTF-8)."""
-        signature = next(
-            (
-                value
-                for key, value in (event.get("headers") or {}).items()
-                if key.lower() == SIGNATURE_HEADER and isinstance(value, str)
-            ),
-            None,
-        )
+    def of(cls, event: Mapping[str, Any], signature: str | None) -> PaymentDelivery:
+        """From the API Gateway proxy event's raw body (not Powertools' decoded body: that decodes the bytes
+        as UTF-8) and the request's Tandem-Signature header (the route's declared header parameter)."""
         return cls(raw_body(event), signature)
 
     def to_command(self) -> RecordPayment | None:

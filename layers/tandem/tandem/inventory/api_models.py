@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from tandem.inventory.domain import rules
 from tandem.inventory.domain.commands import AdjustStock, CreateProduct, ProductFields, ReceiveStock, UpdateProduct
-from tandem.inventory.domain.model import Movement, Product, PurchaseOrder, StockLevel, TaxCategory
+from tandem.inventory.domain.model import (
+    Movement,
+    MovementKind,
+    Product,
+    PurchaseOrder,
+    PurchaseOrderStatus,
+    StockLevel,
+    TaxCategory,
+)
+from tandem.shared.openapi import Currency, ItemsPage, Money
 from tandem.shared.paging import Page
 
 
@@ -23,7 +32,6 @@ def _no_float(value: Any) -> Any:
 
 
 Amount = Annotated[Decimal, BeforeValidator(_no_float), Field(allow_inf_nan=False, examples=["19.99"])]
-AmountOut = Annotated[Decimal, PlainSerializer(str, return_type=str)]
 
 
 def _sku_value(value: str) -> str:
@@ -117,15 +125,19 @@ class StockAdjustment(_Strict):
 
 
 class ProductView(BaseModel):
-    sku: str
+    """A product of the catalog, priced in the company currency."""
+
+    sku: str = Field(examples=["MUG-001"])
     name: str
-    unit_price: AmountOut
-    currency: str
-    tax_category: str
-    reorder_point: int
-    reorder_quantity: int
-    active: bool
-    revision: int
+    unit_price: Money = Field(description="Net price of one unit (tax comes from tax_category)")
+    currency: Currency
+    tax_category: TaxCategory
+    reorder_point: int = Field(
+        description="At or below this many available units the reorder check drafts a purchase order"
+    )
+    reorder_quantity: int = Field(description="How many units such a purchase order orders")
+    active: bool = Field(description="Only active products are listed in the catalog and can be ordered")
+    revision: int = Field(description="1 when created, one more with every change")
     created_at: datetime
     updated_at: datetime
 
@@ -134,9 +146,9 @@ class ProductView(BaseModel):
         return cls(
             sku=p.sku,
             name=p.name,
-            unit_price=p.unit_price,
+            unit_price=str(p.unit_price),
             currency=p.currency,
-            tax_category=p.tax_category.value,
+            tax_category=p.tax_category,
             reorder_point=p.reorder_point,
             reorder_quantity=p.reorder_quantity,
             active=p.active,
@@ -146,30 +158,31 @@ class ProductView(BaseModel):
         )
 
 
-class ProductList(BaseModel):
-    products: list[ProductView]
-    next_token: str | None = Field(default=None, description="Pass as ?next_token= for the next page")
+class ProductList(ItemsPage[ProductView]):
+    """Active products of the catalog, by sku."""
 
     @classmethod
     def of(cls, page: Page[Product]) -> ProductList:
-        return cls(products=[ProductView.of(p) for p in page.items], next_token=page.cursor)
+        return cls(items=[ProductView.of(p) for p in page.items], next_token=page.cursor)
 
 
 class MovementView(BaseModel):
+    """One entry of a product's stock ledger; written once, never changed."""
+
     id: str
-    kind: str
-    quantity: int
+    kind: MovementKind
+    quantity: int = Field(description="What the movement is about: positive, but an adjustment's signed delta")
     on_hand_delta: int
     reserved_delta: int
     occurred_at: datetime
-    reason: str | None
-    reference: str | None
+    reason: str | None = Field(description="An adjustment's reason")
+    reference: str | None = Field(description="The order, the purchase order or the receipt's delivery note")
 
     @classmethod
     def of(cls, m: Movement) -> MovementView:
         return cls(
             id=str(m.id),
-            kind=m.kind.value,
+            kind=m.kind,
             quantity=m.quantity,
             on_hand_delta=m.on_hand_delta,
             reserved_delta=m.reserved_delta,
@@ -180,11 +193,15 @@ class MovementView(BaseModel):
 
 
 class StockView(BaseModel):
+    """A product's stock: available = on_hand - reserved, never below zero."""
+
     sku: str
     on_hand: int
-    reserved: int
+    reserved: int = Field(description="Promised to orders that have not shipped")
     available: int
-    movements: list[MovementView] = Field(default_factory=list, description="Latest first, at most 50")
+    movements: list[MovementView] = Field(
+        default_factory=list, description="Latest first, at most 50 (only GET /stock/{sku} lists them)"
+    )
 
     @classmethod
     def of(cls, level: StockLevel, moves: list[Movement] | None = None) -> StockView:
@@ -198,10 +215,12 @@ class StockView(BaseModel):
 
 
 class PurchaseOrderView(BaseModel):
+    """An order to the supplier for one sku, drafted by the reorder check."""
+
     id: str
     sku: str
     quantity: int
-    status: Literal["drafted", "received"]
+    status: PurchaseOrderStatus = Field(description="drafted -> received")
     created_at: datetime
     received_at: datetime | None
 
@@ -211,22 +230,23 @@ class PurchaseOrderView(BaseModel):
             id=po.id,
             sku=po.sku,
             quantity=po.quantity,
-            status=po.status.value,
+            status=po.status,
             created_at=po.created_at,
             received_at=po.received_at,
         )
 
 
-class PurchaseOrderList(BaseModel):
-    purchase_orders: list[PurchaseOrderView]
-    next_token: str | None = None
+class PurchaseOrderList(ItemsPage[PurchaseOrderView]):
+    """Purchase orders, newest first."""
 
     @classmethod
     def of(cls, page: Page[PurchaseOrder]) -> PurchaseOrderList:
-        return cls(purchase_orders=[PurchaseOrderView.of(p) for p in page.items], next_token=page.cursor)
+        return cls(items=[PurchaseOrderView.of(p) for p in page.items], next_token=page.cursor)
 
 
 class ReceivedPurchaseOrder(PurchaseOrderView):
+    """A purchase order just received, with the stock it was booked into."""
+
     stock: StockView
 
     @classmethod

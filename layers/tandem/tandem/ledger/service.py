@@ -14,7 +14,7 @@ from tandem.ledger.ports import UnitOfWork
 from tandem.shared.clock import Clock
 from tandem.shared.correlation import MessageContext
 from tandem.shared.envelope import DomainEvent, Envelope
-from tandem.shared.errors import TransactionConflict
+from tandem.shared.errors import InvalidPageToken, TransactionConflict
 from tandem.shared.paging import Page
 from tandem.shared.retry import retrying
 
@@ -89,8 +89,15 @@ class LedgerService:
             return PostingResult(entry.id, PostingOutcome.ALREADY_POSTED)
         return PostingResult(entry.id, PostingOutcome.POSTED)
 
-    def chart_of_accounts(self) -> tuple[Account, ...]:
-        return CHART
+    def chart_of_accounts(self, limit: int, cursor: str | None = None) -> Page[Account]:
+        """The chart by code, ``limit`` accounts a page. The page token is the code of the previous page's
+        last account; anything else (a code that is not in the chart) is ``InvalidPageToken``."""
+        codes = [account.code for account in CHART]
+        if cursor is not None and cursor not in codes[:-1]:
+            raise InvalidPageToken()
+        start = 0 if cursor is None else codes.index(cursor) + 1
+        accounts = list(CHART[start : start + limit])
+        return Page(items=accounts, cursor=accounts[-1].code if start + limit < len(CHART) else None)
 
     def trial_balance(self) -> TrialBalance:
         """Every account of the chart with its debit and credit totals, from the balance items."""

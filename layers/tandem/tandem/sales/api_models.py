@@ -124,7 +124,7 @@ class LineView(BaseModel):
     net: Money
 
 
-class AddressView(BaseModel):
+class BillingAddressView(BaseModel):
     line1: str
     line2: str | None = None
     city: str
@@ -132,10 +132,10 @@ class AddressView(BaseModel):
     country: str = Field(description="ISO 3166-1 alpha-2")
 
 
-class CustomerView(BaseModel):
+class OrderCustomerView(BaseModel):
     email: str
     name: str
-    billing_address: AddressView
+    billing_address: BillingAddressView
 
 
 class OrderView(BaseModel):
@@ -145,7 +145,7 @@ class OrderView(BaseModel):
     status: OrderStatus = Field(
         description="placed -> awaiting_payment (card) -> confirmed -> shipped; or rejected / cancelled"
     )
-    customer: CustomerView
+    customer: OrderCustomerView
     lines: list[LineView]
     currency: Currency
     payment_method: PaymentMethod
@@ -162,7 +162,7 @@ class OrderView(BaseModel):
         return cls(
             id=str(order.id),
             status=order.status,
-            customer=CustomerView.model_validate(placement.customer_data(order).model_dump()),
+            customer=OrderCustomerView.model_validate(placement.customer_data(order).model_dump()),
             lines=[
                 LineView(
                     sku=li.sku,

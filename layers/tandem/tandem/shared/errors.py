@@ -165,6 +165,9 @@ class InvalidPageToken(ValidationFailed):
     code = "invalid_page_token"
     message = "next_token is not one this API issued"
 
+    def __init__(self) -> None:
+        super().__init__(details=[{"field": "next_token", "message": "is not valid"}])
+
 
 _LOCATIONS = {"body", "query", "path", "header", "cookie"}
 

@@ -23,8 +23,8 @@ import json
 import logging
 import re
 import warnings
-from collections.abc import Mapping
-from typing import Annotated, Any
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any, TypeVar
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
@@ -32,7 +32,9 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
+from aws_lambda_powertools.event_handler.openapi.models import Tag
 from aws_lambda_powertools.event_handler.openapi.params import Header, Query
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse, OpenAPIResponseHeader
 
 from tandem.shared import request_keys
 from tandem.shared.auth import authorize
@@ -61,6 +63,7 @@ from tandem.shared.openapi import (
 )
 
 MAX_BODY_BYTES = 64 * 1024
+Handler = TypeVar("Handler", bound=Callable[..., object])
 _RULE_PARAMETER = re.compile(r"<(\w+)>")  # Powertools' "/leads/<id>" is OpenAPI's "/leads/{id}"
 _ROUTE_SIGNATURE = inspect.signature(APIGatewayRestResolver.route)
 log = logging.getLogger(__name__)
@@ -155,7 +158,7 @@ class TandemRestResolver(APIGatewayRestResolver):
                 self._route_groups[(verb.upper(), path)] = tuple(groups)
                 self._route_patterns[(verb.upper(), path)] = _path_pattern(path)
 
-        def register(handler: Any) -> Any:
+        def register(handler: Handler) -> Handler:
             documented = dict(arguments)
             documented["operation_id"] = arguments.get("operation_id") or _camel(handler.__name__)
             documented["description"] = _description(arguments.get("description") or inspect.getdoc(handler), groups)
@@ -269,14 +272,15 @@ _DESCRIPTIONS = {
     422: "Invalid input; details lists each {field, message}",
     503: "Temporarily unavailable; retry after the Retry-After header's seconds",
 }
-RETRY_AFTER = {
+Headers = dict[str, OpenAPIResponseHeader]
+RETRY_AFTER: Headers = {
     "Retry-After": {"description": "Seconds to wait before retrying", "schema": {"type": "integer", "minimum": 1}}
 }
-LOCATION = {"Location": {"description": "Path of the created resource", "schema": {"type": "string"}}}
+LOCATION: Headers = {"Location": {"description": "Path of the created resource", "schema": {"type": "string"}}}
 
 
-def _error_entry(status: int, description: str | None = None) -> dict[str, Any]:
-    entry: dict[str, Any] = {
+def _error_entry(status: int, description: str | None = None) -> OpenAPIResponse:
+    entry: OpenAPIResponse = {
         "description": description or _DESCRIPTIONS.get(status, "Error"),
         "content": {"application/json": {"schema": {"$ref": _ERROR_REF}}},
     }
@@ -285,24 +289,26 @@ def _error_entry(status: int, description: str | None = None) -> dict[str, Any]:
     return entry
 
 
-def error_responses(*statuses: int) -> dict[int, dict[str, Any]]:
+def error_responses(*statuses: int) -> dict[int, OpenAPIResponse]:
     """OpenAPI ``responses`` entries for the error statuses a route can return (all ``ErrorResponse``)."""
-    return {
-        status: {
+    entries: dict[int, OpenAPIResponse] = {}
+    for status in statuses:
+        entry: OpenAPIResponse = {
             "description": _DESCRIPTIONS.get(status, "Error"),
             "content": {"application/json": {"model": ErrorResponse}},
-            **({"headers": RETRY_AFTER} if status == 503 else {}),
         }
-        for status in statuses
-    }
+        if status == 503:
+            entry["headers"] = RETRY_AFTER
+        entries[status] = entry
+    return entries
 
 
 def success(
-    status: int, description: str, *, headers: dict[str, Any] | None = None, media_type: str | None = None
-) -> dict[int, dict[str, Any]]:
+    status: int, description: str, *, headers: Headers | None = None, media_type: str | None = None
+) -> dict[int, OpenAPIResponse]:
     """The success entry of a route's ``responses``: JSON from the handler's return annotation, or a
     binary ``media_type`` (e.g. application/pdf)."""
-    entry: dict[str, Any] = {"description": description}
+    entry: OpenAPIResponse = {"description": description}
     if headers:
         entry["headers"] = headers
     if media_type:
@@ -311,8 +317,8 @@ def success(
 
 
 def documented_responses(
-    responses: dict[int, Any] | None, status_code: int, groups: list[frozenset[str]]
-) -> dict[int, Any]:
+    responses: Mapping[int, OpenAPIResponse] | None, status_code: int, groups: list[frozenset[str]]
+) -> dict[int, OpenAPIResponse]:
     """``responses`` with what every route has: a success entry (``status_code``, schema from the return
     annotation) unless one is given, 401 and 403 when the route needs a group, and 503."""
     completed = dict(responses or {})
@@ -364,15 +370,39 @@ IdempotencyKey = Annotated[
 ]
 
 
+API_OVERVIEW = f"""Tandem's HTTP API for web and mobile frontends: one document for every context.
+
+**Authentication.** Send `Authorization: Bearer <ID token>` of the stack's Cognito user pool. The token's
+`cognito:groups` decide what a caller may do (each operation says which groups it needs); the caller is the
+token's `sub`, never an email. Locally (`make run`), `GET /_local/token?sub=<id>&groups=<g1,g2>` mints one.
+
+**Errors.** Every 4xx and 5xx body is an `ErrorResponse`: `{{"error": {{"code", "message", "details"}}}}`. `code`
+is stable and meant for programs, `message` for people; when the input is at fault (every 422) `details` lists
+each `{{field, message}}`. A 503 says how many seconds to wait in `Retry-After`.
+
+**Pages.** Every list answers `{{"items": [...], "next_token": "..."}}` (newest first unless said otherwise).
+`limit` is 1-{PAGE_LIMIT_MAX} (default {PAGE_LIMIT_DEFAULT}); send `next_token` back as a query parameter for the
+next page; it is absent or null on the last one, and a token this API did not issue is a 422.
+
+**Retries.** Operations that create something accept an `Idempotency-Key` header: the same key with the same
+body within 24 hours answers the first response again and changes nothing.
+
+**Money.** Amounts are decimal strings with the currency's minor digits (`"119.00"`), never floats;
+currencies are ISO 4217 codes; times are RFC 3339 (`date-time`), days ISO 8601 (`date`).
+"""
+
+
 def make_resolver(
     *,
     logger: Any = None,
     title: str = "Tandem API",
     version: str = "1.0.0",
-    description: str | None = None,
+    tags: Mapping[str, str] | None = None,
     max_body_bytes: int = MAX_BODY_BYTES,
 ) -> TandemRestResolver:
-    """A resolver with Tandem's error handling and OpenAPI metadata configured."""
+    """A resolver with Tandem's error handling and OpenAPI metadata: the shared overview, and a description
+    for each tag its routes use (``{"orders": "Orders placed by customers and the sales team"}``)."""
     app = TandemRestResolver(logger=logger, max_body_bytes=max_body_bytes)
-    app.configure_openapi(title=title, version=version, description=description)
+    declared: list[Tag | str] = [Tag(name=name, description=text) for name, text in (tags or {}).items()]
+    app.configure_openapi(title=title, version=version, description=API_OVERVIEW, tags=declared or None)
     return app

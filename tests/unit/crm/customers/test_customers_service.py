@@ -13,7 +13,7 @@ from tandem.crm.customers.domain.errors import CustomerNotFound, CustomerNotYetK
 from tandem.crm.customers.domain.model import Customer, CustomerRef, customer_id_for
 from tandem.crm.customers.inbound import CommerceEvent
 from tandem.shared.clock import Clock
-from tandem.shared.errors import TransactionConflict
+from tandem.shared.errors import InvalidPageToken, TransactionConflict
 from tandem.shared.paging import Page
 
 SAMPLES = Path(__file__).resolve().parents[4] / "events" / "crm_on_commerce_event"
@@ -157,8 +157,10 @@ def test_customer_lookups_by_email_and_id():
 
     service = _service(crm)
 
-    assert [c.id for c in service.find_customers(" ADA@example.com ")] == [ADA]
-    assert service.find_customers("nobody@example.com") == []
+    assert [c.id for c in service.find_customers(" ADA@example.com ", limit=25).items] == [ADA]
+    assert service.find_customers("nobody@example.com", limit=25) == Page(items=[], cursor=None)
+    with pytest.raises(InvalidPageToken):
+        service.find_customers("ada@example.com", limit=25, cursor="anything")
     assert service.get_customer(str(ADA)).name == "Ada Lovelace"
     with pytest.raises(CustomerNotFound):
         service.get_customer("not-a-uuid")

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from pydantic import ValidationError
+from tandem.crm.customers.api_models import TimelineEventType
 from tandem.crm.customers.domain import rules
-from tandem.crm.customers.inbound import CommerceEvent
+from tandem.crm.customers.inbound import CommerceData, CommerceEvent
 
 SAMPLES = Path(__file__).resolve().parents[4] / "events" / "crm_on_commerce_event"
 
@@ -63,3 +65,8 @@ def test_one_item_is_singular_and_overpayment_is_mentioned():
         rules.payment_received("EUR", Decimal("40.00"), Decimal("4.00"))
         == "Payment received: EUR 40.00 (EUR 4.00 unapplied)"
     )
+
+
+def test_the_api_names_every_event_type_the_timeline_records():
+    kinds = {get_args(kind.model_fields["kind"].annotation)[0] for kind in get_args(CommerceData)}
+    assert set(get_args(TimelineEventType)) == kinds

@@ -29,6 +29,8 @@ from tandem.shared.pricing import LineInput, TaxRounding, TaxSubtotal, price_lin
 
 
 class InvoiceStatus(StrEnum):
+    """Where an invoice's settlement stands: issued, partially_paid, paid, or credited (every line)."""
+
     ISSUED = "issued"
     PARTIALLY_PAID = "partially_paid"
     PAID = "paid"

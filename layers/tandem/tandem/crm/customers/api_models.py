@@ -3,22 +3,37 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal, cast
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
 from tandem.crm.customers.domain.model import Customer, TimelineEntry
 from tandem.shared.money import amount_text
+from tandem.shared.openapi import Currency, ItemsPage, Money
 from tandem.shared.paging import Page
 
+# The sales and billing events the timeline records (the kinds ``inbound.CommerceEvent`` reads).
+TimelineEventType = Literal[
+    "OrderPlaced",
+    "OrderConfirmed",
+    "OrderRejected",
+    "OrderCancelled",
+    "OrderShipped",
+    "InvoiceIssued",
+    "CreditNoteIssued",
+    "PaymentReceived",
+    "InvoicePaid",
+]
 
-class CustomerRefView(BaseModel):
+
+class CustomerView(BaseModel):
+    """A customer: someone who ordered, as the CRM learnt of them from commerce events. The id derives from
+    the lower-cased email, so one email is one customer."""
+
     id: UUID
     email: str
-    name: str | None
-
-
-class CustomerView(CustomerRefView):
+    name: str | None = Field(description="The name the latest order or invoice gave; null until one did")
     created_at: datetime = Field(description="When the first commerce event about this customer occurred")
 
     @classmethod
@@ -26,29 +41,32 @@ class CustomerView(CustomerRefView):
         return cls(id=customer.id, email=customer.email, name=customer.name, created_at=customer.created_at)
 
 
-class CustomerList(BaseModel):
-    customers: list[CustomerView]
-    next_token: str | None = None
+class CustomerList(ItemsPage[CustomerView]):
+    """The customers found: none or one (one email is one customer), so never a next page."""
 
     @classmethod
-    def of(cls, customers: list[Customer]) -> CustomerList:
-        return cls(customers=[CustomerView.of(c) for c in customers])
+    def of(cls, page: Page[Customer]) -> CustomerList:
+        return cls(items=[CustomerView.of(c) for c in page.items], next_token=page.cursor)
 
 
 class TimelineEntryView(BaseModel):
+    """One commerce event in a customer's history."""
+
     occurred_at: datetime
-    event_type: str
-    summary: str
+    event_type: TimelineEventType
+    summary: str = Field(
+        description="The event in one sentence, for a person", examples=["Order placed: 2 items, EUR 36.00"]
+    )
     order_id: str | None
     invoice_id: str | None
-    amount: str | None
-    currency: str | None
+    amount: Money | None = Field(description="The event's amount (order or document total, payment); null if none")
+    currency: Currency | None
 
     @classmethod
     def of(cls, entry: TimelineEntry) -> TimelineEntryView:
         return cls(
             occurred_at=entry.occurred_at,
-            event_type=entry.event_type,
+            event_type=cast(TimelineEventType, entry.event_type),
             summary=entry.summary,
             order_id=entry.order_id,
             invoice_id=entry.invoice_id,
@@ -57,16 +75,10 @@ class TimelineEntryView(BaseModel):
         )
 
 
-class TimelineView(BaseModel):
-    customer: CustomerRefView
-    entries: list[TimelineEntryView] = Field(description="Oldest first")
-    next_token: str | None = Field(default=None, description="Pass as ?next_token= for the next page")
+class CustomerTimeline(ItemsPage[TimelineEntryView]):
+    """One page of a customer's commerce events, oldest first."""
 
     @classmethod
-    def of(cls, timeline: tuple[Customer, Page[TimelineEntry]]) -> TimelineView:
-        customer, page = timeline
-        return cls(
-            customer=CustomerRefView(id=customer.id, email=customer.email, name=customer.name),
-            entries=[TimelineEntryView.of(e) for e in page.items],
-            next_token=page.cursor,
-        )
+    def of(cls, timeline: tuple[Customer, Page[TimelineEntry]]) -> CustomerTimeline:
+        _, page = timeline  # the customer is GET /customers/{id}
+        return cls(items=[TimelineEntryView.of(e) for e in page.items], next_token=page.cursor)

@@ -11,7 +11,7 @@ from tandem.crm.customers.domain.errors import CustomerNotFound, CustomerNotYetK
 from tandem.crm.customers.domain.model import Customer, CustomerRef, TimelineEntry, customer_id_for
 from tandem.crm.customers.ports import UnitOfWork
 from tandem.shared.clock import Clock
-from tandem.shared.errors import TransactionConflict
+from tandem.shared.errors import InvalidPageToken, TransactionConflict
 from tandem.shared.paging import Page
 from tandem.shared.retry import retrying
 
@@ -79,11 +79,14 @@ class CustomersService:
             raise CustomerNotFound(details={"id": str(key)})
         return customer
 
-    def find_customers(self, email: str) -> list[Customer]:
-        """Customers with this email (case-insensitive): none or one, since the id derives from it."""
+    def find_customers(self, email: str, limit: int, cursor: str | None = None) -> Page[Customer]:
+        """Customers with this email (case-insensitive): none or one, since the id derives from it. So the
+        answer is always one page and no page token is ever issued: one sent back is ``InvalidPageToken``."""
+        if cursor is not None:
+            raise InvalidPageToken()
         with self.uow() as uow:
             customer = uow.customers.get(customer_id_for(email.strip()))
-        return [customer] if customer else []
+        return Page(items=[customer][:limit] if customer else [])
 
     def customer_timeline(
         self, customer_id: str, limit: int, cursor: str | None = None

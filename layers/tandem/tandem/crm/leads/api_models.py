@@ -11,7 +11,8 @@ from pydantic_core import PydanticCustomError
 
 from tandem.crm.leads.domain import rules
 from tandem.crm.leads.domain.commands import CaptureLead
-from tandem.crm.leads.domain.model import Lead
+from tandem.crm.leads.domain.model import Lead, LeadStatus
+from tandem.shared.openapi import ItemsPage
 from tandem.shared.paging import Page
 
 
@@ -61,20 +62,25 @@ class ContactForm(BaseModel):
 
 
 class LeadAccepted(BaseModel):
+    """The form was received. Sending the same email and message again within 10 minutes answers the
+    first reference again."""
+
     lead_id: UUID = Field(description="Reference of the received request")
     status: Literal["received"] = "received"
 
 
 class LeadView(BaseModel):
+    """A lead: a person who sent the contact form, as the sales team sees them."""
+
     lead_id: UUID
     name: str
     email: str
     message: str
     company: str | None
     phone: str | None
-    consent: bool
-    status: str
-    created_at: datetime
+    consent: bool = Field(description="The person agreed to be contacted about this request")
+    status: LeadStatus
+    created_at: datetime = Field(description="When the form was received")
 
     @classmethod
     def of(cls, lead: Lead) -> LeadView:
@@ -86,14 +92,13 @@ class LeadView(BaseModel):
             company=lead.company,
             phone=lead.phone,
             consent=lead.consent,
-            status=lead.status.value,
+            status=lead.status,
             created_at=lead.created_at,
         )
 
 
-class LeadList(BaseModel):
-    items: list[LeadView]
-    next_token: str | None = Field(default=None, description="Pass as ?next_token= for the next page")
+class LeadList(ItemsPage[LeadView]):
+    """Leads, newest first."""
 
     @classmethod
     def of(cls, page: Page[Lead]) -> LeadList:

@@ -19,6 +19,8 @@ from tandem.shared.pricing import TaxCategory
 
 
 class MovementKind(StrEnum):
+    """What a stock movement records: goods in, a correction, an order's reservation, its release or shipment."""
+
     RECEIPT = "receipt"
     ADJUSTMENT = "adjustment"
     RESERVATION = "reservation"
@@ -33,6 +35,8 @@ class ReservationStatus(StrEnum):
 
 
 class PurchaseOrderStatus(StrEnum):
+    """A purchase order is drafted by the reorder check and received once its goods are booked in."""
+
     DRAFTED = "drafted"
     RECEIVED = "received"
 

@@ -20,8 +20,6 @@ from tandem.shared.aws.dynamo import from_attributes, to_attributes
 from tandem.shared.clock import iso
 from tandem.shared.errors import InvalidPageToken
 
-INVALID = [{"field": "next_token", "message": "is not valid"}]
-
 
 def encode_cursor(key: dict[str, Any] | None) -> str | None:
     """The token for a ``LastEvaluatedKey`` (``None`` when there is no next page)."""
@@ -35,10 +33,10 @@ def decode_cursor(token: str, issued: Callable[[dict[str, Any]], bool]) -> dict[
     """The ``ExclusiveStartKey`` of ``token`` if ``issued`` recognises it, else ``InvalidPageToken``."""
     try:
         plain = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-    except (ValueError, binascii.Error):
-        raise InvalidPageToken(details=INVALID) from None
+    except (ValueError, binascii.Error, RecursionError):  # RecursionError: a forged token of nested JSON
+        raise InvalidPageToken() from None
     if not (isinstance(plain, dict) and all(isinstance(v, str) and v for v in plain.values()) and issued(plain)):
-        raise InvalidPageToken(details=INVALID)
+        raise InvalidPageToken()
     return to_attributes(plain)
 
 
