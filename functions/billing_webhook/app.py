@@ -45,7 +45,7 @@ BAD_SIGNATURE = {**error_responses(401)[401], "description": "Tandem-Signature i
     tags=["payments"],
     summary="Receive a payment event",
     openapi_extensions={"requestBody": PAYMENT_EVENT_BODY},
-    responses={401: BAD_SIGNATURE, **error_responses(400, 404, 413, 415, 422)},
+    responses={401: BAD_SIGNATURE, **error_responses(400, 413, 415, 422)},
 )
 def receive_payment_event(signature: Signature = None) -> PaymentAnswer:
     """Called by the payment provider, signed instead of a token. A payment.succeeded records the payment on

@@ -12,7 +12,7 @@ from tandem.inventory.bootstrap import services
 from tandem.inventory.domain.model import PurchaseOrderStatus
 from tandem.shared import correlation
 from tandem.shared.auth import require_groups
-from tandem.shared.http import NextToken, PageLimit, error_responses, make_resolver
+from tandem.shared.http import IdempotencyKey, NextToken, PageLimit, error_responses, make_resolver, success
 from tandem.shared.openapi import PAGE_LIMIT_DEFAULT
 
 logger, tracer, metrics = Logger(), Tracer(), Metrics()
@@ -63,29 +63,34 @@ def get_product(sku: SkuPath) -> api_models.ProductView:
     return api_models.ProductView.of(services().get_product(sku))
 
 
-@app.post(
-    "/stock/receipts",
-    status_code=201,
-    summary="Receive stock",
-    responses=error_responses(400, 404, 409, 413, 415, 422),
-    **STAFF,
-)
-def receive_stock(body: api_models.StockReceipt) -> api_models.StockView:
+BOOKED = {
+    **success(201, "The stock after the booking (or, for a repeated Idempotency-Key, after the first one)"),
+    **error_responses(400, 404, 409, 413, 415, 422),
+}
+
+
+@app.post("/stock/receipts", status_code=201, summary="Receive stock", responses=BOOKED, **STAFF)
+def receive_stock(body: api_models.StockReceipt, idempotency_key: IdempotencyKey = None) -> api_models.StockView:
     """Books goods in: a receipt movement adds the quantity to on hand and StockReceived is published."""
-    return api_models.StockView.of(services().receive_stock(body.to_command(), _ctx()))
+    reply = body.reply(app.current_event.raw_event, idempotency_key)  # the body first, then the key
+    return api_models.StockView.model_validate(services().receive_stock(body.to_command(), _ctx(), reply))
 
 
-@app.post(
-    "/stock/adjustments",
-    status_code=201,
-    summary="Adjust stock",
-    responses=error_responses(400, 404, 409, 413, 415, 422),
-    **STAFF,
-)
-def adjust_stock(body: api_models.StockAdjustment) -> api_models.StockView:
+@app.post("/stock/adjustments", status_code=201, summary="Adjust stock", responses=BOOKED, **STAFF)
+def adjust_stock(body: api_models.StockAdjustment, idempotency_key: IdempotencyKey = None) -> api_models.StockView:
     """Corrects a product's count by delta with an adjustment movement and publishes StockAdjusted. A decrease
-    beyond what is available is a 409 (insufficient_stock) and changes nothing."""
-    return api_models.StockView.of(services().adjust_stock(body.to_command(), _ctx()))
+    beyond what is available is a 409 (insufficient_stock) and changes nothing: record a count instead."""
+    reply = body.reply(app.current_event.raw_event, idempotency_key)
+    return api_models.StockView.model_validate(services().adjust_stock(body.to_command(), _ctx(), reply))
+
+
+@app.post("/stock/counts", status_code=201, summary="Record a stock count", responses=BOOKED, **STAFF)
+def count_stock(body: api_models.StockCount, idempotency_key: IdempotencyKey = None) -> api_models.StockView:
+    """Records a physical count: on hand becomes what was counted (a count movement) and StockCounted is
+    published. A count below what is reserved is recorded too: nothing is available, at_risk says how many
+    reserved units no stock stands behind, and StockShortfallDetected is published."""
+    reply = body.reply(app.current_event.raw_event, idempotency_key)
+    return api_models.StockView.model_validate(services().count_stock(body.to_command(), _ctx(), reply))
 
 
 @app.get("/stock/<sku>", summary="Get a product's stock", responses=error_responses(404, 422), **STAFF)

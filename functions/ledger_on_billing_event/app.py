@@ -1,4 +1,5 @@
-"""Posts the journal entry for a billing event (InvoiceIssued, CreditNoteIssued, PaymentReceived), once."""
+"""Posts the journal entry for a billing event (invoice, credit note, payment, prepayment or unmatched
+payment applied, refund paid: tandem.ledger.inbound.POSTED_EVENT_TYPES), once."""
 
 from __future__ import annotations
 

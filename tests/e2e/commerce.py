@@ -34,6 +34,7 @@ class Shop:
         tax_category: str = "standard",
         reorder_point: int = 2,
         reorder_quantity: int = 20,
+        currency: str = "EUR",
     ) -> str:
         sku = f"E2E-{uuid.uuid4().hex[:10].upper()}"
         status, body = self.http.post(
@@ -42,7 +43,7 @@ class Shop:
                 "sku": sku,
                 "name": f"Widget {sku}",
                 "unit_price": price,
-                "currency": "EUR",
+                "currency": currency,
                 "tax_category": tax_category,
                 "reorder_point": reorder_point,
                 "reorder_quantity": reorder_quantity,

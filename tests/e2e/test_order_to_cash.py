@@ -219,6 +219,36 @@ def test_a_full_credit_note_credits_the_invoice_and_reverses_the_ledger(shop, ht
     assert shop.trial_balance()["balanced"] is True
 
 
+def test_vat_is_rounded_once_per_category_and_partial_credit_notes_sum_exactly_to_the_invoice(shop, http):
+    # EN 16931 BR-CO-17: 3 lines of 10.02 at 20 % have VAT round(30.06 x 0.20) = 6.01 (per line: 3 x 2.00 = 6.00)
+    skus = [shop.product(stock=2, price="10.02") for _ in range(3)]
+    body = order_body(skus[0], 1)
+    body["lines"] = [{"sku": sku, "quantity": 1} for sku in skus]
+    order = _place(shop, body)
+    assert (order["net_total"], order["tax_total"], order["gross_total"]) == ("30.06", "6.01", "36.07")
+    shop.order_in(order["id"], "confirmed")
+    invoice = _invoice_of(shop, order["id"])
+    assert (invoice["net_total"], invoice["tax_total"], invoice["gross_total"]) == ("30.06", "6.01", "36.07")
+    assert [(b["taxable_amount"], b["tax_amount"]) for b in invoice["tax_breakdown"]] == [("30.06", "6.01")]
+
+    notes = []
+    for number in (1, 2, 3):  # one line each: each note's VAT is its own 10.02 x 20 %, the last takes the rest
+        status, note = http.post(
+            f"/invoices/{invoice['id']}/credit-notes",
+            {"reason": f"Returned item {number}", "lines": [{"line_number": number, "quantity": 1}]},
+            token=shop.finance,
+        )
+        assert status == 201, note
+        notes.append(note)
+    assert [(n["net_total"], n["tax_total"], n["gross_total"]) for n in notes] == [
+        ("10.02", "2.00", "12.02"),
+        ("10.02", "2.00", "12.02"),
+        ("10.02", "2.01", "12.03"),
+    ]
+    assert sum(Decimal(n["gross_total"]) for n in notes) == Decimal(invoice["gross_total"])
+    assert shop.invoice(invoice["id"])["status"] == "credited"
+
+
 def test_cancelling_a_confirmed_order_releases_stock_and_issues_a_credit_note(shop, http):
     sku = shop.product(stock=4)
     order = _place(shop, order_body(sku, 2))

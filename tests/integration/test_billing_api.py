@@ -255,3 +255,24 @@ def test_the_openapi_document_gives_the_pdf_its_media_type_and_the_credit_note_i
     assert "idempotency-key" in {p["name"].lower() for p in credit["parameters"]}
     listing = paths["/invoices"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert listing == {"$ref": "#/components/schemas/InvoiceList"}
+
+
+def test_the_pdf_says_what_the_law_asks_in_any_script(stack, sample):
+    """Seller (the template's placeholders) and buyer VAT ids, the date of supply (the order's day in Paris),
+    the exemption note of the zero-rated line and every amount with its cents, read back from the PDF."""
+    from tests.unit.billing.pdf_text import lines
+
+    issued = stack.call("BillingFulfillmentFunction", sample("billing_fulfillment/issue_invoice_b2b"))
+    response = stack.call(FN, _for(sample("billing_api/get_invoice_pdf"), issued["invoice_id"]))
+    text = lines(base64.b64decode(response["body"]))
+
+    assert text[:3] == ["Tandem Ltd", "1 Market Street, 10115 Berlin, DE", "VAT ID: DE000000000"]
+    bill_to = text[text.index("Bill to") + 1 :]
+    assert bill_to[0] == "Zoë Łukasiewicz 李" and "VAT ID: FR40303265045" in bill_to[:7]
+    assert "Date of supply | 2027-01-01" in text
+    assert "2 | Double-entry for cyclists (BOOK-042) | 1 | 36.00 EUR | 0 % * | 36.00 EUR" in text
+    assert "* VAT exempt" in text
+    assert "Please pay to IBAN DE00 0000 0000 0000 0000 00, BIC TANDDEXXXXX, quoting " + issued["number"] + "." in text
+    assert "Total | 66.00 EUR" in text
+    status, body = _call(stack, _for(sample("billing_api/get_invoice"), issued["invoice_id"]))
+    assert body["customer"]["vat_id"] == "FR40303265045" and body["supply_date"] == "2027-01-01"

@@ -73,8 +73,9 @@ def test_issue_invoice_twice_returns_the_same_invoice_and_writes_nothing_new(sta
 
 def test_card_order_paid_before_its_invoice_is_issued_as_paid(stack, sample):
     webhook = sample("billing_webhook/payment_succeeded_order")
-    from tests.integration.test_billing_webhook import resign
+    from tests.integration.test_billing_webhook import place_order, resign
 
+    place_order(stack, sample, json.loads(webhook["body"])["order_id"])
     body = json.loads(webhook["body"])
     body["amount"] = "51.99"
     assert stack.call("BillingWebhookFunction", resign(webhook, body))["statusCode"] == 200
@@ -85,17 +86,21 @@ def test_card_order_paid_before_its_invoice_is_issued_as_paid(stack, sample):
     [invoice] = _billing(stack, "invoice")
     assert invoice["due_date"] == invoice["issue_date"] and invoice["amount_paid"] == Decimal("51.99")
     assert "GSI2PK" not in invoice
-    assert _outbox_types(stack) == ["InvoiceIssued", "InvoicePaid", "PaymentReceived"]
+    assert _outbox_types(stack) == ["InvoiceIssued", "InvoicePaid", "PaymentReceived", "PrepaymentApplied"]
     details = {o["detail_type"]: json.loads(o["detail"])["data"] for o in _billing(stack, "outbox")}
+    applied = details["PrepaymentApplied"]
+    assert applied["amount"] == "51.99" and applied["payment_ids"] == [details["PaymentReceived"]["payment_id"]]
+    assert applied["invoice_id"] == result["invoice_id"] and applied["applied_on"] == invoice["issue_date"]
     assert details["PaymentReceived"]["applied_amount"] == "0.00"  # nothing applied before the invoice
     assert details["PaymentReceived"]["unapplied_amount"] == "51.99"
     assert details["InvoicePaid"]["amount_paid"] == "51.99" and details["InvoicePaid"]["overpaid_amount"] == "0.00"
 
 
-def test_card_prepayments_above_the_total_are_applied_at_issue_and_the_rest_kept_as_overpaid(stack, sample):
-    from tests.integration.test_billing_webhook import resign
+def test_card_prepayments_above_the_total_are_applied_at_issue_and_the_rest_owed_back(stack, sample):
+    from tests.integration.test_billing_webhook import place_order, resign
 
     webhook = sample("billing_webhook/payment_succeeded_order")
+    place_order(stack, sample, json.loads(webhook["body"])["order_id"])
     for event_id, amount in (("evt_a", "30.00"), ("evt_b", "30.00")):
         body = json.loads(webhook["body"]) | {"id": event_id, "amount": amount}
         assert stack.call("BillingWebhookFunction", resign(webhook, body))["statusCode"] == 200
@@ -106,6 +111,9 @@ def test_card_prepayments_above_the_total_are_applied_at_issue_and_the_rest_kept
     assert invoice["amount_paid"] == Decimal("51.99") and invoice["overpaid_amount"] == Decimal("8.01")
     [paid] = [json.loads(o["detail"])["data"] for o in _billing(stack, "outbox") if o["detail_type"] == "InvoicePaid"]
     assert paid["amount_paid"] == "51.99" and paid["overpaid_amount"] == "8.01"
+    [due] = [json.loads(o["detail"])["data"] for o in _billing(stack, "outbox") if o["detail_type"] == "RefundDue"]
+    assert due["amount"] == "8.01" and due["reason"] == "duplicate_payment" and due["source"] == "invoice_credit"
+    assert len(due["payment_ids"]) == 2 and invoice["refunded_amount"] == Decimal("8.01")
 
 
 def test_send_confirmation_mails_the_invoice_pdf_once_and_stores_it(stack, sample):

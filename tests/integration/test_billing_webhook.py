@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import time
+import uuid
 
 import pytest
 from tandem.billing.domain.signature import header
@@ -47,6 +48,14 @@ def invoice(stack, sample) -> dict:
     return stack.call("BillingFulfillmentFunction", sample("billing_fulfillment/issue_invoice"))
 
 
+def place_order(stack, sample, order_id: str, gross_total: str = "59.98") -> None:
+    """Billing learns the order through the sales context's OrderPlaced (else a payment for it is unmatched)."""
+    event = sample("billing_on_order_event/order_placed")
+    event["detail"]["metadata"]["event_id"] = str(uuid.uuid4())
+    event["detail"]["data"] |= {"order_id": order_id, "gross_total": gross_total}
+    assert stack.call("BillingOnOrderEventFunction", event)["recorded"] is True
+
+
 def _pay(sample, invoice: dict, amount: str, event_id: str) -> dict:
     event = sample("billing_webhook/payment_succeeded_invoice")
     body = json.loads(event["body"]) | {"invoice_id": invoice["invoice_id"], "amount": amount, "id": event_id}
@@ -75,14 +84,19 @@ def test_a_partial_payment_leaves_the_invoice_partially_paid_and_open(stack, sam
     assert "InvoicePaid" not in {e["type"] for e in _outbox(stack)}
 
 
-def test_an_overpayment_is_kept_as_overpaid_amount_never_lost(stack, sample, invoice):
+def test_an_overpayment_is_kept_as_overpaid_amount_and_owed_back_at_once(stack, sample, invoice):
     _call(stack, _pay(sample, invoice, "20.00", "evt_a"))
-    status, _ = _call(stack, _pay(sample, invoice, "40.00", "evt_b"))
+    status, paid = _call(stack, _pay(sample, invoice, "40.00", "evt_b"))
 
     assert status == 200
     [stored] = _items(stack, "invoice")
-    assert stored["status"] == "paid"
+    assert stored["status"] == "paid" and str(stored["refunded_amount"]) == "8.01"
     assert str(stored["amount_paid"]) == "51.99" and str(stored["overpaid_amount"]) == "8.01"
+    [refund] = _items(stack, "refund")
+    assert refund["reason"] == "overpaid" and refund["source"] == "invoice_credit" and str(refund["amount"]) == "8.01"
+    assert refund["payment_ids"] == [paid["payment_id"]] and refund["invoice_id"] == invoice["invoice_id"]
+    [due] = [e["data"] for e in _outbox(stack) if e["type"] == "RefundDue"]
+    assert due["amount"] == "8.01" and due["customer_email"] == "ada@example.com" and due["reason"] == "overpaid"
     [second] = [
         e["data"]
         for e in _outbox(stack)
@@ -104,6 +118,7 @@ def test_the_same_provider_event_twice_is_a_duplicate_and_records_nothing_new(st
 
 
 def test_an_order_payment_before_its_invoice_is_kept_for_the_order_and_published(stack, sample):
+    place_order(stack, sample, json.loads(sample("billing_webhook/payment_succeeded_order")["body"])["order_id"])
     status, body = _call(stack, resign(sample("billing_webhook/payment_succeeded_order")))
 
     assert status == 200 and body["duplicate"] is False
@@ -181,10 +196,32 @@ def test_a_non_positive_amount_is_422(stack, sample, amount):
     assert status == 422 and stack.items("BillingTable") == []
 
 
-def test_an_unknown_invoice_is_404(stack, sample):
-    status, body = _call(stack, resign(sample("billing_webhook/payment_succeeded_invoice")))
+@pytest.mark.parametrize("case", ["payment_succeeded_invoice", "payment_succeeded_order"])
+def test_a_payment_naming_no_known_invoice_or_order_is_200_and_held_unmatched(stack, sample, case):
+    event = resign(sample(f"billing_webhook/{case}"))
+    status, body = _call(stack, event)
 
-    assert status == 404 and body["error"]["code"] == "invoice_not_found"
+    assert status == 200 and body["unmatched"] is True and body["duplicate"] is False
+    [held] = _items(stack, "payment")
+    assert held["status"] == "unmatched" and held["hold_reason"] == "unknown_reference"
+    assert held["GSI1PK"] == "PAYMENT#HELD" and held["reference"] == json.loads(event["body"]).get(
+        "invoice_id", json.loads(event["body"]).get("order_id")
+    )
+    [unmatched] = _outbox(stack)
+    assert unmatched["type"] == "PaymentUnmatched" and unmatched["data"]["payment_id"] == body["payment_id"]
+    assert _items(stack, "order") == [] and _items(stack, "invoice") == []
+    assert _call(stack, resign(event))[1] == {"payment_id": body["payment_id"], "duplicate": True}
+
+
+def test_an_absurd_amount_on_a_known_invoice_is_recorded_but_held_for_review(stack, sample, invoice):
+    status, body = _call(stack, _pay(sample, invoice, "999999999999.99", "evt_absurd"))
+
+    assert status == 200 and body["unmatched"] is True
+    [held] = _items(stack, "payment")
+    assert held["hold_reason"] == "implausible_amount" and held["reference"] == invoice["invoice_id"]
+    [stored] = _items(stack, "invoice")
+    assert stored["status"] == "issued" and stored["amount_paid"] == 0
+    assert {e["type"] for e in _outbox(stack)} == {"InvoiceIssued", "PaymentUnmatched"}
 
 
 def test_a_signed_body_that_is_not_json_is_400_and_one_without_the_payment_fields_422(stack, sample):

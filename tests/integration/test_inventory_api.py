@@ -120,6 +120,7 @@ def test_receipt_and_adjustment_move_stock_and_are_listed_latest_first(stack, ca
         "on_hand": 10,
         "reserved": 0,
         "available": 10,
+        "at_risk": 0,
         "movements": [],
     }
     status, adjusted = call(sample("inventory_api/adjust_stock"))
@@ -238,3 +239,99 @@ def test_listings_answer_items_and_default_to_25_per_page(call, sample):
 
     assert status == 200 and set(body) == {"items", "next_token"}
     assert len(body["items"]) == 25 and body["next_token"]
+
+
+def _keyed(event: dict, key: str, **body) -> dict:
+    event = copy.deepcopy(event)
+    event["headers"]["Idempotency-Key"] = key
+    event["multiValueHeaders"]["Idempotency-Key"] = [key]
+    if body:
+        event["body"] = json.dumps({**json.loads(event["body"]), **body})
+    return event
+
+
+@pytest.mark.parametrize("route", ["receive_stock", "adjust_stock", "count_stock"])
+def test_a_repeated_idempotency_key_books_once_and_answers_the_first_answer(stack, call, sample, mug, route):
+    if route != "receive_stock":
+        call(sample("inventory_api/receive_stock"))
+    booked_before = len(_outbox(stack))
+    first = call(_keyed(sample(f"inventory_api/{route}"), "retry-1"))
+    again = call(_keyed(sample(f"inventory_api/{route}"), "retry-1"))
+    assert first[0] == again[0] == 201 and first[1] == again[1]
+    assert len(_outbox(stack)) == booked_before + 1  # one event: booked once
+    keys = [i for i in _items(stack) if i["type"] == "idempotency_key"]
+    assert len(keys) == 1 and int(keys[0]["expires_at"]) > 0
+
+
+def test_an_idempotency_key_reused_with_another_body_or_route_is_422_and_books_nothing(stack, call, sample, mug):
+    call(_keyed(sample("inventory_api/receive_stock"), "k"))
+    before = _items(stack)
+    for event in (
+        _keyed(sample("inventory_api/receive_stock"), "k", quantity=11),
+        _keyed(sample("inventory_api/count_stock"), "k"),
+    ):
+        status, body = call(event)
+        assert status == 422 and body["error"]["code"] == "idempotency_key_reused"
+    assert _items(stack) == before
+
+
+def test_an_invalid_idempotency_key_is_422(stack, call, sample, mug):
+    status, body = call(_keyed(sample("inventory_api/receive_stock"), "caf\u00e9"))
+    assert status == 422 and body["error"]["code"] == "invalid_idempotency_key"
+
+
+def test_a_count_below_what_is_reserved_is_recorded_with_the_shortfall_at_risk(stack, call, sample, mug):
+    call(sample("inventory_api/receive_stock"))  # 10
+    reserved = stack.call(
+        "InventoryFulfillmentFunction",
+        {"action": "reserve", "order_id": "order-1", "lines": [{"sku": "MUG-001", "quantity": 9}]},
+    )
+    assert reserved["order_id"] == "order-1"
+    status, counted = call(sample("inventory_api/count_stock"))  # counted 7
+    assert status == 201
+    assert counted == {"sku": "MUG-001", "on_hand": 7, "reserved": 9, "available": 0, "at_risk": 2, "movements": []}
+    # one command, one transaction: both events share occurred_at, so compare them by type
+    assert sorted(_outbox(stack)[-2:], key=lambda event: event[0]) == [
+        (
+            "StockCounted",
+            {
+                "sku": "MUG-001",
+                "counted": 7,
+                "delta": -3,
+                "reason": "quarterly stock take",
+                "on_hand": 7,
+                "reserved": 9,
+                "available": 0,
+                "at_risk": 2,
+            },
+        ),
+        ("StockShortfallDetected", {"sku": "MUG-001", "counted": 7, "reserved": 9, "at_risk": 2}),
+    ]
+    status, stock = call(sample("inventory_api/get_stock"))
+    assert (stock["available"], stock["at_risk"]) == (0, 2)
+    assert stock["movements"][0] | {"id": "", "occurred_at": ""} == {
+        "id": "",
+        "kind": "count",
+        "quantity": -3,
+        "on_hand_delta": -3,
+        "reserved_delta": 0,
+        "occurred_at": "",
+        "reason": "quarterly stock take",
+        "reference": None,
+    }
+    # Nothing can be adjusted away; a receipt fills the shortfall first.
+    status, body = call(sample("inventory_api/adjust_stock"))
+    assert status == 409 and body["error"]["code"] == "insufficient_stock"
+    status, received = call(_with_body(sample("inventory_api/receive_stock"), {"sku": "MUG-001", "quantity": 3}))
+    assert (received["on_hand"], received["available"], received["at_risk"]) == (10, 1, 0)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"sku": "MUG-001", "counted": -1}, {"sku": "MUG-001", "counted": "7"}, {"sku": "MUG-001"}, {"counted": 1}],
+)
+def test_bad_counts_are_422_and_change_nothing(stack, call, sample, mug, body):
+    before = _items(stack)
+    status, response = call(_with_body(sample("inventory_api/count_stock"), body))
+    assert status == 422, response
+    assert _items(stack) == before

@@ -90,7 +90,7 @@ def test_placing_an_order_prices_it_from_the_catalog_in_one_read_and_one_transac
     detail = json.loads(outbox["detail"])
     assert outbox["source"] == "tandem.sales" and outbox["detail_type"] == "OrderPlaced"
     assert detail["data"]["order_id"] == order["id"] and detail["data"]["gross_total"] == "31.17"
-    assert detail["data"]["lines"][0]["tax_rate"] == "0.10" and detail["data"]["tax_rounding"] == "line"
+    assert detail["data"]["lines"][0]["tax_rate"] == "0.10" and detail["data"]["tax_rounding"] == "total"
     assert detail["metadata"]["correlation_id"] == "web-order-1"
 
 
@@ -346,3 +346,40 @@ def test_shipping_needs_the_inventory_group(api, sample):
     status, error = api(_with(sample("sales_api/ship_order_wrong_group"), order_id=order["id"]))
 
     assert status == 403 and error["error"]["code"] == "forbidden"
+
+
+def test_a_buyer_vat_id_is_normalized_kept_on_the_order_and_carried_on_order_placed(api, sample, catalog):
+    event = sample("sales_api/place_order")
+    body = _body(event)
+    body["customer"]["vat_id"] = "fr 40-303.265.045"
+
+    status, order = api(_with(event, body=body, headers={"Idempotency-Key": "vat-1"}))
+
+    assert status == 201, order
+    assert order["customer"]["vat_id"] == "FR40303265045"
+    outbox = next(i for i in catalog.items("SalesTable") if i["type"] == "outbox")
+    assert json.loads(outbox["detail"])["data"]["customer"]["vat_id"] == "FR40303265045"
+    status, again = api(_with(sample("sales_api/get_order"), order_id=order["id"]))
+    assert again["customer"]["vat_id"] == "FR40303265045"
+
+
+@pytest.mark.parametrize(
+    ("vat_id", "message"),
+    [
+        ("DE12345678", "does not match the DE VAT number format"),  # one digit short
+        ("GR123456789", "must start with an EU country prefix"),  # Greece is EL
+        ("US123456789", "must start with an EU country prefix"),
+        ("NL123456789B1", "does not match the NL VAT number format"),
+    ],
+)
+def test_a_malformed_buyer_vat_id_is_a_clear_422_and_nothing_is_written(api, sample, catalog, vat_id, message):
+    event = sample("sales_api/place_order")
+    body = _body(event)
+    body["customer"]["vat_id"] = vat_id
+
+    status, error = api(_with(event, body=body))
+
+    assert status == 422 and error["error"]["code"] == "validation_failed"
+    [detail] = [d for d in error["error"]["details"] if d["field"] == "customer.vat_id"]
+    assert message in detail["message"]
+    assert _types(catalog) == []

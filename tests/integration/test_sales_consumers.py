@@ -182,7 +182,7 @@ def test_a_cancelled_order_that_was_paid_promises_a_refund_never_says_nothing_wa
 
     [mail] = _sent()
     assert "Nothing was charged" not in mail.body
-    assert "We received your payment of 31.17 EUR; it will be refunded in full." in mail.body
+    assert "We received your payment of 31.17 EUR; we owe it back to you in full" in mail.body
 
 
 def test_ses_throttling_fails_the_invocation_as_service_unavailable(stack, sample, order_id, monkeypatch):

@@ -74,7 +74,7 @@ def test_begin_returns_the_order_for_the_saga_and_is_idempotent(stack, sample, o
         "tax_category": "reduced",
         "tax_rate": "0.10",
     }
-    assert first["customer"]["billing_address"]["country"] == "GB" and first["tax_rounding"] == "line"
+    assert first["customer"]["billing_address"]["country"] == "GB" and first["tax_rounding"] == "total"
     assert first["status"] == "placed" and first["correlation_id"] == "web-order-1"  # the placing request's
 
 

@@ -7,9 +7,9 @@ from decimal import ROUND_HALF_EVEN, Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tandem.shared.money import MINOR_UNITS, CurrencyMismatch, Money
+from tandem.shared.money import CurrencyMismatch, Money, currency_exponents
 
-currencies = st.sampled_from(sorted(MINOR_UNITS))
+currencies = st.sampled_from(sorted(currency_exponents()))
 amounts = st.decimals(
     min_value=Decimal("-1000000000"), max_value=Decimal("1000000000"), places=6, allow_nan=False, allow_infinity=False
 )
@@ -20,7 +20,7 @@ def test_rounding_lands_on_the_minor_unit_and_moves_at_most_half_a_unit(amount, 
     money = Money(amount, currency)
     rounded = money.rounded()
     assert rounded.is_rounded
-    assert rounded.amount.as_tuple().exponent == -MINOR_UNITS[currency]
+    assert rounded.amount.as_tuple().exponent == -currency_exponents()[currency]
     assert abs(rounded.amount - amount) <= money.minor_unit / 2
 
 

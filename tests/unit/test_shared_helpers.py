@@ -8,7 +8,16 @@ import pytest
 from tandem.shared.aws.dynamo import BATCH_GET_ATTEMPTS, batch_get, to_attributes
 from tandem.shared.correlation import from_saga
 from tandem.shared.errors import PersistenceError
-from tandem.shared.money import Money, amount_text, minor_unit
+from tandem.shared.money import (
+    Money,
+    amount_text,
+    currency_exponents,
+    is_currency,
+    minor_digits,
+    minor_unit,
+    minor_unit_error,
+    round_to_minor,
+)
 
 
 def test_minor_unit_follows_the_currency_and_defaults_to_cents():
@@ -20,10 +29,49 @@ def test_minor_unit_follows_the_currency_and_defaults_to_cents():
     assert Money(Decimal(1), "JPY").minor_unit == Decimal("1")
 
 
+def test_minor_units_come_from_the_iso_4217_table():
+    exponents = currency_exponents()
+    assert len(exponents) > 150  # the whole maintained table, not a hand-written list
+    assert (exponents["EUR"], exponents["JPY"], exponents["KRW"], exponents["BHD"], exponents["CLF"]) == (2, 0, 0, 3, 4)
+    assert minor_digits("TND") == 3 and minor_unit("CLF") == Decimal("0.0001")
+    # funds and metals without minor units are no currency a document can be in
+    assert not any(is_currency(code) for code in ("XAU", "XDR", "XXX", "eur", "", None))
+    with pytest.raises(ValueError):
+        Money(Decimal(1), "XAU")
+    with pytest.raises(ValueError):
+        minor_digits("ABC")
+
+
+def test_rounding_to_the_minor_unit_is_half_up_and_refuses_unknown_currencies():
+    assert round_to_minor(Decimal("199.9"), "JPY") == Decimal("200") and str(round_to_minor(Decimal(0), "JPY")) == "0"
+    assert str(round_to_minor(Decimal("6.012"), "EUR")) == "6.01"
+    assert str(round_to_minor(Decimal("1.0005"), "KWD")) == "1.001"
+    with pytest.raises(ValueError):
+        round_to_minor(Decimal(1), "XXX")
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "error"),
+    [
+        ("1999", "JPY", None),
+        ("1999.00", "JPY", None),
+        ("1999.5", "JPY", "must be a whole number of JPY"),
+        ("12.5", "EUR", None),
+        ("12.505", "EUR", "must have at most 2 decimals in EUR"),
+        ("1.125", "KWD", None),
+        ("1", "XAU", "'XAU' is not an ISO 4217 currency with minor units"),
+    ],
+)
+def test_an_amount_finer_than_the_minor_unit_is_named(amount, currency, error):
+    assert minor_unit_error(Decimal(amount), currency) == error
+
+
 def test_amount_text_shows_the_minor_digits_rounded_half_up():
     assert amount_text(Decimal("36"), "EUR") == "36.00"
     assert amount_text(Decimal("0.005"), "EUR") == "0.01"
     assert amount_text(Decimal("1234.5"), "JPY") == "1235"
+    assert amount_text(Decimal("1999.00"), "JPY") == "1999"
+    assert amount_text(Decimal("1.5"), "BHD") == "1.500"
     assert amount_text(Decimal("1.5"), None) == "1.50"
 
 

@@ -24,7 +24,7 @@ export type InvoicePage = Json<operations["listInvoices"]["responses"][200]>;
 export type InvoicePageItems = Expect<Equal<InvoicePage["items"], Schemas["InvoiceView"][]>>;
 export type InvoicePageToken = Expect<Equal<InvoicePage["next_token"], string | null | undefined>>;
 export type InvoiceStatusIsAUnion = Expect<
-  Equal<Schemas["InvoiceView"]["status"], "issued" | "partially_paid" | "paid" | "credited">
+  Equal<Schemas["InvoiceView"]["status"], "issued" | "partially_paid" | "paid" | "credited" | "in_credit">
 >;
 
 // Every error of every operation has the one error schema.

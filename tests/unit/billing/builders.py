@@ -20,18 +20,24 @@ def line(quantity=1, price="10.00", rate="0.20", category="standard", sku="SKU-1
     return OrderLine(sku, f"Item {sku}", quantity, Decimal(price), category, Decimal(rate))
 
 
-def command(*lines: OrderLine, terms="invoice", rounding=TaxRounding.LINE) -> IssueInvoice:
+def command(*lines: OrderLine, terms="invoice", rounding=TaxRounding.TOTAL, currency="EUR") -> IssueInvoice:
     return IssueInvoice(
         order_id="order-1",
         customer=CUSTOMER,
         lines=lines or (line(),),
-        currency="EUR",
+        currency=currency,
         payment_terms=terms,
         tax_rounding=rounding,
     )
 
 
-def invoice(*lines: OrderLine, terms="invoice", rounding=TaxRounding.LINE, number="INV-2026-000001") -> Invoice:
+def invoice(
+    *lines: OrderLine, terms="invoice", rounding=TaxRounding.TOTAL, number="INV-2026-000001", currency="EUR"
+) -> Invoice:
     return Invoice.issue(
-        command(*lines, terms=terms, rounding=rounding), invoice_id=uuid4(), number=number, now=NOW, terms_days=14
+        command(*lines, terms=terms, rounding=rounding, currency=currency),
+        invoice_id=uuid4(),
+        number=number,
+        now=NOW,
+        terms_days=14,
     )

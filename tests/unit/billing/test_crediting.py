@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from uuid import uuid4
 
 import pytest
@@ -12,7 +12,8 @@ from tandem.billing.domain.commands import CreditInvoice, CreditLine
 from tandem.billing.domain.crediting import credit
 from tandem.billing.domain.errors import CreditExceedsInvoice, InvalidCreditLines, InvoiceAlreadyCredited
 from tandem.billing.domain.events import CreditNoteIssued
-from tandem.billing.domain.model import InvoiceStatus
+from tandem.billing.domain.model import InvoiceStatus, tax_key
+from tandem.billing.domain.rules import ZERO
 from tandem.shared.pricing import TaxRounding
 
 from .builders import NOW, invoice, line
@@ -104,3 +105,86 @@ def test_a_partially_paid_invoice_becomes_paid_when_a_credit_covers_the_rest():
     _credit(issued, (CreditLine(1, 1),))
 
     assert issued.status is InvoiceStatus.PAID and issued.amount_due == 0
+
+
+MINOR = {"EUR": Decimal("0.01"), "JPY": Decimal("1")}
+
+
+def _group_amounts(groups):
+    return {(g.tax_category, g.tax_rate.normalize()): (g.taxable_amount, g.tax_amount) for g in groups}
+
+
+@given(
+    st.lists(st.tuples(st.integers(1, 6), st.decimals("0.01", "999.99", places=2)), min_size=1, max_size=5),
+    st.sampled_from(sorted(MINOR)),
+    st.data(),
+)
+def test_partial_credit_notes_are_en16931_documents_that_sum_exactly_to_the_invoice(specs, currency, data):
+    """Each note's VAT per category is its own base x rate rounded once (BR-CO-17), except the note that
+    credits a category's last units, which takes exactly what is left: the notes sum to the invoice."""
+    minor = MINOR[currency]
+    rates = data.draw(st.lists(st.sampled_from(["0.20", "0.19", "0.10", "0.055", "0"]), min_size=len(specs)))
+    issued = invoice(
+        *[
+            line(q, str(p.quantize(minor)), rates[i], "zero" if rates[i] == "0" else "standard", sku=f"S{i}")
+            for i, (q, p) in enumerate(specs)
+        ],
+        currency=currency,
+    )
+    left = {n: q for n, (q, _) in enumerate(specs, start=1)}
+    notes = []
+    while any(left.values()):
+        open_lines = sorted(n for n, q in left.items() if q)
+        chosen = data.draw(st.lists(st.sampled_from(open_lines), min_size=1, unique=True))
+        request = tuple(CreditLine(n, data.draw(st.integers(1, left[n]))) for n in chosen)
+        before = _group_amounts(issued.tax_breakdown)
+        credited = {key: Decimal(issued.credited_tax.get(tax_key(*key), [ZERO, ZERO])[1]) for key in before}
+        note = _credit(issued, request, n=len(notes) + 1)
+        for x in request:
+            left[x.line_number] -= x.quantity
+        for key, (base, tax) in _group_amounts(note.tax_breakdown).items():
+            own = (base * key[1]).quantize(minor, ROUND_HALF_UP)
+            remaining_tax = before[key][1] - credited[key]
+            group_done = all(
+                not left[x.line_number] for x in issued.lines if (x.tax_category, x.tax_rate.normalize()) == key
+            )
+            assert tax == (remaining_tax if group_done else min(own, remaining_tax))
+            assert tax >= 0 and base >= 0
+        for amount in (note.net_total, note.tax_total, note.gross_total):
+            assert amount == amount.quantize(minor) and amount.as_tuple().exponent == minor.as_tuple().exponent
+        assert note.gross_total == note.net_total + note.tax_total
+        notes.append(note)
+
+    assert issued.status is InvoiceStatus.CREDITED
+    assert sum(n.net_total for n in notes) == issued.net_total
+    assert sum(n.tax_total for n in notes) == issued.tax_total
+    assert sum(n.gross_total for n in notes) == issued.gross_total
+    for key, (base, tax) in _group_amounts(issued.tax_breakdown).items():
+        assert sum(_group_amounts(n.tax_breakdown).get(key, (ZERO, ZERO))[0] for n in notes) == base
+        assert sum(_group_amounts(n.tax_breakdown).get(key, (ZERO, ZERO))[1] for n in notes) == tax
+
+
+def test_three_notes_of_one_unit_credit_6_01_of_vat_exactly():
+    issued = invoice(line(3, "10.02"))  # 30.06 at 20 %: VAT 6.01, not 3 x 2.00
+    assert issued.tax_total == Decimal("6.01")
+
+    notes = [_credit(issued, (CreditLine(1, 1),), n=k) for k in (1, 2, 3)]
+
+    assert [str(n.tax_total) for n in notes] == [
+        "2.00",
+        "2.00",
+        "2.01",
+    ]  # 10.02 x 20 % = 2.004; the last takes the rest
+    assert [str(n.gross_total) for n in notes] == ["12.02", "12.02", "12.03"]
+    assert sum(n.gross_total for n in notes) == issued.gross_total == Decimal("36.07")
+
+
+def test_a_yen_credit_note_is_in_whole_yen():
+    issued = invoice(line(3, "1999", "0.10", "reduced"), currency="JPY")  # 5997 + 600 (599.7)
+
+    first = _credit(issued, (CreditLine(1, 1),))
+    rest = _credit(issued, n=2)
+
+    assert [str(x) for x in (first.net_total, first.tax_total, first.gross_total)] == ["1999", "200", "2199"]
+    assert [str(x) for x in (rest.net_total, rest.tax_total, rest.gross_total)] == ["3998", "400", "4398"]
+    assert issued.status is InvoiceStatus.CREDITED

@@ -48,6 +48,25 @@ def test_line_and_total_rounding_can_differ_by_a_cent_and_both_are_exact():
     assert per_total.tax_total == Decimal("0.02")  # round(0.15 x 0.10) = round(0.015) = 0.02
 
 
+def test_an_invoice_rounds_vat_once_per_category_by_default():
+    three = [line(quantity=1, price="10.02", rate="0.20", sku=f"S{i}") for i in range(3)]
+    assert command(*three).tax_rounding is TaxRounding.TOTAL  # an order that names no mode is EN 16931
+
+    issued = invoice(*three)
+
+    assert (str(issued.net_total), str(issued.tax_total), str(issued.gross_total)) == ("30.06", "6.01", "36.07")
+    [event] = issued.events
+    assert isinstance(event, InvoiceIssued) and event.tax_total == Decimal("6.01")
+
+
+def test_a_yen_invoice_has_whole_yen_everywhere():
+    issued = invoice(line(quantity=1, price="1999", rate="0.10", category="reduced"), currency="JPY")
+
+    amounts = [issued.net_total, issued.tax_total, issued.gross_total, issued.lines[0].net]
+    amounts += [issued.tax_breakdown[0].taxable_amount, issued.tax_breakdown[0].tax_amount]
+    assert [str(x) for x in amounts] == ["1999", "200", "2199", "1999", "1999", "200"]
+
+
 def test_invoice_terms_are_due_after_the_terms_days_card_at_once():
     assert invoice(terms="invoice").due_date == NOW.date() + timedelta(days=14)
     assert invoice(terms="card").due_date == NOW.date()

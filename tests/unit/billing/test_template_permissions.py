@@ -12,8 +12,10 @@ BILLING = [
     "BillingFulfillmentFunction",
     "BillingApiFunction",
     "BillingWebhookFunction",
-    "BillingOnOrderCancelledFunction",
+    "BillingOnOrderEventFunction",
     "BillingInvoiceRemindersFunction",
+    "BillingRefundsApiFunction",
+    "BillingOnRefundDueFunction",
 ]
 
 
@@ -54,10 +56,15 @@ def test_no_billing_function_is_granted_condition_checks_it_never_issues(resourc
 @pytest.mark.parametrize(
     ("name", "prefixes"),
     [
-        ("BillingFulfillmentFunction", {"COUNTER#*", "INVOICE#*", "ORDER#*", "CREDITNOTE#*", "OUTBOX#*"}),
-        ("BillingApiFunction", {"COUNTER#*", "INVOICE#*", "CREDITNOTE#*", "OUTBOX#*", "IDEMKEY#*"}),
-        ("BillingWebhookFunction", {"PAYMENTEVENT#*", "PAYMENT#*", "INVOICE#*", "ORDER#*", "OUTBOX#*"}),
-        ("BillingOnOrderCancelledFunction", {"COUNTER#*", "INVOICE#*", "CREDITNOTE#*", "ORDER#*", "OUTBOX#*"}),
+        ("BillingFulfillmentFunction", {"COUNTER#*", "INVOICE#*", "ORDER#*", "CREDITNOTE#*", "REFUND#*", "OUTBOX#*"}),
+        ("BillingApiFunction", {"COUNTER#*", "INVOICE#*", "CREDITNOTE#*", "REFUND#*", "OUTBOX#*", "IDEMKEY#*"}),
+        ("BillingWebhookFunction", {"PAYMENTEVENT#*", "PAYMENT#*", "INVOICE#*", "ORDER#*", "REFUND#*", "OUTBOX#*"}),
+        (
+            "BillingOnOrderEventFunction",
+            {"COUNTER#*", "INVOICE#*", "CREDITNOTE#*", "ORDER#*", "REFUND#*", "OUTBOX#*"},
+        ),
+        ("BillingRefundsApiFunction", {"REFUND#*", "PAYMENT#*", "INVOICE#*", "OUTBOX#*", "IDEMKEY#*"}),
+        ("BillingOnRefundDueFunction", {"REFUND#*"}),
         ("BillingInvoiceRemindersFunction", {"REMINDER#*"}),
     ],
 )

@@ -15,8 +15,10 @@ from tandem.inventory.domain.model import (
     StockLevel,
     StockSummary,
 )
+from tandem.shared import request_keys
 from tandem.shared.errors import ConditionFailed
 from tandem.shared.paging import Page
+from tandem.shared.request_keys import KeyRecord
 
 
 @dataclass
@@ -26,6 +28,7 @@ class Store:
     movements: list[Movement] = field(default_factory=list)
     reservations: dict[str, Reservation] = field(default_factory=dict)
     purchase_orders: dict[str, PurchaseOrder] = field(default_factory=dict)
+    keys: dict[tuple[str, str], KeyRecord] = field(default_factory=dict)
     outbox: list[Any] = field(default_factory=list)
     commits: int = 0
 
@@ -99,12 +102,13 @@ class FakeStock(_Repository):
             if expected_version is not None and summary.level.version != expected_version:
                 return False
             level = summary.level
+            counts = move.kind.value == "count"  # a count may take the balance below zero (reservations at risk)
             return all(
                 total >= -delta
                 for total, delta in (
                     (level.on_hand, move.on_hand_delta),
                     (level.reserved, move.reserved_delta),
-                    (level.available, move.available_delta),
+                    (level.balance, 0 if counts else move.available_delta),
                 )
                 if delta < 0
             )
@@ -178,6 +182,21 @@ class FakePurchaseOrders(_Repository):
         )
 
 
+class FakeRequestKeys(_Repository):
+    def get(self, caller: str, key: str) -> KeyRecord | None:
+        return self.store.keys.get((caller, key))
+
+    def claim(self, record: KeyRecord, *, now: Any) -> None:
+        def holds(s: Store) -> bool:
+            known = s.keys.get((record.caller, record.key))
+            if known is not None and known.live(now):
+                self.uow.old_item = request_keys.record_item(known)
+                return False
+            return True
+
+        self._write("idempotency", holds, lambda s: s.keys.__setitem__((record.caller, record.key), record))
+
+
 class FakeUnitOfWork:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -186,6 +205,8 @@ class FakeUnitOfWork:
         self.stock = FakeStock(self)
         self.reservations = FakeReservations(self)
         self.purchase_orders = FakePurchaseOrders(self)
+        self.request_keys = FakeRequestKeys(self)
+        self.old_item: dict[str, Any] | None = None
 
     def __enter__(self) -> FakeUnitOfWork:
         self._ops = []
@@ -201,7 +222,7 @@ class FakeUnitOfWork:
         ops, self._ops = self._ops, []
         for label, holds, _ in ops:
             if not holds(self.store):
-                raise ConditionFailed(label)
+                raise ConditionFailed(label, self.old_item if label == "idempotency" else None)
         for _, _, apply in ops:
             apply(self.store)
         self.store.commits += 1

@@ -40,19 +40,32 @@ def test_invalid_skus(sku):
 
 
 @pytest.mark.parametrize(
-    ("price", "ok"),
+    ("price", "currency", "ok"),
     [
-        ("0.01", True),
-        ("12.5", True),
-        ("12.50", True),
-        ("0", False),
-        ("-1", False),
-        ("1.005", False),
-        ("1000000", False),
+        ("0.01", "EUR", True),
+        ("12.5", "EUR", True),
+        ("12.50", "EUR", True),
+        ("0", "EUR", False),
+        ("-1", "EUR", False),
+        ("1.005", "EUR", False),
+        ("1000000", "EUR", False),
+        ("1999", "JPY", True),
+        ("1999.00", "JPY", True),
+        ("1999.5", "JPY", False),
+        ("1.005", "KWD", True),
+        ("1.005", None, True),  # before the currency is known: at most 4 decimals
+        ("1.00005", None, False),
     ],
 )
-def test_prices_are_positive_with_at_most_two_decimals(price, ok):
-    assert (rules.price_error(Decimal(price)) is None) is ok
+def test_prices_are_positive_and_no_finer_than_the_currency_s_minor_unit(price, currency, ok):
+    assert (rules.price_error(Decimal(price), currency) is None) is ok
+
+
+def test_a_yen_price_with_decimals_is_refused_with_a_clear_message():
+    with pytest.raises(InvalidProduct) as raised:
+        CreateProduct(sku="TEA-JP", fields=_fields(unit_price=Decimal("1999.5"), currency="JPY"))
+    assert raised.value.details == [{"field": "unit_price", "message": "must be a whole number of JPY"}]
+    assert http_status(raised.value) == 422
 
 
 def test_a_product_with_several_broken_rules_reports_each_field():

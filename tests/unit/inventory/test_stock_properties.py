@@ -1,5 +1,6 @@
-"""Property: whatever the sequence of stock operations, no total goes below zero and the summary is the
-sum of the ledger's movements (service + fakes enforcing the adapter's conditions)."""
+"""Property: whatever the sequence of stock operations (counts below the reservations included), no total
+goes below zero, what is reserved but not on hand is at risk, and the summary is the sum of the ledger's
+movements (service + fakes enforcing the adapter's conditions)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tandem.inventory.domain.commands import (
     AdjustStock,
+    CountStock,
     CreateProduct,
     ProductFields,
     ReceiveStock,
@@ -35,6 +37,7 @@ operations = st.lists(
     st.one_of(
         st.tuples(st.just("receive"), st.sampled_from(SKUS), st.integers(1, 5)),
         st.tuples(st.just("adjust"), st.sampled_from(SKUS), st.integers(-6, 6).filter(bool)),
+        st.tuples(st.just("count"), st.sampled_from(SKUS), st.integers(0, 8)),
         st.tuples(
             st.just("reserve"),
             st.sampled_from(ORDERS),
@@ -53,6 +56,8 @@ def _run(step, inventory: InventoryService) -> None:
         inventory.receive_stock(ReceiveStock(sku=step[1], quantity=step[2]), CTX)
     elif kind == "adjust":
         inventory.adjust_stock(AdjustStock(sku=step[1], delta=step[2], reason="count"), CTX)
+    elif kind == "count":
+        inventory.count_stock(CountStock(sku=step[1], counted=step[2]), CTX)
     elif kind == "reserve":
         inventory.reserve(ReserveStock(order_id=step[1], lines=tuple(step[2])), CTX)
     elif kind == "release":
@@ -83,7 +88,11 @@ def test_any_sequence_keeps_totals_non_negative_and_equal_to_the_ledger(steps):
             pass
         for sku in SKUS:
             level = store.summaries[sku].level
-            assert level.on_hand >= 0 and level.reserved >= 0 and level.available >= 0
+            assert level.on_hand >= 0 and level.reserved >= 0 and level.available >= 0 and level.at_risk >= 0
+            assert level.available - level.at_risk == level.on_hand - level.reserved
+            assert level.available == 0 or level.at_risk == 0
+        if step[0] == "count":
+            assert store.summaries[step[1]].level.on_hand == step[2]
     for sku in SKUS:
         moves = [m for m in store.movements if m.sku == sku]
         level = store.summaries[sku].level

@@ -30,7 +30,7 @@ def _post(*lines: JournalLine, currency: str = "EUR") -> JournalEntry:
 
 
 def test_the_chart_has_the_agreed_codes_each_with_a_name_and_type():
-    assert [a.code for a in CHART] == ["1000", "1200", "1300", "2000", "2200", "3000", "4000", "5000"]
+    assert [a.code for a in CHART] == ["1000", "1200", "1300", "2000", "2100", "2200", "2900", "3000", "4000", "5000"]
     assert {a.code: a.type for a in CHART}["2200"] is AccountType.LIABILITY
     assert all(a.name for a in CHART)
 
@@ -71,6 +71,23 @@ def test_line_on_an_account_outside_the_chart_is_rejected():
 def test_amounts_below_the_currencys_minor_unit_are_rejected():
     with pytest.raises(InvalidJournalLine):
         _post(JournalLine.dr("1000", D("0.005")), JournalLine.cr("1200", D("0.005")))
+
+
+def test_the_minor_unit_is_the_currency_s_iso_4217_one():
+    yen = _post(
+        JournalLine.dr("1200", D(2199)), JournalLine.cr("4000", D(1999)), JournalLine.cr("2200", D(200)), currency="JPY"
+    )
+    assert yen.currency == "JPY"
+    with pytest.raises(InvalidJournalLine):  # 199.90 JPY: the VAT a cents-only pricing used to compute
+        _post(
+            JournalLine.dr("1200", D("2198.90")),
+            JournalLine.cr("4000", D(1999)),
+            JournalLine.cr("2200", D("199.90")),
+            currency="JPY",
+        )
+    _post(JournalLine.dr("1000", D("1.005")), JournalLine.cr("1200", D("1.005")), currency="KWD")
+    with pytest.raises(UnsupportedCurrency):
+        _post(JournalLine.dr("1000", D(1)), JournalLine.cr("1200", D(1)), currency="XAU")
 
 
 def test_posted_entry_cannot_be_edited():

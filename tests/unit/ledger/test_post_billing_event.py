@@ -5,18 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import get_args
-from uuid import uuid4
 
 import pytest
 from tandem.ledger import service
 from tandem.ledger.api_models import SourceEventType
-from tandem.ledger.domain.commands import PostCreditNoteIssued, PostInvoiceIssued, PostPaymentReceived
+from tandem.ledger.domain.commands import POSTING_COMMANDS
 from tandem.ledger.domain.errors import UnbalancedEntry, UnsupportedCurrency
 from tandem.ledger.inbound import POSTED_EVENT_TYPES
 from tandem.shared.clock import Clock
 from tandem.shared.correlation import MessageContext
 from tandem.shared.errors import TransactionConflict
 
+from . import builders
 from .fakes import FakeLedger
 
 D = Decimal
@@ -36,9 +36,7 @@ def _post(ledger: FakeLedger, command):
 
 
 def _invoice(gross="36.00", net="30.00", tax="6.00", currency="EUR", event_id=None):
-    return PostInvoiceIssued(
-        source_event_id=event_id or uuid4(), currency=currency, net_total=D(net), tax_total=D(tax), gross_total=D(gross)
-    )
+    return builders.invoice(gross, net, tax, currency=currency, event_id=event_id)
 
 
 def test_invoice_is_posted_with_its_journal_posted_event_in_the_outbox():
@@ -85,7 +83,7 @@ def test_invoice_whose_totals_do_not_add_up_is_refused():
 
 def test_zero_payment_posts_nothing():
     ledger = FakeLedger()
-    result, _ = _post(ledger, PostPaymentReceived(source_event_id=uuid4(), currency="EUR", amount=D(0)))
+    result, _ = _post(ledger, builders.payment("0"))
     assert not result.posted and result.reason == "nothing_to_post" and ledger.commits == 0
 
 
@@ -110,14 +108,10 @@ def test_conflict_that_persists_is_raised_for_lambda_to_retry():
 
 def test_credit_note_and_payment_settle_the_receivable():
     ledger = FakeLedger()
-    _post(ledger, _invoice())
-    _post(
-        ledger,
-        PostCreditNoteIssued(
-            source_event_id=uuid4(), currency="EUR", net_total=D("10.00"), tax_total=D("2.00"), gross_total=D("12.00")
-        ),
-    )
-    _post(ledger, PostPaymentReceived(source_event_id=uuid4(), currency="EUR", amount=D("24.00")))
+    invoice = _invoice()
+    _post(ledger, invoice)
+    _post(ledger, builders.credit_note(invoice))
+    _post(ledger, builders.payment("24.00", of=invoice))
 
     trial = _ledger_service(ledger).trial_balance()
 
@@ -128,5 +122,4 @@ def test_credit_note_and_payment_settle_the_receivable():
 
 
 def test_the_api_names_every_event_type_the_ledger_posts():
-    commands = {PostInvoiceIssued, PostCreditNoteIssued, PostPaymentReceived}
-    assert set(get_args(SourceEventType)) == set(POSTED_EVENT_TYPES) == {c.source_event_type for c in commands}
+    assert set(get_args(SourceEventType)) == set(POSTED_EVENT_TYPES) == {c.source_event_type for c in POSTING_COMMANDS}

@@ -22,8 +22,8 @@ from tandem.shared.request_keys import KeyRecord
 
 NOW = datetime(2026, 11, 27, 15, 30, tzinfo=UTC)
 RATES = {"standard": Decimal("0.2"), "reduced": Decimal("0.1"), "zero": Decimal("0")}
-POLICY = placement.PricingPolicy(base_currency="EUR", tax_rates=RATES)
-TOTAL_POLICY = placement.PricingPolicy(base_currency="EUR", tax_rates=RATES, rounding=TaxRounding.TOTAL)
+POLICY = placement.PricingPolicy(base_currency="EUR", tax_rates=RATES)  # EN 16931 (total) by default
+LINE_POLICY = placement.PricingPolicy(base_currency="EUR", tax_rates=RATES, rounding=TaxRounding.LINE)
 ADA = Customer(
     email="ada@example.com",
     name="Ada Lovelace",

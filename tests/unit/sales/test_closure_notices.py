@@ -45,7 +45,7 @@ def test_a_rejected_order_with_a_recorded_payment_says_it_will_be_refunded():
     text = ClosureNotice.for_event(_rejected(placed), placed).text
 
     assert "Nothing was charged" not in text
-    assert "We received your payment of 16.17 EUR; it will be refunded in full." in text
+    assert "We received your payment of 16.17 EUR; we owe it back to you in full" in text
 
 
 def test_the_wording_follows_the_order_even_when_the_payment_came_after_the_event():
@@ -53,7 +53,7 @@ def test_the_wording_follows_the_order_even_when_the_payment_came_after_the_even
     event = _cancelled(placed, "payment_timeout")  # written before the payment was recorded
     placed.payment = PAID
 
-    assert "will be refunded in full" in ClosureNotice.for_event(event, placed).text
+    assert "we owe it back to you in full" in ClosureNotice.for_event(event, placed).text
 
 
 def test_without_the_order_the_events_payment_still_promises_the_refund():
@@ -62,7 +62,7 @@ def test_without_the_order_the_events_payment_still_promises_the_refund():
 
     text = ClosureNotice.for_event(event, None).text
 
-    assert "Nothing was charged" not in text and "will be refunded in full" in text
+    assert "Nothing was charged" not in text and "we owe it back to you in full" in text
 
 
 @pytest.mark.parametrize(

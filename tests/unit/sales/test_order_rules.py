@@ -21,7 +21,7 @@ from tandem.sales.domain.errors import (
 from tandem.sales.domain.events import OrderCancelled, OrderPlaced, OrderRejected, OrderShipped
 from tandem.sales.domain.model import OrderStatus
 
-from .builders import CATALOG, NOW, POLICY, TOTAL_POLICY, command, order, product
+from .builders import CATALOG, LINE_POLICY, NOW, POLICY, RATES, command, order, product
 
 
 def _fields(error: InvalidOrder) -> list[str]:
@@ -59,18 +59,61 @@ def test_order_placed_carries_the_order_lines_as_decimal_strings():
         }
     ]
     assert (data["net_total"], data["tax_total"], data["gross_total"]) == ("14.70", "1.47", "16.17")
-    assert data["tax_rounding"] == "line" and data["payment_method"] == "card"
+    assert data["tax_rounding"] == "total" and data["payment_method"] == "card"
 
 
 def test_the_rounding_mode_decides_the_vat_of_many_small_lines():
     catalog = {f"P{n}": product(f"P{n}", "0.03", "standard") for n in range(3)}
     lines = command(("P0", 1), ("P1", 1), ("P2", 1))
 
-    by_line = placement.place(lines, catalog, POLICY, order_id=uuid4(), now=NOW)
-    by_total = placement.place(lines, catalog, TOTAL_POLICY, order_id=uuid4(), now=NOW)
+    by_line = placement.place(lines, catalog, LINE_POLICY, order_id=uuid4(), now=NOW)
+    by_total = placement.place(lines, catalog, POLICY, order_id=uuid4(), now=NOW)
 
-    assert by_line.tax_total == Decimal("0.03")  # 3 x round(0.006)
+    assert by_line.tax_total == Decimal("0.03") and by_line.tax_rounding == "line"  # 3 x round(0.006)
     assert by_total.tax_total == Decimal("0.02") and by_total.tax_rounding == "total"  # round(0.018)
+
+
+@pytest.mark.parametrize(
+    ("price", "count", "rate", "vat"),
+    [("10.02", 3, "0.20", "6.01"), ("0.99", 20, "0.19", "3.76")],  # not 6.00 / 3.80 (per line)
+)
+def test_an_order_rounds_vat_once_per_category_on_its_base(price, count, rate, vat):
+    catalog = {f"P{n}": product(f"P{n}", price, "standard") for n in range(count)}
+    policy = placement.PricingPolicy(base_currency="EUR", tax_rates={"standard": Decimal(rate)})
+
+    placed = placement.place(command(*((f"P{n}", 1) for n in range(count))), catalog, policy, order_id=uuid4(), now=NOW)
+
+    assert str(placed.tax_total) == vat
+    [event] = placed.events
+    assert event.model_dump(mode="json")["tax_total"] == vat
+
+
+def test_a_yen_order_is_priced_in_whole_yen():
+    policy = placement.PricingPolicy(base_currency="JPY", tax_rates=RATES)
+    catalog = {"TEA-JP": product("TEA-JP", "1999", "reduced", currency="JPY")}
+
+    placed = placement.place(command(("TEA-JP", 1)), catalog, policy, order_id=uuid4(), now=NOW)
+
+    assert [str(x) for x in (placed.net_total, placed.tax_total, placed.gross_total)] == ["1999", "200", "2199"]
+    data = placed.events[0].model_dump(mode="json")
+    assert (data["currency"], data["lines"][0]["unit_price"], data["tax_total"], data["gross_total"]) == (
+        "JPY",
+        "1999",
+        "200",
+        "2199",
+    )
+
+
+def test_a_yen_price_with_decimals_is_refused_with_the_line_named():
+    policy = placement.PricingPolicy(base_currency="JPY", tax_rates=RATES)
+    catalog = {"TEA-JP": product("TEA-JP", "1999.50", "reduced", currency="JPY")}
+
+    with pytest.raises(InvalidOrder) as refused:
+        placement.place(command(("TEA-JP", 1)), catalog, policy, order_id=uuid4(), now=NOW)
+
+    assert refused.value.details == [
+        {"field": "lines[0].sku", "message": "has unit price 1999.50, which must be a whole number of JPY"}
+    ]
 
 
 @given(quantities=st.lists(st.integers(min_value=1, max_value=1000), min_size=1, max_size=3))

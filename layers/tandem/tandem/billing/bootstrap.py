@@ -1,8 +1,10 @@
 """Wire the billing service and its adapters from the environment, lazily and in one place.
 
 BILLING_TABLE, DOCUMENTS_BUCKET, SENDER_EMAIL, BASE_CURRENCY (default EUR), PAYMENT_TERMS_DAYS
-(default 14), SELLER_NAME / SELLER_ADDRESS (defaults in ``adapters.pdf``), PAYMENT_WEBHOOK_SECRET
-(webhook only). Each function sets only what it uses. boto3 clients come from
+(default 14), SELLER_NAME / SELLER_ADDRESS / SELLER_VAT_ID / SELLER_PAYMENT_DETAILS / VAT_EXEMPTION_NOTE
+(what the documents say of the seller; placeholder defaults in ``adapters.pdf``), PAYMENT_WEBHOOK_SECRET
+(webhook only), BUSINESS_TIME_ZONE (default Europe/Paris: the day documents are dated with).
+Each function sets only what it uses. boto3 clients come from
 ``tandem.shared.aws.bootstrap``'s cache, on first use.
 """
 
@@ -12,15 +14,16 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from tandem.billing.adapters import pdf
 from tandem.billing.adapters.dynamodb import DynamoUnitOfWork
 from tandem.billing.adapters.markers import DynamoMarkers
-from tandem.billing.adapters.pdf import DEFAULT_SELLER_ADDRESS, DEFAULT_SELLER_NAME, Seller
+from tandem.billing.adapters.pdf import Seller
 from tandem.billing.adapters.s3 import S3Documents
 from tandem.billing.adapters.ses import SesMailer
 from tandem.billing.domain.rules import DEFAULT_PAYMENT_TERMS_DAYS
 from tandem.billing.service import BillingConfig, BillingService
 from tandem.shared.aws.bootstrap import client, per_environment
-from tandem.shared.clock import Clock
+from tandem.shared.clock import Clock, business_zone
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +40,11 @@ class Settings:
     def from_environment(cls) -> Settings:
         environ = os.environ
         seller = Seller(
-            environ.get("SELLER_NAME") or DEFAULT_SELLER_NAME, environ.get("SELLER_ADDRESS") or DEFAULT_SELLER_ADDRESS
+            name=environ.get("SELLER_NAME") or pdf.DEFAULT_SELLER_NAME,
+            address=environ.get("SELLER_ADDRESS") or pdf.DEFAULT_SELLER_ADDRESS,
+            vat_id=environ.get("SELLER_VAT_ID") or pdf.DEFAULT_SELLER_VAT_ID,
+            payment_details=environ.get("SELLER_PAYMENT_DETAILS") or pdf.DEFAULT_PAYMENT_DETAILS,
+            exemption_note=environ.get("VAT_EXEMPTION_NOTE") or pdf.DEFAULT_EXEMPTION_NOTE,
         )
         # Empty secret when unset: every signature then fails (401), nothing is recorded.
         config = BillingConfig(
@@ -73,9 +80,13 @@ class _Client:
     "SENDER_EMAIL",
     "SELLER_NAME",
     "SELLER_ADDRESS",
+    "SELLER_VAT_ID",
+    "SELLER_PAYMENT_DETAILS",
+    "VAT_EXEMPTION_NOTE",
     "BASE_CURRENCY",
     "PAYMENT_TERMS_DAYS",
     "PAYMENT_WEBHOOK_SECRET",
+    "BUSINESS_TIME_ZONE",
 )
 def services() -> BillingService:
     """The billing service of this function, built on first use and kept for the container's life."""
@@ -86,7 +97,7 @@ def services() -> BillingService:
 
     return BillingService(
         unit_of_work,
-        Clock(),
+        Clock(zone=business_zone(os.environ.get("BUSINESS_TIME_ZONE"))),
         documents=S3Documents(settings.bucket, _Client("s3"), settings.seller),
         mailer=SesMailer(settings.sender, _Client("sesv2")),
         markers=DynamoMarkers(settings.table, _Client("dynamodb")),

@@ -1,9 +1,11 @@
 """What billing reads from others: the payment provider's webhook deliveries, and the sales context's
-OrderCancelled (our own tolerant readers: unknown fields are ignored, only what we use is typed).
+order events (our own tolerant readers: unknown fields are ignored, only what we use is typed).
 
 A webhook's signature covers the exact bytes the provider sent: API Gateway hands them over as text, or
 base64 (``isBase64Encoded``) for binary media types; nothing decodes them as UTF-8 or JSON before the
 signature verified (the service calls ``to_command`` only then). A signed body that is not UTF-8 JSON is a 400.
+
+From sales: OrderPlaced (billing learns the order), OrderCancelled and OrderRejected (the order ended).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, ValidationError, model_validator
 
-from tandem.billing.domain.commands import RecordPayment, SettleCancelledOrder
+from tandem.billing.domain.commands import RecordOrder, RecordPayment, SettleCancelledOrder
 from tandem.billing.domain.errors import InvalidPayment
 from tandem.shared.envelope import EventMetadata, TolerantReader
 from tandem.shared.errors import BadRequest, field_errors
@@ -109,12 +111,47 @@ class OrderCancelledData(TolerantReader):
 
 
 class OrderCancelledNotice(TolerantReader):
-    """``detail`` of tandem.sales OrderCancelled v1, as far as billing cares."""
+    """``detail`` of tandem.sales OrderCancelled v1 or OrderRejected v1, as far as billing cares."""
 
     metadata: EventMetadata
     data: OrderCancelledData
 
     def to_command(self) -> SettleCancelledOrder:
         return SettleCancelledOrder(
-            order_id=self.data.order_id, customer_email=self.data.customer_email, reason=self.data.reason
+            order_id=self.data.order_id,
+            customer_email=self.data.customer_email,
+            reason=self.data.reason,
+            rejected=self.metadata.event_type == "OrderRejected",
         )
+
+
+class PlacedCustomer(TolerantReader):
+    email: Annotated[str, Field(min_length=3, max_length=254)]
+
+
+class OrderPlacedData(TolerantReader):
+    order_id: Annotated[str, Field(min_length=1, max_length=64)]
+    customer: PlacedCustomer
+    gross_total: Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+
+
+class OrderPlacedNotice(TolerantReader):
+    """``detail`` of tandem.sales OrderPlaced v1: billing learns the order exists (a payment naming it
+    matches) and what it costs (a payment far beyond that is held for review)."""
+
+    metadata: EventMetadata
+    data: OrderPlacedData
+
+    def to_command(self) -> RecordOrder:
+        return RecordOrder(
+            order_id=self.data.order_id,
+            customer_email=self.data.customer.email,
+            gross_total=self.data.gross_total,
+            currency=self.data.currency,
+        )
+
+
+def order_notice(detail_type: str | None) -> type[OrderPlacedNotice] | type[OrderCancelledNotice]:
+    """The reader of a sales order event billing listens to (OrderPlaced; OrderCancelled and OrderRejected)."""
+    return OrderPlacedNotice if detail_type == "OrderPlaced" else OrderCancelledNotice

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Protocol
 from uuid import UUID
 
 from tandem.billing.domain.commands import RecordPayment
 from tandem.billing.domain.crediting import CreditNote
 from tandem.billing.domain.mail import Mail
-from tandem.billing.domain.model import Invoice, InvoiceStatus, OrderAccount, Payment
+from tandem.billing.domain.model import Invoice, InvoiceStatus, OrderAccount, OrderClosure, Payment
+from tandem.billing.domain.refunds import PaymentStatus, Refund, RefundStatus, UnmatchedPayment
 from tandem.billing.domain.rules import DocumentKind
 from tandem.shared.envelope import Envelope
 from tandem.shared.paging import Page
@@ -45,9 +47,23 @@ class OrderAccounts(Protocol):
         """The order's one invoice, unless it got one or a payment since ``account`` was read."""
 
     def add_payment(self, payment: Payment, account: OrderAccount | None) -> None:
-        """Keep a payment for the order's future invoice, unless the order has been invoiced meanwhile."""
+        """Keep a payment for the order's future invoice, unless the order has been invoiced meanwhile; on an
+        order that ended (``account.closed``) the payment is marked owed back in the same update."""
 
-    def mark_refund_due(self, account: OrderAccount, payment_ids: tuple[UUID, ...]) -> None: ...
+    def place(self, order_id: str, *, customer_email: str, gross_total: Decimal) -> None:
+        """Remember a placed order (its customer and gross total); what was recorded about it stays."""
+
+    def close(
+        self,
+        account: OrderAccount | None,
+        order_id: str,
+        *,
+        closure: OrderClosure,
+        customer_email: str | None,
+        owed_back: tuple[UUID, ...],
+    ) -> None:
+        """The order ended before its invoice: ``owed_back`` (its payments) and every later payment are owed
+        back. Unless it got an invoice or a payment since ``account`` was read."""
 
 
 class NumberSeries(Protocol):
@@ -62,6 +78,24 @@ class Payments(Protocol):
         """The payment and its provider event (first: a repeated event fails as ``payment_event``)."""
 
 
+class Refunds(Protocol):
+    def get(self, refund_id: UUID) -> Refund | None: ...
+    def add(self, refund: Refund) -> None: ...
+    def save(self, refund: Refund, *, expected_version: int) -> None: ...
+    def newest_first(self, *, status: RefundStatus | None, limit: int, cursor: str | None) -> Page[Refund]: ...
+
+
+class HeldPayments(Protocol):
+    """Payments held for finance (unmatched); ``add`` records the provider event first, like ``Payments.add``."""
+
+    def get(self, payment_id: UUID) -> UnmatchedPayment | None: ...
+    def add(self, payment: UnmatchedPayment) -> None: ...
+    def save(self, payment: UnmatchedPayment, *, expected_version: int) -> None: ...
+    def newest_first(
+        self, *, status: PaymentStatus | None, limit: int, cursor: str | None
+    ) -> Page[UnmatchedPayment]: ...
+
+
 class RequestKeys(Protocol):
     """Idempotency-Key records (tandem.shared.request_keys)."""
 
@@ -74,7 +108,8 @@ class UnitOfWork(Protocol):
     raises ConditionFailed(label) or TransactionConflict.
 
     Labels: ``counter`` (someone took the number), ``order`` (the order got an invoice or a payment),
-    ``invoice`` (the invoice changed), ``payment_event`` (the provider event was already recorded),
+    ``invoice`` (the invoice changed), ``refund`` / ``payment`` (the refund or held payment changed),
+    ``payment_event`` (the provider event was already recorded),
     ``idempotency`` (the Idempotency-Key is in use; ``old_item`` is its record).
     """
 
@@ -88,6 +123,10 @@ class UnitOfWork(Protocol):
     def numbers(self) -> NumberSeries: ...
     @property
     def payments(self) -> Payments: ...
+    @property
+    def held_payments(self) -> HeldPayments: ...
+    @property
+    def refunds(self) -> Refunds: ...
     @property
     def request_keys(self) -> RequestKeys: ...
 
@@ -109,10 +148,13 @@ class Mailer(Protocol):
 
 
 class Markers(Protocol):
-    """Once-only markers: the confirmation of an invoice, the reminder of an invoice on a day."""
+    """Once-only markers: the confirmation of an invoice, the notice of a refund, the reminder of an invoice
+    on a day."""
 
     def confirmation(self, invoice_id: UUID) -> str | None: ...
     def mark_confirmation(self, invoice_id: UUID, message_id: str) -> str: ...
+    def refund_notice(self, refund_id: UUID) -> str | None: ...
+    def mark_refund_notice(self, refund_id: UUID, message_id: str) -> str: ...
     def claim_reminder(self, invoice_id: UUID, day: date) -> bool: ...
     def release_reminder(self, invoice_id: UUID, day: date) -> None: ...
 

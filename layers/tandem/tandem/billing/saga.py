@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue
 
 from tandem.billing.domain.commands import CreditOrder, Customer, IssueInvoice, OrderLine
 from tandem.billing.domain.errors import InvalidOrder
@@ -38,6 +38,7 @@ class CustomerIn(_Input):
     email: Annotated[str, Field(min_length=3, max_length=254)]
     name: Text
     billing_address: AddressIn
+    vat_id: Annotated[str, Field(min_length=4, max_length=20)] | None = None
 
 
 class OrderLineIn(_Input):
@@ -57,10 +58,12 @@ class OrderIn(_Input):
     lines: Annotated[list[OrderLineIn], Field(min_length=1, max_length=90)]
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
     payment_method: Literal["card", "invoice"]
-    tax_rounding: TaxRounding = TaxRounding.LINE
+    tax_rounding: TaxRounding = TaxRounding.TOTAL
+    placed_at: AwareDatetime | None = None
 
     def to_command(self) -> IssueInvoice:
-        customer = Customer(self.customer.email, self.customer.name, self.customer.billing_address.model_dump())
+        address = self.customer.billing_address.model_dump()
+        customer = Customer(self.customer.email, self.customer.name, address, self.customer.vat_id)
         lines = tuple(
             OrderLine(line.sku, line.name, line.quantity, line.unit_price, line.tax_category, line.tax_rate)
             for line in self.lines
@@ -72,6 +75,7 @@ class OrderIn(_Input):
             currency=self.currency,
             payment_terms=self.payment_method,
             tax_rounding=self.tax_rounding,
+            placed_at=self.placed_at,
         )
 
 

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from tandem.inventory.domain import rules
-from tandem.inventory.domain.commands import AdjustStock, CreateProduct, ProductFields, ReceiveStock, UpdateProduct
+from tandem.inventory.domain.commands import (
+    AdjustStock,
+    CountStock,
+    CreateProduct,
+    ProductFields,
+    ReceiveStock,
+    UpdateProduct,
+)
 from tandem.inventory.domain.model import (
     Movement,
     MovementKind,
@@ -20,8 +28,11 @@ from tandem.inventory.domain.model import (
     StockLevel,
     TaxCategory,
 )
+from tandem.shared import request_keys
+from tandem.shared.auth import claims_of
 from tandem.shared.openapi import Currency, ItemsPage, Money
 from tandem.shared.paging import Page
+from tandem.shared.request_keys import Reply
 
 
 def _no_float(value: Any) -> Any:
@@ -50,12 +61,29 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+class _Booking(_Strict):
+    """A stock booking's body: answered with the stock after it, once per Idempotency-Key."""
+
+    def reply(self, event: Mapping[str, Any], key: str | None) -> Reply[StockLevel]:
+        """How the booking is answered (also what an Idempotency-Key replay answers), with the request's
+        Idempotency-Key ``key`` (checked here, after the body), scoped to the caller (the token's ``sub``);
+        the fingerprint covers the route too, so one key cannot be replayed across routes."""
+        route = f"{type(self).__name__}:{self.model_dump_json()}"
+        return Reply(
+            render=lambda level: StockView.of(level).model_dump(mode="json"),
+            fingerprint=request_keys.fingerprint(route),
+            caller=claims_of(event).get("sub"),
+            key=request_keys.checked(key),
+        )
+
+
 class ProductBody(_Strict):
     """``PUT /products/{sku}``: every field but the sku."""
 
     name: Text
-    unit_price: Amount
+    # currency before unit_price: the price's check needs it (validated in declaration order)
     currency: Annotated[str, Field(min_length=3, max_length=3, examples=["EUR"])]
+    unit_price: Amount
     tax_category: TaxCategory
     reorder_point: Annotated[int, Field(strict=True, ge=0, le=rules.MAX_QUANTITY)]
     reorder_quantity: Annotated[int, Field(strict=True, ge=1, le=rules.MAX_QUANTITY)]
@@ -70,8 +98,10 @@ class ProductBody(_Strict):
 
     @field_validator("unit_price")
     @classmethod
-    def _price(cls, value: Decimal) -> Decimal:
-        if error := rules.price_error(value):
+    def _price(cls, value: Decimal, info: ValidationInfo) -> Decimal:
+        """No finer than the currency's minor unit (whole yen for JPY) when the currency is valid."""
+        currency = info.data.get("currency")
+        if error := rules.price_error(value, currency.upper() if isinstance(currency, str) else None):
             raise PydanticCustomError("price", error)
         return value
 
@@ -99,7 +129,7 @@ class NewProduct(ProductBody):
         return CreateProduct(sku=self.sku, fields=self.fields())
 
 
-class StockReceipt(_Strict):
+class StockReceipt(_Booking):
     sku: Sku
     quantity: Annotated[int, Field(strict=True, ge=1, le=rules.MAX_QUANTITY)]
     reference: Annotated[str | None, Field(max_length=rules.REFERENCE_MAX)] = None
@@ -108,7 +138,7 @@ class StockReceipt(_Strict):
         return ReceiveStock(sku=self.sku, quantity=self.quantity, reference=self.reference or None)
 
 
-class StockAdjustment(_Strict):
+class StockAdjustment(_Booking):
     sku: Sku
     delta: Annotated[int, Field(strict=True, ge=-rules.MAX_QUANTITY, le=rules.MAX_QUANTITY)]
     reason: Annotated[str, Field(min_length=1, max_length=rules.REASON_MAX)]
@@ -122,6 +152,19 @@ class StockAdjustment(_Strict):
 
     def to_command(self) -> AdjustStock:
         return AdjustStock(sku=self.sku, delta=self.delta, reason=self.reason)
+
+
+class StockCount(_Booking):
+    """What a physical count found for a sku: on hand becomes ``counted``, even below what is reserved."""
+
+    sku: Sku
+    counted: Annotated[int, Field(strict=True, ge=0, le=rules.MAX_QUANTITY, description="Units found")]
+    reason: Annotated[
+        str | None, Field(min_length=1, max_length=rules.REASON_MAX, examples=["Quarterly stock take"])
+    ] = None
+
+    def to_command(self) -> CountStock:
+        return CountStock(sku=self.sku, counted=self.counted, reason=self.reason)
 
 
 class ProductView(BaseModel):
@@ -171,11 +214,13 @@ class MovementView(BaseModel):
 
     id: str
     kind: MovementKind
-    quantity: int = Field(description="What the movement is about: positive, but an adjustment's signed delta")
+    quantity: int = Field(
+        description="What the movement is about: positive, but an adjustment's or a count's signed delta"
+    )
     on_hand_delta: int
     reserved_delta: int
     occurred_at: datetime
-    reason: str | None = Field(description="An adjustment's reason")
+    reason: str | None = Field(description="An adjustment's or a count's reason")
     reference: str | None = Field(description="The order, the purchase order or the receipt's delivery note")
 
     @classmethod
@@ -193,12 +238,16 @@ class MovementView(BaseModel):
 
 
 class StockView(BaseModel):
-    """A product's stock: available = on_hand - reserved, never below zero."""
+    """A product's stock: available = on_hand - reserved, never below zero. After a count found fewer units
+    than are reserved, available is 0 and at_risk = reserved - on_hand."""
 
     sku: str
     on_hand: int
     reserved: int = Field(description="Promised to orders that have not shipped")
-    available: int
+    available: int = Field(description="What can still be reserved: on_hand - reserved, at least 0")
+    at_risk: int = Field(
+        description="Reserved units no stock stands behind (a count found fewer): reserved - on_hand, or 0"
+    )
     movements: list[MovementView] = Field(
         default_factory=list, description="Latest first, at most 50 (only GET /stock/{sku} lists them)"
     )
@@ -210,6 +259,7 @@ class StockView(BaseModel):
             on_hand=level.on_hand,
             reserved=level.reserved,
             available=level.available,
+            at_risk=level.at_risk,
             movements=[MovementView.of(m) for m in moves or []],
         )
 

@@ -3,11 +3,13 @@
 The unit of work owns the repositories. Their reads happen at once; their writes are collected and land
 with the recorded events in ONE transaction at ``commit``, which raises ``ConditionFailed(label)`` when a
 condition fails (labels: ``product``, ``stock:<sku>``, ``reservation``, ``purchase_order``,
-``open_po:<sku>``) and ``TransactionConflict`` when a concurrent transaction got in the way.
+``open_po:<sku>``, ``idempotency`` with the live key record as ``old_item``) and ``TransactionConflict``
+when a concurrent transaction got in the way.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Protocol
 
 from tandem.inventory.domain.model import (
@@ -21,6 +23,7 @@ from tandem.inventory.domain.model import (
 )
 from tandem.shared.envelope import Envelope
 from tandem.shared.paging import Page
+from tandem.shared.request_keys import KeyRecord
 
 
 class ProductRepository(Protocol):
@@ -94,6 +97,16 @@ class PurchaseOrderRepository(Protocol):
         ...
 
 
+class RequestKeys(Protocol):
+    """Idempotency-Key records (tandem.shared.request_keys)."""
+
+    def get(self, caller: str, key: str) -> KeyRecord | None: ...
+
+    def claim(self, record: KeyRecord, *, now: datetime) -> None:
+        """Write ``record`` unless a live one holds its key (then ``ConditionFailed("idempotency")``)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One use case's reads and its one all-or-nothing write (nothing is written without ``commit``)."""
 
@@ -108,6 +121,9 @@ class UnitOfWork(Protocol):
 
     @property
     def purchase_orders(self) -> PurchaseOrderRepository: ...
+
+    @property
+    def request_keys(self) -> RequestKeys: ...
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -1,20 +1,34 @@
-"""Ledger use cases: post billing events to the journal, read the chart, the trial balance and the journal."""
+"""Ledger use cases: post billing events to the journal; read the chart, the trial balance, the journal,
+receivables by age and the VAT report; close periods."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from uuid import UUID, uuid5
 
+from tandem.ledger.domain import reports
 from tandem.ledger.domain.commands import PostingCommand
-from tandem.ledger.domain.errors import EntryAlreadyPosted
-from tandem.ledger.domain.model import CHART, Account, JournalEntry, TrialBalance, entry_id_for, require_currency
+from tandem.ledger.domain.errors import EntryAlreadyPosted, PeriodNotEnded
+from tandem.ledger.domain.model import (
+    CHART,
+    RECEIVABLES,
+    Account,
+    ClosedPeriod,
+    JournalEntry,
+    Period,
+    TrialBalance,
+    entry_id_for,
+    posting_date,
+    require_currency,
+)
 from tandem.ledger.ports import UnitOfWork
 from tandem.shared.clock import Clock
 from tandem.shared.correlation import MessageContext
 from tandem.shared.envelope import DomainEvent, Envelope
-from tandem.shared.errors import InvalidPageToken, TransactionConflict
+from tandem.shared.errors import ConditionFailed, InvalidPageToken, TransactionConflict
 from tandem.shared.paging import Page
 from tandem.shared.retry import retrying
 
@@ -48,35 +62,45 @@ class LedgerService:
         self.base_currency = base_currency
 
     def post_billing_event(self, command: PostingCommand, context: MessageContext) -> PostingResult:
-        """Post the journal entry for one billing event, exactly once.
+        """Post the journal entry for one billing event, exactly once, dated with its document's date.
 
-        The entry id derives from the source event id and is written on condition that it is new, in
-        the same transaction as the balance increments and the JournalPosted outbox item: a redelivered
-        event cancels the whole transaction and changes nothing. A transaction conflict (another posting
-        touched the same balances) is retried ``POSTING_ATTEMPTS`` times, then raised (Lambda retries).
+        The entry counts in the period of its document's date, or in the first open period after it when
+        that one is closed (the document's date stays on the entry). Its id derives from the source event
+        id and is written on condition that it is new, in the same transaction as the balance increments,
+        its receivables item, its VAT by rate, a check that its posting period is still open and the
+        JournalPosted outbox item: a redelivered event cancels the whole transaction and changes nothing. A
+        transaction conflict (another posting touched the same balances, or the period was closed meanwhile)
+        is retried with fresh reads ``POSTING_ATTEMPTS`` times, then raised (Lambda retries).
         """
         require_currency(command.currency, self.base_currency)
-        lines = command.lines()
-        if not lines:
+        posting = command.posting(self.clock.zone)
+        if not posting.lines:
             return PostingResult(entry_id_for(command.source_event_id), PostingOutcome.NOTHING_TO_POST)
-        entry = JournalEntry.post(
-            lines,
-            source_event_id=command.source_event_id,
-            source_event_type=command.source_event_type,
-            currency=command.currency,
-            posted_at=self.clock.now(),
-        )
-        # Deterministic event ids too: a retried transaction records the same outbox item.
-        envelopes = [
-            Envelope.wrap(event, context, occurred_at=entry.posted_at, event_id=uuid5(entry.id, event.event_type))
-            for event in entry.events
-        ]
-        return retrying(
-            lambda: self._store(entry, envelopes),
-            on=(TransactionConflict,),
-            attempts=POSTING_ATTEMPTS,
-            sleep=self.clock.sleep,
-        )
+        posted_at = self.clock.now()
+
+        def attempt() -> PostingResult:
+            with self.uow() as uow:
+                closed = uow.periods.closed()
+            entry = JournalEntry.post(
+                posting.lines,
+                source_event_id=command.source_event_id,
+                source_event_type=command.source_event_type,
+                currency=command.currency,
+                posted_at=posted_at,
+                document=posting.document,
+                party=posting.party,
+                posting_date=posting_date(posting.document.date, closed),
+                open_item=posting.open_item,
+                vat=posting.vat,
+            )
+            # Deterministic event ids too: a retried transaction records the same outbox item.
+            envelopes = [
+                Envelope.wrap(event, context, occurred_at=posted_at, event_id=uuid5(entry.id, event.event_type))
+                for event in entry.events
+            ]
+            return self._store(entry, envelopes)
+
+        return retrying(attempt, on=(TransactionConflict,), attempts=POSTING_ATTEMPTS, sleep=self.clock.sleep)
 
     def _store(self, entry: JournalEntry, envelopes: list[Envelope[DomainEvent]]) -> PostingResult:
         try:
@@ -108,3 +132,51 @@ class LedgerService:
         """Journal entries, newest first."""
         with self.uow() as uow:
             return uow.journal.list_newest(limit, cursor)
+
+    def receivables(self, as_of: date | None = None) -> reports.ReceivablesReport:
+        """Open items per customer aged as of ``as_of`` (default: today in the business time zone), with
+        account 1200's balance they reconcile to. The items are today's: ``as_of`` moves the ageing day only."""
+        with self.uow() as uow:
+            items = uow.journal.open_items()
+            totals = uow.journal.account_totals()
+        trial = TrialBalance.of(totals, self.base_currency)
+        return reports.receivables(
+            items,
+            as_of=as_of or self.clock.today(),
+            currency=self.base_currency,
+            account_balance=trial.balance_of(RECEIVABLES),
+        )
+
+    def vat_report(self, period_text: str) -> reports.VatReport:
+        """Output VAT by rate and taxable base of the entries posted in ``YYYY-MM``, with account 2200's
+        movement in that period they reconcile to (InvalidPeriod for anything else)."""
+        period = Period.parse(period_text)
+        with self.uow() as uow:
+            rates = uow.journal.vat_totals(period)
+            totals = uow.journal.period_totals(period)
+        return reports.vat_report(period, rates, currency=self.base_currency, totals=totals)
+
+    def close_period(self, period_text: str, caller: str) -> ClosedPeriod:
+        """Lock ``YYYY-MM``: from then on entries dated in it are posted on the first day of the next open
+        period. Only a period that has ended (in the business time zone) can be closed (PeriodNotEnded);
+        closing a closed period again changes nothing and answers as the first close did."""
+        period = Period.parse(period_text)
+        if period.last_day >= self.clock.today():
+            raise PeriodNotEnded(details={"period": str(period), "ends_on": period.last_day.isoformat()})
+        with self.uow() as uow:
+            existing = uow.periods.get(period)
+            if existing is not None:
+                return existing
+            closing = ClosedPeriod(period, closed_at=self.clock.now(), closed_by=caller)
+            uow.periods.close(closing)
+            try:
+                uow.commit()
+            except ConditionFailed:  # closed meanwhile by another request: answer as it did
+                pass
+            else:
+                return closing
+        with self.uow() as uow:
+            found = uow.periods.get(period)
+        if found is None:  # pragma: no cover - the condition failed because the item exists
+            raise TransactionConflict()
+        return found

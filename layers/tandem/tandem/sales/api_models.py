@@ -57,6 +57,15 @@ class CustomerIn(_PlainText):
     email: Annotated[str, Field(min_length=3, max_length=rules.EMAIL_MAX, examples=["ada@example.com"])]
     name: Annotated[str, Field(min_length=1, max_length=rules.NAME_MAX)]
     billing_address: AddressIn
+    vat_id: Annotated[
+        str | None,
+        Field(
+            max_length=2 * rules.VAT_ID_MAX,
+            description="The buyer's EU VAT number with its country prefix (EL for Greece), printed on the "
+            "invoice; spaces, dots and hyphens are ignored",
+            examples=["FR40303265045"],
+        ),
+    ] = None
 
     @field_validator("email")
     @classmethod
@@ -64,6 +73,16 @@ class CustomerIn(_PlainText):
         if rules.email_error(value):
             raise PydanticCustomError("email", "must be a valid email address")
         return value
+
+    @field_validator("vat_id")
+    @classmethod
+    def _vat_id(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        vat_id = rules.normalize_vat_id(value)
+        if error := rules.vat_id_error(vat_id):
+            raise PydanticCustomError("vat_id", error)
+        return vat_id
 
 
 class LineIn(_Strict):
@@ -92,6 +111,7 @@ class PlaceOrderRequest(_Strict):
                     postal_code=address.postal_code,
                     country=address.country,
                 ),
+                vat_id=self.customer.vat_id,
             ),
             lines=tuple(RequestedLine(sku=line.sku, quantity=line.quantity) for line in self.lines),
             payment_method=PaymentMethod(self.payment_method),
@@ -136,6 +156,7 @@ class OrderCustomerView(BaseModel):
     email: str
     name: str
     billing_address: BillingAddressView
+    vat_id: str | None = Field(description="The buyer's EU VAT number, if they gave one", examples=["FR40303265045"])
 
 
 class OrderView(BaseModel):

@@ -1,9 +1,10 @@
 """Build the sales service from the function's environment, lazily and in one place.
 
 ``SALES_TABLE``; ``BASE_CURRENCY`` (default EUR), ``TAX_RATES`` (JSON category -> percent, optional),
-``TAX_ROUNDING`` (line | total, default line); ``PAYMENT_TIMEOUT_SECONDS`` (default 900);
-``SENDER_EMAIL`` (closure notices). Clients come from tandem.shared.aws.bootstrap's cache, looked up when
-used, so a cached service never holds a client that cache has forgotten (tests ``reset()`` it).
+``TAX_ROUNDING`` (total | line, default total: EN 16931 BR-CO-17; ``line`` is an opt-in that is not
+EN 16931); ``PAYMENT_TIMEOUT_SECONDS`` (default 900); ``SENDER_EMAIL`` (closure notices). Clients come
+from tandem.shared.aws.bootstrap's cache, looked up when used, so a cached service never holds a client
+that cache has forgotten (tests ``reset()`` it).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class Settings:
             table=os.environ["SALES_TABLE"],
             base_currency=os.environ.get("BASE_CURRENCY") or "EUR",
             tax_rates=os.environ.get("TAX_RATES") or None,
-            tax_rounding=os.environ.get("TAX_ROUNDING") or TaxRounding.LINE.value,
+            tax_rounding=os.environ.get("TAX_ROUNDING") or TaxRounding.TOTAL.value,
             payment_timeout_seconds=int(os.environ.get("PAYMENT_TIMEOUT_SECONDS") or 900),
             sender_email=os.environ.get("SENDER_EMAIL") or None,
         )

@@ -19,6 +19,7 @@ from tandem.sales.domain.commands import (
 from tandem.sales.domain.errors import InvalidSagaInput
 from tandem.sales.domain.model import Order
 from tandem.sales.service import SagaStep, SalesService
+from tandem.shared.clock import iso
 from tandem.shared.saga import SagaAction, SagaActions
 
 
@@ -97,6 +98,7 @@ def order_document(order: Order, *, payment_timeout_seconds: int) -> dict[str, o
         "tax_total": str(order.tax_total),
         "gross_total": str(order.gross_total),
         "tax_rounding": order.tax_rounding,
+        "placed_at": iso(order.placed_at),  # its day is the invoice's date of supply
         "payment_timeout_seconds": int(payment_timeout_seconds),
     }
 

@@ -12,51 +12,74 @@ where a use case aggregates many roundings (e.g. statistics), never by accident.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cache
+from types import MappingProxyType
 from typing import Any
-
-# ISO 4217 minor units of the currencies Tandem trades in. Unknown currencies are refused
-# rather than guessed, because a wrong exponent silently mis-prices everything.
-MINOR_UNITS: dict[str, int] = {
-    "EUR": 2,
-    "USD": 2,
-    "GBP": 2,
-    "CHF": 2,
-    "SEK": 2,
-    "NOK": 2,
-    "DKK": 2,
-    "PLN": 2,
-    "CZK": 2,
-    "HUF": 2,
-    "RON": 2,
-    "CAD": 2,
-    "AUD": 2,
-    "NZD": 2,
-    "JPY": 0,
-    "KRW": 0,
-    "ISK": 0,
-    "BHD": 3,
-    "KWD": 3,
-    "JOD": 3,
-    "OMR": 3,
-    "TND": 3,
-}
 
 DEFAULT_ROUNDING = ROUND_HALF_UP
 # Wire formatting only: a currency we do not know is shown with two digits (Money itself refuses it).
 _DISPLAY_DIGITS = 2
 
 
+@cache
+def currency_exponents() -> Mapping[str, int]:
+    """ISO 4217 minor units (the exponent: EUR 2, JPY 0, KWD 3, CLF 4) of every currency that has one,
+    from the maintained table of the ``iso4217`` package. Funds and metals without minor units (XAU, XDR,
+    XXX) are left out: they are not money a document can be in. Unknown currencies are refused rather
+    than guessed, because a wrong exponent silently mis-prices everything. Loaded on first use (parsing
+    the table takes tens of milliseconds; a function that never meets money does not pay it)."""
+    from iso4217 import Currency as Iso4217  # deferred to first use: see above
+
+    return MappingProxyType({c.code: c.exponent for c in Iso4217 if c.exponent is not None})
+
+
+def is_currency(code: str | None) -> bool:
+    """``code`` is an ISO 4217 currency with minor units (``EUR``, ``JPY``; not ``XAU`` or ``eur``)."""
+    return code is not None and code in currency_exponents()
+
+
+def minor_digits(currency: str) -> int:
+    """How many decimals an amount in ``currency`` has (2 for EUR, 0 for JPY); ``ValueError`` if unknown."""
+    try:
+        return currency_exponents()[currency]
+    except KeyError:
+        raise ValueError(f"Unknown or unsupported currency {currency!r}") from None
+
+
 def minor_unit(currency: str | None) -> Decimal:
     """The smallest coin of ``currency``, e.g. Decimal('0.01') for EUR, Decimal('1') for JPY
-    (two digits for an unknown or missing currency)."""
-    return Decimal(1).scaleb(-MINOR_UNITS.get(currency or "", _DISPLAY_DIGITS))
+    (two digits for an unknown or missing currency: display only, never pricing)."""
+    return Decimal(1).scaleb(-currency_exponents().get(currency or "", _DISPLAY_DIGITS))
+
+
+def round_to_minor(amount: Decimal, currency: str, rounding: str = DEFAULT_ROUNDING) -> Decimal:
+    """``amount`` rounded to ``currency``'s minor unit (half up unless named): the one rounding step of
+    pricing. ``ValueError`` for a currency without ISO 4217 minor units (never a guessed exponent)."""
+    return amount.quantize(Decimal(1).scaleb(-minor_digits(currency)), rounding=rounding)
+
+
+def minor_unit_error(amount: Decimal, currency: str) -> str | None:
+    """Why ``amount`` cannot be a price in ``currency`` (finer than its minor unit), or None.
+    ``"must be a whole number of JPY"``, ``"must have at most 2 decimals in EUR"``."""
+    if not is_currency(currency):
+        return f"{currency[:8]!r} is not an ISO 4217 currency with minor units"
+    digits = minor_digits(currency)
+    try:
+        if amount.is_finite() and amount == amount.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_DOWN):
+            return None
+    except InvalidOperation:  # beyond the context's precision: no price either
+        return "must be a decimal amount"
+    return (
+        f"must be a whole number of {currency}" if digits == 0 else f"must have at most {digits} decimals in {currency}"
+    )
 
 
 def amount_text(amount: Decimal, currency: str | None) -> str:
     """An amount as the wire's decimal string with the currency's minor digits (``Decimal("36")`` ->
-    ``"36.00"``: DynamoDB drops trailing zeros, clients expect them), rounded half up."""
+    ``"36.00"``: DynamoDB drops trailing zeros, clients expect them; ``"1999"`` in JPY), rounded half up."""
     return str(amount.quantize(minor_unit(currency), rounding=DEFAULT_ROUNDING))
 
 
@@ -86,7 +109,7 @@ class Money:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "amount", _exact(self.amount))
-        if self.currency not in MINOR_UNITS:
+        if not is_currency(self.currency):
             raise ValueError(f"Unknown or unsupported currency {self.currency!r}")
 
     @classmethod

@@ -1,16 +1,18 @@
 """Line amounts, VAT breakdown and totals of an order, invoice or credit note (EN 16931).
 
 One calculation for every context that prices documents, so an order's totals and its invoice's
-totals can never disagree. All amounts are ``Decimal`` rounded half-up to cents, explicitly:
+totals can never disagree. All amounts are ``Decimal`` rounded half-up to the document currency's
+ISO 4217 minor unit (cents for EUR, whole yen for JPY: ``tandem.shared.money``), explicitly:
 
 * line net = quantity x unit price, rounded;
-* per tax rate: taxable amount = sum of its line nets; its VAT depends on the rounding mode:
-  ``line`` (default) rounds each line's VAT and adds them up, ``total`` rounds
-  taxable amount x rate once (EN 16931 BR-CO-17);
+* per VAT category and rate: taxable amount = sum of its line nets; its VAT depends on the mode:
+  ``total`` (the default, EN 16931 BR-CO-17) rounds taxable amount x rate ONCE; ``line`` (opt-in,
+  NOT EN 16931: the sum of rounded per-line VAT can miss BR-CO-17 by a few minor units) rounds each
+  line's VAT and adds them up;
 * net total = sum of line nets (BR-CO-10), VAT total = sum over the breakdown (BR-CO-14),
   gross = net + VAT (BR-CO-15).
 
-The two modes may differ by a few cents on the same lines; both satisfy the identities above.
+3 lines of 10.02 at 20 %: ``total`` gives VAT 6.01 (30.06 x 0.20 = 6.012), ``line`` 6.00 (3 x 2.00).
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
-CENT = Decimal("0.01")
+from tandem.shared.money import round_to_minor
+
 DEFAULT_TAX_RATES_PERCENT = {"standard": "20", "reduced": "10", "zero": "0"}
 
 
@@ -34,6 +37,9 @@ class TaxCategory(StrEnum):
 
 
 class TaxRounding(StrEnum):
+    """How a document's VAT is rounded: ``total`` (default, EN 16931 BR-CO-17: per category, once) or
+    ``line`` (opt-in, not EN 16931: per line, then summed)."""
+
     LINE = "line"
     TOTAL = "total"
 
@@ -49,7 +55,7 @@ class LineInput:
 @dataclass(frozen=True, slots=True)
 class LineAmounts:
     net: Decimal
-    tax: Decimal  # the line's own VAT, rounded (informative in ``total`` mode)
+    tax: Decimal  # the line's own VAT, rounded (informative only in ``total`` mode)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,30 +75,31 @@ class PricedDocument:
     gross_total: Decimal
 
 
-def to_cents(amount: Decimal) -> Decimal:
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def price_lines(lines: Sequence[LineInput], *, rounding: TaxRounding = TaxRounding.LINE) -> PricedDocument:
-    """Amounts of ``lines`` in the given rounding mode; the breakdown is ordered by category, then rate."""
+def price_lines(
+    lines: Sequence[LineInput], *, currency: str, rounding: TaxRounding = TaxRounding.TOTAL
+) -> PricedDocument:
+    """Amounts of ``lines`` in ``currency`` (rounded to its minor unit; ``ValueError`` for a currency
+    without one) in the given rounding mode; the breakdown is ordered by category, then rate."""
+    zero = round_to_minor(Decimal(0), currency)
     amounts = []
     for line in lines:
         if line.quantity < 0 or line.unit_price < 0 or not Decimal(0) <= line.tax_rate < Decimal(1):
             raise ValueError("quantity and unit price must not be negative; a tax rate is a fraction in [0, 1)")
-        net = to_cents(line.unit_price * line.quantity)
-        amounts.append(LineAmounts(net=net, tax=to_cents(net * line.tax_rate)))
+        net = round_to_minor(line.unit_price * line.quantity, currency)
+        amounts.append(LineAmounts(net=net, tax=round_to_minor(net * line.tax_rate, currency)))
     groups: dict[tuple[str, Decimal], list[LineAmounts]] = {}
     for line, amount in zip(lines, amounts, strict=True):
         groups.setdefault((line.tax_category, line.tax_rate.normalize()), []).append(amount)
     breakdown = []
     for (category, rate), members in sorted(groups.items()):
-        taxable = sum((m.net for m in members), Decimal("0.00"))
-        tax = (
-            sum((m.tax for m in members), Decimal("0.00")) if rounding is TaxRounding.LINE else to_cents(taxable * rate)
-        )
+        taxable = sum((m.net for m in members), zero)
+        if rounding is TaxRounding.LINE:
+            tax = sum((m.tax for m in members), zero)
+        else:
+            tax = round_to_minor(taxable * rate, currency)
         breakdown.append(TaxSubtotal(category, rate, taxable, tax))
-    net_total = sum((a.net for a in amounts), Decimal("0.00"))
-    tax_total = sum((b.tax_amount for b in breakdown), Decimal("0.00"))
+    net_total = sum((a.net for a in amounts), zero)
+    tax_total = sum((b.tax_amount for b in breakdown), zero)
     return PricedDocument(tuple(amounts), tuple(breakdown), net_total, tax_total, net_total + tax_total)
 
 

@@ -7,7 +7,8 @@ what the request creates (condition: absent or expired, ``ALL_OLD`` on failure),
 racing with one key cannot both create; a request that fails validation never uses its key up.
 
 Item: ``PK=IDEMKEY#<sha256(sub \\n key)>, SK=IDEMKEY`` with ``fingerprint``, ``response`` (JSON) and
-``expires_at`` (epoch seconds; the table's TTL attribute). Used by sales (orders) and billing (credit notes).
+``expires_at`` (epoch seconds; the table's TTL attribute). Used by sales (orders), billing (credit notes)
+and inventory (stock receipts, adjustments and counts, through ``answer_once``).
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from tandem.shared.errors import ValidationFailed
+from tandem.shared.errors import ConditionFailed, ValidationFailed
+
+T = TypeVar("T")
 
 KEY_MAX = 255
 WINDOW = timedelta(hours=24)
@@ -113,3 +117,49 @@ def record_from_item(item: dict[str, Any], caller: str, key: str) -> KeyRecord:
 def claim_condition(now: datetime) -> tuple[str, dict[str, Any]]:
     """Condition (and values) of the record's put: free, or expired (TTL deletes lazily)."""
     return "attribute_not_exists(PK) OR expires_at < :now", {":now": int(now.timestamp())}
+
+
+@dataclass(frozen=True, slots=True)
+class Reply(Generic[T]):
+    """How a request that creates a ``T`` is answered (``render``), with its Idempotency-Key, if it sent one:
+    ``caller`` (the token's ``sub``), ``key`` (checked) and ``fingerprint`` (of its path ids and body)."""
+
+    render: Callable[[T], dict[str, Any]]
+    fingerprint: str = ""
+    caller: str | None = None
+    key: str | None = None
+
+
+# The Idempotency-Key record of a created ``T``, for the use case to write in the transaction that creates it.
+Claim = Callable[[T], KeyRecord]
+
+
+def answer_once(
+    reply: Reply[T],
+    create: Callable[[Claim[T] | None], T],
+    *,
+    now: datetime,
+    known: Callable[[str, str], KeyRecord | None],
+    label: str = "idempotency",
+) -> dict[str, Any]:
+    """What ``create`` made, as ``reply`` renders it. With an Idempotency-Key: the first answer again for the
+    same request (``create`` is not called), ``IdempotencyKeyReused`` for another request. ``create`` writes
+    the key's record (``claim``) in its own transaction; when that write finds a live record (a concurrent
+    retry won) it raises ``ConditionFailed(label)`` with the record as ``old_item``, answered as the winner
+    answered. ``known(caller, key)`` reads a record; ``now`` is when the request arrived."""
+    caller, key = reply.caller, reply.key
+    if key is None or not caller:
+        return reply.render(create(None))
+    record = known(caller, key)
+    if record is not None and record.live(now):
+        return record.replay(reply.fingerprint)
+
+    def claim(created: T) -> KeyRecord:
+        return KeyRecord(caller, key, reply.fingerprint, reply.render(created), now + WINDOW)
+
+    try:
+        return reply.render(create(claim))
+    except ConditionFailed as failed:
+        if failed.label != label or not failed.old_item:
+            raise
+        return record_from_item(failed.old_item, caller, key).replay(reply.fingerprint)

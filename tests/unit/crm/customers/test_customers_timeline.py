@@ -67,6 +67,11 @@ def test_one_item_is_singular_and_overpayment_is_mentioned():
     )
 
 
+def test_amounts_read_with_their_currency_s_minor_digits():
+    assert rules.payment_received("EUR", Decimal("40"), Decimal(0)) == "Payment received: EUR 40.00"
+    assert rules.payment_received("JPY", Decimal("2199.00"), Decimal(0)) == "Payment received: JPY 2199"
+
+
 def test_the_api_names_every_event_type_the_timeline_records():
     kinds = {get_args(kind.model_fields["kind"].annotation)[0] for kind in get_args(CommerceData)}
     assert set(get_args(TimelineEventType)) == kinds

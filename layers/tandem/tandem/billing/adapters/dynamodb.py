@@ -9,6 +9,9 @@ Access patterns (single table, ``BillingTable``):
 * number series counter:      PK=COUNTER#<INV|CN>#<year>, SK=COUNTER, last = last number taken
 * credit note by id:          PK=CREDITNOTE#<id>, SK=CREDITNOTE
 * payment by id:              PK=PAYMENT#<id>, SK=PAYMENT
+* refund by id:               PK=REFUND#<id>, SK=REFUND; every refund: GSI1PK=REFUND, GSI1SK=<created_at>#<id>
+* payment held for finance:   PK=PAYMENT#<id> with hold_reason/status; all held: GSI1PK=PAYMENT#HELD,
+                              GSI1SK=<received_at>#<id> (unmatched, applied or refunded; status as a filter)
 * provider event seen once:   PK=PAYMENTEVENT#<provider event id>, SK=PAYMENTEVENT (payment_id)
 * confirmation sent marker:   PK=INVOICE#<id>, SK=CONFIRMATION (message_id; ``adapters.markers``)
 * reminder of a day:          PK=REMINDER#<invoice id>#<yyyy-mm-dd>, SK=REMINDER (``adapters.markers``)
@@ -23,12 +26,15 @@ Reads go to the table at once (strongly consistent); writes wait for the unit of
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from tandem.billing.adapters import items
 from tandem.billing.domain.crediting import CreditNote
-from tandem.billing.domain.model import Invoice, InvoiceStatus, OrderAccount, Payment
+from tandem.billing.domain.model import Invoice, InvoiceStatus, OrderAccount, OrderClosure, Payment
+from tandem.billing.domain.refunds import PaymentStatus, Refund, RefundStatus, UnmatchedPayment
 from tandem.billing.domain.rules import DocumentKind
 from tandem.shared import request_keys
 from tandem.shared.aws.cursor import decode_cursor, encode_cursor
@@ -51,6 +57,8 @@ class DynamoUnitOfWork(OutboxUnitOfWork):
         self.orders = DynamoOrderAccounts(self)
         self.numbers = DynamoNumberSeries(self)
         self.payments = DynamoPayments(self)
+        self.held_payments = DynamoHeldPayments(self)
+        self.refunds = DynamoRefunds(self)
         self.request_keys = DynamoRequestKeys(self)
 
     def get(self, key: dict[str, str]) -> dict[str, Any] | None:
@@ -186,6 +194,7 @@ class DynamoOrderAccounts(_Repository):
         )
 
     def add_payment(self, payment: Payment, account: OrderAccount | None) -> None:
+        """Keep the payment for the order's invoice; on an order that ended, mark it owed back at once."""
         entry = {"payment_id": str(payment.id), "amount": payment.amount}
         condition = (
             "attribute_not_exists(PK)" if account is None else "attribute_not_exists(invoice_id) AND version = :seen"
@@ -193,24 +202,68 @@ class DynamoOrderAccounts(_Repository):
         values: dict[str, Any] = {":entry": [entry], ":empty": [], ":one": 1, ":zero": 0, ":type": "order"}
         if account is not None:
             values[":seen"] = account.version
+        refund_clause = ""
+        if account is not None and account.closed is not None:
+            refund_clause, values[":owed"] = (
+                ", refund_due = list_append(if_not_exists(refund_due, :empty), :owed)",
+                [str(payment.id)],
+            )
         self.uow.update(
             items.order_key(str(payment.order_id)),
             "SET payments = list_append(if_not_exists(payments, :empty), :entry), #type = :type, "
-            "version = if_not_exists(version, :zero) + :one",
+            "version = if_not_exists(version, :zero) + :one" + refund_clause,
             label="order",
             condition=condition,
             names={"#type": "type"},
             values=values,
         )
 
-    def mark_refund_due(self, account: OrderAccount, payment_ids: tuple[UUID, ...]) -> None:
-        """Mark the order's payments for refund, unless it got an invoice or another payment meanwhile."""
+    def place(self, order_id: str, *, customer_email: str, gross_total: Decimal) -> None:
+        """Remember a placed order (OrderPlaced): what was already recorded about it stays."""
         self.uow.update(
-            items.order_key(account.order_id),
-            "SET refund_due = list_append(if_not_exists(refund_due, :empty), :ids), version = version + :one",
+            items.order_key(order_id),
+            "SET customer_email = if_not_exists(customer_email, :email), gross_total = :gross, #type = :type, "
+            "version = if_not_exists(version, :zero) + :one",
             label="order",
-            condition="attribute_not_exists(invoice_id) AND version = :seen",
-            values={":ids": [str(i) for i in payment_ids], ":empty": [], ":one": 1, ":seen": account.version},
+            names={"#type": "type"},
+            values={":email": customer_email, ":gross": gross_total, ":type": "order", ":zero": 0, ":one": 1},
+        )
+
+    def close(
+        self,
+        account: OrderAccount | None,
+        order_id: str,
+        *,
+        closure: OrderClosure,
+        customer_email: str | None,
+        owed_back: tuple[UUID, ...],
+    ) -> None:
+        """The order ended before its invoice: its payments ``owed_back`` are marked owed back, and so will
+        every later one be. Unless it got an invoice or a payment since ``account`` was read."""
+        owed = [str(pid) for pid in owed_back]
+        condition = (
+            "attribute_not_exists(PK)" if account is None else "attribute_not_exists(invoice_id) AND version = :seen"
+        )
+        values: dict[str, Any] = {
+            ":closed": closure.value,
+            ":email": customer_email or "",
+            ":ids": owed,
+            ":empty": [],
+            ":type": "order",
+            ":zero": 0,
+            ":one": 1,
+        }
+        if account is not None:
+            values[":seen"] = account.version
+        self.uow.update(
+            items.order_key(order_id),
+            "SET closed = :closed, customer_email = if_not_exists(customer_email, :email), #type = :type, "
+            "refund_due = list_append(if_not_exists(refund_due, :empty), :ids), "
+            "version = if_not_exists(version, :zero) + :one",
+            label="order",
+            condition=condition,
+            names={"#type": "type"},
+            values=values,
         )
 
 
@@ -236,17 +289,89 @@ class DynamoNumberSeries(_Repository):
 
 class DynamoPayments(_Repository):
     def add(self, payment: Payment) -> None:
-        self.uow.put(
-            {
-                **items.payment_event_key(payment.provider_event_id),
-                "type": "payment_event",
-                "payment_id": str(payment.id),
-            },
-            label="payment_event",
-            condition="attribute_not_exists(PK)",
-            return_old=True,
-        )
+        _claim_provider_event(self.uow, payment.provider_event_id, payment.id)
         self.uow.put(items.payment_item(payment), label="payment", condition="attribute_not_exists(PK)")
+
+
+class DynamoRefunds(_Repository):
+    def get(self, refund_id: UUID) -> Refund | None:
+        item = self.uow.get(items.refund_key(refund_id))
+        return items.refund_from_item(item) if item else None
+
+    def add(self, refund: Refund) -> None:
+        self.uow.put(items.refund_item(refund), label="refund", condition="attribute_not_exists(PK)")
+
+    def save(self, refund: Refund, *, expected_version: int) -> None:
+        """Write what changes (paid, when, reference) under ``expected_version``."""
+        _save_state(self.uow, items.refund_key(refund.id), items.refund_state(refund), expected_version, "refund")
+        refund.version = expected_version + 1
+
+    def newest_first(self, *, status: RefundStatus | None, limit: int, cursor: str | None) -> Page[Refund]:
+        page = _newest_first(self.uow, items.ALL_REFUNDS, "REFUND#", status, limit, cursor)
+        return Page([items.refund_from_item(i) for i in page.items], page.cursor)
+
+
+class DynamoHeldPayments(_Repository):
+    def get(self, payment_id: UUID) -> UnmatchedPayment | None:
+        item = self.uow.get(items.payment_key(payment_id))
+        return items.held_payment_from_item(item) if item else None
+
+    def add(self, payment: UnmatchedPayment) -> None:
+        """The held payment and its provider event (first: a repeated event fails as ``payment_event``)."""
+        _claim_provider_event(self.uow, payment.provider_event_id, payment.id)
+        self.uow.put(items.held_payment_item(payment), label="payment", condition="attribute_not_exists(PK)")
+
+    def save(self, payment: UnmatchedPayment, *, expected_version: int) -> None:
+        _save_state(self.uow, items.payment_key(payment.id), items.held_state(payment), expected_version, "payment")
+        payment.version = expected_version + 1
+
+    def newest_first(self, *, status: PaymentStatus | None, limit: int, cursor: str | None) -> Page[UnmatchedPayment]:
+        page = _newest_first(self.uow, items.HELD_PAYMENTS, "PAYMENT#", status, limit, cursor)
+        return Page([p for i in page.items if (p := items.held_payment_from_item(i))], page.cursor)
+
+
+def _claim_provider_event(uow: DynamoUnitOfWork, provider_event_id: str, payment_id: UUID) -> None:
+    uow.put(
+        {**items.payment_event_key(provider_event_id), "type": "payment_event", "payment_id": str(payment_id)},
+        label="payment_event",
+        condition="attribute_not_exists(PK)",
+        return_old=True,
+    )
+
+
+def _save_state(
+    uow: DynamoUnitOfWork, key: dict[str, str], state: dict[str, str | None], expected_version: int, label: str
+) -> None:
+    names = {f"#{k}": k for k in state}
+    values: dict[str, object] = {f":{k}": v for k, v in state.items() if v is not None}
+    values |= {":next": expected_version + 1, ":expected": expected_version}
+    assignments = [f"#{k} = :{k}" for k, v in state.items() if v is not None] + ["version = :next"]
+    removed = [f"#{k}" for k, v in state.items() if v is None]
+    update = "SET " + ", ".join(assignments) + (" REMOVE " + ", ".join(removed) if removed else "")
+    uow.update(key, update, label=label, condition="version = :expected", names=names, values=values)
+
+
+def _newest_first(
+    uow: DynamoUnitOfWork, partition: str, prefix: str, status: StrEnum | None, limit: int, cursor: str | None
+) -> Page[dict[str, object]]:
+    """One page of a GSI1 partition, newest first, optionally of one ``status`` (a filter)."""
+    values: dict[str, Any] = {":pk": partition}
+    request: dict[str, Any] = {
+        "IndexName": "GSI1",
+        "Limit": limit,
+        "ScanIndexForward": False,
+        "KeyConditionExpression": "GSI1PK = :pk",
+    }
+    if status is not None:
+        request["FilterExpression"] = "#status = :status"
+        request["ExpressionAttributeNames"] = {"#status": "status"}
+        values[":status"] = status.value
+    request["ExpressionAttributeValues"] = to_attributes(values)
+    if cursor:
+        request["ExclusiveStartKey"] = decode_cursor(cursor, items.listing_cursor(partition, prefix))
+    response = uow.query(request)
+    found = [from_attributes(i) or {} for i in response.get("Items", [])]
+    return Page(found, encode_cursor(response.get("LastEvaluatedKey")))
 
 
 class DynamoRequestKeys(_Repository):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -9,12 +10,31 @@ from uuid import UUID
 
 from tandem.billing.domain.commands import Customer
 from tandem.billing.domain.crediting import CreditNote
-from tandem.billing.domain.model import CreditNoteRef, Invoice, InvoiceLine, InvoiceStatus, OrderAccount, Payment
+from tandem.billing.domain.model import (
+    CreditNoteRef,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    OrderAccount,
+    OrderClosure,
+    Payment,
+)
+from tandem.billing.domain.refunds import (
+    HoldReason,
+    PaymentStatus,
+    Refund,
+    RefundReason,
+    RefundSource,
+    RefundStatus,
+    UnmatchedPayment,
+)
 from tandem.shared.clock import iso
 from tandem.shared.pricing import TaxRounding, TaxSubtotal
 
 OPEN_INVOICES = "INVOICE#OPEN"  # GSI2PK of issued / partially paid invoices only (sparse index)
 ALL_INVOICES = "INVOICE"  # GSI1PK of every invoice, GSI1SK = issued_at#id (newest first)
+ALL_REFUNDS = "REFUND"  # GSI1PK of every refund, GSI1SK = created_at#id
+HELD_PAYMENTS = "PAYMENT#HELD"  # GSI1PK of payments held for finance (unmatched, then applied or refunded)
 
 
 def invoice_key(invoice_id: UUID) -> dict[str, str]:
@@ -80,7 +100,7 @@ def _group_from(item: dict[str, Any]) -> TaxSubtotal:
 
 def _customer(customer: Customer) -> dict[str, Any]:
     address = {k: v for k, v in customer.billing_address.items() if v is not None}
-    return {"email": customer.email, "name": customer.name, "billing_address": address}
+    return {"email": customer.email, "name": customer.name, "billing_address": address, "vat_id": customer.vat_id}
 
 
 def settlement(invoice: Invoice) -> dict[str, Any]:
@@ -89,6 +109,8 @@ def settlement(invoice: Invoice) -> dict[str, Any]:
         "status": invoice.status.value,
         "amount_paid": invoice.amount_paid,
         "overpaid_amount": invoice.overpaid_amount,
+        "refunded_amount": invoice.refunded_amount,
+        "payment_ids": [str(i) for i in invoice.payment_ids],
         "credited_total": invoice.credited_total,
         "credited_lines": {
             str(n): {"quantity": int(q), "net": Decimal(net)} for n, (q, net) in invoice.credited_lines.items()
@@ -115,6 +137,7 @@ def invoice_item(invoice: Invoice) -> dict[str, Any]:
         "currency": invoice.currency,
         "issue_date": invoice.issue_date.isoformat(),
         "due_date": invoice.due_date.isoformat(),
+        "supply_date": invoice.supply_date.isoformat() if invoice.supply_date else None,
         "payment_terms": invoice.payment_terms,
         "tax_rounding": invoice.tax_rounding.value,
         "lines": [_line(line) for line in invoice.lines],
@@ -142,10 +165,16 @@ def invoice_from_item(item: dict[str, Any]) -> Invoice:
         id=UUID(item["id"]),
         number=item["number"],
         order_id=item.get("order_id"),
-        customer=Customer(customer["email"], customer["name"], dict(customer.get("billing_address") or {})),
+        customer=Customer(
+            customer["email"],
+            customer["name"],
+            dict(customer.get("billing_address") or {}),
+            customer.get("vat_id") or None,
+        ),
         currency=item["currency"],
         issue_date=date.fromisoformat(item["issue_date"]),
         due_date=date.fromisoformat(item["due_date"]),
+        supply_date=date.fromisoformat(item["supply_date"]) if item.get("supply_date") else None,
         payment_terms=item["payment_terms"],
         tax_rounding=TaxRounding(item["tax_rounding"]),
         lines=tuple(_line_from(x) for x in item["lines"]),
@@ -157,6 +186,8 @@ def invoice_from_item(item: dict[str, Any]) -> Invoice:
         status=InvoiceStatus(item["status"]),
         amount_paid=Decimal(item["amount_paid"]),
         overpaid_amount=Decimal(item["overpaid_amount"]),
+        refunded_amount=Decimal(item.get("refunded_amount", 0)),
+        payment_ids=[UUID(str(i)) for i in item.get("payment_ids") or []],
         credited_total=Decimal(item["credited_total"]),
         credited_lines={
             int(n): [int(v["quantity"]), Decimal(v["net"])] for n, v in (item.get("credited_lines") or {}).items()
@@ -186,6 +217,7 @@ def credit_note_item(note: CreditNote) -> dict[str, Any]:
         "currency": note.currency,
         "reason": note.reason,
         "issued_at": iso(note.issued_at),
+        "issue_date": note.issue_date.isoformat(),
         "lines": [_line(line) for line in note.lines],
         "tax_breakdown": [_group(g) for g in note.tax_breakdown],
         "net_total": note.net_total,
@@ -208,6 +240,7 @@ def credit_note_from_item(item: dict[str, Any]) -> CreditNote:
         currency=item["currency"],
         reason=item["reason"],
         issued_at=datetime.fromisoformat(item["issued_at"]),
+        issued_on=date.fromisoformat(item["issue_date"]) if item.get("issue_date") else None,
         lines=tuple(_line_from(x) for x in item["lines"]),
         tax_breakdown=tuple(_group_from(x) for x in item["tax_breakdown"]),
         net_total=Decimal(item["net_total"]),
@@ -240,7 +273,17 @@ def account_from_item(order_id: str, item: dict[str, Any] | None) -> OrderAccoun
     payments = tuple((UUID(p["payment_id"]), Decimal(p["amount"])) for p in item.get("payments") or [])
     invoice_id = UUID(item["invoice_id"]) if item.get("invoice_id") else None
     refund_due = tuple(UUID(str(i)) for i in item.get("refund_due") or [])
-    return OrderAccount(order_id, invoice_id, payments, int(item.get("version", 0)), refund_due)
+    gross = item.get("gross_total")
+    return OrderAccount(
+        order_id,
+        invoice_id,
+        payments,
+        int(item.get("version", 0)),
+        refund_due,
+        customer_email=item.get("customer_email") or None,
+        gross_total=Decimal(gross) if gross is not None else None,
+        closed=OrderClosure(item["closed"]) if item.get("closed") else None,
+    )
 
 
 _CURSOR_KEYS = {"PK", "SK", "GSI1PK", "GSI1SK"}
@@ -249,3 +292,119 @@ _CURSOR_KEYS = {"PK", "SK", "GSI1PK", "GSI1SK"}
 def is_issued_invoice_cursor(plain: dict[str, Any]) -> bool:
     """The four key attributes of an invoice in the INVOICE partition of GSI1."""
     return set(plain) == _CURSOR_KEYS and plain["GSI1PK"] == ALL_INVOICES and plain["PK"].startswith("INVOICE#")
+
+
+def refund_key(refund_id: UUID) -> dict[str, str]:
+    return {"PK": f"REFUND#{refund_id}", "SK": "REFUND"}
+
+
+def payment_key(payment_id: UUID) -> dict[str, str]:
+    return {"PK": f"PAYMENT#{payment_id}", "SK": "PAYMENT"}
+
+
+def refund_state(refund: Refund) -> dict[str, str | None]:
+    """What changes on a refund: paid, when, with which payout reference."""
+    return {
+        "status": refund.status.value,
+        "paid_on": refund.paid_on.isoformat() if refund.paid_on else None,
+        "reference": refund.reference,
+    }
+
+
+def refund_item(refund: Refund) -> dict[str, object]:
+    return {
+        **refund_key(refund.id),
+        "type": "refund",
+        "GSI1PK": ALL_REFUNDS,
+        "GSI1SK": f"{iso(refund.created_at)}#{refund.id}",
+        "id": str(refund.id),
+        "customer_email": refund.customer_email,
+        "amount": refund.amount,
+        "currency": refund.currency,
+        "reason": refund.reason.value,
+        "source": refund.source.value,
+        "payment_ids": [str(i) for i in refund.payment_ids],
+        "due_on": refund.due_on.isoformat(),
+        "created_at": iso(refund.created_at),
+        "order_id": refund.order_id,
+        "invoice_id": str(refund.invoice_id) if refund.invoice_id else None,
+        "invoice_number": refund.invoice_number,
+        "version": refund.version,
+        **refund_state(refund),
+    }
+
+
+def refund_from_item(item: dict[str, Any]) -> Refund:
+    return Refund(
+        id=UUID(item["id"]),
+        customer_email=item.get("customer_email"),
+        amount=Decimal(item["amount"]),
+        currency=item["currency"],
+        reason=RefundReason(item["reason"]),
+        source=RefundSource(item["source"]),
+        payment_ids=tuple(UUID(str(i)) for i in item.get("payment_ids") or []),
+        due_on=date.fromisoformat(item["due_on"]),
+        created_at=datetime.fromisoformat(item["created_at"]),
+        order_id=item.get("order_id"),
+        invoice_id=UUID(item["invoice_id"]) if item.get("invoice_id") else None,
+        invoice_number=item.get("invoice_number"),
+        status=RefundStatus(item["status"]),
+        paid_on=date.fromisoformat(item["paid_on"]) if item.get("paid_on") else None,
+        reference=item.get("reference"),
+        version=int(item.get("version", 0)),
+    )
+
+
+def held_state(payment: UnmatchedPayment) -> dict[str, str | None]:
+    """What changes on a held payment: its status, and the invoice or refund it went to."""
+    return {
+        "status": payment.status.value,
+        "invoice_id": str(payment.invoice_id) if payment.invoice_id else None,
+        "refund_id": str(payment.refund_id) if payment.refund_id else None,
+    }
+
+
+def held_payment_item(payment: UnmatchedPayment) -> dict[str, object]:
+    return {
+        **payment_key(payment.id),
+        "type": "payment",
+        "GSI1PK": HELD_PAYMENTS,
+        "GSI1SK": f"{iso(payment.received_at)}#{payment.id}",
+        "id": str(payment.id),
+        "provider_event_id": payment.provider_event_id,
+        "amount": payment.amount,
+        "currency": payment.currency,
+        "received_at": iso(payment.received_at),
+        "reference": payment.reference,
+        "hold_reason": payment.hold_reason.value,
+        "version": payment.version,
+        **held_state(payment),
+    }
+
+
+def held_payment_from_item(item: dict[str, Any]) -> UnmatchedPayment | None:
+    """The held payment; None for a payment that was matched at once (it has no ``hold_reason``)."""
+    if not item.get("hold_reason"):
+        return None
+    return UnmatchedPayment(
+        id=UUID(item["id"]),
+        provider_event_id=item["provider_event_id"],
+        amount=Decimal(item["amount"]),
+        currency=item["currency"],
+        received_at=datetime.fromisoformat(item["received_at"]),
+        reference=item.get("reference"),
+        hold_reason=HoldReason(item["hold_reason"]),
+        status=PaymentStatus(item["status"]),
+        invoice_id=UUID(item["invoice_id"]) if item.get("invoice_id") else None,
+        refund_id=UUID(item["refund_id"]) if item.get("refund_id") else None,
+        version=int(item.get("version", 0)),
+    )
+
+
+def listing_cursor(partition: str, prefix: str) -> Callable[[dict[str, object]], bool]:
+    """The cursor predicate of a GSI1 listing: the four key attributes of an item of ``partition``."""
+
+    def valid(plain: dict[str, object]) -> bool:
+        return set(plain) == _CURSOR_KEYS and plain["GSI1PK"] == partition and str(plain["PK"]).startswith(prefix)
+
+    return valid

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from tandem.billing.domain.errors import InvalidCreditLines, InvalidOrder, InvalidPayment
 from tandem.billing.domain.rules import REASON_MAX
+from tandem.shared.money import is_currency, minor_unit_error
 from tandem.shared.pricing import TaxRounding
 
 
@@ -16,6 +18,7 @@ class Customer:
     email: str
     name: str
     billing_address: dict[str, Any]
+    vat_id: str | None = None  # the buyer's VAT number, when the order named one (printed on the invoice)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,14 +33,16 @@ class OrderLine:
 
 @dataclass(frozen=True, slots=True)
 class IssueInvoice:
-    """Invoice an order exactly as the sales context priced it (its lines and rounding mode)."""
+    """Invoice an order exactly as the sales context priced it (its lines, currency and rounding mode;
+    an order that names none is EN 16931's ``total``)."""
 
     order_id: str
     customer: Customer
     lines: tuple[OrderLine, ...]
     currency: str
     payment_terms: str  # card | invoice
-    tax_rounding: TaxRounding = TaxRounding.LINE
+    tax_rounding: TaxRounding = TaxRounding.TOTAL
+    placed_at: datetime | None = None  # when the order was placed: its day is the invoice's supply date
 
     def __post_init__(self) -> None:
         if not self.lines:
@@ -84,11 +89,13 @@ class CreditOrder:
 
 @dataclass(frozen=True, slots=True)
 class SettleCancelledOrder:
-    """An order was cancelled: credit its invoice in full, or mark the payments it received as refund-due."""
+    """An order was cancelled or rejected: credit its invoice in full, or owe back the payments it received
+    (now, and any that arrive later)."""
 
     order_id: str
     customer_email: str | None = None
     reason: str | None = None  # the sales context's reason, if it gave one
+    rejected: bool = False  # OrderRejected (not enough stock) rather than OrderCancelled
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +111,9 @@ class RecordPayment:
     def __post_init__(self) -> None:
         if self.amount <= 0:
             raise InvalidPayment(details=[{"field": "amount", "message": "must be greater than 0"}])
+        # 1999.50 JPY is no amount of yen (the ledger could not post it); an unknown currency is the service's.
+        if is_currency(self.currency) and (error := minor_unit_error(self.amount, self.currency)):
+            raise InvalidPayment(details=[{"field": "amount", "message": error}])
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +121,46 @@ class ListInvoices:
     """Invoices newest first, optionally of one status; ``order_id`` gives that order's invoice (at most one)."""
 
     order_id: str | None = None
+    status: str | None = None
+    limit: int = 25
+    cursor: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordOrder:
+    """The sales context placed an order (OrderPlaced): billing now knows it, so a payment naming it matches."""
+
+    order_id: str
+    customer_email: str
+    gross_total: Decimal
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class MarkRefundPaid:
+    """Finance paid a refund out; ``reference`` is the payout's (the provider's refund id, a bank reference)."""
+
+    refund_id: str
+    reference: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyHeldPayment:
+    """Apply a held unmatched payment to an invoice."""
+
+    payment_id: str
+    invoice_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListRefunds:
+    status: str | None = None
+    limit: int = 25
+    cursor: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListHeldPayments:
     status: str | None = None
     limit: int = 25
     cursor: str | None = None

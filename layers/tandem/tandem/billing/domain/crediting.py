@@ -1,9 +1,15 @@
 """Credit notes: correct an issued invoice by crediting some or all of its remaining quantities.
 
-Amounts are priced with ``price_lines`` in the invoice's rounding mode. Partial credits round on
-their own, so a note that credits a line's LAST remaining units takes exactly the net left on that
-line, and a note that completes a tax group takes exactly the VAT left in it (invoice minus every
-earlier note): all credit notes of an invoice add up to it to the cent.
+A note is a document of its own, priced with ``price_lines`` in the invoice's currency and rounding
+mode: in EN 16931's ``total`` mode (the default) its VAT per category is ITS OWN taxable amount x rate,
+rounded once to the currency's minor unit (BR-CO-17), never a share of the invoice's VAT. So that the
+notes of one invoice add up to it EXACTLY (not only to within a rounding), the last one takes the rest:
+
+* a note that credits a line's LAST remaining units takes exactly the net left on that line (a partial
+  credit never takes more net than is left);
+* a note that credits the last remaining units of a VAT category takes exactly the VAT left in it
+  (invoice minus every earlier note), which may differ from its own base x rate by the earlier notes'
+  roundings (at most half a minor unit each); an earlier note never takes more VAT than is left.
 """
 
 from __future__ import annotations
@@ -27,7 +33,8 @@ from tandem.billing.domain.model import (
 )
 from tandem.billing.domain.rules import ZERO
 from tandem.shared.envelope import DomainEvent
-from tandem.shared.pricing import LineInput, TaxSubtotal, price_lines, to_cents
+from tandem.shared.money import round_to_minor
+from tandem.shared.pricing import LineInput, TaxSubtotal, price_lines
 
 
 @dataclass
@@ -49,11 +56,12 @@ class CreditNote:
     tax_total: Decimal
     gross_total: Decimal
     completes_invoice: bool  # this note credited the invoice's last remaining quantities
+    issued_on: date | None = None  # the business day of issue (BUSINESS_TIME_ZONE); None: issued_at's UTC day
     events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def issue_date(self) -> date:
-        return self.issued_at.date()
+        return self.issued_on or self.issued_at.date()
 
 
 def requested_quantities(invoice: Invoice, lines: tuple[CreditLine, ...] | None) -> dict[int, int]:
@@ -97,7 +105,9 @@ def credit(
         for line in invoice.lines
     )
     priced = price_lines(
-        [_input(invoice, line, quantities[line.line_number]) for line in chosen], rounding=invoice.tax_rounding
+        [_input(invoice, line, quantities[line.line_number]) for line in chosen],
+        currency=invoice.currency,
+        rounding=invoice.tax_rounding,
     )
     nets = [amounts.net for amounts in priced.lines]
     breakdown = [
@@ -117,8 +127,9 @@ def credit(
         )
         for line, net in zip(chosen, nets, strict=True)
     )
-    net_total = sum(nets, ZERO)
-    tax_total = sum((group.tax_amount for group in breakdown), ZERO)
+    zero = round_to_minor(ZERO, invoice.currency)
+    net_total = sum(nets, zero)
+    tax_total = sum((group.tax_amount for group in breakdown), zero)
     note = CreditNote(
         id=credit_note_id,
         number=number,
@@ -131,6 +142,7 @@ def credit(
         currency=invoice.currency,
         reason=reason.strip(),
         issued_at=now,
+        issued_on=now.date(),  # ``now`` is in the business time zone
         lines=credited_lines,
         tax_breakdown=tuple(breakdown),
         net_total=net_total,
@@ -150,7 +162,7 @@ def _input(invoice: Invoice, line: InvoiceLine, quantity: int) -> LineInput:
     partial = line.priced(quantity)
     if (
         invoice.credited_quantity(line.line_number) + quantity < line.quantity
-        and to_cents(partial.unit_price * quantity) <= left
+        and round_to_minor(partial.unit_price * quantity, invoice.currency) <= left
     ):
         return partial
     return LineInput(quantity=1, unit_price=left, tax_rate=line.tax_rate, tax_category=line.tax_category)
@@ -175,7 +187,7 @@ def _remaining_group(invoice: Invoice, group: TaxSubtotal, *, capped: bool) -> T
         for g in invoice.tax_breakdown
         if tax_key(g.tax_category, g.tax_rate) == tax_key(group.tax_category, group.tax_rate)
     )
-    left = original.tax_amount - Decimal(tax)
+    left = round_to_minor(original.tax_amount - Decimal(tax), invoice.currency)  # exact: written in its digits
     amount = min(group.tax_amount, left) if capped else left
     return TaxSubtotal(group.tax_category, group.tax_rate, group.taxable_amount, amount)
 

@@ -68,3 +68,20 @@ class DocumentStoreError(Exception):
 class MailNotSent(Exception):
     """SES refused the message for good (rejected, sender not verified, sending paused): retrying the
     same message cannot help. Throttling and SES faults raise ``ServiceUnavailable`` instead."""
+
+
+class RefundNotFound(NotFound):
+    code = "refund_not_found"
+    message = "No refund with this id"
+
+
+class PaymentNotFound(NotFound):
+    code = "payment_not_found"
+    message = "No payment held for finance with this id"
+
+
+class PaymentNotUnmatched(Conflict):
+    """The held payment was already applied to an invoice or turned into a refund."""
+
+    code = "payment_not_unmatched"
+    message = "The payment is no longer unmatched"

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from tandem.shared.envelope import DomainEvent, Envelope
 
@@ -22,6 +23,7 @@ class CustomerData(_Part):
     email: str
     name: str
     billing_address: dict[str, str | None]
+    vat_id: str | None = Field(default=None, description="The buyer's VAT number, if the order named one")
 
 
 class DocumentLine(_Part):
@@ -56,6 +58,7 @@ class InvoiceIssued(DomainEvent):
     currency: str
     issue_date: date
     due_date: date
+    supply_date: date | None = Field(default=None, description="The day the order was placed (date of supply)")
     payment_terms: str
     lines: list[DocumentLine]
     tax_breakdown: list[TaxSubtotalData]
@@ -126,23 +129,111 @@ class InvoicePaid(DomainEvent):
     overpaid_amount: Decimal | None = None  # paid beyond the amount due, kept as credit
 
 
-class PaymentRefundDue(DomainEvent):
-    """An order was cancelled before it was invoiced, but payments for it had arrived: they are owed
-    back to the customer (someone or something refunds them through the provider)."""
+class PrepaymentApplied(DomainEvent):
+    """An invoice issued for an order took the payments the order received before it (card flow):
+    ``amount`` is all of them (what exceeds the invoice stays as the customer's credit on it)."""
 
     context = "billing"
-    event_type = "PaymentRefundDue"
+    event_type = "PrepaymentApplied"
     version = 1
 
+    invoice_id: UUID
+    invoice_number: str
     order_id: str
-    payment_ids: list[UUID]
+    customer_email: str
     amount: Decimal
     currency: str
+    payment_ids: list[UUID]
+    applied_on: date
+
+
+class PaymentUnmatched(DomainEvent):
+    """Money arrived that names no known order or invoice (or an amount billing will not apply without a
+    review): it is held, unmatched, until finance applies it to an invoice or refunds it. The provider got 200."""
+
+    context = "billing"
+    event_type = "PaymentUnmatched"
+    version = 1
+
+    payment_id: UUID
+    provider_event_id: str
+    amount: Decimal
+    currency: str
+    reference: str | None = None  # the order or invoice id the provider named, if any
+    received_at: AwareDatetime
+
+
+class UnmatchedPaymentApplied(DomainEvent):
+    """Finance applied a held unmatched payment to an invoice."""
+
+    context = "billing"
+    event_type = "UnmatchedPaymentApplied"
+    version = 1
+
+    payment_id: UUID
+    invoice_id: UUID
+    invoice_number: str
+    customer_email: str
+    amount: Decimal
+    currency: str
+    applied_on: date
+
+
+RefundReasonName = Literal[
+    "order_rejected", "order_cancelled", "invoice_credited", "overpaid", "duplicate_payment", "unmatched_payment"
+]
+RefundSourceName = Literal["order_prepayment", "invoice_credit", "unmatched_payment"]
+# Events whose wire name collides with a DomainEvent attribute keep it as an alias, in and out.
+_BY_ALIAS = ConfigDict(
+    frozen=True, extra="ignore", validate_by_name=True, validate_by_alias=True, serialize_by_alias=True
+)
+
+
+class RefundDue(DomainEvent):
+    """Money received is owed back to the customer (once per cause). ``source`` says where the money sits
+    until it is paid out: an order's prepayment, an invoice's credit balance, or a held unmatched payment."""
+
+    model_config = _BY_ALIAS
+    context = "billing"
+    event_type = "RefundDue"
+    version = 1
+
+    refund_id: UUID
     customer_email: str | None = None
+    amount: Decimal
+    currency: str
+    reason: RefundReasonName
+    refund_source: RefundSourceName = Field(alias="source")  # "source" on the wire (DomainEvent.source() is taken)
+    order_id: str | None = None
+    invoice_id: UUID | None = None
+    invoice_number: str | None = None
+    payment_ids: list[UUID]
+    due_on: date
+
+
+class RefundPaid(DomainEvent):
+    """Finance paid a refund out (``reference``: the payout's reference, e.g. the provider's refund id)."""
+
+    model_config = _BY_ALIAS
+    context = "billing"
+    event_type = "RefundPaid"
+    version = 1
+
+    refund_id: UUID
+    customer_email: str | None = None
+    amount: Decimal
+    currency: str
+    refund_source: RefundSourceName = Field(alias="source")  # "source" on the wire (DomainEvent.source() is taken)
+    paid_on: date
+    reference: str | None = None
 
 
 InvoiceIssuedEnvelope = Envelope[InvoiceIssued]
 CreditNoteIssuedEnvelope = Envelope[CreditNoteIssued]
 PaymentReceivedEnvelope = Envelope[PaymentReceived]
 InvoicePaidEnvelope = Envelope[InvoicePaid]
-PaymentRefundDueEnvelope = Envelope[PaymentRefundDue]
+PrepaymentAppliedEnvelope = Envelope[PrepaymentApplied]
+PaymentUnmatchedEnvelope = Envelope[PaymentUnmatched]
+UnmatchedPaymentAppliedEnvelope = Envelope[UnmatchedPaymentApplied]
+RefundDueEnvelope = Envelope[RefundDue]
+RefundPaidEnvelope = Envelope[RefundPaid]

@@ -20,7 +20,6 @@ from tandem.billing.domain.events import (
     DocumentLine,
     InvoiceIssued,
     InvoicePaid,
-    PaymentRefundDue,
     TaxSubtotalData,
 )
 from tandem.billing.domain.rules import ZERO, due_date
@@ -29,12 +28,14 @@ from tandem.shared.pricing import LineInput, TaxRounding, TaxSubtotal, price_lin
 
 
 class InvoiceStatus(StrEnum):
-    """Where an invoice's settlement stands: issued, partially_paid, paid, or credited (every line)."""
+    """Where an invoice's settlement stands: issued, partially_paid, paid, credited (every line), or in_credit
+    (credit notes left less owed than had been paid: the difference is owed back, see ``refunded_amount``)."""
 
     ISSUED = "issued"
     PARTIALLY_PAID = "partially_paid"
     PAID = "paid"
     CREDITED = "credited"
+    IN_CREDIT = "in_credit"
 
     @property
     def is_open(self) -> bool:
@@ -97,9 +98,12 @@ class Invoice:
     tax_total: Decimal
     gross_total: Decimal
     issued_at: datetime
+    supply_date: date | None = None  # the day the order was placed (None: invoices stored before it existed)
     status: InvoiceStatus = InvoiceStatus.ISSUED
     amount_paid: Decimal = ZERO
     overpaid_amount: Decimal = ZERO
+    refunded_amount: Decimal = ZERO  # its credit balance owed back (refunds due or paid, tandem.billing.domain.refunds)
+    payment_ids: list[UUID] = field(default_factory=list)  # payments applied to it (order prepayments included)
     credited_total: Decimal = ZERO
     # Per line: [quantity credited, net credited]; per tax group: [taxable credited, tax credited].
     credited_lines: dict[int, list[Any]] = field(default_factory=dict)
@@ -114,7 +118,7 @@ class Invoice:
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
         inputs = [LineInput(line.quantity, line.unit_price, line.tax_rate, line.tax_category) for line in command.lines]
-        priced = price_lines(inputs, rounding=command.tax_rounding)
+        priced = price_lines(inputs, currency=command.currency, rounding=command.tax_rounding)
         lines = tuple(
             InvoiceLine(
                 n, line.sku, line.name, line.quantity, line.unit_price, line.tax_category, line.tax_rate, amounts.net
@@ -138,6 +142,8 @@ class Invoice:
             tax_total=priced.tax_total,
             gross_total=priced.gross_total,
             issued_at=now,
+            # The order's day in the zone ``now`` is in (the business time zone): when it was sold.
+            supply_date=command.placed_at.astimezone(now.tzinfo).date() if command.placed_at else issued_on,
         )
         invoice.events.append(invoice.issued_event())
         return invoice
@@ -146,6 +152,13 @@ class Invoice:
     def amount_due(self) -> Decimal:
         """What the customer still owes: gross minus credit notes minus payments, never negative."""
         return max(self.gross_total - self.credited_total - self.amount_paid, ZERO)
+
+    @property
+    def credit_balance(self) -> Decimal:
+        """What payments brought beyond what the invoice still asks (gross minus credit notes), not yet owed
+        back: overpayments, and payments a later credit note made too much."""
+        received = self.amount_paid + self.overpaid_amount
+        return max(received - (self.gross_total - self.credited_total) - self.refunded_amount, ZERO)
 
     @property
     def fully_credited(self) -> bool:
@@ -175,8 +188,10 @@ class Invoice:
         before = self.status
         if self.fully_credited:  # a paid invoice can still be credited (a refund is then owed)
             self.status = InvoiceStatus.CREDITED
-        elif self.status is InvoiceStatus.PAID:
+        elif self.status in (InvoiceStatus.PAID, InvoiceStatus.IN_CREDIT):
             return False
+        elif self.amount_due == 0 and self.amount_paid > self.gross_total - self.credited_total:
+            self.status = InvoiceStatus.IN_CREDIT  # a credit note, not a payment, settled it: no InvoicePaid
         elif self.amount_due == 0 and self.amount_paid > 0:
             self.status = InvoiceStatus.PAID
             self.events.append(
@@ -202,6 +217,7 @@ class Invoice:
             currency=self.currency,
             issue_date=self.issue_date,
             due_date=self.due_date,
+            supply_date=self.supply_date,
             payment_terms=self.payment_terms,
             lines=[document_line(line) for line in self.lines],
             tax_breakdown=[tax_data(group) for group in self.tax_breakdown],
@@ -212,7 +228,12 @@ class Invoice:
 
 
 def customer_data(customer: Customer) -> CustomerData:
-    return CustomerData(email=customer.email, name=customer.name, billing_address=dict(customer.billing_address))
+    return CustomerData(
+        email=customer.email,
+        name=customer.name,
+        billing_address=dict(customer.billing_address),
+        vat_id=customer.vat_id,
+    )
 
 
 def document_line(line: InvoiceLine) -> DocumentLine:
@@ -252,15 +273,26 @@ class Payment:
     invoice_id: UUID | None = None
 
 
+class OrderClosure(StrEnum):
+    """How an order ended before it was invoiced (the sales context's OrderCancelled / OrderRejected)."""
+
+    CANCELLED = "cancelled"
+    REJECTED = "rejected"
+
+
 @dataclass(frozen=True, slots=True)
 class OrderAccount:
-    """What billing knows about an order: its invoice, or payments waiting for it (card flow)."""
+    """What billing knows about an order: that it was placed (OrderPlaced), its invoice, payments waiting for
+    it (card flow), and whether it ended before its invoice (then every payment for it is owed back)."""
 
     order_id: str
     invoice_id: UUID | None = None
     payments: tuple[tuple[UUID, Decimal], ...] = ()
     version: int = 0
-    refund_due: tuple[UUID, ...] = ()  # payments to give back: the order was cancelled before its invoice
+    refund_due: tuple[UUID, ...] = ()  # payments owed back (a refund was created for them)
+    customer_email: str | None = None
+    gross_total: Decimal | None = None  # None: placed before billing kept it
+    closed: OrderClosure | None = None
 
     @property
     def applicable_payments(self) -> tuple[tuple[UUID, Decimal], ...]:
@@ -272,16 +304,8 @@ class OrderAccount:
         """What the applicable payments add up to: applied to the invoice when it is issued."""
         return sum((amount for _pid, amount in self.applicable_payments), Decimal(0))
 
-    def refund(self, *, currency: str, customer_email: str | None) -> PaymentRefundDue | None:
-        """The order was cancelled: its payments not yet applied nor marked are owed back. None when there
-        are none, or when the order has an invoice (its credit note leaves the payments as a credit balance)."""
-        due = self.applicable_payments if self.invoice_id is None else ()
-        if not due:
-            return None
-        return PaymentRefundDue(
-            order_id=self.order_id,
-            payment_ids=[pid for pid, _amount in due],
-            amount=sum((amount for _pid, amount in due), Decimal("0.00")),
-            currency=currency,
-            customer_email=customer_email,
-        )
+    @property
+    def owed_back(self) -> tuple[tuple[UUID, Decimal], ...]:
+        """The payments to give back now: the order ended before it was invoiced (an invoiced order's credit
+        note leaves its payments as the invoice's credit balance instead)."""
+        return self.applicable_payments if self.closed is not None and self.invoice_id is None else ()

@@ -11,6 +11,7 @@ from tandem.billing.service.credit_notes import OrderCredit
 from tandem.billing.service.invoices import InvoiceUseCases, IssueOutcome, IssueResult
 from tandem.billing.service.notifications import NotificationUseCases, ReminderReport
 from tandem.billing.service.payments import PaymentOutcome, PaymentResult, RefundResult
+from tandem.billing.service.refunds import RefundUseCases
 
 __all__ = [
     "BillingConfig",
@@ -28,9 +29,9 @@ __all__ = [
 ]
 
 
-class BillingService(InvoiceUseCases, CancellationUseCases, NotificationUseCases):
+class BillingService(InvoiceUseCases, CancellationUseCases, NotificationUseCases, RefundUseCases):
     """Invoices (``invoices``), credit notes (``credit_notes``), payments (``payments``), an order's
-    cancellation (``cancellations``) and mail (``notifications``).
+    cancellation (``cancellations``), mail (``notifications``), refunds and held payments (``refunds``).
 
     Built with ``BillingService(uow, clock, documents=..., mailer=..., markers=..., config=...)``: ``uow``
     makes a new unit of work per use case call; ``clock`` gives the time, new ids and pauses.

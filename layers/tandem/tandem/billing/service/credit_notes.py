@@ -9,6 +9,7 @@ from tandem.billing.domain.commands import CreditInvoice, CreditOrder
 from tandem.billing.domain.crediting import CreditNote, credit
 from tandem.billing.domain.errors import DocumentStoreError, InvoiceAlreadyCredited
 from tandem.billing.domain.model import Invoice, InvoiceStatus
+from tandem.billing.domain.refunds import RefundReason, invoice_refund
 from tandem.billing.domain.rules import DocumentKind, document_number
 from tandem.billing.service.common import Claim, Reply, ServiceBase, parse_id
 from tandem.shared.correlation import MessageContext
@@ -59,7 +60,8 @@ class CreditNoteUseCases(ServiceBase):
             with self.uow() as uow:
                 return self._completing_note(uow, invoice)
         try:
-            return self._credit(CreditInvoice(invoice_id=str(invoice.id), reason=reason), context, loaded=invoice)
+            command = CreditInvoice(invoice_id=str(invoice.id), reason=reason)
+            return self._credit(command, context, loaded=invoice, refund_reason=RefundReason.ORDER_CANCELLED)
         except InvoiceAlreadyCredited:  # credited by someone else meanwhile
             with self.uow() as uow:
                 return self._completing_note(uow, self._invoice(uow, str(invoice.id)))
@@ -71,12 +73,14 @@ class CreditNoteUseCases(ServiceBase):
         *,
         loaded: Invoice | None = None,
         claim: Claim[CreditNote] | None = None,
+        refund_reason: RefundReason = RefundReason.INVOICE_CREDITED,
     ) -> CreditNote:
         """Issue the credit note with the next gapless number, then store its PDF (best effort).
 
         ``loaded``: the invoice as the caller already read it (used by the first attempt; a lost race
         re-reads). ``claim``: the Idempotency-Key record of the note, written in the note's transaction
-        (a live one raises ConditionFailed("idempotency") with the record as ``old_item``).
+        (a live one raises ConditionFailed("idempotency") with the record as ``old_item``). ``refund_reason``:
+        why a credit balance the note leaves is owed back (the order's cancellation, or the credit itself).
         """
         invoice_id = parse_id(command.invoice_id)
         note_id = self.clock.new_id()
@@ -87,21 +91,26 @@ class CreditNoteUseCases(ServiceBase):
                 invoice = first.pop() if first else self._invoice(uow, str(invoice_id))
                 version = invoice.version
                 moment = self.clock.now()
-                seen = uow.numbers.last(DocumentKind.CREDIT_NOTE, moment.year)
+                local = self.clock.local(moment)  # the issue date and the numbering year follow the business zone
+                seen = uow.numbers.last(DocumentKind.CREDIT_NOTE, local.year)
                 note = credit(
                     invoice,
                     command.lines,
                     credit_note_id=note_id,
                     reason=command.reason,
-                    now=moment,
-                    number=document_number(DocumentKind.CREDIT_NOTE, moment.year, seen + 1),
+                    now=local,
+                    number=document_number(DocumentKind.CREDIT_NOTE, local.year, seen + 1),
                 )
                 if claim is not None:
                     uow.request_keys.claim(claim(note), now=moment)  # first: a taken key is reported as such
-                uow.numbers.take(DocumentKind.CREDIT_NOTE, moment.year, seen=seen)
+                uow.numbers.take(DocumentKind.CREDIT_NOTE, local.year, seen=seen)
                 uow.credit_notes.add(note)
+                # A paid invoice credited below what was paid: its credit balance is owed back, in this transaction.
+                refund = invoice_refund(invoice, refund_id=self.clock.new_id(), reason=refund_reason, now=local)
+                if refund is not None:
+                    uow.refunds.add(refund)
                 uow.invoices.save(invoice, expected_version=version)
-                self._record(uow, note.events + invoice.events, context, moment)
+                self._record(uow, note.events + invoice.events + (refund.events if refund else []), context, moment)
                 uow.commit()
             return note
 

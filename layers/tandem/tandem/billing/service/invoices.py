@@ -8,9 +8,11 @@ from enum import StrEnum
 from tandem.billing.domain.commands import IssueInvoice, ListInvoices
 from tandem.billing.domain.errors import InvoiceNotFound
 from tandem.billing.domain.model import Invoice, InvoiceStatus
+from tandem.billing.domain.refunds import take_prepayments
 from tandem.billing.domain.rules import DocumentKind, document_number
 from tandem.billing.service.common import ServiceBase
 from tandem.shared.correlation import MessageContext
+from tandem.shared.envelope import DomainEvent
 from tandem.shared.errors import ValidationFailed
 from tandem.shared.paging import Page
 
@@ -34,14 +36,17 @@ class InvoiceUseCases(ServiceBase):
 
         One BatchGetItem (order record + counter), one transaction. Payments the order received before
         its invoice (card) are applied at issue, so a prepaid order's invoice is issued as paid (InvoicePaid,
-        with the amounts applied, in the same transaction). No PDF here: it is rendered when first needed.
+        with the amounts applied, and PrepaymentApplied, in the same transaction); what they bring beyond the
+        invoice (two payments for one order) is owed back at once (RefundDue). No PDF here: it is rendered
+        when first needed.
         """
         invoice_id = self.clock.new_id()
 
         def attempt() -> IssueResult:
             moment = self.clock.now()
+            local = self.clock.local(moment)  # the issue date and the numbering year follow the business zone
             with self.uow() as uow:
-                account, seen = uow.orders.get_with_counter(command.order_id, DocumentKind.INVOICE, moment.year)
+                account, seen = uow.orders.get_with_counter(command.order_id, DocumentKind.INVOICE, local.year)
                 if account is not None and account.invoice_id is not None:
                     existing = uow.invoices.get(account.invoice_id)
                     if existing is None:  # pragma: no cover - the claim and the invoice are written together
@@ -50,16 +55,21 @@ class InvoiceUseCases(ServiceBase):
                 invoice = Invoice.issue(
                     command,
                     invoice_id=invoice_id,
-                    now=moment,
+                    now=local,
                     terms_days=self.config.payment_terms_days,
-                    number=document_number(DocumentKind.INVOICE, moment.year, seen + 1),
+                    number=document_number(DocumentKind.INVOICE, local.year, seen + 1),
                 )
+                taken: list[DomainEvent] = []
                 if account is not None and account.prepaid > 0:
                     invoice.apply_payment(account.prepaid)  # one application: InvoicePaid carries the final amounts
-                uow.numbers.take(DocumentKind.INVOICE, moment.year, seen=seen)
+                    applied, refund = take_prepayments(invoice, account, refund_id=self.clock.new_id(), now=local)
+                    taken = [applied, *(refund.events if refund else [])]
+                    if refund is not None:
+                        uow.refunds.add(refund)
+                uow.numbers.take(DocumentKind.INVOICE, local.year, seen=seen)
                 uow.invoices.add(invoice)
                 uow.orders.claim_invoice(invoice, account)
-                self._record(uow, invoice.events, context, moment)
+                self._record(uow, invoice.events + taken, context, moment)
                 uow.commit()
             return IssueResult(invoice, IssueOutcome.ISSUED)
 

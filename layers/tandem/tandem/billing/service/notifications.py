@@ -45,13 +45,13 @@ class NotificationUseCases(ServiceBase):
         return self.markers.mark_confirmation(invoice.id, message_id)
 
     def send_reminders(self) -> ReminderReport:
-        """Remind every open invoice past its due date (today, by the clock), at most once per invoice and day.
+        """Remind every open invoice past its due date (today in the business zone), at most once a day each.
 
         The day's marker is claimed before sending (so two runs never both send) and released if sending
         fails (so a later run tries again). One failing invoice does not stop the others; the caller
         raises for the run when ``transient`` (``raise_for_retry``) so Lambda's retry picks them up.
         """
-        report = ReminderReport(self.clock.now().date())
+        report = ReminderReport(self.clock.today())  # the business day (BUSINESS_TIME_ZONE)
         with self.uow() as uow:
             due = uow.invoices.open_due_before(report.day)
         for invoice in due:

@@ -43,7 +43,7 @@ class ProductFields:
     def problems(self) -> Problems:
         for field, error in (
             ("name", rules.text_error(self.name, max_length=rules.NAME_MAX)),
-            ("unit_price", rules.price_error(self.unit_price)),
+            ("unit_price", rules.price_error(self.unit_price, self.currency)),
             ("reorder_point", rules.quantity_error(self.reorder_point, minimum=0)),
             ("reorder_quantity", rules.quantity_error(self.reorder_quantity)),
         ):
@@ -105,6 +105,23 @@ class AdjustStock:
                 ("delta", f"must be a non-zero integer between -{rules.MAX_QUANTITY} and {rules.MAX_QUANTITY}")
             )
         if error := rules.text_error(self.reason, max_length=rules.REASON_MAX):
+            problems.append(("reason", error))
+        _raise(problems, InvalidStockRequest)
+
+
+@dataclass(frozen=True, slots=True)
+class CountStock:
+    """Record a physical count: on hand becomes ``counted`` (even below what is reserved)."""
+
+    sku: str
+    counted: int
+    reason: str | None = None
+
+    def __post_init__(self) -> None:
+        problems = [*_sku(self.sku)]
+        if error := rules.quantity_error(self.counted, minimum=0):
+            problems.append(("counted", error))
+        if self.reason is not None and (error := rules.text_error(self.reason, max_length=rules.REASON_MAX)):
             problems.append(("reason", error))
         _raise(problems, InvalidStockRequest)
 

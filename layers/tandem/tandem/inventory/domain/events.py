@@ -70,6 +70,35 @@ class StockAdjusted(_InventoryEvent):
     available: int = Field(ge=0)
 
 
+class StockCounted(_InventoryEvent):
+    """A physical count set a product's on hand to what was found (``delta`` = counted - on hand before)."""
+
+    event_type = "StockCounted"
+    version = 1
+
+    sku: str
+    counted: int = Field(ge=0)
+    delta: int
+    reason: str | None = None
+    on_hand: int = Field(ge=0)
+    reserved: int = Field(ge=0)
+    available: int = Field(ge=0)
+    at_risk: int = Field(ge=0, description="Reserved units no stock stands behind: reserved - on_hand, or 0")
+
+
+class StockShortfallDetected(_InventoryEvent):
+    """A count found fewer units than are reserved: ``at_risk`` reserved units cannot ship until stock
+    arrives (published with the StockCounted of that count, so it can be alarmed on or acted upon)."""
+
+    event_type = "StockShortfallDetected"
+    version = 1
+
+    sku: str
+    counted: int = Field(ge=0)
+    reserved: int = Field(ge=1)
+    at_risk: int = Field(ge=1)
+
+
 class StockReserved(_InventoryEvent):
     """Stock was set aside for an order (all its lines, or none)."""
 

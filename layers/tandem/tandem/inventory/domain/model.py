@@ -2,8 +2,13 @@
 
 Stock is a ledger: every change is a ``Movement`` that is written once and never changed. The
 per-sku ``StockLevel`` is the running sum of the movements (``on_hand``, ``reserved``) kept next to
-them; ``available = on_hand - reserved`` is stored too, because DynamoDB conditions cannot do
-arithmetic and the invariants are enforced by conditions on exactly these numbers.
+them; the balance ``on_hand - reserved`` is stored too (as ``available``), because DynamoDB conditions
+cannot do arithmetic and the invariants are enforced by conditions on exactly these numbers.
+
+No total ever goes below zero. Only a physical count (``MovementKind.COUNT``) may find fewer units than
+are reserved: on hand becomes what was counted, the reservations stay (they are promises to orders), nothing
+is available, and ``at_risk = reserved - on_hand`` units of reservations cannot ship until stock arrives.
+The stored balance is then negative; ``available`` and ``at_risk`` are its two non-negative halves.
 """
 
 from __future__ import annotations
@@ -19,10 +24,12 @@ from tandem.shared.pricing import TaxCategory
 
 
 class MovementKind(StrEnum):
-    """What a stock movement records: goods in, a correction, an order's reservation, its release or shipment."""
+    """What a stock movement records: goods in, a correction, a physical count, an order's reservation, its
+    release or shipment."""
 
     RECEIPT = "receipt"
     ADJUSTMENT = "adjustment"
+    COUNT = "count"
     RESERVATION = "reservation"
     RELEASE = "release"
     SHIPMENT = "shipment"
@@ -75,12 +82,13 @@ class Movement:
 
     @property
     def quantity(self) -> int:
-        """What the movement is about, as a positive number (the delta for adjustments)."""
-        if self.kind is MovementKind.ADJUSTMENT:
+        """What the movement is about, as a positive number (the signed delta for adjustments and counts)."""
+        if self.kind in _SIGNED:
             return self.on_hand_delta
         return abs(self.on_hand_delta) or abs(self.reserved_delta)
 
 
+_SIGNED = (MovementKind.ADJUSTMENT, MovementKind.COUNT)  # their quantity is the signed change of on hand
 _EFFECTS = {  # (on_hand sign, reserved sign) per kind, for a positive quantity
     MovementKind.RECEIPT: (1, 0),
     MovementKind.RESERVATION: (0, 1),
@@ -99,8 +107,8 @@ def movement(
     reason: str | None = None,
     reference: str | None = None,
 ) -> Movement:
-    """The movement of ``kind`` for ``quantity`` (an adjustment's quantity is its signed delta)."""
-    if kind is MovementKind.ADJUSTMENT:
+    """The movement of ``kind`` for ``quantity`` (an adjustment's or a count's quantity is its signed delta)."""
+    if kind in _SIGNED:
         on_hand, reserved = quantity, 0
     else:
         sign_on_hand, sign_reserved = _EFFECTS[kind]
@@ -127,21 +135,39 @@ class StockLevel:
     version: int = 0
 
     @property
-    def available(self) -> int:
+    def balance(self) -> int:
+        """``on_hand - reserved``: negative only after a count found fewer units than are reserved."""
         return self.on_hand - self.reserved
 
+    @property
+    def available(self) -> int:
+        """What can still be reserved or adjusted away: never below zero."""
+        return max(self.balance, 0)
+
+    @property
+    def at_risk(self) -> int:
+        """Reserved units no stock stands behind (after a count below the reservations)."""
+        return max(-self.balance, 0)
+
     def apply(self, move: Movement) -> StockLevel:
-        """The level after ``move``, or ``InsufficientStock`` if any total would go below zero."""
+        """The level after ``move``, or ``InsufficientStock`` if a total would go below zero or a movement
+        that lowers the balance would take more than is available (only a count may leave reservations at
+        risk: it records what is there)."""
         after = replace(
             self,
             on_hand=self.on_hand + move.on_hand_delta,
             reserved=self.reserved + move.reserved_delta,
             version=self.version + 1,
         )
-        if after.on_hand < 0 or after.reserved < 0 or after.available < 0:
+        lowers = move.available_delta < 0 and move.kind is not MovementKind.COUNT
+        if after.on_hand < 0 or after.reserved < 0 or (lowers and after.balance < 0):
             requested = -move.available_delta if move.available_delta < 0 else -move.on_hand_delta
             raise InsufficientStock([{"sku": self.sku, "requested": requested, "available": self.available}])
         return after
+
+    def count(self, counted: int, *, id: UUID, at: datetime, reason: str | None) -> Movement:  # noqa: A002
+        """The movement that sets on hand to ``counted`` (what a physical count found)."""
+        return movement(MovementKind.COUNT, self.sku, counted - self.on_hand, id=id, at=at, reason=reason)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,8 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
+from tandem.shared.money import is_currency, minor_unit_error
+
 SKU_PATTERN = r"^[A-Z0-9][A-Z0-9-]{0,31}$"
 NAME_MAX = 200
 REASON_MAX = 200
@@ -49,13 +51,17 @@ def text_error(text: str, *, max_length: int) -> str | None:
     return None
 
 
-def price_error(price: Decimal) -> str | None:
-    """Positive, at most two decimals (cents), below a sanity ceiling."""
+def price_error(price: Decimal, currency: str | None = None) -> str | None:
+    """Positive, below a sanity ceiling, and no finer than ``currency``'s ISO 4217 minor unit (cents for
+    EUR, whole yen for JPY). Before the currency is known (a request's field on its own), or when it is
+    no ISO 4217 currency (the service refuses it), at most 4 decimals: the finest minor unit there is."""
     try:
         if not price.is_finite() or price <= 0:
             return "must be greater than 0"
-        if price != price.quantize(Decimal("0.01")):
-            return "must have at most 2 decimals"
+        if is_currency(currency) and (error := minor_unit_error(price, str(currency))):
+            return error
+        if price != price.quantize(Decimal("0.0001")):
+            return "must have at most 4 decimals"
     except InvalidOperation:
         return "must be a decimal amount"
     if price >= MAX_PRICE:

@@ -4,6 +4,8 @@ A reservation is keyed by order id and written in the same transaction as every 
 summary update, each conditioned on ``available >= quantity`` (and the product being active): all lines
 or none, whatever the concurrency. The reservation's status only moves reserved -> released or
 reserved -> shipped, each move conditioned on the status read, so a release or shipment happens once.
+A shipment needs the units on hand (``on_hand >= quantity``): after a count left reservations at risk, an
+order whose units are not there cannot ship (``InsufficientStock``) until stock is received.
 """
 
 from __future__ import annotations
@@ -23,6 +25,18 @@ from tandem.shared.errors import ConditionFailed
 
 def _lines(reservation: Reservation) -> list[StockLine]:
     return [StockLine(sku=sku, quantity=quantity) for sku, quantity in reservation.lines]
+
+
+def _check_on_hand(reservation: Reservation, uow: UnitOfWork) -> None:
+    """``InsufficientStock`` listing every line whose units are not on hand (a count found fewer)."""
+    summaries = uow.stock.get_summaries([sku for sku, _ in reservation.lines])
+    short = [
+        {"sku": sku, "requested": quantity, "available": summaries[sku].level.on_hand if sku in summaries else 0}
+        for sku, quantity in reservation.lines
+        if sku not in summaries or summaries[sku].level.on_hand < quantity
+    ]
+    if short:
+        raise InsufficientStock(short)
 
 
 def _shortages(command: ReserveStock, uow: UnitOfWork) -> list[dict[str, object]]:
@@ -127,6 +141,8 @@ class ReservationUseCases(UseCases):
                 if current is None or current.status is not ReservationStatus.RESERVED:
                     return None
                 moment = self.clock.now()
+                if kind is MovementKind.SHIPMENT:
+                    _check_on_hand(current, uow)
                 uow.reservations.move(order_id, from_status=ReservationStatus.RESERVED, to=to)
                 for sku, quantity in current.lines:
                     uow.stock.apply(
@@ -138,6 +154,8 @@ class ReservationUseCases(UseCases):
                 except ConditionFailed as failed:
                     if failed.label == "reservation":
                         return None  # released or shipped by someone else in between
+                    if failed.label.startswith("stock:"):  # a count took the units meanwhile: re-check
+                        raise StaleState() from failed
                     raise
             return current
 

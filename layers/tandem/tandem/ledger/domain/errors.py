@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from tandem.shared.errors import Conflict, ValidationFailed
+from tandem.shared.errors import Conflict, TransactionConflict, ValidationFailed
 
 
 class UnbalancedEntry(ValidationFailed):
@@ -43,3 +43,24 @@ class BalanceCurrencyMismatch(Conflict):
 
     code = "balance_currency_mismatch"
     message = "The ledger's balances are kept in another currency"
+
+
+class InvalidPeriod(ValidationFailed):
+    """A period is a calendar month written ``YYYY-MM``."""
+
+    code = "invalid_period"
+    message = "A period is a calendar month written YYYY-MM"
+
+
+class PeriodNotEnded(Conflict):
+    """A period is closed only once it has ended (in the business time zone): days of it are still to come."""
+
+    code = "period_not_ended"
+    message = "The period has not ended yet"
+
+
+class PeriodClosedMeanwhile(TransactionConflict):
+    """The entry's posting period was closed between reading the closed periods and committing: the posting
+    is retried with a fresh read (and then lands in the next open period)."""
+
+    code = "period_closed_meanwhile"

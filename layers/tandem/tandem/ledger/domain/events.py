@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+from typing import Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -32,6 +34,17 @@ class JournalPosted(DomainEvent):
     source_event_type: str = Field(min_length=1, max_length=64)
     posted_at: AwareDatetime
     lines: list[JournalLineData] = Field(min_length=2)
+    # Added in place (optional, so version 1 still holds): what the entry books, for whom, and when it counts.
+    posting_date: date | None = Field(
+        default=None,
+        description="The day the entry counts in: the document's date, or the first day of the "
+        "next open period when the document's period was closed",
+    )
+    document_type: Literal["invoice", "credit_note", "payment", "refund"] | None = None
+    document_id: str | None = Field(default=None, max_length=64)
+    document_number: str | None = Field(default=None, max_length=64)
+    document_date: date | None = None
+    party: str | None = Field(default=None, max_length=254, description="The customer's email")
 
 
 JournalPostedEnvelope = Envelope[JournalPosted]

@@ -1,22 +1,25 @@
-"""Chart of accounts, journal entries and the trial balance.
+"""Chart of accounts, journal entries, accounting periods and the trial balance.
 
 A journal entry is immutable once posted: a correction is a new entry (a credit note is posted
-as the reverse of the invoice, never as an edit of it).
+as the reverse of the invoice, never as an edit of it). An entry carries its document (type, id,
+number, date) and its party (the customer's email), and it counts in the period of its posting date:
+the document's date, or the first day of the next open period when the document's period is closed.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from tandem.ledger.domain.errors import InvalidJournalLine, UnbalancedEntry, UnsupportedCurrency
+from tandem.ledger.domain.errors import InvalidJournalLine, InvalidPeriod, UnbalancedEntry, UnsupportedCurrency
 from tandem.ledger.domain.events import JournalLineData, JournalPosted
 from tandem.shared.envelope import DomainEvent
-from tandem.shared.money import MINOR_UNITS
+from tandem.shared.money import is_currency, minor_unit
 
 ZERO = Decimal(0)
 
@@ -49,7 +52,9 @@ BANK = "1000"
 RECEIVABLES = "1200"
 INVENTORY = "1300"
 PAYABLES = "2000"
+CUSTOMER_ADVANCES = "2100"
 VAT_PAYABLE = "2200"
+SUSPENSE = "2900"
 EQUITY = "3000"
 REVENUE = "4000"
 COST_OF_GOODS_SOLD = "5000"
@@ -59,7 +64,11 @@ CHART: tuple[Account, ...] = (
     Account(RECEIVABLES, "Accounts receivable", AccountType.ASSET),
     Account(INVENTORY, "Inventory", AccountType.ASSET),
     Account(PAYABLES, "Accounts payable", AccountType.LIABILITY),
+    # Prepayments received for orders not invoiced yet: owed to the customer until an invoice takes them.
+    Account(CUSTOMER_ADVANCES, "Customer advances", AccountType.LIABILITY),
     Account(VAT_PAYABLE, "VAT payable", AccountType.LIABILITY),
+    # Money received that names no known order or invoice, until finance applies or refunds it.
+    Account(SUSPENSE, "Suspense", AccountType.LIABILITY),
     Account(EQUITY, "Equity", AccountType.EQUITY),
     Account(REVENUE, "Sales revenue", AccountType.REVENUE),
     Account(COST_OF_GOODS_SOLD, "Cost of goods sold", AccountType.EXPENSE),
@@ -82,13 +91,109 @@ def require_currency(currency: str, base_currency: str) -> None:
 
 
 def _check_minor_units(lines: tuple[JournalLine, ...], currency: str) -> Decimal:
-    """The currency's minor unit, once every amount is a whole multiple of it (the ledger keeps cents)."""
-    if currency not in MINOR_UNITS:
+    """The currency's ISO 4217 minor unit (``tandem.shared.money``: 0.01 EUR, 1 JPY), once every amount is
+    a whole multiple of it."""
+    if not is_currency(currency):
         raise UnsupportedCurrency(details={"currency": currency[:8]})
-    minor = Decimal(1).scaleb(-MINOR_UNITS[currency])
+    minor = minor_unit(currency)
     if any((line.debit + line.credit) % minor for line in lines):
         raise InvalidJournalLine(details={"problem": f"amounts are whole multiples of {minor}"})
     return minor
+
+
+_PERIOD = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Period:
+    """An accounting period: one calendar month (``2026-01``)."""
+
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """``YYYY-MM``, or InvalidPeriod."""
+        found = _PERIOD.match(str(text))
+        if found is None or int(found[1]) < 1000:
+            raise InvalidPeriod(details={"period": str(text)[:16]})
+        return cls(int(found[1]), int(found[2]))
+
+    @classmethod
+    def of(cls, day: date) -> Period:
+        return cls(day.year, day.month)
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> date:
+        return self.next().first_day - timedelta(days=1)
+
+    def next(self) -> Period:
+        return Period(self.year + self.month // 12, self.month % 12 + 1)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+def posting_date(document_date: date, closed: frozenset[Period]) -> date:
+    """The day an entry counts in: its document's date while that period is open; otherwise the first day
+    of the next open period (the document's date stays on the entry). Posted documents never change, and a
+    closed period never changes either, so a late event is booked in the first period still open."""
+    period = Period.of(document_date)
+    if period not in closed:
+        return document_date
+    while period in closed:
+        period = period.next()
+    return period.first_day
+
+
+class DocumentType(StrEnum):
+    INVOICE = "invoice"
+    CREDIT_NOTE = "credit_note"
+    PAYMENT = "payment"
+    REFUND = "refund"
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """The business document an entry books: its type, its id in billing, its number (invoices and credit
+    notes; a payment or a refund is named by its id) and its date (in the business time zone)."""
+
+    type: DocumentType
+    id: str
+    date: date
+    number: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OpenItem:
+    """The receivables item an entry's lines on account 1200 move: the invoice they belong to, or the
+    customer's unallocated balance (``invoice_id`` None). ``number``/``issue_date``/``due_date`` come with the
+    invoice's own entry (events may arrive in any order: they are set whenever the invoice is posted)."""
+
+    invoice_id: str | None
+    party: str | None
+    number: str | None = None
+    issue_date: date | None = None
+    due_date: date | None = None
+
+    @property
+    def key(self) -> str:
+        return f"INVOICE#{self.invoice_id}" if self.invoice_id else f"PARTY#{self.party or ''}"
+
+
+@dataclass(frozen=True, slots=True)
+class VatAmount:
+    """Output VAT of one rate and category on one document: positive for an invoice, negative for a credit
+    note (it gives VAT back). ``tax_rate`` is a fraction (``0.20``)."""
+
+    tax_category: str
+    tax_rate: Decimal
+    taxable: Decimal
+    tax: Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +232,12 @@ class JournalEntry:
     source_event_type: str
     currency: str
     lines: tuple[JournalLine, ...]
+    # What it books and for whom; entries posted before documents were carried have none of them.
+    document: Document | None = None
+    party: str | None = None
+    posting_date: date | None = None  # the day it counts in: the document's date unless that period was closed
+    open_item: OpenItem | None = None  # the receivables item its lines on 1200 move
+    vat: tuple[VatAmount, ...] = ()  # output VAT by rate (invoices and credit notes): the VAT report
     # Recorded, not published: the unit of work turns them into outbox items.
     events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
 
@@ -138,6 +249,18 @@ class JournalEntry:
             raise UnbalancedEntry(
                 details={"total_debit": str(self.total_debit), "total_credit": str(self.total_credit)}
             )
+        if self.document is not None and self.open_item is None and any(ln.account == RECEIVABLES for ln in self.lines):
+            # Receivables per customer reconcile to account 1200 only if every line on it names its item.
+            raise InvalidJournalLine(details={"account": RECEIVABLES, "problem": "needs the open item it moves"})
+        vat_movement = sum((ln.credit - ln.debit for ln in self.lines if ln.account == VAT_PAYABLE), ZERO)
+        if self.vat and sum((v.tax for v in self.vat), ZERO) != vat_movement:
+            # The VAT report reconciles to account 2200 only if each entry's VAT by rate adds up to its VAT line.
+            raise UnbalancedEntry(details={"vat_by_rate": str(sum((v.tax for v in self.vat), ZERO))})
+
+    @property
+    def period(self) -> Period:
+        """The period the entry counts in."""
+        return Period.of(self.posting_date or self.posted_at.date())
 
     @property
     def total_debit(self) -> Decimal:
@@ -156,6 +279,11 @@ class JournalEntry:
         source_event_type: str,
         currency: str,
         posted_at: datetime,
+        document: Document | None = None,
+        party: str | None = None,
+        posting_date: date | None = None,
+        open_item: OpenItem | None = None,
+        vat: tuple[VatAmount, ...] = (),
     ) -> JournalEntry:
         """A new entry for ``source_event_id`` (id derived from it) with its JournalPosted event."""
         lines = tuple(lines)
@@ -171,6 +299,11 @@ class JournalEntry:
             source_event_type=source_event_type,
             currency=currency,
             lines=lines,
+            document=document,
+            party=party,
+            posting_date=posting_date,
+            open_item=open_item,
+            vat=vat,
         )
         entry.events.append(
             JournalPosted(
@@ -178,6 +311,12 @@ class JournalEntry:
                 source_event_id=source_event_id,
                 source_event_type=source_event_type,
                 posted_at=posted_at,
+                posting_date=posting_date,
+                document_type=document.type.value if document else None,
+                document_id=document.id if document else None,
+                document_number=document.number if document else None,
+                document_date=document.date if document else None,
+                party=party,
                 lines=[
                     JournalLineData(account=line.account, debit=line.debit, credit=line.credit) for line in entry.lines
                 ],
@@ -233,3 +372,12 @@ class TrialBalance:
 
     def balance_of(self, code: str) -> Decimal:
         return next(a.balance for a in self.accounts if a.account.code == code)
+
+
+@dataclass(frozen=True, slots=True)
+class ClosedPeriod:
+    """A locked period: nothing is posted in it any more (late documents count in the next open period)."""
+
+    period: Period
+    closed_at: datetime
+    closed_by: str

@@ -7,8 +7,32 @@ all zero gives no lines at all, and the service then posts nothing.
 from __future__ import annotations
 
 from decimal import Decimal
+from enum import StrEnum
 
-from tandem.ledger.domain.model import BANK, RECEIVABLES, REVENUE, VAT_PAYABLE, JournalLine
+from tandem.ledger.domain.model import (
+    BANK,
+    CUSTOMER_ADVANCES,
+    RECEIVABLES,
+    REVENUE,
+    SUSPENSE,
+    VAT_PAYABLE,
+    JournalLine,
+)
+
+
+class RefundSource(StrEnum):
+    """Where money owed back sits until it is paid out (the RefundDue/RefundPaid contract)."""
+
+    ORDER_PREPAYMENT = "order_prepayment"
+    INVOICE_CREDIT = "invoice_credit"
+    UNMATCHED_PAYMENT = "unmatched_payment"
+
+
+REFUND_ACCOUNT = {
+    RefundSource.ORDER_PREPAYMENT: CUSTOMER_ADVANCES,
+    RefundSource.INVOICE_CREDIT: RECEIVABLES,
+    RefundSource.UNMATCHED_PAYMENT: SUSPENSE,
+}
 
 
 def _nonzero(*lines: tuple[str, str, Decimal]) -> tuple[JournalLine, ...]:
@@ -29,10 +53,30 @@ def credit_note_issued(*, net_total: Decimal, tax_total: Decimal, gross_total: D
     return _nonzero(("dr", REVENUE, net_total), ("dr", VAT_PAYABLE, tax_total), ("cr", RECEIVABLES, gross_total))
 
 
-def payment_received(*, amount: Decimal) -> tuple[JournalLine, ...]:
-    """Dr Bank / Cr Receivables, for the whole amount received.
+def payment_received(*, amount: Decimal, applied_to_invoice: bool = True) -> tuple[JournalLine, ...]:
+    """Dr Bank / Cr Receivables for a payment of an invoice, for the whole amount received: an overpayment
+    (``unapplied_amount`` > 0) leaves the customer's account in credit, which is what it is. A payment for an
+    order not invoiced yet (a prepayment) is owed to the customer until an invoice takes it: Cr Customer
+    advances."""
+    return _nonzero(("dr", BANK, amount), ("cr", RECEIVABLES if applied_to_invoice else CUSTOMER_ADVANCES, amount))
 
-    An overpayment (``unapplied_amount`` > 0) still credits Receivables in full, as the contract
-    says: the customer's account then shows a credit balance, which is what it is.
-    """
-    return _nonzero(("dr", BANK, amount), ("cr", RECEIVABLES, amount))
+
+def prepayment_applied(*, amount: Decimal) -> tuple[JournalLine, ...]:
+    """An invoice took its order's prepayments: Dr Customer advances / Cr Receivables."""
+    return _nonzero(("dr", CUSTOMER_ADVANCES, amount), ("cr", RECEIVABLES, amount))
+
+
+def payment_unmatched(*, amount: Decimal) -> tuple[JournalLine, ...]:
+    """Money naming no known order or invoice: Dr Bank / Cr Suspense (never receivables: it is nobody's yet)."""
+    return _nonzero(("dr", BANK, amount), ("cr", SUSPENSE, amount))
+
+
+def unmatched_payment_applied(*, amount: Decimal) -> tuple[JournalLine, ...]:
+    """Finance applied a held payment to an invoice: Dr Suspense / Cr Receivables."""
+    return _nonzero(("dr", SUSPENSE, amount), ("cr", RECEIVABLES, amount))
+
+
+def refund_paid(*, amount: Decimal, source: RefundSource) -> tuple[JournalLine, ...]:
+    """Money paid back leaves the bank from the account it sat on: Dr that account / Cr Bank. (RefundDue
+    posts nothing: the money already sits on its source account.)"""
+    return _nonzero(("dr", REFUND_ACCOUNT[source], amount), ("cr", BANK, amount))

@@ -10,7 +10,7 @@ from uuid import UUID
 from tandem.sales.domain.commands import BillingAddress, Customer, PaymentMethod, ReceivedPayment
 from tandem.sales.domain.model import Order, OrderLine, OrderStatus, Product
 from tandem.sales.domain.placement import customer_data
-from tandem.sales.domain.rules import two_places
+from tandem.sales.domain.rules import in_minor_units, two_places
 from tandem.shared.clock import iso
 
 ALL_ORDERS = "ORDER"  # GSI1PK of every order (newest first over GSI1SK)
@@ -98,25 +98,26 @@ def order_from_item(item: dict[str, Any]) -> Order:
                 postal_code=address["postal_code"],
                 country=address["country"],
             ),
+            vat_id=customer.get("vat_id") or None,
         ),
         lines=tuple(
             OrderLine(
                 sku=li["sku"],
                 name=li["name"],
                 quantity=int(li["quantity"]),
-                unit_price=two_places(li["unit_price"]),
+                unit_price=in_minor_units(li["unit_price"], item["currency"]),
                 tax_category=li["tax_category"],
                 tax_rate=two_places(li["tax_rate"]),
-                net=two_places(li["net"]),
+                net=in_minor_units(li["net"], item["currency"]),
             )
             for li in item["lines"]
         ),
         currency=item["currency"],
         payment_method=PaymentMethod(item["payment_method"]),
         tax_rounding=item["tax_rounding"],
-        net_total=two_places(item["net_total"]),
-        tax_total=two_places(item["tax_total"]),
-        gross_total=two_places(item["gross_total"]),
+        net_total=in_minor_units(item["net_total"], item["currency"]),
+        tax_total=in_minor_units(item["tax_total"], item["currency"]),
+        gross_total=in_minor_units(item["gross_total"], item["currency"]),
         placed_at=datetime.fromisoformat(item["placed_at"]),
         placed_by=item["placed_by"],
         status=OrderStatus(item["status"]),
@@ -126,7 +127,9 @@ def order_from_item(item: dict[str, Any]) -> Order:
         payment=None
         if not payment
         else ReceivedPayment(
-            payment_id=payment["payment_id"], amount=two_places(payment["amount"]), currency=payment["currency"]
+            payment_id=payment["payment_id"],
+            amount=in_minor_units(payment["amount"], payment["currency"]),
+            currency=payment["currency"],
         ),
         invoice_id=item.get("invoice_id"),
         invoice_number=item.get("invoice_number"),

@@ -35,6 +35,7 @@ class Customer:
     email: str
     name: str
     billing_address: BillingAddress
+    vat_id: str | None = None  # an EU VAT number (checked by rules.vat_id_error), printed on the invoice
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +110,9 @@ class PlaceOrder:
 
 def _problems(command: PlaceOrder) -> Iterator[tuple[str, str]]:
     """Every broken line rule as (field, message), fields named ``lines[i].quantity``."""
+    vat_id = command.customer.vat_id
+    if vat_id is not None and (error := rules.vat_id_error(vat_id)):
+        yield "customer.vat_id", error
     if not command.lines:
         yield "lines", "must contain at least one line"
     if len(command.lines) > rules.MAX_LINES:

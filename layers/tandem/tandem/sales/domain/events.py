@@ -30,6 +30,7 @@ class CustomerData(_Part):
     email: str
     name: str
     billing_address: BillingAddressData
+    vat_id: str | None = Field(default=None, description="The buyer's EU VAT number, if they gave one")
 
 
 class OrderLineData(_Part):

@@ -56,13 +56,17 @@ class ClosureNotice:
         )
 
 
+# What billing does with it (a refund due, its own message to the customer, then the payout): no promise of when.
+_OWED_BACK = "we owe it back to you in full, and our billing team will write to you separately about the refund."
+
+
 def _payment_sentence(event: OrderCancelled | OrderRejected, order: Order | None) -> str | None:
     """What happens to a recorded payment; None when nothing was paid."""
     if order is not None and order.payment is not None:
         amount = amount_text(order.payment.amount, order.payment.currency)
-        return f"We received your payment of {amount} {order.payment.currency}; it will be refunded in full."
+        return f"We received your payment of {amount} {order.payment.currency}; {_OWED_BACK}"
     if order is None and event.payment_id:
-        return "We received your payment for this order; it will be refunded in full."
+        return f"We received your payment for this order; {_OWED_BACK}"
     return None
 
 

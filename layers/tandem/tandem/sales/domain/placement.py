@@ -16,17 +16,19 @@ from tandem.sales.domain.commands import PlaceOrder
 from tandem.sales.domain.errors import CurrencyNotSupported, InvalidOrder
 from tandem.sales.domain.events import BillingAddressData, CustomerData, OrderLineData, OrderPlaced
 from tandem.sales.domain.model import Order, OrderLine, Product, TaxRoundingName
-from tandem.sales.domain.rules import two_places
+from tandem.sales.domain.rules import in_minor_units, two_places
+from tandem.shared.money import minor_unit_error
 from tandem.shared.pricing import LineInput, TaxRounding, price_lines
 
 
 @dataclass(frozen=True, slots=True)
 class PricingPolicy:
-    """How orders are priced: the company currency, VAT rates by category, the rounding mode."""
+    """How orders are priced: the company currency, VAT rates by category, the rounding mode
+    (EN 16931's ``total`` unless ``TAX_ROUNDING=line`` opts out of it)."""
 
     base_currency: str
     tax_rates: Mapping[str, Decimal]
-    rounding: TaxRounding = TaxRounding.LINE
+    rounding: TaxRounding = TaxRounding.TOTAL
 
     @property
     def rounding_name(self) -> TaxRoundingName:
@@ -54,6 +56,9 @@ def _line_problems(
             yield field, f"is not priced in {policy.base_currency}"
         elif product.tax_category not in policy.tax_rates:
             yield field, f"has tax category {product.tax_category!r}, which has no configured rate"
+        elif price_error := minor_unit_error(product.unit_price, policy.base_currency):
+            # The catalog refuses such prices; a product priced before the company currency changed may not.
+            yield field, f"has unit price {product.unit_price}, which {price_error}"
 
 
 def _line_order(problem: tuple[str, str]) -> tuple[int, str]:
@@ -77,13 +82,13 @@ def place(
     inputs = [
         LineInput(
             quantity=line.quantity,
-            unit_price=two_places(product.unit_price),
+            unit_price=in_minor_units(product.unit_price, policy.base_currency),
             tax_rate=two_places(policy.tax_rates[product.tax_category]),
             tax_category=product.tax_category,
         )
         for line, product in zip(command.lines, products, strict=True)
     ]
-    priced = price_lines(inputs, rounding=policy.rounding)
+    priced = price_lines(inputs, currency=policy.base_currency, rounding=policy.rounding)
     lines = tuple(
         OrderLine(
             sku=product.sku,
@@ -139,6 +144,7 @@ def customer_data(order: Order) -> CustomerData:
             postal_code=address.postal_code,
             country=address.country,
         ),
+        vat_id=order.customer.vat_id,
     )
 
 

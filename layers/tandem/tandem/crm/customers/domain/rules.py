@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
+from tandem.shared.money import amount_text
+
 SUMMARY_MAX = 200
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 
@@ -22,7 +24,8 @@ def _items(quantities: Iterable[int]) -> str:
 
 
 def _money(currency: str, amount: Decimal) -> str:
-    return f"{clean(currency, 3)} {amount}"
+    """``EUR 36.00``, ``JPY 2199``: the currency's ISO 4217 minor digits, whatever the event wrote."""
+    return f"{clean(currency, 3)} {amount_text(amount, currency)}"
 
 
 def _bounded(text: str) -> str:

@@ -1,4 +1,5 @@
-"""Credits the invoice of a confirmed order that was cancelled, once per event (EventBridge rule target)."""
+"""The sales context's order events billing acts on, once per event (EventBridge rule target): OrderPlaced
+(billing learns the order), OrderCancelled and OrderRejected (credit its invoice, or owe its payments back)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.parser import parse
 from aws_lambda_powertools.utilities.parser.envelopes import EventBridgeEnvelope
 from tandem.billing.bootstrap import services
-from tandem.billing.inbound import OrderCancelledNotice
+from tandem.billing.inbound import OrderPlacedNotice, order_notice
 from tandem.shared import correlation
 from tandem.shared.aws.idempotency import idempotent_consumer
 
@@ -24,8 +25,10 @@ metrics = Metrics()
 @tracer.capture_lambda_handler
 @idempotent_consumer()
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    notice = parse(event=event, model=OrderCancelledNotice, envelope=EventBridgeEnvelope)
+    notice = parse(event=event, model=order_notice(event.get("detail-type")), envelope=EventBridgeEnvelope)
     message_context = correlation.bind(logger, correlation.from_event(notice.metadata))
+    if isinstance(notice, OrderPlacedNotice):
+        return {"order_id": notice.data.order_id, "recorded": services().record_order(notice.to_command())}
     done = services().settle_cancelled_order(notice.to_command(), message_context)
     result: dict[str, Any] = {"order_id": notice.data.order_id, "credited": done.note is not None}
     if done.note is not None:
@@ -38,5 +41,5 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         }
     if result["credited"]:
         metrics.add_metric(name="CancelledOrderCredited", unit=MetricUnit.Count, value=1)
-    logger.info("OrderCancelled handled", extra=result)
+    logger.info(f"{notice.metadata.event_type} handled", extra=result)
     return result
