@@ -7,6 +7,8 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 3000
 # Local-only webhook secret (the template's PaymentWebhookSecret has no default); sign test webhooks with it.
 PAYMENT_WEBHOOK_SECRET ?= whsec_local
+# Browser origins allowed to call the local API (CORS; the template's AllowedOrigins): a Vite dev server by default.
+ALLOWED_ORIGINS ?= http://localhost:5173,http://127.0.0.1:5173
 
 # The frontend's toolchain (Redocly, Spectral, openapi-typescript, tsc), pinned in clients/typescript.
 CLIENT     := clients/typescript
@@ -31,7 +33,7 @@ $(NODE_STAMP): $(CLIENT)/package.json $(CLIENT)/package-lock.json
 
 run: $(STAMP)
 	PORT=$(PORT) $(PY) -m local_runtime --template template.yaml --port $(PORT) \
-		--param PaymentWebhookSecret=$(PAYMENT_WEBHOOK_SECRET) \
+		--param PaymentWebhookSecret=$(PAYMENT_WEBHOOK_SECRET) --param AllowedOrigins=$(ALLOWED_ORIGINS) \
 		--on-ready "$(PY) scripts/demo_data.py"
 
 test: $(STAMP) $(NODE_STAMP)

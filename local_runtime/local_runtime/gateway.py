@@ -142,7 +142,7 @@ class ApiGateway:
             "resourcePath": route.resource if route else "",
             "stage": route.api.stage if route else "",
         }
-        rendered = responses.render(kind, message=message, context=context)
+        rendered = responses.render(kind, message=message, context=context, request_header=request.header)
         headers = [*rendered.headers, ("x-amzn-RequestId", request_id)]
         if log.isEnabledFor(logging.INFO):
             log.info("%s %s -> %d %s", request.method, request.path, rendered.status, kind)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +49,17 @@ def static_headers(parameters: Mapping[str, Any] | None, prefix: str) -> list[tu
     return headers
 
 
+def request_header_mappings(parameters: Mapping[str, Any] | None, prefix: str) -> list[tuple[str, str]]:
+    """Headers API Gateway copies from the request (``"<prefix>Name": "method.request.header.Other"``), as
+    (header, request header); the usual way to echo ``Origin`` in CORS headers of a gateway response."""
+    mapped = []
+    for key, value in (parameters or {}).items():
+        if key.startswith(prefix) and isinstance(value, str) and value.startswith(_REQUEST_HEADER):
+            mapped.append((key[len(prefix) :], value[len(_REQUEST_HEADER) :]))
+    return mapped
+
+
+_REQUEST_HEADER = "method.request.header."
 _DEFAULT_TEMPLATE = '{"message":$context.error.messageString}'
 _CONTEXT_VAR = re.compile(r"\$(?:\{context\.([A-Za-z.]+)\}|context\.([A-Za-z][A-Za-z.]*[A-Za-z]))")
 
@@ -65,6 +76,7 @@ class _Config:
     status: int | None
     headers: tuple[tuple[str, str], ...]
     template: str | None
+    from_request: tuple[tuple[str, str], ...] = ()
 
 
 class GatewayResponses:
@@ -84,16 +96,26 @@ class GatewayResponses:
             template = templates.get("application/json") if templates else None
             if template is None and templates:
                 template = next(iter(templates.values()))
-            configs[str(kind)] = _Config(int(status) if status not in (None, "") else None, tuple(headers), template)
+            mapped = request_header_mappings(spec.get("responseParameters"), "gatewayresponse.header.")
+            configs[str(kind)] = _Config(
+                int(status) if status not in (None, "") else None, tuple(headers), template, tuple(mapped)
+            )
         return cls(configs)
 
     def configured(self) -> list[str]:
         return sorted(self._configs)
 
     def render(
-        self, kind: str, *, message: str | None = None, context: Mapping[str, Any] | None = None
+        self,
+        kind: str,
+        *,
+        message: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        request_header: Callable[[str], str | None] = lambda name: None,
     ) -> GatewayResponse:
-        """The HTTP answer for gateway response type ``kind`` (e.g. ``UNAUTHORIZED``)."""
+        """The HTTP answer for gateway response type ``kind`` (e.g. ``UNAUTHORIZED``); ``request_header``
+        looks up a header of the request (case-insensitive) for mappings from ``method.request.header``;
+        a mapping from a header the request lacks sends no header."""
         default_status, default_message, error_type = DEFAULTS.get(kind, (500, "Internal server error", "Exception"))
         family = "DEFAULT_4XX" if default_status < 500 else "DEFAULT_5XX"
         config = self._configs.get(kind) or self._configs.get(family)
@@ -112,4 +134,8 @@ class GatewayResponses:
         headers = [("Content-Type", "application/json"), ("x-amzn-ErrorType", error_type)]
         if config is not None:
             headers.extend(config.headers)
+            for name, source in config.from_request:
+                value = request_header(source)
+                if value is not None:
+                    headers.append((name, value))
         return GatewayResponse(status, headers, body.encode())

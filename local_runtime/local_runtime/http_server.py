@@ -212,6 +212,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _dispatch
 
+    def __getattr__(self, name: str) -> Any:
+        """Any other method (``TRACE``, ``FOO``) reaches the pipeline too, which answers it as API Gateway
+        does a method no route has (its MISSING_AUTHENTICATION_TOKEN response), never the stdlib's 501."""
+        if name.startswith("do_"):
+            return self._dispatch
+        raise AttributeError(name)
+
 
 class HttpServer:
     """A running server: ``url``, ``port`` and ``stop()`` (what ``LocalRuntime`` expects from ``serve``)."""

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any
 
-from local_runtime import atomic, environ, powertools_metrics
+from local_runtime import atomic, environ, powertools_metrics, powertools_router
 from local_runtime.clock import Clock
 from local_runtime.lambda_async import AsyncInvoker, Deliver
 from local_runtime.lambda_loader import ModuleLoader
@@ -60,6 +60,7 @@ class LambdaHost:
         install_tee()
         environ.install()
         powertools_metrics.install()  # before any handler module creates a Metrics
+        powertools_router.install()  # the event a resolver resolves is its invocation's, not the process's
         self._loader = ModuleLoader(self.environment, hot_reload=hot_reload)
         self._async = AsyncInvoker(
             self._attempt, clock=clock, tracker=tracker, retry_delay=self._retry_delay, deliver=deliver
@@ -118,12 +119,17 @@ class LambdaHost:
 
     # ------------------------------------------------------------------ modules
     def module_for(self, name: str) -> ModuleType:
-        """Import (or hot-reload) the handler module of a function, under its environment."""
+        """The handler module of a function's first execution environment (imported or hot-reloaded if need
+        be); sequential invocations run there, a concurrent one may get another environment."""
         return self._loader.load(self.spec(name))
 
     def imported(self) -> set[str]:
         """Logical ids whose handler module is imported."""
         return self._loader.loaded()
+
+    def environments(self, name: str) -> int:
+        """How many execution environments a function has now (idle or serving an invocation)."""
+        return self._loader.environments(self.spec(name).logical_id)
 
     # ------------------------------------------------------------------ invoke
     def invoke(self, name: str, event: Any, *, client_context: Any = None) -> InvocationResult:
@@ -135,15 +141,15 @@ class LambdaHost:
             env = self.environment(spec.logical_id)
             handler_started: float | None = None
             try:
-                # an import is init, not invocation time
-                module, metrics = self._loader.load_with_metrics(spec)
-                handler = getattr(module, spec.function_attr)
-                deadline = time.monotonic() + float(spec.timeout)
-                context = LambdaContext(spec, request_id, deadline, client_context)
-                print(f"START RequestId: {request_id} Version: $LATEST", file=buf)
-                handler_started = time.perf_counter()
-                with environ.overlay(env), powertools_metrics.invocation(metrics):
-                    result = handler(event, context)
+                # an execution environment to itself (imported if none is idle: init, not invocation time)
+                with self._loader.environment(spec) as environment:
+                    handler = getattr(environment.module, spec.function_attr)
+                    deadline = time.monotonic() + float(spec.timeout)
+                    context = LambdaContext(spec, request_id, deadline, client_context)
+                    print(f"START RequestId: {request_id} Version: $LATEST", file=buf)
+                    handler_started = time.perf_counter()
+                    with environ.overlay(env), powertools_metrics.invocation(environment.metrics):
+                        result = handler(event, context)
                 payload, errored = _marshal(result)
             except Exception as e:  # the handler's error is the invocation's result
                 errored = True

@@ -31,6 +31,7 @@ class FunctionSpec:
     layer_dirs: list[Path] = field(default_factory=list)
     event_invoke_config: dict[str, Any] = field(default_factory=dict)
     dead_letter_arn: str | None = None
+    reserved_concurrency: int | None = None  # ReservedConcurrentExecutions: at most this many environments
 
     @property
     def module_file(self) -> Path | None:

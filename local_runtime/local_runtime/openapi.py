@@ -71,7 +71,8 @@ def build_document(
     if used:
         doc["tags"] = [tags.get(name, {"name": name}) for name in sorted(used)]
     for route in table.routes:
-        if route.integration == "mock" or (route.resource, route.method) in documented:
+        # CORS preflights (a mock, or an OPTIONS the function answers) are not operations of the API.
+        if route.integration == "mock" or route.method == "OPTIONS" or (route.resource, route.method) in documented:
             continue
         _add_stub(doc["paths"], route)
     schemes = {

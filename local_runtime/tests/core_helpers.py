@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -85,21 +86,35 @@ class Spy:
     def __init__(self, rt: Any, logical_id: str, before: Any = None) -> None:
         self.module = rt.lambdas.module_for(logical_id)
         self.original = self.module.lambda_handler
+        # Every execution environment of the function runs the spy, and no new one (without it) is made.
+        self.spec = rt.lambdas.spec(logical_id)
+        self.environments = [
+            m for name, m in list(sys.modules.items()) if name.split("__")[0] == f"_local_runtime_fn_{logical_id}"
+        ]
+        self.cap = self.spec.reserved_concurrency
         self.before = before  # called with the event first (may raise or sleep)
         self.events: list[Any] = []
         self.times: list[float] = []
         self.clock = rt.clock
 
     def __enter__(self) -> Spy:
-        def spy(event: Any, context: Any) -> Any:
-            self.events.append(event)
-            self.times.append(self.clock.time())
-            if self.before is not None:
-                self.before(event)
-            return self.original(event, context)
+        def spying(original: Any) -> Any:
+            def spy(event: Any, context: Any) -> Any:
+                self.events.append(event)
+                self.times.append(self.clock.time())
+                if self.before is not None:
+                    self.before(event)
+                return original(event, context)
 
-        self.module.lambda_handler = spy
+            return spy
+
+        self.originals = [module.lambda_handler for module in self.environments]
+        for module in self.environments:
+            module.lambda_handler = spying(module.lambda_handler)
+        self.spec.reserved_concurrency = len(self.environments)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.module.lambda_handler = self.original
+        for module, original in zip(self.environments, self.originals, strict=True):
+            module.lambda_handler = original
+        self.spec.reserved_concurrency = self.cap

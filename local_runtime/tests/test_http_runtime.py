@@ -130,6 +130,12 @@ def test_unknown_route_and_method_use_missing_authentication_token(client: Clien
     assert client.json("DELETE", "/items") == (404, {"error": "no_route"})
 
 
+@pytest.mark.parametrize("method", ["TRACE", "FOO", "PATCH", "get", "PROPFIND"])
+def test_methods_no_route_has_get_the_gateway_answer_not_the_stdlibs_501(client: Client, method: str) -> None:
+    assert client.json(method, "/items") == (404, {"error": "no_route"})
+    assert client.json(method, "/nowhere") == (404, {"error": "no_route"})
+
+
 def test_handler_error_and_malformed_response_are_502(client: Client) -> None:
     for path in ("/echo/fail/raise", "/echo/fail/malformed"):
         assert client.json("GET", path) == (502, {"message": "Internal server error"})

@@ -127,9 +127,45 @@ def test_only_declared_public_routes_skip_the_authorizer(translated):
         (path, method.upper())
         for path, methods in api["paths"].items()
         for method, op in methods.items()
-        if op.get("security") in (None, [{"NONE": []}], [])
+        if op.get("security") in (None, [{"NONE": []}], []) and method != "options"  # CORS preflights, below
     }
     assert public == PUBLIC_ROUTES
+
+
+def _function_of(operation) -> str:
+    uri = operation["x-amazon-apigateway-integration"]["uri"]["Fn::Sub"]
+    return re.search(r"functions/\$\{(\w+)\.Arn\}", uri).group(1)
+
+
+def test_every_path_answers_the_cors_preflight_from_its_own_function_without_a_token(translated):
+    # API Gateway's own CORS can send only one fixed origin: Tandem allows several (README "CORS").
+    api = translated["Resources"]["Api"]["Properties"]["Body"]
+    assert "x-amazon-apigateway-cors" not in api
+    for path, methods in api["paths"].items():
+        preflight = methods.get("options")
+        assert preflight is not None, f"{path} has no OPTIONS (add a Preflight event next to its routes)"
+        assert preflight.get("security") in (None, [{"NONE": []}], []), path
+        assert preflight["x-amazon-apigateway-integration"]["type"] == "aws_proxy", path
+        owners = {_function_of(op) for method, op in methods.items() if method != "options"}
+        assert owners == {_function_of(preflight)}, path
+
+
+def test_the_allowed_origins_reach_every_function_and_the_gateways_own_errors_carry_cors_headers(template, translated):
+    assert template["Parameters"]["AllowedOrigins"]["Default"] == ""
+    variables = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert variables["ALLOWED_ORIGINS"] == {"Ref": "AllowedOrigins"}
+    responses = translated["Resources"]["Api"]["Properties"]["Body"]["x-amazon-apigateway-gateway-responses"]
+    for kind in (
+        "UNAUTHORIZED",
+        "ACCESS_DENIED",
+        "THROTTLED",
+        "MISSING_AUTHENTICATION_TOKEN",
+        "DEFAULT_4XX",
+        "DEFAULT_5XX",
+    ):
+        headers = responses[kind]["responseParameters"]
+        assert headers["gatewayresponse.header.Access-Control-Allow-Origin"] == "method.request.header.Origin", kind
+        assert headers["gatewayresponse.header.Vary"] == "'Origin'", kind
 
 
 def test_functions_run_on_the_documented_runtime(template):

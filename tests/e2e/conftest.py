@@ -33,6 +33,7 @@ PARAMETERS = {
     "PaymentWebhookSecret": WEBHOOK_SECRET,
     "CardPaymentTimeoutSeconds": "3000",
     "LogLevel": "WARNING",
+    "AllowedOrigins": "http://localhost:5173,http://127.0.0.1:5173",  # make run's default
 }
 
 

@@ -301,3 +301,57 @@ def test_the_openapi_document_declares_the_signature_header_and_the_event_body(s
     assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/PaymentAnswer"
     }
+
+
+@pytest.mark.parametrize("kind", [["payment.succeeded"], {"a": "payment.succeeded"}, 7, None, True])
+def test_a_signed_event_whose_type_is_not_text_is_a_422_and_records_nothing(stack, sample, kind):
+    event = sample("billing_webhook/payment_succeeded_order")
+    body = {**json.loads(event["body"]), "id": "evt_wrong_type", "type": kind}
+
+    status, answer = _call(stack, resign(event, body))
+
+    assert status == 422 and answer["error"]["code"] == "invalid_payment"
+    assert "type" in {d["field"] for d in answer["error"]["details"]}
+    assert _items(stack, "payment") == [] and _outbox(stack) == []
+
+
+@pytest.mark.parametrize("body", [[1, 2], "payment.succeeded", 12])
+def test_a_signed_event_that_is_not_an_object_is_a_422(stack, sample, body):
+    status, answer = _call(stack, resign(sample("billing_webhook/payment_succeeded_order"), body))
+
+    assert status == 422 and answer["error"]["code"] == "invalid_payment"
+
+
+@pytest.mark.parametrize(
+    "raw, code",
+    [
+        ('{"id": "evt_deep", "type": "x", "n": ' + "[" * 5_000 + "]" * 5_000 + "}", "json_too_deep"),
+        ('{"id": "evt_long", "type": "payment.succeeded", "amount": ' + "9" * 5_000 + "}", "json_number_too_long"),
+    ],
+)
+@pytest.mark.parametrize("base64_encoded", [False, True])
+def test_a_body_past_the_json_limits_is_a_400_signed_or_not(stack, sample, raw, code, base64_encoded):
+    event = sample("billing_webhook/payment_succeeded_order")
+    if base64_encoded:
+        event = _binary(event, raw.encode(), signed=True)
+    else:
+        event["body"] = raw
+        event = resign(event)
+
+    status, answer = _call(stack, event)
+
+    assert (status, answer["error"]["code"]) == (400, code)
+    assert _items(stack, "payment") == []
+
+
+@pytest.mark.parametrize(
+    "raw, refused",
+    [(b"[" * 10_000, "json_too_deep"), (b'{"amount": ' + b"9" * 4_301 + b"}", "json_number_too_long")],
+)
+def test_the_reader_itself_holds_the_json_limits(raw, refused):
+    from tandem.billing.inbound import PaymentDelivery
+    from tandem.shared.errors import BadRequest
+
+    with pytest.raises(BadRequest) as caught:
+        PaymentDelivery(raw, None).to_command()
+    assert caught.value.code == refused

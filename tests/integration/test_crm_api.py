@@ -80,6 +80,12 @@ BAD_INPUT = {
     "too long name": ({**VALID, "name": "x" * 101}, 422, {"name"}),
     "header injection": ({**VALID, "name": "Ada\r\nBcc: all@example.com"}, 422, {"name"}),
     "one megabyte body": ({**VALID, "message": "x" * 1024 * 1024}, 413, None),
+    "nested 10,000 deep": ("[" * 10_000 + "]" * 10_000, 400, None),
+    "a field nested 10,000 deep": ('{"name": ' + "[" * 10_000 + "]" * 10_000 + "}", 400, None),
+    "5,000-digit number": (json.dumps(VALID)[:-1] + ', "phone": ' + "9" * 5_000 + "}", 400, None),
+    "4,301-digit number": (json.dumps(VALID)[:-1] + ', "consent": ' + "1" * 4_301 + "}", 400, None),
+    "a list and an object for text": ({**VALID, "name": ["Ada"], "message": {"a": 1}}, 422, {"name", "message"}),
+    "a number for consent": ({**VALID, "consent": 1}, 422, {"consent"}),
 }
 
 
@@ -277,3 +283,26 @@ def test_every_lead_route_declares_the_sales_group(stack):
     assert app.required_groups("GET", "/leads") == (frozenset({"sales"}),)
     assert app.required_groups("GET", "/leads/{id}") == (frozenset({"sales"}),)
     assert app.required_groups("POST", "/forms/contact") == ()
+
+
+@pytest.mark.parametrize(
+    "content_type", ["APPLICATION/JSON", "application/json; charset=utf-8", "Application/Json;Charset=UTF-8"]
+)
+def test_the_json_content_type_is_matched_in_any_case_with_parameters(stack, api, sample, content_type):
+    event = sample("crm_api/submit_contact_form")
+    event["headers"]["Content-Type"] = event["multiValueHeaders"]["Content-Type"][0] = content_type
+
+    assert api(event)[0] == 202
+
+
+@pytest.mark.parametrize("content_type", [None, "", "text/plain", "application/x-www-form-urlencoded"])
+def test_a_body_without_the_json_content_type_is_a_415_and_stores_nothing(stack, api, sample, content_type):
+    event = sample("crm_api/submit_contact_form")
+    del event["headers"]["Content-Type"], event["multiValueHeaders"]["Content-Type"]
+    if content_type is not None:
+        event["headers"]["content-type"], event["multiValueHeaders"]["content-type"] = content_type, [content_type]
+
+    status, response = api(event)
+
+    assert (status, response["error"]["code"]) == (415, "unsupported_media_type")
+    assert stack.items() == []

@@ -383,3 +383,53 @@ def test_a_malformed_buyer_vat_id_is_a_clear_422_and_nothing_is_written(api, sam
     [detail] = [d for d in error["error"]["details"] if d["field"] == "customer.vat_id"]
     assert message in detail["message"]
     assert _types(catalog) == []
+
+
+def _raw(event: dict, text: str) -> dict:
+    event = copy.deepcopy(event)
+    event["body"] = text
+    return event
+
+
+def _quantity(digits: int) -> str:
+    return '{"customer": {"email": "ada@example.com"}, "lines": [{"sku": "TEA-001", "quantity": %s}]}' % ("9" * digits)
+
+
+@pytest.mark.parametrize(
+    "text, status, code",
+    [
+        ("[" * 10_000 + "]" * 10_000, 400, "json_too_deep"),
+        ('{"lines": ' + "[" * 10_000 + "]" * 10_000 + "}", 400, "json_too_deep"),
+        (_quantity(5_000), 400, "json_number_too_long"),
+        (_quantity(4_301), 400, "json_number_too_long"),
+        (_quantity(100), 422, "validation_failed"),
+        ('{"customer": "ada", "lines": {"sku": "TEA-001"}, "payment_method": ["card"]}', 422, "validation_failed"),
+        (
+            '{"customer": {"email": ["ada@example.com"]}, "lines": [{"sku": 1, "quantity": [3]}]}',
+            422,
+            "validation_failed",
+        ),
+    ],
+)
+def test_a_body_that_breaks_the_parser_or_the_types_is_a_4xx_and_places_nothing(
+    api, sample, catalog, text, status, code
+):
+    answer_status, answer = api(_raw(sample("sales_api/place_order"), text))
+
+    assert (answer_status, answer["error"]["code"]) == (status, code), answer
+    assert _types(catalog) == []
+
+
+@pytest.mark.parametrize("content_type", ["APPLICATION/JSON", "application/json; charset=UTF-8"])
+def test_an_order_in_any_spelling_of_the_json_content_type_is_placed(api, sample, content_type):
+    assert api(_with(sample("sales_api/place_order"), headers={"Content-Type": content_type}))[0] == 201
+
+
+def test_an_order_without_a_content_type_is_a_415_and_places_nothing(api, sample, catalog):
+    event = sample("sales_api/place_order")
+    del event["headers"]["Content-Type"], event["multiValueHeaders"]["Content-Type"]
+
+    status, answer = api(event)
+
+    assert (status, answer["error"]["code"]) == (415, "unsupported_media_type")
+    assert _types(catalog) == []

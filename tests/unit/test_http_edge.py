@@ -68,7 +68,7 @@ def _call(method, path, body=None, headers=None, claims=None, query=None):
         "httpMethod": method,
         "path": path,
         "resource": path,
-        "headers": headers or {},
+        "headers": headers if headers is not None else ({"Content-Type": "application/json"} if body else {}),
         "multiValueHeaders": {},
         "queryStringParameters": query,
         "multiValueQueryStringParameters": {k: [v] for k, v in (query or {}).items()} or None,
@@ -199,7 +199,7 @@ def _call_root(method, path, body=None, headers=None, claims=None, query=None):
         "httpMethod": method,
         "path": path,
         "resource": path,
-        "headers": headers or {},
+        "headers": headers if headers is not None else ({"Content-Type": "application/json"} if body else {}),
         "multiValueHeaders": {},
         "queryStringParameters": query,
         "multiValueQueryStringParameters": {k: [v] for k, v in (query or {}).items()} or None,
@@ -233,3 +233,94 @@ def test_size_and_type_refusals_come_after_the_group_check_on_protected_routes(p
 @pytest.mark.parametrize("body, headers, refused", [(TOO_BIG, None, 413), ("{}", FORM, 415)])
 def test_public_routes_refuse_size_and_type_without_claims(body, headers, refused):
     assert _call_root("POST", "/open", body, headers) == refused
+
+
+JSON = {"Content-Type": "application/json"}
+VALID = json.dumps({"name": "ok", "count": 1})
+
+
+@pytest.mark.parametrize(
+    "body, code, message",
+    [
+        ("[" * 10_000 + "]" * 10_000, "json_too_deep", "Body nests deeper than 32 levels"),
+        ('{"name": "x", "count": ' + "9" * 5_000 + "}", "json_number_too_long", "Body has a number longer than 100"),
+        ('{"name": "x", "count": ' + "9" * 4_301 + "}", "json_number_too_long", "Body has a number longer than 100"),
+    ],
+)
+def test_bodies_that_would_break_the_parser_are_a_400_not_a_500(body, code, message):
+    status, answer = _call("POST", "/things", body, headers=JSON)
+    assert (status, answer["error"]["code"]) == (400, code)
+    assert answer["error"]["message"].startswith(message)
+
+
+def test_a_number_within_the_limit_but_too_big_for_the_field_is_a_422():
+    assert _call("POST", "/things", '{"name": "x", "count": ' + "9" * 100 + "}", headers=JSON)[0] in (200, 422)
+
+
+@pytest.mark.parametrize("body", ["[" * 10_000, '{"name": "x", "count": ' + "9" * 5_000 + "}"])
+def test_json_limits_come_after_the_group_check(body):
+    assert _call("POST", "/private-things", body, headers=JSON)[0] == 401
+    assert _call("POST", "/private-things", body, headers=JSON, claims={"sub": "u", "cognito:groups": "hr"})[0] == 403
+    assert (
+        _call("POST", "/private-things", body, headers=JSON, claims={"sub": "u", "cognito:groups": "sales"})[0] == 400
+    )
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["application/json", "APPLICATION/JSON", "Application/Json; charset=utf-8", " application/json ;charset=UTF-8"],
+)
+@pytest.mark.parametrize("header", ["Content-Type", "content-type", "CONTENT-TYPE"])
+def test_json_content_type_matches_in_any_case_with_parameters(header, content_type):
+    assert _call("POST", "/things", VALID, headers={header: content_type}) == (200, {"ok": True})
+
+
+@pytest.mark.parametrize(
+    "headers, message",
+    [
+        ({}, "Content-Type is missing: send the body as application/json"),
+        ({"Content-Type": ""}, "Content-Type is missing: send the body as application/json"),
+        ({"Content-Type": "text/plain"}, "Send the body as application/json"),
+        ({"Content-Type": "application/json-patch+json"}, "Send the body as application/json"),
+        ({"Content-Type": "application/jsonx"}, "Send the body as application/json"),
+    ],
+)
+def test_a_body_needs_content_type_application_json(headers, message):
+    status, answer = _call("POST", "/things", VALID, headers=headers)
+    assert (status, answer["error"]["code"], answer["error"]["message"]) == (415, "unsupported_media_type", message)
+
+
+def test_a_request_without_a_body_needs_no_content_type():
+    assert _call("GET", "/private", claims={"cognito:groups": "sales"}, headers={}) == (200, {"limit": 5})
+
+
+def test_a_base64_body_is_held_to_the_same_limits():
+    import base64
+
+    event_body = base64.b64encode(("[" * 100).encode()).decode()
+    status, answer = _call_b64(event_body)
+    assert (status, answer["error"]["code"]) == (400, "json_too_deep")
+    assert _call_b64("not base64!")[0] == 400
+
+
+def _call_b64(body):
+    event = {
+        "httpMethod": "POST",
+        "path": "/things",
+        "resource": "/things",
+        "headers": JSON,
+        "multiValueHeaders": {},
+        "requestContext": {"requestId": "r1"},
+        "body": body,
+        "isBase64Encoded": True,
+    }
+    response = app.resolve(event, None)
+    return response["statusCode"], json.loads(response["body"])
+
+
+def test_every_body_method_documents_the_edges_body_answers():
+    from tandem.shared.http import documented_responses
+
+    assert {400, 413, 415} <= set(documented_responses(None, 200, [], "POST"))
+    assert {400, 413, 415} <= set(documented_responses(None, 200, [], ["PUT"]))
+    assert not {400, 413, 415} & set(documented_responses(None, 200, [], "GET"))

@@ -60,7 +60,12 @@ def function(ctx: Context, res: Resource, p: dict[str, Any]) -> None:
         environment=env,
         layer_dirs=[ctx.out.layer_dirs[a] for a in p.get("Layers") or [] if a in ctx.out.layer_dirs],
         dead_letter_arn=(p.get("DeadLetterConfig") or {}).get("TargetArn"),
+        reserved_concurrency=_int_or_none(p.get("ReservedConcurrentExecutions")),
     )
+
+
+def _int_or_none(value: Any) -> int | None:
+    return None if value is None else int(value)
 
 
 def event_source_mapping(ctx: Context, res: Resource, p: dict[str, Any]) -> None:

@@ -3,7 +3,9 @@ order events (our own tolerant readers: unknown fields are ignored, only what we
 
 A webhook's signature covers the exact bytes the provider sent: API Gateway hands them over as text, or
 base64 (``isBase64Encoded``) for binary media types; nothing decodes them as UTF-8 or JSON before the
-signature verified (the service calls ``to_command`` only then). A signed body that is not UTF-8 JSON is a 400.
+signature verified (the service calls ``to_command`` only then). A signed body that is not UTF-8 JSON, or breaks
+the JSON limits of ``tandem.shared.json_edge``, is a 400; a JSON body that is not an object, or whose fields
+have the wrong JSON types (a ``type`` that is a list), is a 422.
 
 From sales: OrderPlaced (billing learns the order), OrderCancelled and OrderRejected (the order ended).
 """
@@ -12,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,6 +25,7 @@ from tandem.billing.domain.commands import RecordOrder, RecordPayment, SettleCan
 from tandem.billing.domain.errors import InvalidPayment
 from tandem.shared.envelope import EventMetadata, TolerantReader
 from tandem.shared.errors import BadRequest, field_errors
+from tandem.shared.json_edge import parse_json
 
 HANDLED_TYPES = frozenset({"payment.succeeded"})
 
@@ -73,14 +75,14 @@ class PaymentDelivery:
     def to_command(self) -> RecordPayment | None:
         """The payment the (verified) body reports; None for an event type billing does not act on."""
         try:
-            payload = json.loads(self.body.decode("utf-8"))  # strictly UTF-8 (json.loads(bytes) would guess)
-        except (ValueError, UnicodeDecodeError):
+            text = self.body.decode("utf-8")  # strictly UTF-8 (json.loads(bytes) would guess)
+        except UnicodeDecodeError:
             raise BadRequest("Body is not valid UTF-8 JSON") from None
-        if (
-            isinstance(payload, dict)
-            and payload.get("type") not in HANDLED_TYPES
-            and isinstance(payload.get("type"), str)
-        ):
+        payload = parse_json(text)  # within the edge's limits: depth and number length
+        if not isinstance(payload, dict):
+            raise InvalidPayment(details=[{"field": "body", "message": "must be a JSON object"}])
+        kind = payload.get("type")
+        if isinstance(kind, str) and kind not in HANDLED_TYPES:
             return None
         try:
             webhook = PaymentWebhook.model_validate(payload)

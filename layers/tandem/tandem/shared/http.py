@@ -1,7 +1,9 @@
 """The HTTP edge: a Powertools REST resolver that always answers in Tandem's error shape.
 
-* body over ``max_body_bytes`` -> 413 and a non-JSON content type -> 415, both checked
-  before anything parses the body (on a protected route, after its group check: 401/403 first);
+* body over ``max_body_bytes`` -> 413, a body without Content-Type ``application/json`` (any case,
+  parameters allowed) -> 415, a body nesting deeper than 32 levels or with a number over 100 characters
+  -> 400 (``tandem.shared.json_edge``): all checked before anything parses the body, so no parser ever
+  fails on it with a 500 (on a protected route, after its group check: 401/403 first);
 * malformed JSON -> 400 "Body is not valid JSON" (Powertools reports it as a
   ``RequestValidationError`` with type ``json_invalid``);
 * any other validation error -> 422 listing every bad field;
@@ -18,12 +20,14 @@ nothing about the input rules. Valid requests are checked by the route middlewar
 
 from __future__ import annotations
 
+import base64
+import binascii
 import inspect
 import json
 import logging
 import re
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any, TypeVar
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
@@ -36,7 +40,7 @@ from aws_lambda_powertools.event_handler.openapi.models import Tag
 from aws_lambda_powertools.event_handler.openapi.params import Header, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse, OpenAPIResponseHeader
 
-from tandem.shared import request_keys
+from tandem.shared import cors, request_keys
 from tandem.shared.auth import authorize
 from tandem.shared.errors import (
     INTERNAL_ERROR_CODE,
@@ -54,6 +58,7 @@ from tandem.shared.errors import (
     field_errors,
     http_status,
 )
+from tandem.shared.json_edge import json_limit_error
 from tandem.shared.openapi import (
     NEXT_TOKEN_DESCRIPTION,
     PAGE_LIMIT_DEFAULT,
@@ -63,6 +68,7 @@ from tandem.shared.openapi import (
 )
 
 MAX_BODY_BYTES = 64 * 1024
+JSON_MEDIA_TYPE = "application/json"
 Handler = TypeVar("Handler", bound=Callable[..., object])
 _RULE_PARAMETER = re.compile(r"<(\w+)>")  # Powertools' "/leads/<id>" is OpenAPI's "/leads/{id}"
 _ROUTE_SIGNATURE = inspect.signature(APIGatewayRestResolver.route)
@@ -90,10 +96,38 @@ def _body_size(event: Mapping[str, Any]) -> int:
 
 
 def _content_type(event: Mapping[str, Any]) -> str:
+    """The media type of the request's Content-Type, lower case and without parameters ("" if none)."""
     for key, value in (event.get("headers") or {}).items():
         if key.lower() == "content-type" and isinstance(value, str):
             return value.split(";")[0].strip().lower()
     return ""
+
+
+def _body_text(event: Mapping[str, Any]) -> str:
+    """The body as text for the JSON limits (undecodable bytes replaced: only the structure counts)."""
+    body = str(event.get("body") or "")
+    if not event.get("isBase64Encoded"):
+        return body
+    try:
+        return base64.b64decode(body, validate=True).decode("utf-8", "replace")
+    except (binascii.Error, ValueError):
+        raise BadRequest("Body is not valid base64") from None
+
+
+def _with_json_media_type(event: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``event`` with an ``application/json`` Content-Type spelled in lower case, parameters kept
+    (Powertools' body parser compares it case-sensitively); ``event`` itself for any other type."""
+    if _content_type(event) != JSON_MEDIA_TYPE:
+        return event
+
+    def lowered(key: str, value: Any) -> Any:
+        if key.lower() != "content-type" or not isinstance(value, str):
+            return value
+        return JSON_MEDIA_TYPE + value.strip()[len(JSON_MEDIA_TYPE) :]
+
+    headers = {key: lowered(key, value) for key, value in (event.get("headers") or {}).items()}
+    multi = {key: [lowered(key, v) for v in values] for key, values in (event.get("multiValueHeaders") or {}).items()}
+    return {**event, "headers": headers, "multiValueHeaders": multi}
 
 
 def _path_pattern(openapi_path: str) -> re.Pattern[str]:
@@ -102,30 +136,48 @@ def _path_pattern(openapi_path: str) -> re.Pattern[str]:
 
 
 def precheck(event: Mapping[str, Any], max_body_bytes: int) -> DomainError | None:
-    """Checks that must happen before Powertools parses the body."""
+    """Checks that must happen before anything parses a body: its size, its Content-Type (application/json,
+    any case, parameters allowed; required with a body) and the JSON limits of ``tandem.shared.json_edge``
+    (nesting depth, number length), so no parser ever meets a body that makes it fail with a 500."""
     if not event.get("body"):
         return None
     if _body_size(event) > max_body_bytes:
         return PayloadTooLarge(
             f"The request body must not exceed {max_body_bytes // 1024} KiB", details={"max_bytes": max_body_bytes}
         )
-    if _content_type(event) not in ("", "application/json"):
-        return UnsupportedMediaType(details={"content_type": _content_type(event)[:100]})
-    return None
+    media_type = _content_type(event)
+    if media_type != JSON_MEDIA_TYPE:
+        missing = "Content-Type is missing: send the body as application/json"
+        return UnsupportedMediaType(None if media_type else missing, details={"content_type": media_type[:100]})
+    try:
+        return json_limit_error(_body_text(event))
+    except BadRequest as undecodable:
+        return undecodable
 
 
 class TandemRestResolver(APIGatewayRestResolver):
     """``APIGatewayRestResolver(enable_validation=True)`` with Tandem's edge rules."""
 
-    def __init__(self, *, logger: Any = None, max_body_bytes: int = MAX_BODY_BYTES, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        logger: Any = None,
+        max_body_bytes: int = MAX_BODY_BYTES,
+        allowed_origins: Sequence[str] = (),
+        **kwargs: Any,
+    ) -> None:
         self._route_groups: dict[tuple[str, str], tuple[frozenset[str], ...]] = {}
         self._route_patterns: dict[tuple[str, str], re.Pattern[str]] = {}
-        super().__init__(enable_validation=True, **kwargs)
+        super().__init__(enable_validation=True, cors=cors.cors_config(allowed_origins), **kwargs)
         self.max_body_bytes = max_body_bytes
         self.log = logger or log
         self._install_handlers()
 
     def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
+        # Every answer, whichever path below produced it, gets exactly the CORS headers its origin may have.
+        return cors.apply(self._resolve_edge(event, context), event, self._cors)
+
+    def _resolve_edge(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
         refused = precheck(event, self.max_body_bytes)
         if refused is not None:
             # A protected route answers 401/403 first: a caller without permission learns no input rules.
@@ -136,7 +188,7 @@ class TandemRestResolver(APIGatewayRestResolver):
                 "body": json.dumps(body_for(refused)),
                 "isBase64Encoded": False,
             }
-        return super().resolve(event, context)
+        return super().resolve(_with_json_media_type(event), context)
 
     def route(self, *args: Any, **kwargs: Any) -> Any:
         """Register a route and note its groups (``get``/``post``/``include_router`` all come here,
@@ -163,7 +215,7 @@ class TandemRestResolver(APIGatewayRestResolver):
             documented["operation_id"] = arguments.get("operation_id") or _camel(handler.__name__)
             documented["description"] = _description(arguments.get("description") or inspect.getdoc(handler), groups)
             documented["responses"] = documented_responses(
-                arguments.get("responses"), arguments.get("status_code", 200), groups
+                arguments.get("responses"), arguments.get("status_code", 200), groups, arguments["method"]
             )
             return super(TandemRestResolver, self).route(**documented)(handler)
 
@@ -262,13 +314,13 @@ class TandemRestResolver(APIGatewayRestResolver):
 
 _ERROR_REF = "#/components/schemas/ErrorResponse"
 _DESCRIPTIONS = {
-    400: "Malformed request (e.g. body is not valid JSON)",
+    400: "Malformed body: not valid JSON, nested deeper than 32 levels or a number over 100 characters",
     401: "No valid token",
     403: "The token's groups do not allow this (details.required_groups)",
     404: "Not found",
     409: "Conflicts with the current state",
     413: "Body too large",
-    415: "Body is not application/json",
+    415: "Body is not sent as Content-Type: application/json",
     422: "Invalid input; details lists each {field, message}",
     503: "Temporarily unavailable; retry after the Retry-After header's seconds",
 }
@@ -316,12 +368,22 @@ def success(
     return {status: entry}
 
 
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
 def documented_responses(
-    responses: Mapping[int, OpenAPIResponse] | None, status_code: int, groups: list[frozenset[str]]
+    responses: Mapping[int, OpenAPIResponse] | None,
+    status_code: int,
+    groups: list[frozenset[str]],
+    method: str | Sequence[str] = "GET",
 ) -> dict[int, OpenAPIResponse]:
     """``responses`` with what every route has: a success entry (``status_code``, schema from the return
-    annotation) unless one is given, 401 and 403 when the route needs a group, and 503."""
+    annotation) unless one is given, 401 and 403 when the route needs a group, 400/413/415 (the edge's
+    body checks, see ``precheck``) when its method carries a body, and 503."""
     completed = dict(responses or {})
+    if BODY_METHODS.intersection(m.upper() for m in ((method,) if isinstance(method, str) else method)):
+        for status, entry in error_responses(400, 413, 415).items():
+            completed.setdefault(status, entry)
     if not any(200 <= int(code) < 300 for code in completed):
         completed[status_code] = {"description": "Success"}
     if groups:
@@ -399,10 +461,17 @@ def make_resolver(
     version: str = "1.0.0",
     tags: Mapping[str, str] | None = None,
     max_body_bytes: int = MAX_BODY_BYTES,
+    allowed_origins: Sequence[str] | None = None,
 ) -> TandemRestResolver:
     """A resolver with Tandem's error handling and OpenAPI metadata: the shared overview, and a description
-    for each tag its routes use (``{"orders": "Orders placed by customers and the sales team"}``)."""
-    app = TandemRestResolver(logger=logger, max_body_bytes=max_body_bytes)
+    for each tag its routes use (``{"orders": "Orders placed by customers and the sales team"}``).
+
+    Browsers on ``allowed_origins`` may call it (CORS, see ``tandem.shared.cors``); by default the origins
+    are read here, once, from ``ALLOWED_ORIGINS`` (the template's ``AllowedOrigins``)."""
+    origins = (
+        cors.origins_from_environment() if allowed_origins is None else cors.parse_origins(",".join(allowed_origins))
+    )
+    app = TandemRestResolver(logger=logger, max_body_bytes=max_body_bytes, allowed_origins=origins)
     declared: list[Tag | str] = [Tag(name=name, description=text) for name, text in (tags or {}).items()]
     app.configure_openapi(title=title, version=version, description=API_OVERVIEW, tags=declared or None)
     return app
