@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from tandem.billing.domain.crediting import CreditNote
@@ -26,7 +26,7 @@ from tandem.shared.clock import Clock
 from tandem.shared.correlation import MessageContext
 from tandem.shared.envelope import DomainEvent, Envelope
 from tandem.shared.errors import ConditionFailed, TransactionConflict
-from tandem.shared.request_keys import KeyRecord
+from tandem.shared.request_keys import Claim, KeyRecord, Reply
 from tandem.shared.retry import retrying
 
 T = TypeVar("T")
@@ -41,21 +41,6 @@ class BillingConfig:
     base_currency: str = "EUR"  # payments and invoices are in this currency only
     payment_terms_days: int = DEFAULT_PAYMENT_TERMS_DAYS
     webhook_secret: str = ""  # empty: every webhook signature fails (401), nothing is recorded
-
-
-@dataclass(frozen=True, slots=True)
-class Reply(Generic[T]):
-    """How the API answers a request that creates a ``T``, and the request's Idempotency-Key when it sent
-    one (tandem.shared.request_keys): ``fingerprint`` identifies the request (path ids and body)."""
-
-    render: Callable[[T], dict[str, Any]]
-    fingerprint: str = ""
-    caller: str | None = None
-    key: str | None = None
-
-
-# The Idempotency-Key record of a created ``T``, to write in the transaction that creates it.
-Claim = Callable[[T], KeyRecord]
 
 
 class ServiceBase:
@@ -103,34 +88,14 @@ class ServiceBase:
             raise TransactionConflict() from None
 
     def _answer_once(self, reply: Reply[T], create: Callable[[Claim[T] | None], T]) -> dict[str, Any]:
-        """What ``create`` made, as ``reply`` renders it. With an Idempotency-Key: the first answer again for
-        the same request (nothing new is written), ``IdempotencyKeyReused`` for another request. ``create``
-        writes the key's record (``claim``) in its own transaction, so two requests racing with one key
-        cannot both create; a request that fails never uses its key up."""
-        caller, key = reply.caller, reply.key
-        if key is None or not caller:
-            return reply.render(create(None))
-        moment = self.clock.now()
-        with self.uow() as uow:
-            known = uow.request_keys.get(caller, key)
-        if known is not None and known.live(moment):
-            return known.replay(reply.fingerprint)
+        """``request_keys.answer_once`` on billing's table: the first answer again for a repeated
+        Idempotency-Key, the key's record written in ``create``'s own transaction."""
 
-        def claim(created: T) -> KeyRecord:
-            return KeyRecord(
-                caller=caller,
-                key=key,
-                fingerprint=reply.fingerprint,
-                response=reply.render(created),
-                expires_at=moment + request_keys.WINDOW,
-            )
+        def known(caller: str, key: str) -> KeyRecord | None:
+            with self.uow() as uow:
+                return uow.request_keys.get(caller, key)
 
-        try:
-            return reply.render(create(claim))
-        except ConditionFailed as failed:  # the key was taken meanwhile (a concurrent retry): answer as it did
-            if failed.label != "idempotency" or not failed.old_item:
-                raise
-            return request_keys.record_from_item(failed.old_item, caller, key).replay(reply.fingerprint)
+        return request_keys.answer_once(reply, create, now=self.clock.now(), known=known)
 
     def _invoice(self, uow: UnitOfWork, invoice_id: str) -> Invoice:
         """The invoice, or InvoiceNotFound (also for ids that are not UUIDs: they cannot exist)."""
