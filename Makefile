@@ -4,8 +4,12 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# checkov (make test runs it on the translated template) pins its own boto3 and more: it gets a venv of its own.
+CHECKOV_VENV  := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 PORT   ?= 3000
-# Local-only webhook secret (the template's PaymentWebhookSecret has no default); sign test webhooks with it.
+# Local-only first value of the webhook secret in (moto's) Secrets Manager, via the template's PaymentWebhookSecret;
+# sign test webhooks with it (scripts/pay.py does).
 PAYMENT_WEBHOOK_SECRET ?= whsec_local
 # Browser origins allowed to call the local API (CORS; the template's AllowedOrigins): a Vite dev server by default.
 ALLOWED_ORIGINS ?= http://localhost:5173,http://127.0.0.1:5173
@@ -24,6 +28,11 @@ $(STAMP): pyproject.toml constraints.txt local_runtime/pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]' -e ./local_runtime
 	@touch $(STAMP)
 
+$(CHECKOV_STAMP): constraints-checkov.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r constraints-checkov.txt
+	@touch $@
+
 $(NODE_STAMP): $(CLIENT)/package.json $(CLIENT)/package-lock.json
 	@command -v node >/dev/null && command -v npm >/dev/null || { echo "$(NODE_HELP)" >&2; exit 1; }
 	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a==20&&b>=19)?0:1)' \
@@ -36,7 +45,7 @@ run: $(STAMP)
 		--param PaymentWebhookSecret=$(PAYMENT_WEBHOOK_SECRET) --param AllowedOrigins=$(ALLOWED_ORIGINS) \
 		--on-ready "$(PY) scripts/demo_data.py"
 
-test: $(STAMP) $(NODE_STAMP)
+test: $(STAMP) $(NODE_STAMP) $(CHECKOV_STAMP)
 	$(PY) -m pytest
 
 bench: $(STAMP)
@@ -76,4 +85,4 @@ schemas: $(STAMP)
 	$(PY) -m tandem.shared.schemas export events/schemas
 
 clean:
-	rm -rf $(VENV) .pytest_cache .aws-sam $(CLIENT)/node_modules $(CLIENT)/src/generated
+	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .aws-sam $(CLIENT)/node_modules $(CLIENT)/src/generated

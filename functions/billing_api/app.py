@@ -1,4 +1,5 @@
-"""Billing API for the finance team: invoices, their PDFs and credit notes."""
+"""Billing API for the finance team (invoices, their PDFs and credit notes) and for customers (their own
+invoices and PDFs)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
-from tandem.billing.api_models import CreditNoteRequest, CreditNoteView, InvoiceList, InvoiceView
+from tandem.billing.api_models import CreditNoteRequest, CreditNoteView, InvoiceList, InvoiceView, reader_of
 from tandem.billing.bootstrap import services
 from tandem.billing.domain.commands import ListInvoices
 from tandem.billing.domain.model import InvoiceStatus
@@ -22,6 +23,7 @@ logger, tracer, metrics = Logger(), Tracer(), Metrics()
 TAGS = {"invoices": "Invoices issued for orders, with their PDFs", "credit notes": "Corrections of issued invoices"}
 app = make_resolver(logger=logger, title="Tandem Billing API", tags=TAGS)
 FINANCE = [require_groups("finance")]
+READERS = [require_groups("finance", "customer")]  # a customer: only the invoices of orders they placed
 ID = Annotated[str, Path(max_length=64, description="The invoice's id")]
 # Credit notes have no URL of their own: a created one is found on its invoice (GET /invoices/{id}).
 INVOICE = {"Location": {**LOCATION["Location"], "description": "Path of the credited invoice, which lists its notes"}}
@@ -31,7 +33,7 @@ INVOICE = {"Location": {**LOCATION["Location"], "description": "Path of the cred
     "/invoices",
     tags=["invoices"],
     summary="List invoices",
-    middlewares=FINANCE,
+    middlewares=READERS,
     responses=error_responses(422),
 )
 def list_invoices(
@@ -40,8 +42,10 @@ def list_invoices(
     limit: PageLimit = PAGE_LIMIT_DEFAULT,
     next_token: NextToken = None,
 ) -> InvoiceList:
-    """Invoices, newest first, a page at a time; with order_id, that order's invoice (or none). Changes nothing."""
-    query = ListInvoices(order_id=order_id, status=status, limit=limit, cursor=next_token)
+    """Invoices, newest first, a page at a time; with order_id, that order's invoice (or none). A customer gets
+    only the invoices of orders they placed themselves (owned by their token's sub). Changes nothing."""
+    reader = reader_of(app.current_event.raw_event)
+    query = ListInvoices(reader, order_id=order_id, status=status, limit=limit, cursor=next_token)
     return InvoiceList.of(services().list_invoices(query))
 
 
@@ -49,20 +53,20 @@ def list_invoices(
     "/invoices/<id>",
     tags=["invoices"],
     summary="Get an invoice",
-    middlewares=FINANCE,
+    middlewares=READERS,
     responses=error_responses(404, 422),
 )
 def get_invoice(id: ID) -> InvoiceView:  # noqa: A002 - the template's {id}
-    """One invoice with its lines, tax breakdown, totals, what is paid and due, and its credit notes.
-    Changes nothing."""
-    return InvoiceView.of(services().get_invoice(id))
+    """One invoice with its lines, tax breakdown, totals, what is paid and due, and its credit notes. A customer
+    gets only an invoice of an order they placed (404 otherwise). Changes nothing."""
+    return InvoiceView.of(services().get_invoice(id, reader_of(app.current_event.raw_event)))
 
 
 @app.get(
     "/invoices/<id>/pdf",
     tags=["invoices"],
     summary="Get an invoice as PDF",
-    middlewares=FINANCE,
+    middlewares=READERS,
     responses={
         **success(200, "The invoice as a PDF document", media_type="application/pdf"),
         **error_responses(404, 422),
@@ -71,10 +75,10 @@ def get_invoice(id: ID) -> InvoiceView:  # noqa: A002 - the template's {id}
 def get_invoice_pdf(id: ID):  # noqa: A002, ANN201
     """The invoice as application/pdf bytes. Send `Accept: application/pdf`: API Gateway returns binary
     bodies only to clients that accept the binary media type (otherwise base64 text). The PDF is
-    rendered and stored on the first request; nothing else changes."""
+    rendered and stored on the first request; nothing else changes. A customer: only their own (404 otherwise)."""
     # No return annotation: Powertools would validate the PDF bytes as JSON; unannotated, a non-JSON
     # Response passes through and the resolver base64-encodes the bytes (isBase64Encoded).
-    invoice, pdf = services().invoice_pdf(id)
+    invoice, pdf = services().invoice_pdf(id, reader_of(app.current_event.raw_event))
     disposition = {"Content-Disposition": f'inline; filename="{invoice.number}.pdf"'}
     return Response(status_code=200, content_type="application/pdf", body=pdf, headers=disposition)
 

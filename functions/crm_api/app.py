@@ -1,4 +1,4 @@
-"""CRM API: the public contact form and the sales team's lead and customer views."""
+"""CRM API: the public contact form, the sales team's lead and customer views, a customer's own record."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from tandem.crm.customers import bootstrap as customers
-from tandem.crm.customers.api_models import CustomerList, CustomerTimeline, CustomerView
+from tandem.crm.customers.api_models import CustomerList, CustomerTimeline, CustomerView, viewer_of
 from tandem.crm.leads import bootstrap as leads
 from tandem.crm.leads.api_models import ContactForm, LeadAccepted, LeadList, LeadView
 from tandem.shared import correlation
@@ -30,6 +30,10 @@ app = make_resolver(
     },
 )
 ID = Annotated[str, Path(max_length=64)]
+CUSTOMER_ID = Annotated[
+    str, Path(max_length=64, description="The customer's id, or `me`: the record the caller's latest order is on")
+]
+OWN = [require_groups("sales", "customer")]  # a customer: only their own record
 Email = Annotated[str, Query(min_length=3, max_length=254)]
 
 
@@ -90,29 +94,32 @@ def find_customers(email: Email, limit: PageLimit = PAGE_LIMIT_DEFAULT, next_tok
     "/customers/<id>",
     tags=["customers"],
     summary="Get a customer",
-    middlewares=[require_groups("sales")],
+    middlewares=OWN,
     responses=error_responses(404, 422),
 )
-def get_customer(id: ID) -> CustomerView:  # noqa: A002 - the template's {id}
-    """One customer as the CRM knows them from their orders and invoices. Changes nothing."""
-    return CustomerView.of(customers.services().get_customer(id))
+def get_customer(id: CUSTOMER_ID) -> CustomerView:  # noqa: A002 - the template's {id}
+    """One customer as the CRM knows them from their orders and invoices. A customer reads only their own
+    record (`me`, or its id; any other is 404): the one their orders were placed on. Changes nothing."""
+    return CustomerView.of(customers.services().get_customer(id, viewer_of(app.current_event.raw_event)))
 
 
 @app.get(
     "/customers/<id>/timeline",
     tags=["customers"],
     summary="Get a customer's timeline",
-    middlewares=[require_groups("sales")],
+    middlewares=OWN,
     responses=error_responses(404, 422),
 )
 def get_customer_timeline(
-    id: ID,  # noqa: A002 - the template's {id}
+    id: CUSTOMER_ID,  # noqa: A002 - the template's {id}
     limit: PageLimit = PAGE_LIMIT_DEFAULT,
     next_token: NextToken = None,
 ) -> CustomerTimeline:
     """A customer's commerce events (orders, invoices, credit notes, payments), oldest first, one page at a
-    time; the customer themselves is getCustomer. Changes nothing."""
-    return CustomerTimeline.of(customers.services().customer_timeline(id, limit, next_token))
+    time; the customer themselves is getCustomer. A customer: only their own (`me`; any other is 404).
+    Changes nothing."""
+    viewer = viewer_of(app.current_event.raw_event)
+    return CustomerTimeline.of(customers.services().customer_timeline(id, viewer, limit, next_token))
 
 
 # API Gateway's request id is the correlation id until the caller's X-Correlation-Id is checked.

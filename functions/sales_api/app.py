@@ -50,7 +50,7 @@ def place_order(
 ) -> Response[api_models.OrderView]:
     """Places an order for catalog products: prices and tax come from the catalog, stock is reserved and
     the order saga starts (invoice orders are confirmed at once; card orders wait for the payment). A
-    customer may only order for their own email address."""
+    customer may only order for their own verified email address; the order then belongs to their token's sub."""
     event, caller = app.current_event.raw_event, api_models.caller_of(app.current_event.raw_event)
     keyed = api_models.keyed_request(event, idempotency_key)
     result = services().place_order(request.to_command(caller), caller, correlation.from_http(event), keyed)

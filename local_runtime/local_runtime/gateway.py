@@ -18,7 +18,6 @@ from .gateway_responses import GatewayResponses
 from .proxy import MAX_BODY_BYTES, MalformedResponse, Request, Response, build_event, map_response
 
 log = logging.getLogger("local_runtime.http")
-_INTERNAL_ERROR = b'{"message": "Internal server error"}'
 _EMPTY_RESPONSES = GatewayResponses({})
 
 
@@ -70,7 +69,7 @@ class ApiGateway:
             return Response(route.mock.status, headers, route.mock.body.encode())
         if route.function is None:
             log.warning("%s %s: integration %r is not emulated", route.method, route.resource, route.integration)
-            return self._internal_error(request_id)
+            return self._bad_gateway(request, request_id, route)
         event = build_event(
             request,
             route,
@@ -91,7 +90,7 @@ class ApiGateway:
                 payload.get("errorType"),
                 payload.get("errorMessage"),
             )
-            return self._internal_error(request_id)
+            return self._bad_gateway(request, request_id, route)
         try:
             response = map_response(result.payload)
         except MalformedResponse as exc:
@@ -102,7 +101,7 @@ class ApiGateway:
                 route.function,
                 exc,
             )
-            return self._internal_error(request_id)
+            return self._bad_gateway(request, request_id, route)
         response.headers.append(("x-amzn-RequestId", request_id))
         if log.isEnabledFor(logging.INFO):
             log.info(
@@ -154,14 +153,10 @@ class ApiGateway:
         responses = api.gateway_responses if api else _EMPTY_RESPONSES
         return self._gateway(responses, "REQUEST_TOO_LARGE", request, str(uuid.uuid4()))
 
-    @staticmethod
-    def _internal_error(request_id: str) -> Response:
-        headers = [
-            ("Content-Type", "application/json"),
-            ("x-amzn-ErrorType", "InternalServerErrorException"),
-            ("x-amzn-RequestId", request_id),
-        ]
-        return Response(502, headers, _INTERNAL_ERROR)
+    def _bad_gateway(self, request: Request, request_id: str, route: Route) -> Response:
+        """502 for a function that raised, timed out or answered garbage: a gateway response like the others,
+        so DEFAULT_5XX's headers (CORS: the echoed Origin) and template apply to it as on AWS."""
+        return self._gateway(route.api.gateway_responses, "LAMBDA_FUNCTION_ERROR", request, request_id, route)
 
 
 def describe_routes(table: RouteTable) -> list[dict[str, Any]]:

@@ -34,6 +34,10 @@ DEFAULTS: dict[str, tuple[int, str, str]] = {
     "INTEGRATION_TIMEOUT": (504, "Endpoint request timed out", "InternalServerErrorException"),
     "AUTHORIZER_FAILURE": (500, "Internal server error", "AuthorizerConfigurationException"),
     "API_CONFIGURATION_ERROR": (500, "Internal server error", "InternalServerErrorException"),
+    # Not a type a template can configure: AWS's answer to a Lambda proxy integration whose function raised,
+    # timed out or returned a malformed response. It is styled by DEFAULT_5XX (its headers, e.g. CORS, and
+    # its template), as on AWS.
+    "LAMBDA_FUNCTION_ERROR": (502, "Internal server error", "InternalServerErrorException"),
 }
 
 

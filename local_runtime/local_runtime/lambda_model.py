@@ -32,6 +32,11 @@ class FunctionSpec:
     event_invoke_config: dict[str, Any] = field(default_factory=dict)
     dead_letter_arn: str | None = None
     reserved_concurrency: int | None = None  # ReservedConcurrentExecutions: at most this many environments
+    log_group: str = ""  # LoggingConfig.LogGroup; empty: Lambda's default /aws/lambda/<name>
+
+    @property
+    def log_group_name(self) -> str:
+        return self.log_group or f"/aws/lambda/{self.name}"
 
     @property
     def module_file(self) -> Path | None:
@@ -69,7 +74,7 @@ class LambdaContext:
         self.function_version = "$LATEST"
         self.invoked_function_arn = spec.arn
         self.memory_limit_in_mb = int(spec.memory_size)
-        self.log_group_name = f"/aws/lambda/{spec.name}"
+        self.log_group_name = spec.log_group_name
         day = datetime.now(UTC).strftime("%Y/%m/%d")
         self.log_stream_name = f"{day}/[$LATEST]{uuid.uuid4().hex}"
         self.identity = None

@@ -29,8 +29,11 @@ ENDPOINTS: list[tuple[str, str, str]] = [
     ("GET", "/_local/", "this index"),
     (
         "GET",
-        "/_local/token?sub=<id>&groups=<g1,g2>[&email=..][&scope=..][&ttl=3600][&pool=<UserPool logical id>]",
-        "a locally signed Cognito-shaped token (send Authorization: Bearer <token>); loopback binds only",
+        "/_local/token?sub=<id>&groups=<g1,g2>[&email=..][&email_verified=true|false][&token_use=id|access]"
+        "[&scope=..][&ttl=3600][&pool=<UserPool logical id>]",
+        "a locally signed token with the claims Cognito puts in it (an ID token unless token_use=access or a "
+        "scope is given; email_verified defaults to true when an email is given; send Authorization: Bearer "
+        "<token>); loopback binds only",
     ),
     ("GET", "/_local/schedules", "schedules (Scheduler schedules and scheduled rules)"),
     ("POST", "/_local/schedules/<name>/fire", "run a schedule's target now"),
@@ -167,11 +170,17 @@ class LocalEndpoints:
             ttl = int(query.get("ttl", tokens.DEFAULT_TTL_SECONDS))
         except ValueError:
             return _json(400, {"message": "ttl must be an integer number of seconds"})
+        verified = query.get("email_verified", "true")
+        token_use = query.get("token_use", "id")
+        if verified not in ("true", "false") or token_use not in ("id", "access"):
+            return _json(400, {"message": "email_verified must be true or false, token_use id or access"})
         token = tokens.mint(
             pool,
             query.get("sub") or "local-user",
             groups=groups,
             email=query.get("email"),
+            email_verified=verified == "true",
+            token_use=token_use,
             scope=query.get("scope"),
             ttl=ttl,
             # Wall-clock time, as the gateway verifies it: a token belongs to the developer's real session,

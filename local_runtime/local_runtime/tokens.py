@@ -71,12 +71,16 @@ def mint(
     *,
     groups: Iterable[str] = (),
     email: str | None = None,
+    email_verified: bool = True,
     scope: str | None = None,
     ttl: int = DEFAULT_TTL_SECONDS,
     now: float | None = None,
     extra: Mapping[str, Any] | None = None,
+    token_use: str | None = None,
 ) -> str:
-    """Mint an ID token (or an access token when ``scope`` is given) with Cognito's claim names."""
+    """Mint what Cognito would: an ID token (``token_use=id``: ``email``, ``email_verified`` when an email is
+    given, ``cognito:groups``, ``aud``) or an access token (``scope`` given, or ``token_use="access"``:
+    ``client_id``, ``scope``, ``username``, never an email)."""
     issued = int(time.time() if now is None else now)
     claims: dict[str, Any] = {
         "sub": sub,
@@ -91,12 +95,14 @@ def mint(
     group_list = [g for g in groups if g]
     if group_list:
         claims["cognito:groups"] = group_list
-    if scope:  # access token: Cognito uses client_id instead of aud and carries scopes
-        claims.update({"token_use": "access", "client_id": pool.client_id, "scope": scope, "username": sub})
+    if scope or token_use == "access":  # access token: Cognito uses client_id instead of aud, carries scopes
+        claims.update({"token_use": "access", "client_id": pool.client_id, "username": sub})
+        if scope:
+            claims["scope"] = scope
     else:
         claims.update({"token_use": "id", "aud": pool.client_id, "cognito:username": sub})
-        if email:
-            claims.update({"email": email, "email_verified": True})
+        if email is not None:
+            claims.update({"email": email, "email_verified": bool(email_verified)})
     if extra:
         claims.update(extra)
     return jwt.encode(claims, secret(), algorithm=ALGORITHM)

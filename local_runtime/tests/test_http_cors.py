@@ -24,6 +24,10 @@ def _cors_app() -> dict[str, Any]:
             "GatewayResponses": {
                 "UNAUTHORIZED": {"StatusCode": 401, "ResponseParameters": {"Headers": ECHO_ORIGIN}},
                 "DEFAULT_4XX": {"ResponseParameters": {"Headers": ECHO_ORIGIN}},
+                "DEFAULT_5XX": {
+                    "ResponseParameters": {"Headers": ECHO_ORIGIN},
+                    "ResponseTemplates": {"application/json": '{"error": $context.error.messageString}'},
+                },
             }
         }
     )
@@ -121,3 +125,30 @@ def test_a_mapping_from_a_header_the_request_lacks_sends_no_header() -> None:
     with_origin = responses.render("UNAUTHORIZED", request_header=lambda name: ORIGIN if name == "Origin" else None)
     assert dict(with_origin.headers)["Access-Control-Allow-Origin"] == ORIGIN
     assert json.loads(with_origin.body) == {"message": "Unauthorized"}
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        FakeResult({"errorType": "ValueError", "errorMessage": "boom"}, errored=True),
+        FakeResult(
+            {"errorType": "Sandbox.Timedout", "errorMessage": "Task timed out after 3.00 seconds"}, errored=True
+        ),
+        FakeResult({"body": "no status code"}),
+        FakeResult("not a dict"),
+    ],
+    ids=["raised", "timed out", "malformed", "garbage"],
+)
+def test_the_502_of_a_failed_function_is_default_5xx_with_its_cors_headers(failure: FakeResult) -> None:
+    gateway = ApiGateway(table_for(_cors_app()), FakeInvoker(reply=lambda function, event: failure))
+    token_free = _req("OPTIONS", "/items", [("Origin", ORIGIN)])  # reaches the function without a token
+
+    response = gateway.handle(token_free)
+
+    assert response.status == 502
+    assert json.loads(response.body) == {"error": "Internal server error"}  # DEFAULT_5XX's template
+    headers = _headers(response)
+    assert headers["access-control-allow-origin"] == ORIGIN and headers["vary"] == "Origin"
+    assert headers["x-amzn-errortype"] == "InternalServerErrorException" and headers["x-amzn-requestid"]
+    without_origin = gateway.handle(_req("OPTIONS", "/items", []))
+    assert without_origin.status == 502 and "access-control-allow-origin" not in _headers(without_origin)

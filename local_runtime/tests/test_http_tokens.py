@@ -102,3 +102,25 @@ def test_tokens_are_minted_only_on_a_loopback_bind_unless_allowed() -> None:
 def test_loopback_detection() -> None:
     assert is_loopback("127.0.0.1") and is_loopback("127.8.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("") and not is_loopback("::") and not is_loopback("10.0.0.1")
+
+
+def _minted(query: str) -> tuple[int, dict]:
+    rt = SimpleNamespace(host="127.0.0.1", region="us-east-1", stack=SimpleNamespace(by_type=lambda _type: []))
+    endpoints = LocalEndpoints(rt, SimpleNamespace(routes=[]), allow_remote_tokens=False)  # type: ignore[arg-type]
+    response = endpoints.handle(Request("GET", "/_local/token", query, [], b""))
+    body = json.loads(response.body)
+    return response.status, jwt.decode(body["token"], options={"verify_signature": False}) if "token" in body else body
+
+
+def test_the_token_endpoint_mints_what_cognito_would() -> None:
+    status, claims = _minted("sub=u1&groups=g1,g2&email=%20U%40Example.com%20")
+    assert status == 200 and claims["token_use"] == "id" and claims["cognito:groups"] == ["g1", "g2"]
+    assert claims["email"] == " U@Example.com " and claims["email_verified"] is True
+    status, claims = _minted("sub=u1&email=u%40example.com&email_verified=false")
+    assert claims["email_verified"] is False and tokens.render_claims(claims)["email_verified"] == "false"
+    status, claims = _minted("sub=u1&groups=g1&token_use=access")
+    assert claims["token_use"] == "access" and "email" not in claims and "aud" not in claims
+    status, claims = _minted("sub=u1")
+    assert claims["token_use"] == "id" and "email" not in claims
+    for bad in ("sub=u1&email_verified=yes", "sub=u1&token_use=refresh"):
+        assert _minted(bad)[0] == 400

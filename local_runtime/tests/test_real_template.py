@@ -25,6 +25,7 @@ SUPPORTED = {
     "AWS::Scheduler::ScheduleGroup",
     "AWS::SNS::Topic",
     "AWS::Logs::LogGroup",
+    "AWS::SecretsManager::Secret",
 } | MODEL_ONLY
 
 

@@ -21,6 +21,17 @@ DOCUMENT = ROOT / "docs" / "openapi.json"
 RECORD_TO = os.environ.get("TANDEM_RECORD_EXAMPLES")
 
 
+def allowed_groups(operation: dict[str, Any]) -> list[str]:
+    """A set of groups allowed to call ``operation``, from its "Who may call" line (tandem.shared.http): one group
+    per "and" clause, a staff group before ``customer`` (whose views are narrower); [] for a public one."""
+    who = re.search(r"Who may call: a token in group (.+)\.$", operation["description"])
+    if who is None:
+        assert "Who may call: anyone (no token)." in operation["description"], operation["operationId"]
+        return []
+    clauses = [clause.split(" or ") for clause in who.group(1).split(" and in group ")]
+    return [sorted(clause, key=lambda group: (group == "customer", group))[0] for clause in clauses]
+
+
 class ApiContract:
     def __init__(self, document: dict[str, Any]) -> None:
         self.document = document

@@ -80,8 +80,12 @@ class Http:
     def post(self, path: str, body: Any = None, **kwargs: Any) -> tuple[int, Any]:
         return self.request("POST", path, body, **kwargs)
 
-    def token(self, sub: str, *groups: str, email: str | None = None) -> str:
-        query = f"sub={sub}&groups={','.join(groups)}" + (f"&email={urllib.parse.quote(email)}" if email else "")
+    def token(
+        self, sub: str, *groups: str, email: str | None = None, verified: bool = True, token_use: str = "id"
+    ) -> str:
+        query = f"sub={sub}&groups={','.join(groups)}&token_use={token_use}"
+        if email is not None:
+            query += f"&email={urllib.parse.quote(email)}&email_verified={'true' if verified else 'false'}"
         status, body = self.get(f"/_local/token?{query}")
         assert status == 200, body
         return body["token"]

@@ -91,3 +91,31 @@ def test_a_public_route_answers_a_browser_too(http):
     assert status in (200, 204) and headers["access-control-allow-origin"] == "http://127.0.0.1:5173"
     status, headers, _ = _send(http, "GET", "/products", {"Origin": "http://127.0.0.1:5173"})
     assert status == 200 and headers["access-control-allow-origin"] == "http://127.0.0.1:5173"
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        {"errorType": "RuntimeError", "errorMessage": "boom"},
+        {"errorType": "Sandbox.Timedout", "errorMessage": "Task timed out after 29.00 seconds"},
+        "not a proxy response",
+    ],
+    ids=["raised", "timed out", "garbage"],
+)
+def test_a_function_that_fails_answers_a_502_the_frontend_can_read(runtime, failure):
+    """The template's DEFAULT_5XX echoes Origin: the runtime's own 502 goes through it, as on AWS."""
+    from types import SimpleNamespace
+
+    from local_runtime.gateway import ApiGateway
+    from local_runtime.http_server import route_table_for
+    from local_runtime.proxy import Request
+
+    failed = SimpleNamespace(payload=failure, errored=isinstance(failure, dict))
+    gateway = ApiGateway(route_table_for(runtime), lambda function, event: failed)
+
+    response = gateway.handle(Request("GET", "/products", "", [("Origin", FRONTEND)], b""))
+
+    assert response.status == 502
+    assert json.loads(response.body)["error"]["code"] == "internal_error"
+    headers = {name.lower(): value for name, value in response.headers}
+    assert headers["access-control-allow-origin"] == FRONTEND and headers["vary"] == "Origin"

@@ -23,7 +23,7 @@ from tandem.shared.aws import bootstrap
 ROOT = Path(__file__).resolve().parents[2]
 REGION = "eu-central-1"
 STAGE = "test"
-# Parameters without a default in template.yaml (sam deploy --guided asks for them).
+# Parameters the tests set: the stage, and the webhook secret's first value (its store is provisioned below).
 PARAMETERS = {"Stage": STAGE, "PaymentWebhookSecret": "whsec_test"}
 _TABLE_KEYS = (
     "AttributeDefinitions",
@@ -82,6 +82,12 @@ class Stack:
             if resource["Type"] == "AWS::SQS::Queue":
                 sqs = boto3.client("sqs", region_name=REGION)
                 self.physical[logical_id] = sqs.create_queue(QueueName=f"{logical_id}-{STAGE}")["QueueUrl"]
+            if resource["Type"] == "AWS::SecretsManager::Secret":
+                # The template's only secret, the webhook's, with its first value from PaymentWebhookSecret.
+                value = json.dumps({"current": PARAMETERS["PaymentWebhookSecret"]})
+                secretsmanager = boto3.client("secretsmanager", region_name=REGION)
+                created = secretsmanager.create_secret(Name=f"{logical_id}-{STAGE}", SecretString=value)
+                self.physical[logical_id] = created["ARN"]
         self.physical["EventBus"] = f"tandem-{STAGE}"
         boto3.client("events", region_name=REGION).create_event_bus(Name=self.physical["EventBus"])
         sender = self.resolve(self.resources["SenderIdentity"]["Properties"]["EmailIdentity"])

@@ -42,7 +42,9 @@ def _call(method, path, headers=None, body=None, groups=None, resolver=app):
         "multiValueQueryStringParameters": None,
         "requestContext": {
             "requestId": "r1",
-            **({"authorizer": {"claims": {"sub": "u1", "cognito:groups": groups}}} if groups else {}),
+            **(
+                {"authorizer": {"claims": {"sub": "u1", "token_use": "id", "cognito:groups": groups}}} if groups else {}
+            ),
         },
         "body": body,
         "isBase64Encoded": False,

@@ -72,7 +72,10 @@ def _call(method, path, body=None, headers=None, claims=None, query=None):
         "multiValueHeaders": {},
         "queryStringParameters": query,
         "multiValueQueryStringParameters": {k: [v] for k, v in (query or {}).items()} or None,
-        "requestContext": {"requestId": "r1", **({"authorizer": {"claims": claims}} if claims else {})},
+        "requestContext": {
+            "requestId": "r1",
+            **({"authorizer": {"claims": {"token_use": "id", **claims}}} if claims else {}),
+        },
         "body": body,
         "isBase64Encoded": False,
     }
@@ -203,7 +206,10 @@ def _call_root(method, path, body=None, headers=None, claims=None, query=None):
         "multiValueHeaders": {},
         "queryStringParameters": query,
         "multiValueQueryStringParameters": {k: [v] for k, v in (query or {}).items()} or None,
-        "requestContext": {"requestId": "r1", **({"authorizer": {"claims": claims}} if claims else {})},
+        "requestContext": {
+            "requestId": "r1",
+            **({"authorizer": {"claims": {"token_use": "id", **claims}}} if claims else {}),
+        },
         "body": body,
         "isBase64Encoded": False,
     }

@@ -61,6 +61,7 @@ def function(ctx: Context, res: Resource, p: dict[str, Any]) -> None:
         layer_dirs=[ctx.out.layer_dirs[a] for a in p.get("Layers") or [] if a in ctx.out.layer_dirs],
         dead_letter_arn=(p.get("DeadLetterConfig") or {}).get("TargetArn"),
         reserved_concurrency=_int_or_none(p.get("ReservedConcurrentExecutions")),
+        log_group=str((p.get("LoggingConfig") or {}).get("LogGroup") or ""),
     )
 
 

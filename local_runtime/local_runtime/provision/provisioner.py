@@ -9,7 +9,7 @@ from typing import Any
 from local_runtime.intrinsics import IntrinsicError
 from local_runtime.template import Resource, Stack
 
-from . import dynamodb, events, functions, iam, messaging, model_only, ses, storage, workflows
+from . import dynamodb, events, functions, iam, messaging, model_only, secrets, ses, storage, workflows
 from .records import Context, Handler, Provisioned
 
 # Resource type -> the function that creates it in moto. One module per service family.
@@ -19,6 +19,7 @@ HANDLERS: dict[str, Handler] = {
     **storage.HANDLERS,
     **messaging.HANDLERS,
     **ses.HANDLERS,
+    **secrets.HANDLERS,
     **events.HANDLERS,
     **workflows.HANDLERS,
     **functions.HANDLERS,

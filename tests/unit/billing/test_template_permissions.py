@@ -25,7 +25,20 @@ def resources() -> dict:
 
 
 def _statements(resources, name):
-    return [s for policy in resources[name]["Properties"]["Policies"] for s in policy["Statement"]]
+    """The inline statements (SAM policy templates such as AWSSecretsManagerGetSecretValuePolicy are not)."""
+    return [s for policy in resources[name]["Properties"]["Policies"] for s in policy.get("Statement", [])]
+
+
+def test_only_the_webhook_reads_the_webhook_secret_and_only_that_secret(resources):
+    readers = {
+        name: [p for p in resources[name]["Properties"]["Policies"] if "AWSSecretsManagerGetSecretValuePolicy" in p]
+        for name in BILLING
+    }
+    expected = [{"AWSSecretsManagerGetSecretValuePolicy": {"SecretArn": {"Ref": "PaymentWebhookSecretStore"}}}]
+    assert {name: found for name, found in readers.items() if found} == {"BillingWebhookFunction": expected}
+    variables = resources["BillingWebhookFunction"]["Properties"]["Environment"]["Variables"]
+    assert variables["PAYMENT_WEBHOOK_SECRET_ID"] == {"Ref": "PaymentWebhookSecretStore"}
+    assert "PAYMENT_WEBHOOK_SECRET" not in variables  # the secret itself is in no environment
 
 
 def _actions(statement) -> list[str]:
@@ -56,7 +69,10 @@ def test_no_billing_function_is_granted_condition_checks_it_never_issues(resourc
 @pytest.mark.parametrize(
     ("name", "prefixes"),
     [
-        ("BillingFulfillmentFunction", {"COUNTER#*", "INVOICE#*", "ORDER#*", "CREDITNOTE#*", "REFUND#*", "OUTBOX#*"}),
+        (
+            "BillingFulfillmentFunction",
+            {"COUNTER#*", "INVOICE#*", "ORDER#*", "CREDITNOTE#*", "REFUND#*", "OUTBOX#*", "OWNER#*"},
+        ),
         ("BillingApiFunction", {"COUNTER#*", "INVOICE#*", "CREDITNOTE#*", "REFUND#*", "OUTBOX#*", "IDEMKEY#*"}),
         ("BillingWebhookFunction", {"PAYMENTEVENT#*", "PAYMENT#*", "INVOICE#*", "ORDER#*", "REFUND#*", "OUTBOX#*"}),
         (

@@ -137,12 +137,8 @@ class FakeOrders:
     def list_newest(self, *, limit: int, cursor: str | None) -> Page[Order]:
         return Page(items=[self.store.get(i) for i in self.store.orders][:limit])
 
-    def list_for_customer(self, email: str, *, limit: int, cursor: str | None) -> Page[Order]:
-        mine = [
-            self.store.get(i)
-            for i, (_, o) in self.store.orders.items()
-            if o.customer.email.casefold() == email.casefold()
-        ]
+    def list_for_customer(self, customer_sub: str, *, limit: int, cursor: str | None) -> Page[Order]:
+        mine = [self.store.get(i) for i, (_, o) in self.store.orders.items() if o.customer_sub == customer_sub]
         return Page(items=mine[:limit])
 
     def add(self, order: Order) -> None:

@@ -17,8 +17,8 @@ from .builders import ADA, NOW, FakeStore, command
 from .builders import service as sales_service
 
 CONTEXT = MessageContext(correlation_id="corr-1", causation_id="req-1")
-CUSTOMER = Caller(sub="sub-ada", email="Ada@Example.com", groups=frozenset({"customer"}))
-SALES = Caller(sub="sub-sam", email="sam@tandem.example", groups=frozenset({"sales"}))
+CUSTOMER = Caller(sub="sub-ada", verified_email=" Ada@Example.com ", groups=frozenset({"customer"}))
+SALES = Caller(sub="sub-sam", verified_email="sam@tandem.example", groups=frozenset({"sales"}))
 BODY = {"lines": [{"sku": "TEA-001", "quantity": 3}], "payment_method": "card"}
 
 
@@ -95,14 +95,36 @@ def test_keys_of_255_printable_characters_are_fine():
     assert request_keys.checked("~" * 255) == "~" * 255
 
 
-def test_a_customer_orders_only_for_their_own_email_in_any_case():
+def test_a_customer_orders_only_for_their_own_verified_email_in_any_case_and_spacing():
     store = FakeStore()
-    assert _place(store).order_id  # Ada@Example.com == ada@example.com
+    assert _place(store).order_id  # " Ada@Example.com " == "ada@example.com"
 
-    other = Caller(sub="sub-x", email="charles@example.com", groups=frozenset({"customer"}))
-    with pytest.raises(NotYourOrder):
-        _place(store, caller=other)
+    other = Caller(sub="sub-x", verified_email="charles@example.com", groups=frozenset({"customer"}))
+    unverified = Caller(sub="sub-y", verified_email=None, groups=frozenset({"customer"}))
+    for caller in (other, unverified):
+        with pytest.raises(NotYourOrder):
+            _place(store, caller=caller)
     assert _place(store, caller=SALES).order_id
+
+
+def test_an_order_belongs_to_the_sub_that_placed_it_never_to_an_email():
+    store = FakeStore()
+    mine = _place(store).order_id
+    by_staff = _place(store, caller=SALES).order_id  # for Ada's email, but placed by sales: no customer owner
+    orders = sales_service(store)
+    assert store.orders[mine][1].customer_sub == "sub-ada" and store.orders[by_staff][1].customer_sub is None
+    assert store.outbox[0].data.customer_sub == "sub-ada"
+
+    same_email = Caller(sub="sub-bob", verified_email="ADA@example.com", groups=frozenset({"customer"}))
+    assert orders.list_orders(same_email, limit=10, cursor=None).items == []
+    assert [o.id for o in orders.list_orders(CUSTOMER, limit=10, cursor=None).items] == [mine]
+    for order_id in (mine, by_staff):
+        with pytest.raises(Exception) as hidden:
+            orders.get_order(order_id, same_email)
+        assert type(hidden.value).__name__ == "OrderNotFound"
+    with pytest.raises(Exception) as hidden:
+        orders.get_order(by_staff, CUSTOMER)
+    assert type(hidden.value).__name__ == "OrderNotFound"
 
 
 def test_an_invalid_order_writes_nothing_and_keeps_the_key_free():

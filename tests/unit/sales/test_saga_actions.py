@@ -23,7 +23,7 @@ from .builders import FakeStore, FakeTasks, order, service
 
 EXECUTION = "arn:aws:states:eu-central-1:1:execution:OrderFulfillment:run-1"
 PAID = ReceivedPayment(payment_id="pay-1", amount=Decimal("16.17"), currency="EUR")  # covers TEA-001 x 3
-SALES = Caller(sub="sub-sam", email="sam@tandem.example", groups=frozenset({"sales"}))
+SALES = Caller(sub="sub-sam", verified_email="sam@tandem.example", groups=frozenset({"sales"}))
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tandem.billing.domain.commands import ApplyHeldPayment, CreditInvoice, CreditLine, MarkRefundPaid
+from tandem.billing.domain.commands import ApplyHeldPayment, CreditInvoice, CreditLine, MarkRefundPaid, Reader
 from tandem.billing.domain.crediting import CreditNote
 from tandem.billing.domain.model import Invoice, InvoiceLine, InvoiceStatus
 from tandem.billing.domain.refunds import (
@@ -24,11 +24,12 @@ from tandem.billing.domain.refunds import (
 from tandem.billing.domain.rules import REASON_MAX
 from tandem.billing.service import PaymentOutcome, PaymentResult, Reply
 from tandem.shared import request_keys
-from tandem.shared.auth import claims_of
+from tandem.shared.auth import ADMIN_GROUP, claims_of, identity_of
 from tandem.shared.money import amount_text
 from tandem.shared.openapi import Currency, ItemsPage, Money, Rate
 from tandem.shared.paging import Page
 from tandem.shared.pricing import TaxCategory, TaxSubtotal
+from tandem.shared.text import POLICY_KEYWORD, SingleLine
 
 PaymentTerms = Literal["card", "invoice"]  # the order's payment method (IssueInvoice checks it)
 
@@ -92,7 +93,7 @@ class CreditLineIn(BaseModel):
 class CreditNoteRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
-    reason: Annotated[str, Field(min_length=1, max_length=REASON_MAX, examples=["Damaged on delivery"])]
+    reason: Annotated[str, Field(examples=["Damaged on delivery"]), SingleLine(REASON_MAX)]
     lines: Annotated[
         list[CreditLineIn] | None,
         Field(min_length=1, max_length=100, description="Omit to credit everything that remains"),
@@ -284,7 +285,8 @@ def payment_answer(result: PaymentResult) -> PaymentAnswer:
 # checked over the raw bytes before anything parses them), so the schema is written out here, flat, after
 # ``inbound.PaymentWebhook`` (tests/unit/billing/test_webhook_contract.py keeps the two in step).
 _NULL = {"type": "null"}
-_ID_TEXT = {"anyOf": [{"type": "string", "minLength": 1, "maxLength": 64}, _NULL]}
+_ONE_LINE = {POLICY_KEYWORD: "single-line"}  # tandem.shared.text.SingleLine, as the reader's fields are
+_ID_TEXT = {"anyOf": [{"type": "string", "minLength": 1, "maxLength": 64, **_ONE_LINE}, _NULL]}
 PAYMENT_EVENT_BODY: dict[str, Any] = {
     "description": "The provider's event, exactly as signed (Tandem-Signature covers these bytes)",
     "required": True,
@@ -310,6 +312,7 @@ PAYMENT_EVENT_BODY: dict[str, Any] = {
                         "type": "string",
                         "minLength": 1,
                         "maxLength": 64,
+                        **_ONE_LINE,
                         "description": "The event type; only payment.succeeded is acted on",
                         "examples": ["payment.succeeded"],
                     },
@@ -461,3 +464,12 @@ class ApplyPaymentRequest(BaseModel):
 
     def to_command(self, payment_id: str) -> ApplyHeldPayment:
         return ApplyHeldPayment(payment_id=payment_id, invoice_id=self.invoice_id)
+
+
+FINANCE_GROUPS = frozenset({"finance", ADMIN_GROUP})
+
+
+def reader_of(event: Mapping[str, object]) -> Reader:
+    """Finance reads every invoice; anyone else (a customer) only those owned by their token ``sub``."""
+    identity = identity_of(event)
+    return Reader(sub=identity.sub, staff=bool(identity.groups & FINANCE_GROUPS))

@@ -2,8 +2,9 @@
 
 BILLING_TABLE, DOCUMENTS_BUCKET, SENDER_EMAIL, BASE_CURRENCY (default EUR), PAYMENT_TERMS_DAYS
 (default 14), SELLER_NAME / SELLER_ADDRESS / SELLER_VAT_ID / SELLER_PAYMENT_DETAILS / VAT_EXEMPTION_NOTE
-(what the documents say of the seller; placeholder defaults in ``adapters.pdf``), PAYMENT_WEBHOOK_SECRET
-(webhook only), BUSINESS_TIME_ZONE (default Europe/Paris: the day documents are dated with).
+(what the documents say of the seller; placeholder defaults in ``adapters.pdf``), PAYMENT_WEBHOOK_SECRET_ID
+(webhook only: the Secrets Manager secret holding the signing secrets, see ``adapters.secrets``),
+BUSINESS_TIME_ZONE (default Europe/Paris: the day documents are dated with).
 Each function sets only what it uses. boto3 clients come from
 ``tandem.shared.aws.bootstrap``'s cache, on first use.
 """
@@ -19,6 +20,7 @@ from tandem.billing.adapters.dynamodb import DynamoUnitOfWork
 from tandem.billing.adapters.markers import DynamoMarkers
 from tandem.billing.adapters.pdf import Seller
 from tandem.billing.adapters.s3 import S3Documents
+from tandem.billing.adapters.secrets import SecretsManagerWebhookSecrets
 from tandem.billing.adapters.ses import SesMailer
 from tandem.billing.domain.rules import DEFAULT_PAYMENT_TERMS_DAYS
 from tandem.billing.service import BillingConfig, BillingService
@@ -35,6 +37,7 @@ class Settings:
     sender: str
     seller: Seller
     config: BillingConfig
+    webhook_secret_id: str
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -46,11 +49,9 @@ class Settings:
             payment_details=environ.get("SELLER_PAYMENT_DETAILS") or pdf.DEFAULT_PAYMENT_DETAILS,
             exemption_note=environ.get("VAT_EXEMPTION_NOTE") or pdf.DEFAULT_EXEMPTION_NOTE,
         )
-        # Empty secret when unset: every signature then fails (401), nothing is recorded.
         config = BillingConfig(
             base_currency=environ.get("BASE_CURRENCY") or "EUR",
             payment_terms_days=int(environ.get("PAYMENT_TERMS_DAYS") or DEFAULT_PAYMENT_TERMS_DAYS),
-            webhook_secret=environ.get("PAYMENT_WEBHOOK_SECRET", ""),
         )
         # Every billing function has the table; the bucket and the sender only those that use them.
         return cls(
@@ -59,6 +60,8 @@ class Settings:
             environ.get("SENDER_EMAIL", ""),
             seller,
             config,
+            # Unset (every function but the webhook): no secret, every signature fails (401), nothing is recorded.
+            environ.get("PAYMENT_WEBHOOK_SECRET_ID", ""),
         )
 
 
@@ -85,7 +88,7 @@ class _Client:
     "VAT_EXEMPTION_NOTE",
     "BASE_CURRENCY",
     "PAYMENT_TERMS_DAYS",
-    "PAYMENT_WEBHOOK_SECRET",
+    "PAYMENT_WEBHOOK_SECRET_ID",
     "BUSINESS_TIME_ZONE",
 )
 def services() -> BillingService:
@@ -102,4 +105,5 @@ def services() -> BillingService:
         mailer=SesMailer(settings.sender, _Client("sesv2")),
         markers=DynamoMarkers(settings.table, _Client("dynamodb")),
         config=settings.config,
+        webhook_secrets=SecretsManagerWebhookSecrets(settings.webhook_secret_id, _Client("secretsmanager")),
     )

@@ -26,6 +26,7 @@ from tandem.billing.domain.errors import InvalidPayment
 from tandem.shared.envelope import EventMetadata, TolerantReader
 from tandem.shared.errors import BadRequest, field_errors
 from tandem.shared.json_edge import parse_json
+from tandem.shared.text import SingleLine, text_error
 
 HANDLED_TYPES = frozenset({"payment.succeeded"})
 
@@ -34,9 +35,11 @@ class PaymentWebhook(TolerantReader):
     """The provider's event. Only ``payment.succeeded`` is acted on; other types are acknowledged."""
 
     id: Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")]
-    type: Annotated[str, Field(min_length=1, max_length=64)]
-    order_id: Annotated[str, Field(min_length=1, max_length=64)] | None = None
-    invoice_id: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+    # The references are the provider's copy of ours, held for finance when unknown: one line of text
+    # under the one text policy (tandem.shared.text), like every other text Tandem stores.
+    type: Annotated[str, SingleLine(64)]
+    order_id: Annotated[str, SingleLine(64)] | None = None
+    invoice_id: Annotated[str, SingleLine(64)] | None = None
     amount: Annotated[Decimal, Field(allow_inf_nan=False, max_digits=14, decimal_places=2)] | None = None
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None
 
@@ -82,8 +85,8 @@ class PaymentDelivery:
         if not isinstance(payload, dict):
             raise InvalidPayment(details=[{"field": "body", "message": "must be a JSON object"}])
         kind = payload.get("type")
-        if isinstance(kind, str) and kind not in HANDLED_TYPES:
-            return None
+        if isinstance(kind, str) and kind not in HANDLED_TYPES and not text_error(kind):
+            return None  # another type, acknowledged; one the text policy refuses is a 422 below
         try:
             webhook = PaymentWebhook.model_validate(payload)
         except ValidationError as exc:

@@ -60,6 +60,7 @@ class OrderIn(_Input):
     payment_method: Literal["card", "invoice"]
     tax_rounding: TaxRounding = TaxRounding.TOTAL
     placed_at: AwareDatetime | None = None
+    customer_sub: Annotated[str, Field(min_length=1, max_length=128)] | None = None  # the owner (None: staff)
 
     def to_command(self) -> IssueInvoice:
         address = self.customer.billing_address.model_dump()
@@ -76,6 +77,7 @@ class OrderIn(_Input):
             payment_terms=self.payment_method,
             tax_rounding=self.tax_rounding,
             placed_at=self.placed_at,
+            customer_sub=self.customer_sub,
         )
 
 

@@ -33,6 +33,7 @@ from tandem.shared.auth import claims_of
 from tandem.shared.openapi import Currency, ItemsPage, Money
 from tandem.shared.paging import Page
 from tandem.shared.request_keys import Reply
+from tandem.shared.text import SingleLine
 
 
 def _no_float(value: Any) -> Any:
@@ -53,7 +54,6 @@ def _sku_value(value: str) -> str:
 
 
 Sku = Annotated[str, Field(min_length=1, max_length=32, examples=["MUG-001"]), AfterValidator(_sku_value)]
-Text = Annotated[str, Field(min_length=1, max_length=rules.NAME_MAX)]
 Count = Annotated[int, Field(ge=0, le=rules.MAX_QUANTITY)]
 
 
@@ -80,7 +80,7 @@ class _Booking(_Strict):
 class ProductBody(_Strict):
     """``PUT /products/{sku}``: every field but the sku."""
 
-    name: Text
+    name: Annotated[str, SingleLine(rules.NAME_MAX)]
     # currency before unit_price: the price's check needs it (validated in declaration order)
     currency: Annotated[str, Field(min_length=3, max_length=3, examples=["EUR"])]
     unit_price: Amount
@@ -88,13 +88,6 @@ class ProductBody(_Strict):
     reorder_point: Annotated[int, Field(strict=True, ge=0, le=rules.MAX_QUANTITY)]
     reorder_quantity: Annotated[int, Field(strict=True, ge=1, le=rules.MAX_QUANTITY)]
     active: Annotated[bool, Field(strict=True)] = True
-
-    @field_validator("name")
-    @classmethod
-    def _plain(cls, value: str) -> str:
-        if error := rules.text_error(value, max_length=rules.NAME_MAX):
-            raise PydanticCustomError("plain_text", error)
-        return value
 
     @field_validator("unit_price")
     @classmethod
@@ -132,7 +125,7 @@ class NewProduct(ProductBody):
 class StockReceipt(_Booking):
     sku: Sku
     quantity: Annotated[int, Field(strict=True, ge=1, le=rules.MAX_QUANTITY)]
-    reference: Annotated[str | None, Field(max_length=rules.REFERENCE_MAX)] = None
+    reference: Annotated[str | None, SingleLine(rules.REFERENCE_MAX, min_length=0)] = None
 
     def to_command(self) -> ReceiveStock:
         return ReceiveStock(sku=self.sku, quantity=self.quantity, reference=self.reference or None)
@@ -141,7 +134,7 @@ class StockReceipt(_Booking):
 class StockAdjustment(_Booking):
     sku: Sku
     delta: Annotated[int, Field(strict=True, ge=-rules.MAX_QUANTITY, le=rules.MAX_QUANTITY)]
-    reason: Annotated[str, Field(min_length=1, max_length=rules.REASON_MAX)]
+    reason: Annotated[str, SingleLine(rules.REASON_MAX)]
 
     @field_validator("delta")
     @classmethod
@@ -159,9 +152,7 @@ class StockCount(_Booking):
 
     sku: Sku
     counted: Annotated[int, Field(strict=True, ge=0, le=rules.MAX_QUANTITY, description="Units found")]
-    reason: Annotated[
-        str | None, Field(min_length=1, max_length=rules.REASON_MAX, examples=["Quarterly stock take"])
-    ] = None
+    reason: Annotated[str | None, Field(examples=["Quarterly stock take"]), SingleLine(rules.REASON_MAX)] = None
 
     def to_command(self) -> CountStock:
         return CountStock(sku=self.sku, counted=self.counted, reason=self.reason)

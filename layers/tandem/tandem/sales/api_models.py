@@ -25,37 +25,29 @@ from tandem.sales.domain.commands import (
 )
 from tandem.sales.domain.model import Order, OrderStatus
 from tandem.sales.service import KeyedRequest
-from tandem.shared.auth import claims_of, groups_of
+from tandem.shared.auth import identity_of
 from tandem.shared.money import amount_text
 from tandem.shared.openapi import Currency, ItemsPage, Money, Rate
 from tandem.shared.paging import Page
 from tandem.shared.pricing import TaxCategory
+from tandem.shared.text import SingleLine
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
 
-class _PlainText(_Strict):
-    @field_validator("*", mode="after")
-    @classmethod
-    def _single_line(cls, value: Any) -> Any:
-        if isinstance(value, str) and rules.single_line_error(value):
-            raise PydanticCustomError("plain_text", rules.single_line_error(value) or "")
-        return value
-
-
-class AddressIn(_PlainText):
-    line1: Annotated[str, Field(min_length=1, max_length=rules.ADDRESS_FIELD_MAX)]
-    line2: Annotated[str | None, Field(max_length=rules.ADDRESS_FIELD_MAX)] = None
-    city: Annotated[str, Field(min_length=1, max_length=rules.ADDRESS_FIELD_MAX)]
-    postal_code: Annotated[str, Field(min_length=1, max_length=rules.POSTAL_CODE_MAX)]
+class AddressIn(_Strict):
+    line1: Annotated[str, SingleLine(rules.ADDRESS_FIELD_MAX)]
+    line2: Annotated[str | None, SingleLine(rules.ADDRESS_FIELD_MAX, min_length=0)] = None
+    city: Annotated[str, SingleLine(rules.ADDRESS_FIELD_MAX)]
+    postal_code: Annotated[str, SingleLine(rules.POSTAL_CODE_MAX)]
     country: Annotated[str, Field(pattern=rules.COUNTRY_PATTERN, description="ISO 3166-1 alpha-2", examples=["DE"])]
 
 
-class CustomerIn(_PlainText):
-    email: Annotated[str, Field(min_length=3, max_length=rules.EMAIL_MAX, examples=["ada@example.com"])]
-    name: Annotated[str, Field(min_length=1, max_length=rules.NAME_MAX)]
+class CustomerIn(_Strict):
+    email: Annotated[str, Field(examples=["ada@example.com"]), SingleLine(rules.EMAIL_MAX, min_length=3)]
+    name: Annotated[str, SingleLine(rules.NAME_MAX)]
     billing_address: AddressIn
     vat_id: Annotated[
         str | None,
@@ -86,7 +78,7 @@ class CustomerIn(_PlainText):
 
 
 class LineIn(_Strict):
-    sku: Annotated[str, Field(min_length=1, max_length=rules.SKU_MAX)]
+    sku: Annotated[str, Field(min_length=1, max_length=rules.SKU_MAX, pattern=rules.SKU_PATTERN)]
     quantity: Annotated[int, Field(description=f"{rules.MIN_QUANTITY}-{rules.MAX_QUANTITY}")]
 
 
@@ -120,8 +112,8 @@ class PlaceOrderRequest(_Strict):
         )
 
 
-class CancelRequest(_PlainText):
-    reason: Annotated[str | None, Field(min_length=1, max_length=rules.REASON_MAX)] = None
+class CancelRequest(_Strict):
+    reason: Annotated[str | None, SingleLine(rules.REASON_MAX)] = None
 
 
 def cancel_command(order_id: str, request: CancelRequest | None) -> CancelOrder:
@@ -221,9 +213,9 @@ class OrderList(ItemsPage[OrderView]):
 
 
 def caller_of(event: Mapping[str, Any]) -> Caller:
-    claims = claims_of(event)
-    email = claims.get("email")
-    return Caller(sub=str(claims.get("sub") or ""), email=str(email) if email else None, groups=groups_of(event))
+    """The caller by the token's ``sub``; its email only if Cognito verified it (``email_verified``)."""
+    identity = identity_of(event)
+    return Caller(sub=identity.sub, verified_email=identity.verified_email, groups=identity.groups)
 
 
 def body_json(event: Mapping[str, Any]) -> object:

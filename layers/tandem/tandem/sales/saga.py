@@ -100,6 +100,7 @@ def order_document(order: Order, *, payment_timeout_seconds: int) -> dict[str, o
         "tax_rounding": order.tax_rounding,
         "placed_at": iso(order.placed_at),  # its day is the invoice's date of supply
         "payment_timeout_seconds": int(payment_timeout_seconds),
+        "customer_sub": order.customer_sub,  # the owner billing records on the invoice (None: staff placed it)
     }
 
 

@@ -8,7 +8,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 import pytest
 from tandem.crm.customers import service as customers_service
-from tandem.crm.customers.domain.commands import RecordActivity
+from tandem.crm.customers.domain.commands import RecordActivity, Viewer
 from tandem.crm.customers.domain.errors import CustomerNotFound, CustomerNotYetKnown, DuplicateActivity
 from tandem.crm.customers.domain.model import Customer, CustomerRef, customer_id_for
 from tandem.crm.customers.inbound import CommerceEvent
@@ -18,6 +18,7 @@ from tandem.shared.paging import Page
 
 SAMPLES = Path(__file__).resolve().parents[4] / "events" / "crm_on_commerce_event"
 ADA = uuid5(NAMESPACE_URL, "tandem:customer:ada@example.com")
+SALES = Viewer(sub="sub-sam", staff=True)
 
 
 def command(name: str, **data_changes) -> RecordActivity:
@@ -39,6 +40,9 @@ class FakeCrm:
     def owner_of(self, links):
         return next((self.links[link] for link in links if link in self.links), None)
 
+    def of_subject(self, subject):
+        return self.owner_of((("SUBJECT", subject),))
+
     def timeline(self, customer, limit, cursor):
         entries = sorted(self.timelines.get(customer.id, {}).values(), key=lambda e: e.occurred_at)
         return Page(items=entries[:limit])
@@ -53,6 +57,7 @@ class FakeCustomers:
     def __init__(self, uow: FakeUnitOfWork) -> None:
         self.uow = uow
         self.get, self.owner_of, self.timeline = uow.crm.get, uow.crm.owner_of, uow.crm.timeline
+        self.of_subject = uow.crm.of_subject
 
     def add_activity(self, customer, activity):
         self.uow.pending = (customer, activity)
@@ -84,8 +89,10 @@ class FakeUnitOfWork:
             email=known.email if known else customer.email,
             name=activity.customer_name or (known.name if known else None),
             created_at=known.created_at if known else activity.entry.occurred_at,
+            subjects=(known.subjects if known else frozenset()) | {activity.customer_sub} - {None},
         )
-        for link in activity.links:
+        subject = (("SUBJECT", activity.customer_sub),) if activity.customer_sub else ()
+        for link in (*activity.links, *subject):
             self.crm.links[link] = customer
 
 
@@ -161,8 +168,24 @@ def test_customer_lookups_by_email_and_id():
     assert service.find_customers("nobody@example.com", limit=25) == Page(items=[], cursor=None)
     with pytest.raises(InvalidPageToken):
         service.find_customers("ada@example.com", limit=25, cursor="anything")
-    assert service.get_customer(str(ADA)).name == "Ada Lovelace"
+    assert service.get_customer(str(ADA), SALES).name == "Ada Lovelace"
     with pytest.raises(CustomerNotFound):
-        service.get_customer("not-a-uuid")
+        service.get_customer("not-a-uuid", SALES)
     with pytest.raises(CustomerNotFound):
-        service.customer_timeline(str(customer_id_for("nobody@example.com")), limit=10)
+        service.customer_timeline(str(customer_id_for("nobody@example.com")), SALES, limit=10)
+
+
+def test_a_customer_reads_only_the_record_their_sub_ordered_on_never_by_email():
+    crm = FakeCrm()
+    record(crm, command("order_placed", customer_sub="sub-ada"))
+    service = _service(crm)
+    ada, bob = Viewer(sub="sub-ada", staff=False), Viewer(sub="sub-bob", staff=False)
+
+    assert service.get_customer(str(ADA), ada).subjects == {"sub-ada"}
+    assert service.get_customer("me", ada).id == ADA
+    assert service.customer_timeline("me", ada, limit=10)[1].items
+    for customer_id in (str(ADA), "me"):  # bob may carry Ada's email in his token: it is no key
+        with pytest.raises(CustomerNotFound):
+            service.get_customer(customer_id, bob)
+        with pytest.raises(CustomerNotFound):
+            service.customer_timeline(customer_id, bob, limit=10)

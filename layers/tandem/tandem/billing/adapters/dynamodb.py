@@ -4,6 +4,8 @@ Access patterns (single table, ``BillingTable``):
 * invoice by id:              PK=INVOICE#<id>, SK=INVOICE
 * invoices newest first:      GSI1PK=INVOICE, GSI1SK=<issued_at ISO>#<id> (status as a filter)
 * open invoices by due date:  GSI2PK=INVOICE#OPEN, GSI2SK=<due date>#<id> (sparse: issued/partially paid)
+* a customer's invoices:      PK=OWNER#<token sub>, SK=INVOICE#<issued_at ISO>#<id> (invoice_id), written with
+                              the invoice; newest first, then one BatchGetItem of the invoices
 * the order's invoice and its
   payments before the invoice: PK=ORDER#<order_id>, SK=ORDER (invoice_id = one invoice per order, version)
 * number series counter:      PK=COUNTER#<INV|CN>#<year>, SK=COUNTER, last = last number taken
@@ -115,8 +117,34 @@ class DynamoInvoices(_Repository):
                 return found
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
+    def owned_by(
+        self, customer_sub: str, *, status: InvoiceStatus | None, limit: int, cursor: str | None
+    ) -> Page[Invoice]:
+        request: dict[str, Any] = {
+            "Limit": limit,
+            "ScanIndexForward": False,
+            "ConsistentRead": True,
+            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :invoices)",
+            "ExpressionAttributeValues": to_attributes(
+                {":pk": items.owner_partition(customer_sub), ":invoices": "INVOICE#"}
+            ),
+        }
+        if cursor:
+            request["ExclusiveStartKey"] = decode_cursor(cursor, items.is_owner_cursor(customer_sub))
+        response = self.uow.query(request)
+        ids = [str((from_attributes(i) or {}).get("invoice_id")) for i in response.get("Items", [])]
+        found = (
+            batch_get(self.uow.client, self.uow.table_name, [items.invoice_key(UUID(i)) for i in ids]) if ids else []
+        )
+        by_id = {str(i["id"]): items.invoice_from_item(i) for i in found if i.get("type") == "invoice"}
+        invoices = [by_id[i] for i in ids if i in by_id and status in (None, by_id[i].status)]
+        return Page(invoices, encode_cursor(response.get("LastEvaluatedKey")))
+
     def add(self, invoice: Invoice) -> None:
         self.uow.put(items.invoice_item(invoice), label="invoice", condition="attribute_not_exists(PK)")
+        if invoice.customer_sub:  # its owner's index entry, in the same transaction
+            entry = {**items.owner_key(invoice), "type": "owner_invoice", "invoice_id": str(invoice.id)}
+            self.uow.put(entry, label="owner_invoice", condition="attribute_not_exists(PK)")
 
     def save(self, invoice: Invoice, *, expected_version: int) -> None:
         """Write the settlement (status, payments, credits) only: what the invoice says never changes."""

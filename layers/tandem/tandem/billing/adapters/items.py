@@ -138,6 +138,7 @@ def invoice_item(invoice: Invoice) -> dict[str, Any]:
         "issue_date": invoice.issue_date.isoformat(),
         "due_date": invoice.due_date.isoformat(),
         "supply_date": invoice.supply_date.isoformat() if invoice.supply_date else None,
+        "customer_sub": invoice.customer_sub,
         "payment_terms": invoice.payment_terms,
         "tax_rounding": invoice.tax_rounding.value,
         "lines": [_line(line) for line in invoice.lines],
@@ -150,6 +151,28 @@ def invoice_item(invoice: Invoice) -> dict[str, Any]:
         **settlement(invoice),
     }
     return {**item, **open_index(invoice)}
+
+
+def owner_key(invoice: Invoice) -> dict[str, str]:
+    """The owner's index entry of an invoice: its customer's invoices newest first, under their ``sub``."""
+    return {"PK": owner_partition(str(invoice.customer_sub)), "SK": f"INVOICE#{iso(invoice.issued_at)}#{invoice.id}"}
+
+
+def owner_partition(customer_sub: str) -> str:
+    return f"OWNER#{customer_sub}"
+
+
+def is_owner_cursor(customer_sub: str) -> Callable[[dict[str, str]], bool]:
+    """Only keys of THIS owner's index: ``PK=OWNER#<sub>``, ``SK=INVOICE#...``."""
+
+    def issued(plain: dict[str, str]) -> bool:
+        return (
+            set(plain) == {"PK", "SK"}
+            and plain["PK"] == owner_partition(customer_sub)
+            and str(plain["SK"]).startswith("INVOICE#")
+        )
+
+    return issued
 
 
 def open_index(invoice: Invoice) -> dict[str, str]:
@@ -175,6 +198,7 @@ def invoice_from_item(item: dict[str, Any]) -> Invoice:
         issue_date=date.fromisoformat(item["issue_date"]),
         due_date=date.fromisoformat(item["due_date"]),
         supply_date=date.fromisoformat(item["supply_date"]) if item.get("supply_date") else None,
+        customer_sub=item.get("customer_sub") or None,
         payment_terms=item["payment_terms"],
         tax_rounding=TaxRounding(item["tax_rounding"]),
         lines=tuple(_line_from(x) for x in item["lines"]),

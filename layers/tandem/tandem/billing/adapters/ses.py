@@ -1,4 +1,4 @@
-"""Outgoing billing mail through SES v2: raw MIME when there are attachments, simple text otherwise.
+"""Outgoing billing mail through SES v2: raw MIME when there are attachments, simple content otherwise.
 
 Raw content is authorized as ``ses:SendRawEmail`` on the sender identity, simple content as
 ``ses:SendEmail`` (template.yaml grants each function what it sends).
@@ -6,7 +6,6 @@ Raw content is authorized as ``ses:SendRawEmail`` on the sender identity, simple
 
 from __future__ import annotations
 
-from email.message import EmailMessage
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -14,19 +13,15 @@ from botocore.exceptions import BotoCoreError, ClientError
 from tandem.billing.domain.errors import MailNotSent
 from tandem.billing.domain.mail import Mail
 from tandem.shared.aws.transient import is_transient, unavailable
+from tandem.shared.mail import UnsafeMail, checked_address, simple_content
+from tandem.shared.mail import mime as shared_mime
 
 
 def mime(sender: str, mail: Mail) -> bytes:
-    """The raw message: a plain-text part and one part per attachment."""
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = mail.to
-    message["Subject"] = mail.subject
-    message.set_content(mail.text, charset="utf-8")
-    for attachment in mail.attachments:
-        maintype, _, subtype = attachment.content_type.partition("/")
-        message.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename)
-    return message.as_bytes()
+    """The raw message: text and escaped HTML alternatives, then one part per attachment
+    (``tandem.shared.mail.mime``: no header can be added through the subject or the recipient)."""
+    attachments = ((a.filename, a.content_type, a.data) for a in mail.attachments)
+    return shared_mime(sender, mail.to, mail.subject, mail.text, attachments)
 
 
 class SesMailer:
@@ -36,18 +31,17 @@ class SesMailer:
 
     def send(self, mail: Mail) -> str:
         """The SES message id; ``ServiceUnavailable`` (transient) or ``MailNotSent`` (permanent)."""
-        if mail.attachments:
-            content: dict[str, Any] = {"Raw": {"Data": mime(self.sender, mail)}}
-        else:
-            content = {
-                "Simple": {
-                    "Subject": {"Data": mail.subject, "Charset": "UTF-8"},
-                    "Body": {"Text": {"Data": mail.text, "Charset": "UTF-8"}},
-                }
-            }
+        try:
+            to = checked_address(mail.to)
+            if mail.attachments:
+                content: dict[str, Any] = {"Raw": {"Data": mime(self.sender, mail)}}
+            else:
+                content = simple_content(mail.subject, mail.text)
+        except UnsafeMail as exc:
+            raise MailNotSent(str(exc)) from exc
         try:
             response = self.client.send_email(
-                FromEmailAddress=self.sender, Destination={"ToAddresses": [mail.to]}, Content=content
+                FromEmailAddress=self.sender, Destination={"ToAddresses": [to]}, Content=content
             )
         except (ClientError, BotoCoreError) as exc:
             if is_transient(exc):

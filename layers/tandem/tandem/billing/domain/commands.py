@@ -11,6 +11,7 @@ from tandem.billing.domain.errors import InvalidCreditLines, InvalidOrder, Inval
 from tandem.billing.domain.rules import REASON_MAX
 from tandem.shared.money import is_currency, minor_unit_error
 from tandem.shared.pricing import TaxRounding
+from tandem.shared.text import text_error
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,7 @@ class IssueInvoice:
     payment_terms: str  # card | invoice
     tax_rounding: TaxRounding = TaxRounding.TOTAL
     placed_at: datetime | None = None  # when the order was placed: its day is the invoice's supply date
+    customer_sub: str | None = None  # the token ``sub`` of the customer owning the order (None: placed by staff)
 
     def __post_init__(self) -> None:
         if not self.lines:
@@ -71,6 +73,8 @@ class CreditInvoice:
     def __post_init__(self) -> None:
         if not self.reason.strip() or len(self.reason) > REASON_MAX:
             raise InvalidCreditLines(details=[{"field": "reason", "message": f"must be 1-{REASON_MAX} characters"}])
+        if error := text_error(self.reason):
+            raise InvalidCreditLines(details=[{"field": "reason", "message": error}])
         if self.lines is not None:
             numbers = [line.line_number for line in self.lines]
             if not self.lines or len(set(numbers)) != len(numbers) or any(line.quantity < 1 for line in self.lines):
@@ -118,12 +122,31 @@ class RecordPayment:
 
 @dataclass(frozen=True, slots=True)
 class ListInvoices:
-    """Invoices newest first, optionally of one status; ``order_id`` gives that order's invoice (at most one)."""
+    """Invoices newest first, optionally of one status; ``order_id`` gives that order's invoice (at most one).
+    ``reader``: who asks (a customer lists only the invoices they own)."""
 
+    reader: Reader
     order_id: str | None = None
     status: str | None = None
     limit: int = 25
     cursor: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """Who reads invoices: finance (``staff``) reads all; a customer only those of orders they placed, owned by
+    their token ``sub`` (email is never a key). Anything else is ``InvoiceNotFound``: nothing is revealed."""
+
+    sub: str
+    staff: bool
+
+    def may_read(self, customer_sub: str | None) -> bool:
+        return self.staff or (customer_sub is not None and customer_sub == self.sub)
+
+    @property
+    def owner(self) -> str | None:
+        """Whose invoices a listing is limited to (None: everyone's)."""
+        return None if self.staff else self.sub
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,6 +65,9 @@ class InvoiceIssued(DomainEvent):
     net_total: Decimal
     tax_total: Decimal
     gross_total: Decimal
+    # Added in version 1 (optional, additive): the token ``sub`` of the customer owning the order, from
+    # OrderPlaced; absent when staff placed the order.
+    customer_sub: str | None = None
 
 
 class CreditNoteIssued(DomainEvent):

@@ -9,6 +9,7 @@ from decimal import Decimal
 from tandem.billing.domain.model import Invoice
 from tandem.billing.domain.refunds import Refund
 from tandem.shared.money import amount_text
+from tandem.shared.text import one_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,8 +28,9 @@ class Mail:
 
 
 def _one_line(text: str) -> str:
-    """Customer-supplied text stays on one line (it can never become a header or fake a paragraph)."""
-    return " ".join(text.split())
+    """Customer-supplied text stays on one printable line (it can never become a header or fake a
+    paragraph; ``tandem.shared.text.one_line``)."""
+    return one_line(text)
 
 
 def _money(amount: Decimal, currency: str) -> str:

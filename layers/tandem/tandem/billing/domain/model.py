@@ -99,6 +99,7 @@ class Invoice:
     gross_total: Decimal
     issued_at: datetime
     supply_date: date | None = None  # the day the order was placed (None: invoices stored before it existed)
+    customer_sub: str | None = None  # the owning customer's token ``sub`` (None: the order was placed by staff)
     status: InvoiceStatus = InvoiceStatus.ISSUED
     amount_paid: Decimal = ZERO
     overpaid_amount: Decimal = ZERO
@@ -144,6 +145,7 @@ class Invoice:
             issued_at=now,
             # The order's day in the zone ``now`` is in (the business time zone): when it was sold.
             supply_date=command.placed_at.astimezone(now.tzinfo).date() if command.placed_at else issued_on,
+            customer_sub=command.customer_sub,
         )
         invoice.events.append(invoice.issued_event())
         return invoice
@@ -224,6 +226,7 @@ class Invoice:
             net_total=self.net_total,
             tax_total=self.tax_total,
             gross_total=self.gross_total,
+            customer_sub=self.customer_sub,
         )
 
 

@@ -6,6 +6,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from tandem.shared.text import normalized, text_error
+
 DEFAULT_PAYMENT_TERMS_DAYS = 14
 NUMBER_DIGITS = 6
 REASON_MAX = 500
@@ -36,5 +38,8 @@ def due_date(issue_date: date, payment_terms: str, terms_days: int) -> date:
 
 
 def cancellation_reason(reason: str | None) -> str:
-    """The reason on the credit note of a cancelled order's invoice (the sales context's reason, if any)."""
-    return f"Order cancelled: {reason}"[:REASON_MAX] if reason else "Order cancelled"
+    """The reason on the credit note of a cancelled order's invoice (the sales context's reason, if any and
+    if it passes the one text policy: an older event's reason never blocks the credit)."""
+    if not reason or text_error(reason := normalized(reason)):
+        return "Order cancelled"
+    return f"Order cancelled: {reason}"[:REASON_MAX]

@@ -2,8 +2,10 @@
 
 Header ``Tandem-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>...]`` where each ``v1`` is
 HMAC-SHA256 over ``"<t>.<raw body>"`` with a webhook secret. Several ``v1`` values are accepted
-(the provider signs with the old and the new secret while a secret is rotated); a timestamp more
-than ``tolerance`` seconds from now, in either direction, is refused (replays of old deliveries).
+(the provider signs with the old and the new secret while a secret is rotated), and several secrets
+(Tandem accepts the new and the old one while it is rotated): one ``v1`` matching one secret is enough.
+A timestamp more than ``tolerance`` seconds from now, in either direction, is refused (replays of old
+deliveries).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Sequence
 
 DEFAULT_TOLERANCE_SECONDS = 300
 MAX_HEADER_LENGTH = 2048
@@ -54,19 +57,28 @@ def _parse(value: str) -> tuple[int, list[str]]:
 
 
 def verify(
-    header_value: str | None, body: bytes, *, secret: str, now: float, tolerance: int = DEFAULT_TOLERANCE_SECONDS
+    header_value: str | None,
+    body: bytes,
+    *,
+    secrets: str | Sequence[str],
+    now: float,
+    tolerance: int = DEFAULT_TOLERANCE_SECONDS,
 ) -> int:
-    """Return the signed timestamp, or raise ``SignatureError``. Constant-time comparison."""
-    if not secret:
+    """Return the signed timestamp, or raise ``SignatureError``. ``secrets``: the one accepted secret, or
+    several (during a rotation); empty ones are ignored. Constant-time comparison."""
+    accepted = [s for s in ((secrets,) if isinstance(secrets, str) else secrets) if s]
+    if not accepted:
         raise SignatureError("no webhook secret configured")
     timestamp, signatures = _parse(header_value or "")
     if abs(now - timestamp) > tolerance:
         raise SignatureError("timestamp outside the tolerance")
-    expected = sign(secret, timestamp, body)
-    # Compare with every candidate (no early exit), so timing does not reveal which one matched.
+    candidates = [c.strip().lower().encode("ascii", "replace") for c in signatures]
+    # Compare every secret with every candidate (no early exit), so timing does not reveal which one matched.
     matched = False
-    for candidate in signatures:
-        matched |= hmac.compare_digest(expected.encode("ascii"), candidate.strip().lower().encode("ascii", "replace"))
+    for secret in accepted:
+        expected = sign(secret, timestamp, body).encode("ascii")
+        for candidate in candidates:
+            matched |= hmac.compare_digest(expected, candidate)
     if not matched:
         raise SignatureError("no v1 signature matches")
     return timestamp

@@ -33,6 +33,7 @@ class BillingService(InvoiceUseCases, CancellationUseCases, NotificationUseCases
     """Invoices (``invoices``), credit notes (``credit_notes``), payments (``payments``), an order's
     cancellation (``cancellations``), mail (``notifications``), refunds and held payments (``refunds``).
 
-    Built with ``BillingService(uow, clock, documents=..., mailer=..., markers=..., config=...)``: ``uow``
-    makes a new unit of work per use case call; ``clock`` gives the time, new ids and pauses.
+    Built with ``BillingService(uow, clock, documents=..., mailer=..., markers=..., config=...)`` (and, for the
+    webhook, ``webhook_secrets=...``): ``uow`` makes a new unit of work per use case call; ``clock`` gives the
+    time, new ids and pauses.
     """

@@ -20,7 +20,7 @@ from tandem.billing.domain.crediting import CreditNote
 from tandem.billing.domain.errors import InvoiceNotFound
 from tandem.billing.domain.model import Invoice, OrderAccount
 from tandem.billing.domain.rules import DEFAULT_PAYMENT_TERMS_DAYS
-from tandem.billing.ports import Documents, Mailer, Markers, UnitOfWork
+from tandem.billing.ports import Documents, Mailer, Markers, UnitOfWork, WebhookSecrets
 from tandem.shared import request_keys
 from tandem.shared.clock import Clock
 from tandem.shared.correlation import MessageContext
@@ -40,7 +40,13 @@ ATTEMPTS = 24
 class BillingConfig:
     base_currency: str = "EUR"  # payments and invoices are in this currency only
     payment_terms_days: int = DEFAULT_PAYMENT_TERMS_DAYS
-    webhook_secret: str = ""  # empty: every webhook signature fails (401), nothing is recorded
+
+
+class NoWebhookSecrets:
+    """No secret configured: every webhook signature fails (401), nothing is recorded."""
+
+    def accepted(self) -> tuple[str, ...]:
+        return ()
 
 
 class ServiceBase:
@@ -55,6 +61,7 @@ class ServiceBase:
         mailer: Mailer,
         markers: Markers,
         config: BillingConfig,
+        webhook_secrets: WebhookSecrets | None = None,
     ) -> None:
         self.uow = uow
         self.clock = clock
@@ -62,6 +69,7 @@ class ServiceBase:
         self.mailer = mailer
         self.markers = markers
         self.config = config
+        self.webhook_secrets = webhook_secrets or NoWebhookSecrets()
 
     def _record(
         self, uow: UnitOfWork, events: Iterable[DomainEvent], context: MessageContext, moment: datetime

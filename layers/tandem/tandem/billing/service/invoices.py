@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from tandem.billing.domain.commands import IssueInvoice, ListInvoices
+from tandem.billing.domain.commands import IssueInvoice, ListInvoices, Reader
 from tandem.billing.domain.errors import InvoiceNotFound
 from tandem.billing.domain.model import Invoice, InvoiceStatus
 from tandem.billing.domain.refunds import take_prepayments
@@ -75,24 +75,32 @@ class InvoiceUseCases(ServiceBase):
 
         return self._retrying(attempt, races=ISSUE_RACES)
 
-    def get_invoice(self, invoice_id: str) -> Invoice:
-        """The invoice, or InvoiceNotFound (also for ids that are not UUIDs: they cannot exist)."""
+    def get_invoice(self, invoice_id: str, reader: Reader) -> Invoice:
+        """The invoice, or InvoiceNotFound (also for ids that are not UUIDs, and for a customer asking for an
+        invoice that is not theirs: they learn nothing)."""
         with self.uow() as uow:
-            return self._invoice(uow, invoice_id)
+            invoice = self._invoice(uow, invoice_id)
+        if not reader.may_read(invoice.customer_sub):
+            raise InvoiceNotFound(details={"id": str(invoice_id)[:64]})
+        return invoice
 
     def list_invoices(self, query: ListInvoices) -> Page[Invoice]:
-        """Newest first; ``order_id`` gives that order's invoice (at most one)."""
+        """Newest first; ``order_id`` gives that order's invoice (at most one); a customer sees only theirs."""
         statuses = [s.value for s in InvoiceStatus]
         if query.status is not None and query.status not in statuses:
             raise ValidationFailed(details=[{"field": "status", "message": "must be one of " + ", ".join(statuses)}])
         status = InvoiceStatus(query.status) if query.status is not None else None
+        owner = query.reader.owner
         with self.uow() as uow:
+            if query.order_id is None and owner is not None:
+                return uow.invoices.owned_by(owner, status=status, limit=query.limit, cursor=query.cursor)
             if query.order_id is None:
                 return uow.invoices.newest_first(status=status, limit=query.limit, cursor=query.cursor)
             _account, invoice = self._order_invoice(uow, query.order_id)
-        return Page([invoice] if invoice and status in (None, invoice.status) else [])
+        visible = invoice is not None and query.reader.may_read(invoice.customer_sub)
+        return Page([invoice] if invoice and visible and status in (None, invoice.status) else [])
 
-    def invoice_pdf(self, invoice_id: str) -> tuple[Invoice, bytes]:
-        """The invoice and its PDF (rendered and stored on the first request)."""
-        invoice = self.get_invoice(invoice_id)
+    def invoice_pdf(self, invoice_id: str, reader: Reader) -> tuple[Invoice, bytes]:
+        """The invoice and its PDF (rendered and stored on the first request); InvoiceNotFound as ``get_invoice``."""
+        invoice = self.get_invoice(invoice_id, reader)
         return invoice, self.documents.invoice_pdf(invoice)

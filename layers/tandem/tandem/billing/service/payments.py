@@ -70,9 +70,8 @@ class PaymentUseCases(ServiceBase):
         for a repeat DynamoDB returns the first record (ALL_OLD) with the cancellation.
         """
         try:
-            verify(
-                delivery.signature, delivery.body, secret=self.config.webhook_secret, now=self.clock.now().timestamp()
-            )
+            secrets = self.webhook_secrets.accepted()  # cached by the adapter (Secrets Manager)
+            verify(delivery.signature, delivery.body, secrets=secrets, now=self.clock.now().timestamp())
         except SignatureError as exc:
             raise InvalidSignature(details={"reason": str(exc)}) from None
         command = delivery.to_command()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Literal, cast
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from tandem.crm.customers.domain.commands import Viewer
 from tandem.crm.customers.domain.model import Customer, TimelineEntry
+from tandem.shared.auth import ADMIN_GROUP, identity_of
 from tandem.shared.money import amount_text
 from tandem.shared.openapi import Currency, ItemsPage, Money
 from tandem.shared.paging import Page
@@ -82,3 +85,12 @@ class CustomerTimeline(ItemsPage[TimelineEntryView]):
     def of(cls, timeline: tuple[Customer, Page[TimelineEntry]]) -> CustomerTimeline:
         _, page = timeline  # the customer is GET /customers/{id}
         return cls(items=[TimelineEntryView.of(e) for e in page.items], next_token=page.cursor)
+
+
+SALES_GROUPS = frozenset({"sales", ADMIN_GROUP})
+
+
+def viewer_of(event: Mapping[str, object]) -> Viewer:
+    """Sales read every customer; anyone else (a customer) only the record their token ``sub`` ordered on."""
+    identity = identity_of(event)
+    return Viewer(sub=identity.sub, staff=bool(identity.groups & SALES_GROUPS))

@@ -23,6 +23,7 @@ Amount = Annotated[Decimal, Field(allow_inf_nan=False)]
 Email = Annotated[str, Field(min_length=3, max_length=254)]
 Id = Annotated[str, Field(min_length=1, max_length=64)]
 Currency = Annotated[str, Field(min_length=3, max_length=3)]
+Subject = Annotated[str, Field(min_length=1, max_length=128)]  # a token ``sub`` (Cognito: a UUID)
 
 
 class Stamp(TypedDict):
@@ -49,6 +50,7 @@ class OrderPlacedIn(TolerantReader):
     lines: list[_Line] = []
     currency: Currency
     gross_total: Amount
+    customer_sub: Subject | None = None  # who placed and owns the order (absent: staff placed it)
 
     def activity(self, entry: Stamp) -> RecordActivity:
         summary = rules.order_placed((line.quantity for line in self.lines), self.currency, self.gross_total)
@@ -58,6 +60,7 @@ class OrderPlacedIn(TolerantReader):
             ),
             customer_email=self.customer.email,
             customer_name=self.customer.name,
+            customer_sub=self.customer_sub,
         )
 
 
@@ -127,6 +130,7 @@ class InvoiceIssuedIn(TolerantReader):
     customer: _Party
     currency: Currency
     gross_total: Amount
+    customer_sub: Subject | None = None
 
     def activity(self, entry: Stamp) -> RecordActivity:
         summary = rules.invoice_issued(self.number, self.currency, self.gross_total)
@@ -141,6 +145,7 @@ class InvoiceIssuedIn(TolerantReader):
             ),
             customer_email=self.customer.email,
             customer_name=self.customer.name,
+            customer_sub=self.customer_sub,
         )
 
 

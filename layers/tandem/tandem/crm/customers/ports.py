@@ -24,6 +24,10 @@ class CustomerRepository(Protocol):
         """The customer an earlier event tied to one of ``links`` (order first, then invoice)."""
         ...
 
+    def of_subject(self, subject: str) -> CustomerRef | None:
+        """The customer a token ``sub`` last ordered as, or None."""
+        ...
+
     def timeline(self, customer: Customer, limit: int, cursor: str | None) -> Page[TimelineEntry]:
         """One page of the customer's timeline, oldest first."""
         ...

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID
 
-from tandem.crm.customers.domain.commands import RecordActivity
+from tandem.crm.customers.domain.commands import RecordActivity, Viewer
 from tandem.crm.customers.domain.errors import CustomerNotFound, CustomerNotYetKnown, DuplicateActivity
 from tandem.crm.customers.domain.model import Customer, CustomerRef, TimelineEntry, customer_id_for
 from tandem.crm.customers.ports import UnitOfWork
@@ -14,6 +14,16 @@ from tandem.shared.clock import Clock
 from tandem.shared.errors import InvalidPageToken, TransactionConflict
 from tandem.shared.paging import Page
 from tandem.shared.retry import retrying
+
+ME = "me"  # the customer id that names the caller's own record
+
+
+def _customer_key(customer_id: str) -> UUID:
+    try:
+        return UUID(customer_id)
+    except ValueError:
+        raise CustomerNotFound(details={"id": customer_id[:64]}) from None
+
 
 # Events of one customer arrive close together (OrderPlaced, InvoiceIssued, OrderConfirmed within a
 # second) and all touch the customer item: a few short jittered retries, then Lambda retries.
@@ -67,16 +77,18 @@ class CustomersService:
             return RecordResult(customer.id, recorded=False)
         return RecordResult(customer.id, recorded=True)
 
-    def get_customer(self, customer_id: str) -> Customer:
-        """The customer, or CustomerNotFound (also for ids that are not UUIDs: they cannot exist)."""
-        try:
-            key = UUID(customer_id)
-        except ValueError:
-            raise CustomerNotFound(details={"id": customer_id[:64]}) from None
+    def get_customer(self, customer_id: str, viewer: Viewer) -> Customer:
+        """The customer, or CustomerNotFound (also for ids that are not UUIDs: they cannot exist, and for a
+        customer asking for a record that is not theirs: they learn nothing). ``me``: the caller's own record
+        (the one their latest order was recorded on)."""
         with self.uow() as uow:
-            customer = uow.customers.get(key)
-        if customer is None:
-            raise CustomerNotFound(details={"id": str(key)})
+            if customer_id == ME:
+                ref = uow.customers.of_subject(viewer.sub)
+                customer = uow.customers.get(ref.id) if ref else None
+            else:
+                customer = uow.customers.get(_customer_key(customer_id))
+        if customer is None or not viewer.may_see(customer.subjects):
+            raise CustomerNotFound(details={"id": customer_id[:64]})
         return customer
 
     def find_customers(self, email: str, limit: int, cursor: str | None = None) -> Page[Customer]:
@@ -89,9 +101,9 @@ class CustomersService:
         return Page(items=[customer][:limit] if customer else [])
 
     def customer_timeline(
-        self, customer_id: str, limit: int, cursor: str | None = None
+        self, customer_id: str, viewer: Viewer, limit: int, cursor: str | None = None
     ) -> tuple[Customer, Page[TimelineEntry]]:
         """The customer (CustomerNotFound as ``get_customer``) and one page of their timeline, oldest first."""
-        customer = self.get_customer(customer_id)
+        customer = self.get_customer(customer_id, viewer)
         with self.uow() as uow:
             return customer, uow.customers.timeline(customer, limit, cursor)

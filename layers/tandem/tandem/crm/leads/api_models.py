@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -14,6 +14,7 @@ from tandem.crm.leads.domain.commands import CaptureLead
 from tandem.crm.leads.domain.model import Lead, LeadStatus
 from tandem.shared.openapi import ItemsPage
 from tandem.shared.paging import Page
+from tandem.shared.text import MultiLine, SingleLine
 
 
 class ContactForm(BaseModel):
@@ -21,26 +22,15 @@ class ContactForm(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
-    name: Annotated[str, Field(min_length=1, max_length=rules.NAME_MAX, examples=["Ada Lovelace"])]
-    email: Annotated[str, Field(min_length=3, max_length=rules.EMAIL_MAX, examples=["ada@example.com"])]
-    message: Annotated[str, Field(min_length=1, max_length=rules.MESSAGE_MAX)]
+    name: Annotated[str, Field(examples=["Ada Lovelace"]), SingleLine(rules.NAME_MAX)]
+    email: Annotated[str, Field(examples=["ada@example.com"]), SingleLine(rules.EMAIL_MAX, min_length=3)]
+    message: Annotated[str, MultiLine(rules.MESSAGE_MAX)]
     consent: Annotated[bool, Field(description="The person agreed to be contacted about this request")]
-    company: Annotated[str | None, Field(max_length=rules.COMPANY_MAX)] = None
-    phone: Annotated[str | None, Field(max_length=rules.PHONE_MAX, pattern=rules.PHONE_PATTERN)] = None
+    company: Annotated[str | None, SingleLine(rules.COMPANY_MAX, min_length=0)] = None
+    phone: Annotated[str | None, Field(pattern=rules.PHONE_PATTERN), SingleLine(rules.PHONE_MAX, min_length=0)] = None
     website: Annotated[
-        str, Field(max_length=rules.HONEYPOT_MAX, description="Honeypot: hidden from people, leave empty")
+        str, Field(description="Honeypot: hidden from people, leave empty"), SingleLine(rules.HONEYPOT_MAX, 0)
     ] = ""
-
-    @field_validator("name", "email", "message", "company", "phone", "website")
-    @classmethod
-    def _plain_text(cls, value: str | None, info: Any) -> str | None:
-        if value is None:
-            return value
-        single_line = info.field_name != "message"
-        error = rules.markup_error(value) or rules.control_error(value, single_line=single_line)
-        if error:
-            raise PydanticCustomError("plain_text", error)
-        return value
 
     @field_validator("email")
     @classmethod

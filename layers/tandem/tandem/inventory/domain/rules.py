@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from tandem.shared.money import is_currency, minor_unit_error
+from tandem.shared.text import text_error as single_line_error
 
 SKU_PATTERN = r"^[A-Z0-9][A-Z0-9-]{0,31}$"
 NAME_MAX = 200
@@ -25,8 +26,6 @@ MAX_LINES = 20
 MOVEMENTS_SHOWN = 50
 
 _SKU = re.compile(SKU_PATTERN)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
-_MARKUP = re.compile(r"<[A-Za-z/!?]")
 
 
 def normalize_sku(raw: str) -> str:
@@ -39,16 +38,13 @@ def sku_error(sku: str) -> str | None:
 
 
 def text_error(text: str, *, max_length: int) -> str | None:
-    """One line of plain text: not empty, not too long, no markup or control characters."""
+    """One line of plain text: not empty, not too long, and the one text policy (``tandem.shared.text``:
+    no line breaks, control, bidi or zero-width characters, no markup)."""
     if not text.strip():
         return "must not be empty"
     if len(text) > max_length:
         return f"must be at most {max_length} characters"
-    if _CONTROL.search(text):
-        return "must be a single line without control characters"
-    if _MARKUP.search(text):
-        return "must not contain HTML markup"
-    return None
+    return single_line_error(text)
 
 
 def price_error(price: Decimal, currency: str | None = None) -> str | None:

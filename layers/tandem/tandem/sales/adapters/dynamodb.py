@@ -3,7 +3,8 @@
 Access patterns (single table, ``SalesTable``; items in ``items.py``):
 * order by id:                 PK=ORDER#<id>, SK=ORDER (``version`` for optimistic locking)
 * all orders newest first:     GSI1PK=ORDER, GSI1SK=<placed_at ISO>#<id>, ScanIndexForward=False
-* a customer's orders:         GSI2PK=CUSTOMER#<lower(email)>, GSI2SK=<placed_at ISO>#<id>, newest first
+* a customer's orders:         GSI2PK=OWNER#<token sub>, GSI2SK=<placed_at ISO>#<id>, newest first (sparse:
+                               only orders a customer placed; staff-placed orders have no owner)
 * catalog product by sku:      PK=CATALOG#<sku>, SK=CATALOG (highest ``revision`` only)
 * Idempotency-Key of a caller: PK=IDEMKEY#<sha256(sub + key)>, SK=IDEMKEY, honoured until ``expires_at``
 * placing an order reads the catalog items and the key record in ONE BatchGetItem and writes order,
@@ -98,8 +99,8 @@ class DynamoOrderRepository:
     def list_newest(self, *, limit: int, cursor: str | None) -> Page[Order]:
         return self._query("GSI1", "GSI1PK", items.ALL_ORDERS, limit, cursor)
 
-    def list_for_customer(self, email: str, *, limit: int, cursor: str | None) -> Page[Order]:
-        return self._query("GSI2", "GSI2PK", items.customer_partition(email), limit, cursor)
+    def list_for_customer(self, customer_sub: str, *, limit: int, cursor: str | None) -> Page[Order]:
+        return self._query("GSI2", "GSI2PK", items.owner_partition(customer_sub), limit, cursor)
 
     def _query(self, index: str, attribute: str, partition: str, limit: int, cursor: str | None) -> Page[Order]:
         request: dict[str, Any] = {

@@ -24,8 +24,9 @@ def catalog_key(sku: str) -> dict[str, str]:
     return {"PK": f"CATALOG#{sku}", "SK": "CATALOG"}
 
 
-def customer_partition(email: str) -> str:
-    return f"CUSTOMER#{email.strip().casefold()}"
+def owner_partition(customer_sub: str) -> str:
+    """GSI2PK of the orders a customer owns (their token ``sub``; email is never a key)."""
+    return f"OWNER#{customer_sub}"
 
 
 def order_item(order: Order, *, version: int) -> dict[str, Any]:
@@ -37,8 +38,12 @@ def order_item(order: Order, *, version: int) -> dict[str, Any]:
         "version": version,
         "GSI1PK": ALL_ORDERS,
         "GSI1SK": f"{placed}#{order.id}",
-        "GSI2PK": customer_partition(order.customer.email),
-        "GSI2SK": f"{placed}#{order.id}",
+        **(
+            {"GSI2PK": owner_partition(order.customer_sub), "GSI2SK": f"{placed}#{order.id}"}
+            if order.customer_sub
+            else {}
+        ),
+        "customer_sub": order.customer_sub,
         "id": str(order.id),
         "status": order.status.value,
         # DynamoDB items leave out an absent line2 rather than store a null.
@@ -120,6 +125,7 @@ def order_from_item(item: dict[str, Any]) -> Order:
         gross_total=in_minor_units(item["gross_total"], item["currency"]),
         placed_at=datetime.fromisoformat(item["placed_at"]),
         placed_by=item["placed_by"],
+        customer_sub=item.get("customer_sub"),
         status=OrderStatus(item["status"]),
         version=int(item["version"]),
         saga_execution_id=item.get("saga_execution_id"),

@@ -10,6 +10,7 @@ from tandem.sales.domain.notices import ClosureNotice
 from tandem.shared.aws.bootstrap import client as cached_client
 from tandem.shared.aws.dynamo import TRANSIENT_TRANSPORT_ERRORS
 from tandem.shared.aws.transient import is_transient, unavailable
+from tandem.shared.mail import UnsafeMail, checked_address, simple_content
 
 
 class MailNotSent(Exception):
@@ -25,21 +26,19 @@ class SesMailer:
         self.client = client
 
     def send(self, message: ClosureNotice) -> str:
-        """Send a plain-text email (no HTML part: nothing typed by anyone becomes markup). SES throttled or
-        failing: ``ServiceUnavailable``; refused: ``MailNotSent``."""
+        """Send a plain-text email (no HTML part: nothing typed by anyone becomes markup; the subject and the
+        recipient checked by ``tandem.shared.mail``: nothing becomes a header). SES throttled or failing:
+        ``ServiceUnavailable``; refused, or a subject or recipient that could add a header: ``MailNotSent``."""
         if not self.sender:
             raise MailNotSent("SENDER_EMAIL is not set")
         client = self.client if self.client is not None else cached_client("sesv2")
         try:
+            to, content = checked_address(message.to), simple_content(message.subject, message.text)
+        except UnsafeMail as exc:
+            raise MailNotSent(str(exc)) from exc
+        try:
             response = client.send_email(
-                FromEmailAddress=self.sender,
-                Destination={"ToAddresses": [message.to]},
-                Content={
-                    "Simple": {
-                        "Subject": {"Data": message.subject, "Charset": "UTF-8"},
-                        "Body": {"Text": {"Data": message.text, "Charset": "UTF-8"}},
-                    }
-                },
+                FromEmailAddress=self.sender, Destination={"ToAddresses": [to]}, Content=content
             )
         except ClientError as exc:
             if is_transient(exc):

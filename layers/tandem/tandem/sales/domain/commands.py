@@ -62,22 +62,32 @@ class ReceivedPayment:
 
 @dataclass(frozen=True, slots=True)
 class Caller:
-    """Who calls, from the token: ``sub``, ``email`` and Cognito groups."""
+    """Who calls, from the token: ``sub`` (who they are), ``email`` only when Cognito verified it (a
+    contact detail, never a key for access) and Cognito groups."""
 
     sub: str
-    email: str | None
+    verified_email: str | None
     groups: frozenset[str]
 
     @property
     def is_staff(self) -> bool:
         return bool(self.groups & STAFF_GROUPS)
 
-    def may_see(self, owner_email: str) -> bool:
-        """Staff see every order, a customer the orders placed for their own email address."""
-        return self.is_staff or rules.same_email(owner_email, self.email)
+    @property
+    def orders_for_anyone(self) -> bool:
+        return bool(self.groups & ORDERING_STAFF)
+
+    def may_see(self, owner_sub: str | None) -> bool:
+        """Staff see every order, a customer the orders they placed themselves (owned by their ``sub``)."""
+        return self.is_staff or (owner_sub is not None and owner_sub == self.sub)
 
     def may_order_for(self, email: str) -> bool:
-        return bool(self.groups & ORDERING_STAFF) or rules.same_email(email, self.email)
+        """Sales staff order for anyone; a customer for their own VERIFIED email (normalised: spaces, case)."""
+        return self.orders_for_anyone or rules.same_email(email, self.verified_email)
+
+    def owner_of_new_order(self) -> str | None:
+        """Who an order this caller places belongs to: the customer's ``sub``; none when staff place it."""
+        return None if self.orders_for_anyone else self.sub
 
 
 def parse_order_id(text: str) -> UUID:

@@ -26,7 +26,7 @@ class CurrencyNotSupported(ValidationFailed):
 
 class NotYourOrder(Forbidden):
     code = "not_your_order"
-    message = "A customer can only order for their own email address"
+    message = "A customer can only order for their own verified email address"
 
 
 class InvalidTransition(Conflict):

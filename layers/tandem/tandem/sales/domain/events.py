@@ -72,6 +72,9 @@ class OrderPlaced(DomainEvent):
     gross_total: Decimal
     tax_rounding: Literal["line", "total"]
     placed_at: AwareDatetime
+    # Added in version 1 (optional, additive): the token ``sub`` of the customer who placed the order and owns
+    # it; absent when staff placed it for someone. Billing and CRM record it; email is never a key for access.
+    customer_sub: str | None = None
 
 
 class OrderRejected(DomainEvent):

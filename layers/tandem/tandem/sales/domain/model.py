@@ -106,6 +106,7 @@ class Order:
     placed_at: datetime
     placed_by: str
     status: OrderStatus = OrderStatus.PLACED
+    customer_sub: str | None = None  # the owning customer's token ``sub``; None: placed by staff for someone
     version: int = 0  # 0: never stored
     saga_execution_id: str | None = None
     task_token: str | None = None

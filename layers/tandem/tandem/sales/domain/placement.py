@@ -69,9 +69,16 @@ def _line_order(problem: tuple[str, str]) -> tuple[int, str]:
 
 
 def place(
-    command: PlaceOrder, catalog: Mapping[str, Product], policy: PricingPolicy, *, order_id: UUID, now: datetime
+    command: PlaceOrder,
+    catalog: Mapping[str, Product],
+    policy: PricingPolicy,
+    *,
+    order_id: UUID,
+    now: datetime,
+    customer_sub: str | None = None,
 ) -> Order:
-    """A new order in status ``placed`` with its OrderPlaced event, or ``InvalidOrder`` listing every bad line."""
+    """A new order in status ``placed`` with its OrderPlaced event, or ``InvalidOrder`` listing every bad line.
+    ``customer_sub``: the token ``sub`` of the customer who places it and owns it (None: staff place it)."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     check_currency(command, policy)
@@ -113,6 +120,7 @@ def place(
         gross_total=priced.gross_total,
         placed_at=now,
         placed_by=command.placed_by,
+        customer_sub=customer_sub,
     )
     order.events.append(
         OrderPlaced(
@@ -126,6 +134,7 @@ def place(
             gross_total=order.gross_total,
             tax_rounding=order.tax_rounding,
             placed_at=now,
+            customer_sub=order.customer_sub,
         )
     )
     return order

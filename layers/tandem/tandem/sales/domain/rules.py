@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from tandem.shared.money import minor_unit
+from tandem.shared.text import text_error
 
 # Inventory reserves all lines of an order in ONE transaction (lines x 2 writes + reservation + outbox
 # <= 100 items), so it takes at most 20 lines (tandem.inventory.domain.rules.MAX_LINES). Sales refuses
@@ -24,7 +25,6 @@ REASON_MAX = 500
 EMAIL_PATTERN = r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$"
 COUNTRY_PATTERN = r"^[A-Z]{2}$"
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 
 # Why an order closed, as the saga and the API write it into OrderRejected / OrderCancelled.
 REASON_OUT_OF_STOCK = "out_of_stock"
@@ -41,13 +41,15 @@ def email_error(email: str) -> str | None:
 
 
 def single_line_error(text: str) -> str | None:
-    """Names and addresses end up in mail: no control characters or line breaks."""
-    return "must be a single line without control characters" if _CONTROL.search(text) else None
+    """Names, addresses and reasons end up in mail: the one text policy for a single line
+    (``tandem.shared.text``: no line breaks, control, bidi or zero-width characters, no markup)."""
+    return text_error(text)
 
 
 def same_email(a: str, b: str | None) -> bool:
-    """Email addresses compare case-insensitively (the domain part is, and so do people)."""
-    return b is not None and a.strip().casefold() == b.strip().casefold()
+    """Email addresses compare normalised: surrounding spaces dropped, case folded (the domain part is
+    case-insensitive, and so are people). The one comparison of emails; ``b`` None never matches."""
+    return b is not None and bool(a.strip()) and a.strip().casefold() == b.strip().casefold()
 
 
 def two_places(value: Decimal) -> Decimal:

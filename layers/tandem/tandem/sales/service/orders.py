@@ -73,7 +73,8 @@ class OrderUseCases(ServiceBase):
         fails the key's condition (or conflicts and is retried into it) and replays the winner's answer.
         """
         if not caller.may_order_for(command.customer.email):
-            raise NotYourOrder(details=[{"field": "customer.email", "message": "must be your own email address"}])
+            message = "must be your own email address, verified"
+            raise NotYourOrder(details=[{"field": "customer.email", "message": message}])
         placement.check_currency(command, self.policy)
         command.check_shape()
         scope = request.scope(caller.sub)
@@ -82,7 +83,14 @@ class OrderUseCases(ServiceBase):
         moment = self.clock.now()
         if record is not None and record.live(moment):
             return request.replay(record)
-        order = placement.place(command, catalog, self.policy, order_id=self.clock.new_id(), now=moment)
+        order = placement.place(
+            command,
+            catalog,
+            self.policy,
+            order_id=self.clock.new_id(),
+            now=moment,
+            customer_sub=caller.owner_of_new_order(),
+        )
         order.correlation_id = context.correlation_id
         response = self.render(order)
         envelopes = [Envelope.wrap(e, context, occurred_at=moment, event_id=self.clock.new_id()) for e in order.events]
@@ -107,18 +115,16 @@ class OrderUseCases(ServiceBase):
         """The order, or OrderNotFound (also for a customer asking for someone else's: they learn nothing)."""
         with self.uow() as uow:
             order = uow.orders.get(order_id)
-        if order is None or not caller.may_see(order.customer.email):
+        if order is None or not caller.may_see(order.customer_sub):
             raise OrderNotFound(details={"id": str(order_id)})
         return order
 
     def list_orders(self, caller: Caller, *, limit: int, cursor: str | None) -> Page[Order]:
-        """Staff: every order, newest first; a customer: their own."""
+        """Staff: every order, newest first; a customer: the ones they placed (owned by their ``sub``)."""
         with self.uow() as uow:
             if caller.is_staff:
                 return uow.orders.list_newest(limit=limit, cursor=cursor)
-            if not caller.email:
-                return Page()
-            return uow.orders.list_for_customer(caller.email, limit=limit, cursor=cursor)
+            return uow.orders.list_for_customer(caller.sub, limit=limit, cursor=cursor)
 
     def cancel_order(self, command: CancelOrder, caller: Caller, context: MessageContext) -> Order:
         """Cancel on request (customer: their own; sales: any). Already cancelled: answered as it is."""
@@ -126,7 +132,7 @@ class OrderUseCases(ServiceBase):
             command.order_id,
             lambda order: order.cancel(command.reason),
             lambda _: context,
-            visible=lambda order: caller.may_see(order.customer.email),
+            visible=lambda order: caller.may_see(order.customer_sub),
         )
 
     def ship_order(self, command: ShipOrder, context: MessageContext) -> Order:

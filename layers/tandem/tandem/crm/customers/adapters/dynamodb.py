@@ -6,6 +6,9 @@ Access patterns (single table, ``CrmTable``, shared with the leads context):
                            (put only if new: a redelivered event adds nothing)
 * customer of an order:    PK=ORDER#<order id>, SK=CUSTOMER_LINK -> customer_id, email
 * customer of an invoice:  PK=INVOICE#<invoice id>, SK=CUSTOMER_LINK -> customer_id, email
+* a subject's customer:    PK=SUBJECT#<token sub>, SK=CUSTOMER_LINK -> customer_id, email (the latest recorded
+                           order's; ``GET /customers/me``); the customer item's ``subjects`` (a string set)
+                           holds every sub that ordered under its email
 
 Writes are collected by ``DynamoUnitOfWork`` and land in one ``TransactWriteItems`` at commit;
 its ``customers`` repository reads at once.
@@ -33,6 +36,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 LINK_SK = "CUSTOMER_LINK"
+SUBJECT = "SUBJECT"  # link kind: a token ``sub`` -> the customer of its latest recorded order
 
 
 def customer_key(customer_id: UUID) -> dict[str, str]:
@@ -80,6 +84,7 @@ def customer_from_item(item: dict[str, Any]) -> Customer:
         email=item["email"],
         name=item.get("name"),
         created_at=datetime.fromisoformat(item["created_at"]),
+        subjects=frozenset(str(s) for s in item.get("subjects") or ()),
     )
 
 
@@ -139,9 +144,14 @@ class DynamoCustomerRepository:
             update += ", #name = :name"
             values[":name"] = activity.customer_name
         names = {"#type": "type", **({"#name": "name"} if activity.customer_name else {})}
+        links = list(activity.links)
+        if activity.customer_sub:  # the owner the event names: may read this record (``Viewer``)
+            update += " ADD subjects :subjects"
+            values[":subjects"] = {activity.customer_sub}
+            links.append((SUBJECT, activity.customer_sub))
         self.uow.update(customer_key(customer.id), update, label="customer", names=names, values=values)
         self.uow.put(entry_item(customer.id, entry), label="timeline", condition="attribute_not_exists(PK)")
-        for kind, value in activity.links:
+        for kind, value in links:
             self.uow.put(
                 {
                     **link_key(kind, value),
@@ -170,6 +180,10 @@ class DynamoCustomerRepository:
             if item:
                 return CustomerRef(id=UUID(item["customer_id"]), email=item["email"])
         return None
+
+    def of_subject(self, subject: str) -> CustomerRef | None:
+        """The customer a token ``sub`` last ordered as (its ``SUBJECT`` link), or None."""
+        return self.owner_of(((SUBJECT, subject),))
 
     def timeline(self, customer: Customer, limit: int, cursor: str | None) -> Page[TimelineEntry]:
         request: dict[str, Any] = {

@@ -2,6 +2,8 @@
 
 A customer is keyed by email: ``id = uuid5(NAMESPACE_URL, "tandem:customer:" + email.lower())``, so
 every context (and a person typing an address into a search) finds the same customer without a lookup.
+Access is not: a customer's token reads the record only when its ``sub`` is one of the record's ``subjects``
+(recorded from OrderPlaced / InvoiceIssued ``customer_sub``), and ``me`` names the record of their latest order.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ class Customer:
     email: str
     name: str | None
     created_at: datetime
+    subjects: frozenset[str] = frozenset()  # token ``sub`` of each customer who ordered under this email
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from decimal import Decimal
 
 from tandem.shared.money import amount_text
+from tandem.shared.text import one_line
 
 SUMMARY_MAX = 200
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 
 
 def clean(text: str, limit: int = 120) -> str:
     """Free text from another context (a reason) as one short printable line."""
-    single = " ".join(_UNPRINTABLE.sub(" ", text).split())
+    single = one_line(text)
     return single if len(single) <= limit else single[: limit - 1] + "…"
 
 

@@ -8,6 +8,7 @@ from botocore.exceptions import ClientError
 
 from tandem.crm.leads.domain.model import Acknowledgement
 from tandem.shared.aws.bootstrap import client as shared_client
+from tandem.shared.mail import UnsafeMail, checked_address, simple_content
 
 
 class MailNotSent(Exception):
@@ -22,21 +23,19 @@ class SesMailer:
         self._client = client
 
     def send(self, message: Acknowledgement) -> str:
-        """Send a plain-text email (no HTML part, so nothing the lead typed can become markup)."""
+        """Send a plain-text email (no HTML part, so nothing the lead typed can become markup; the subject and
+        the recipient checked by ``tandem.shared.mail``, so nothing can become a header)."""
         if not self.sender:
             raise MailNotSent("no sender address: SENDER_EMAIL is not set for this function")
         # The injected client, else the shared cached one of the moment (a fresh moto gets a fresh client).
         client = self._client or shared_client("sesv2")
         try:
+            to, content = checked_address(message.to), simple_content(message.subject, message.text)
+        except UnsafeMail as exc:
+            raise MailNotSent(str(exc)) from exc
+        try:
             response = client.send_email(
-                FromEmailAddress=self.sender,
-                Destination={"ToAddresses": [message.to]},
-                Content={
-                    "Simple": {
-                        "Subject": {"Data": message.subject, "Charset": "UTF-8"},
-                        "Body": {"Text": {"Data": message.text, "Charset": "UTF-8"}},
-                    }
-                },
+                FromEmailAddress=self.sender, Destination={"ToAddresses": [to]}, Content=content
             )
         except ClientError as exc:
             raise MailNotSent(exc.response.get("Error", {}).get("Code", "SES error")) from exc

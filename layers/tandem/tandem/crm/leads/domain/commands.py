@@ -49,7 +49,7 @@ def _problems(command: CaptureLead) -> Iterator[tuple[str, str]]:
         elif len(value) > limit:
             yield field, f"must be at most {limit} characters"
         else:
-            error = rules.markup_error(value) or rules.control_error(value, single_line=field != "message")
+            error = rules.text_error(value, single_line=field != "message")
             if error:
                 yield field, error
     if command.email.strip() and rules.email_error(command.email.strip()):

@@ -92,7 +92,7 @@ class Acknowledgement:
 
     @classmethod
     def for_lead(cls, command: AcknowledgeLead) -> Acknowledgement:
-        if rules.email_error(command.email) or rules.control_error(command.name, single_line=True):
+        if rules.email_error(command.email) or rules.text_error(command.name, single_line=True):
             raise ValueError("LeadCaptured carries an address or name that must not be mailed")
         text = (
             f"Hello {command.name},\n\n"

@@ -10,6 +10,8 @@ import hashlib
 import re
 from datetime import timedelta
 
+from tandem.shared.text import text_error as shared_text_error
+
 NAME_MAX = 100
 EMAIL_MAX = 254
 MESSAGE_MAX = 5000
@@ -26,26 +28,12 @@ ACKNOWLEDGEMENTS_PER_ADDRESS_PER_DAY = 3
 
 EMAIL_PATTERN = r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$"
 PHONE_PATTERN = r"^\+?[0-9 ()./-]{3,40}$"
-# A "<" directly followed by a letter, "/", "!" or "?" opens a tag, comment or directive.
-# "x < y" and "<3" stay allowed; "<b>", "</p>", "<script", "<!--", "<?php" do not.
-_MARKUP = re.compile(r"<[A-Za-z/!?]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_LINE_BREAK = re.compile(r"[\r\n\u2028\u2029]")
-
-MARKUP_MESSAGE = "must not contain HTML markup"
 
 
-def markup_error(text: str) -> str | None:
-    return MARKUP_MESSAGE if _MARKUP.search(text) else None
-
-
-def control_error(text: str, *, single_line: bool) -> str | None:
-    """Refuse control characters; single-line fields also refuse line breaks (mail headers)."""
-    if _CONTROL.search(text):
-        return "must not contain control characters"
-    if single_line and _LINE_BREAK.search(text):
-        return "must be a single line"
-    return None
+def text_error(text: str, *, single_line: bool) -> str | None:
+    """The one text policy (``tandem.shared.text``): no control, bidi or zero-width characters, no
+    markup; single-line fields (everything but the message) no line breaks either (mail headers)."""
+    return shared_text_error(text, multi_line=not single_line)
 
 
 def email_error(email: str) -> str | None:
