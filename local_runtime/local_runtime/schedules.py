@@ -285,8 +285,10 @@ class Scheduler:
                 self._next[i] = None
                 log.warning("local_runtime: schedule %s: %s", s.name, e)
         self._anchor = now
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, name="scheduler", daemon=True)
+        # Each loop owns its stop event: a loop still finishing a firing when stop() gave up waiting
+        # must not come back to life when start() runs again (two loops would fire every schedule twice).
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, args=(self._stop,), name="scheduler", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
@@ -295,12 +297,14 @@ class Scheduler:
             self._thread.join(timeout=5)
         self._thread = None
 
-    def _loop(self) -> None:
+    def _loop(self, stop: threading.Event) -> None:
         clock = self.clock
-        while not self._stop.is_set():
+        while not stop.is_set():
             now = clock.now()
             due = [(i, t) for i, t in self._next.items() if t is not None and t <= now]
             for i, t in due:
+                if stop.is_set():  # held mid-batch: the rest fire after start() recomputes them
+                    break
                 s = self.schedules[i]
                 try:
                     self._next[i] = next_fire(s.expression, t, s.timezone, anchor=self._anchor)
@@ -311,4 +315,4 @@ class Scheduler:
                 self._fire(i, s)
             upcoming = [t for t in self._next.values() if t is not None]
             wait = min(((min(upcoming) - clock.now()).total_seconds()), 3600.0) if upcoming else 3600.0
-            self._stop.wait(min(max(clock.real_seconds(wait), 0.001), 0.5))
+            stop.wait(min(max(clock.real_seconds(wait), 0.001), 0.5))
