@@ -1,0 +1,1 @@
+"""Pure support domain: no boto3, no Powertools, no environment."""

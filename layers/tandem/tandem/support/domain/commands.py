@@ -1,0 +1,52 @@
+"""Commands the support context accepts (imperative names, one use case each). The service that handles
+them, and the HTTP models that build them, come with the wiring (docs/support-desk.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from tandem.support.domain.messages import Channel, Requester
+from tandem.support.domain.rules import Priority, TicketStatus
+
+
+@dataclass(frozen=True, slots=True)
+class OpenTicket:
+    """From the web form, the app or the assistant (email opens tickets through ``resolve_thread``)."""
+
+    subject: str
+    body_text: str
+    requester: Requester
+    channel: Channel
+    priority: Priority = Priority.NORMAL
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyToTicket:
+    ticket_id: UUID
+    body_text: str
+    then: TicketStatus | None = None  # the status after the reply; None: new becomes open, others stay
+    attachment_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AddNote:
+    ticket_id: UUID
+    body_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateTicket:
+    """``PATCH /tickets/{id}``: only what is given changes (``assignee=""`` unassigns)."""
+
+    ticket_id: UUID
+    status: TicketStatus | None = None
+    priority: Priority | None = None
+    assignee: str | None = None
+    tags: frozenset[str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MergeTicket:
+    ticket_id: UUID
+    into: UUID

@@ -1,0 +1,50 @@
+"""Support errors. HTTP status comes from the base class (tandem.shared.errors); ``code`` is what clients see."""
+
+from __future__ import annotations
+
+from tandem.shared.errors import Conflict, NotFound, ValidationFailed
+
+
+class TicketNotFound(NotFound):
+    code = "ticket_not_found"
+    message = "No ticket with this id"
+
+
+class InvalidTicketNumber(ValidationFailed):
+    code = "invalid_ticket_number"
+    message = "A ticket number looks like T-000123"
+
+
+class InvalidTicketTransition(Conflict):
+    """The ticket's status does not allow the requested change (``details``: ticket, from, to)."""
+
+    code = "invalid_ticket_transition"
+    message = "The ticket's status does not allow this change"
+
+
+class TicketClosed(InvalidTicketTransition):
+    """A closed ticket takes nothing more: a reply to it opens a new ticket linked to it."""
+
+    code = "ticket_closed"
+    message = "The ticket is closed"
+
+
+class TicketMerged(InvalidTicketTransition):
+    """A merged ticket lives on in the one it was merged into (``details.merged_into``)."""
+
+    code = "ticket_merged"
+    message = "The ticket was merged into another one"
+
+
+class MergeRefused(Conflict):
+    """Merging into itself, into a merged or closed ticket, or a ticket already merged elsewhere."""
+
+    code = "merge_refused"
+    message = "These tickets cannot be merged"
+
+
+class InvalidCannedReply(ValidationFailed):
+    """A canned reply names a placeholder nobody fills, or has an unclosed ``{{``; ``details`` lists them."""
+
+    code = "invalid_canned_reply"
+    message = "The canned reply has unknown or malformed placeholders"

@@ -1,0 +1,107 @@
+"""Events the support context publishes (source ``tandem.support``), as docs/support-desk.md lists them.
+
+Status, priority and channel are spelled as the model's enums spell them. A message event carries an
+``excerpt`` (one line, at most 200 characters) for timelines, never the whole body: the ticket is the
+place for the text. Email addresses are contact details for the CRM's timeline by requester email; who
+owns a ticket is ``requester_sub`` (the token ``sub``), when a signed-in customer opened it.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, Field
+
+from tandem.shared.envelope import DomainEvent
+
+StatusName = Literal["new", "open", "pending", "on_hold", "solved", "closed"]
+PriorityName = Literal["low", "normal", "high", "urgent"]
+ChannelName = Literal["email", "web_form", "app", "assistant"]
+EXCERPT_MAX = 200
+_NUMBER = r"^T-\d{6,12}$"
+
+
+class _TicketEvent(DomainEvent):
+    context = "support"
+
+    ticket_id: UUID
+    number: str = Field(pattern=_NUMBER, description="The ticket's reference, T-000123")
+
+
+class TicketOpened(_TicketEvent):
+    """A ticket was opened: from an email, the web form, the app or the assistant."""
+
+    event_type = "TicketOpened"
+    version = 1
+
+    subject: str
+    requester_email: str
+    requester_sub: str | None = None
+    channel: ChannelName
+    priority: PriorityName
+    opened_at: AwareDatetime
+    linked_to: UUID | None = Field(default=None, description="The closed ticket this one continues, if any")
+    excerpt: str = Field(max_length=EXCERPT_MAX)
+
+
+class TicketMessageReceived(_TicketEvent):
+    """The requester (or a CC) wrote again on an existing ticket; an out-of-office reply says so."""
+
+    event_type = "TicketMessageReceived"
+    version = 1
+
+    message_id: UUID
+    from_email: str
+    received_at: AwareDatetime
+    auto_reply: bool = Field(description="An out-of-office reply: appended, the ticket not reopened")
+    excerpt: str = Field(max_length=EXCERPT_MAX)
+
+
+class TicketReplied(_TicketEvent):
+    """An agent answered; the answer is emailed with ``email_message_id`` and threads on ``in_reply_to``."""
+
+    event_type = "TicketReplied"
+    version = 1
+
+    message_id: UUID
+    email_message_id: str
+    in_reply_to: str | None = None
+    to_email: str
+    replied_by: str
+    replied_at: AwareDatetime
+    excerpt: str = Field(max_length=EXCERPT_MAX)
+
+
+class TicketStatusChanged(_TicketEvent):
+    """The ticket moved between statuses (a customer's message reopening it included)."""
+
+    event_type = "TicketStatusChanged"
+    version = 1
+
+    from_status: StatusName
+    to_status: StatusName
+    changed_at: AwareDatetime
+    requester_email: str
+
+
+class TicketAssigned(_TicketEvent):
+    """The ticket has a new assignee: chosen by an agent or by round-robin."""
+
+    event_type = "TicketAssigned"
+    version = 1
+
+    assignee: str | None = Field(description="The agent's sub; None: unassigned")
+    previous_assignee: str | None = None
+    assigned_at: AwareDatetime
+
+
+class TicketMerged(_TicketEvent):
+    """This ticket lives on in ``merged_into``: replies to it land there from now on."""
+
+    event_type = "TicketMerged"
+    version = 1
+
+    merged_into: UUID
+    merged_into_number: str = Field(pattern=_NUMBER)
+    merged_at: AwareDatetime
