@@ -26,7 +26,7 @@ app = make_resolver(
     tags={
         "forms": "The public contact form: anyone may send it, no token needed",
         "leads": "People who sent the contact form, for the sales team",
-        "customers": "Everyone who ordered, with their orders, invoices and payments as a timeline",
+        "customers": "Everyone who ordered or asked support, with orders, invoices, payments and tickets as a timeline",
     },
 )
 ID = Annotated[str, Path(max_length=64)]
@@ -98,8 +98,9 @@ def find_customers(email: Email, limit: PageLimit = PAGE_LIMIT_DEFAULT, next_tok
     responses=error_responses(404, 422),
 )
 def get_customer(id: CUSTOMER_ID) -> CustomerView:  # noqa: A002 - the template's {id}
-    """One customer as the CRM knows them from their orders and invoices. A customer reads only their own
-    record (`me`, or its id; any other is 404): the one their orders were placed on. Changes nothing."""
+    """One customer as the CRM knows them from their orders, invoices and support tickets, with the tickets
+    still open (`open_tickets`, from the support events). A customer reads only their own record (`me`, or its
+    id; any other is 404): the one their orders were placed on. Changes nothing."""
     return CustomerView.of(customers.services().get_customer(id, viewer_of(app.current_event.raw_event)))
 
 
@@ -115,9 +116,9 @@ def get_customer_timeline(
     limit: PageLimit = PAGE_LIMIT_DEFAULT,
     next_token: NextToken = None,
 ) -> CustomerTimeline:
-    """A customer's commerce events (orders, invoices, credit notes, payments), oldest first, one page at a
-    time; the customer themselves is getCustomer. A customer: only their own (`me`; any other is 404).
-    Changes nothing."""
+    """A customer's commerce and support events (orders, invoices, credit notes, payments; tickets opened,
+    messages and replies as short excerpts, status changes, merges), oldest first, one page at a time; the
+    customer themselves is getCustomer. A customer: only their own (`me`; any other is 404). Changes nothing."""
     viewer = viewer_of(app.current_event.raw_event)
     return CustomerTimeline.of(customers.services().customer_timeline(id, viewer, limit, next_token))
 

@@ -85,6 +85,7 @@ def _valid_bodies(sku: str) -> dict[str, tuple[str, dict[str, Any]]]:
         "createCreditNote": ("/invoices/probe-1/credit-notes", {"reason": "Damaged on delivery"}),
         "markRefundPaid": ("/refunds/probe-1/paid", {"reference": "re_123"}),
         "applyHeldPayment": ("/payments/probe-1/apply", {"invoice_id": "probe-2"}),
+        "replyToTicket": (f"/tickets/{uuid.uuid4()}/replies", {"body_text": "Hello,\nhere it is.", "then": "pending"}),
         "receivePaymentEvent": (
             "/payments/webhook",
             {

@@ -25,6 +25,7 @@ REGION = "eu-central-1"
 STAGE = "test"
 # Parameters the tests set: the stage, and the webhook secret's first value (its store is provisioned below).
 PARAMETERS = {"Stage": STAGE, "PaymentWebhookSecret": "whsec_test"}
+SECRET_VALUES = {"ThreadSecretStore": "thread-token-secret-for-tests-0123456789"}
 _TABLE_KEYS = (
     "AttributeDefinitions",
     "KeySchema",
@@ -83,8 +84,8 @@ class Stack:
                 sqs = boto3.client("sqs", region_name=REGION)
                 self.physical[logical_id] = sqs.create_queue(QueueName=f"{logical_id}-{STAGE}")["QueueUrl"]
             if resource["Type"] == "AWS::SecretsManager::Secret":
-                # The template's only secret, the webhook's, with its first value from PaymentWebhookSecret.
-                value = json.dumps({"current": PARAMETERS["PaymentWebhookSecret"]})
+                # The webhook's, with its first value from PaymentWebhookSecret; the support desk's thread tokens.
+                value = json.dumps({"current": SECRET_VALUES.get(logical_id, PARAMETERS["PaymentWebhookSecret"])})
                 secretsmanager = boto3.client("secretsmanager", region_name=REGION)
                 created = secretsmanager.create_secret(Name=f"{logical_id}-{STAGE}", SecretString=value)
                 self.physical[logical_id] = created["ARN"]
@@ -92,6 +93,9 @@ class Stack:
         boto3.client("events", region_name=REGION).create_event_bus(Name=self.physical["EventBus"])
         sender = self.resolve(self.resources["SenderIdentity"]["Properties"]["EmailIdentity"])
         boto3.client("sesv2", region_name=REGION).create_email_identity(EmailIdentity=sender)
+        if "SupportIdentity" in self.resources:
+            support = self.resolve(self.resources["SupportIdentity"]["Properties"]["EmailIdentity"])
+            boto3.client("sesv2", region_name=REGION).create_email_identity(EmailIdentity=support)
 
     def _table(self, logical_id: str, properties: dict[str, Any]) -> None:
         name = f"{logical_id}-{STAGE}"

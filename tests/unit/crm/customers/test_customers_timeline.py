@@ -11,7 +11,7 @@ import pytest
 from pydantic import ValidationError
 from tandem.crm.customers.api_models import TimelineEventType
 from tandem.crm.customers.domain import rules
-from tandem.crm.customers.inbound import CommerceData, CommerceEvent
+from tandem.crm.customers.inbound import CommerceData, CommerceEvent, SupportData
 
 SAMPLES = Path(__file__).resolve().parents[4] / "events" / "crm_on_commerce_event"
 
@@ -73,5 +73,6 @@ def test_amounts_read_with_their_currency_s_minor_digits():
 
 
 def test_the_api_names_every_event_type_the_timeline_records():
-    kinds = {get_args(kind.model_fields["kind"].annotation)[0] for kind in get_args(CommerceData)}
+    readers = get_args(CommerceData) + get_args(SupportData)
+    kinds = {get_args(kind.model_fields["kind"].annotation)[0] for kind in readers}
     assert set(get_args(TimelineEventType)) == kinds

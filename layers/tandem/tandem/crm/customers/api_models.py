@@ -10,13 +10,14 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from tandem.crm.customers.domain.commands import Viewer
-from tandem.crm.customers.domain.model import Customer, TimelineEntry
+from tandem.crm.customers.domain.model import Customer, TicketSummary, TimelineEntry
 from tandem.shared.auth import ADMIN_GROUP, identity_of
 from tandem.shared.money import amount_text
 from tandem.shared.openapi import Currency, ItemsPage, Money
 from tandem.shared.paging import Page
 
-# The sales and billing events the timeline records (the kinds ``inbound.CommerceEvent`` reads).
+# The sales, billing and support events the timeline records (the kinds ``inbound.CommerceEvent`` and
+# ``inbound.SupportEvent`` read).
 TimelineEventType = Literal[
     "OrderPlaced",
     "OrderConfirmed",
@@ -27,21 +28,57 @@ TimelineEventType = Literal[
     "CreditNoteIssued",
     "PaymentReceived",
     "InvoicePaid",
+    "TicketOpened",
+    "TicketMessageReceived",
+    "TicketReplied",
+    "TicketStatusChanged",
+    "TicketMerged",
 ]
+OpenTicketStatus = Literal["new", "open", "pending", "on_hold"]
+
+
+class CustomerTicketView(BaseModel):
+    """One of the customer's support tickets that is not solved, closed or merged yet, as the support events
+    told the CRM."""
+
+    ticket_id: UUID
+    number: str = Field(description="The ticket's reference", examples=["T-000123"])
+    subject: str | None = Field(description="One line; null until the CRM has seen the ticket's TicketOpened")
+    status: OpenTicketStatus
+    opened_at: datetime | None = Field(description="When it was opened; null until TicketOpened was seen")
+
+    @classmethod
+    def of(cls, ticket: TicketSummary) -> CustomerTicketView:
+        return cls(
+            ticket_id=UUID(ticket.ticket_id),
+            number=ticket.number,
+            subject=ticket.subject,
+            status=cast(OpenTicketStatus, ticket.status),
+            opened_at=ticket.opened_at,
+        )
 
 
 class CustomerView(BaseModel):
-    """A customer: someone who ordered, as the CRM learnt of them from commerce events. The id derives from
-    the lower-cased email, so one email is one customer."""
+    """A customer: someone who ordered or asked support, as the CRM learnt of them from commerce and support
+    events. The id derives from the lower-cased email, so one email is one customer."""
 
     id: UUID
     email: str
     name: str | None = Field(description="The name the latest order or invoice gave; null until one did")
-    created_at: datetime = Field(description="When the first commerce event about this customer occurred")
+    created_at: datetime = Field(description="When the first event about this customer occurred")
+    open_tickets: list[CustomerTicketView] = Field(
+        description="Their support tickets not yet solved, closed or merged (at most 100), oldest first"
+    )
 
     @classmethod
     def of(cls, customer: Customer) -> CustomerView:
-        return cls(id=customer.id, email=customer.email, name=customer.name, created_at=customer.created_at)
+        return cls(
+            id=customer.id,
+            email=customer.email,
+            name=customer.name,
+            created_at=customer.created_at,
+            open_tickets=[CustomerTicketView.of(t) for t in customer.open_tickets if t.is_open],
+        )
 
 
 class CustomerList(ItemsPage[CustomerView]):
@@ -53,7 +90,7 @@ class CustomerList(ItemsPage[CustomerView]):
 
 
 class TimelineEntryView(BaseModel):
-    """One commerce event in a customer's history."""
+    """One commerce or support event in a customer's history."""
 
     occurred_at: datetime
     event_type: TimelineEventType
@@ -64,6 +101,8 @@ class TimelineEntryView(BaseModel):
     invoice_id: str | None
     amount: Money | None = Field(description="The event's amount (order or document total, payment); null if none")
     currency: Currency | None
+    ticket_id: UUID | None = Field(description="The support ticket the event is about; null for commerce events")
+    ticket_number: str | None = Field(description="That ticket's reference (T-000123)")
 
     @classmethod
     def of(cls, entry: TimelineEntry) -> TimelineEntryView:
@@ -75,11 +114,13 @@ class TimelineEntryView(BaseModel):
             invoice_id=entry.invoice_id,
             amount=None if entry.amount is None else amount_text(entry.amount, entry.currency),
             currency=entry.currency,
+            ticket_id=UUID(entry.ticket_id) if entry.ticket_id else None,
+            ticket_number=entry.ticket_number,
         )
 
 
 class CustomerTimeline(ItemsPage[TimelineEntryView]):
-    """One page of a customer's commerce events, oldest first."""
+    """One page of a customer's commerce and support events, oldest first."""
 
     @classmethod
     def of(cls, timeline: tuple[Customer, Page[TimelineEntry]]) -> CustomerTimeline:

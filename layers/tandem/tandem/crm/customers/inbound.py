@@ -1,7 +1,7 @@
-"""Tolerant readers of the sales and billing events the customer timeline records (the edge).
+"""Tolerant readers of the sales, billing and support events the customer timeline records (the edge).
 
-Only the fields the timeline needs are read; unknown fields are ignored, so sales and billing can
-add fields freely. Customers imports nothing of their packages (contexts are decoupled), and these are
+Only the fields the timeline needs are read; unknown fields are ignored, so sales, billing and support
+can add fields freely. Customers imports nothing of their packages (contexts are decoupled), and these are
 plain pydantic models, never ``DomainEvent`` subclasses, so they stay out of the schema registry.
 """
 
@@ -16,7 +16,7 @@ from pydantic import Field
 
 from tandem.crm.customers.domain import rules
 from tandem.crm.customers.domain.commands import RecordActivity
-from tandem.crm.customers.domain.model import TimelineEntry
+from tandem.crm.customers.domain.model import TicketChange, TicketStatusName, TimelineEntry
 from tandem.shared.envelope import InboundEvent, TolerantReader
 
 Amount = Annotated[Decimal, Field(allow_inf_nan=False)]
@@ -24,6 +24,7 @@ Email = Annotated[str, Field(min_length=3, max_length=254)]
 Id = Annotated[str, Field(min_length=1, max_length=64)]
 Currency = Annotated[str, Field(min_length=3, max_length=3)]
 Subject = Annotated[str, Field(min_length=1, max_length=128)]  # a token ``sub`` (Cognito: a UUID)
+TicketNumber = Annotated[str, Field(pattern=r"^T-\d{6,12}$")]
 
 
 class Stamp(TypedDict):
@@ -231,6 +232,98 @@ class CommerceEvent(InboundEvent):
     """``detail`` of a sales or billing event; ``data`` is read by ``metadata.event_type``."""
 
     data: Annotated[CommerceData, Field(discriminator="kind")]
+
+    def to_command(self) -> RecordActivity:
+        meta = self.metadata
+        return self.data.activity(
+            Stamp(event_id=meta.event_id, occurred_at=meta.occurred_at, event_type=meta.event_type)
+        )
+
+
+class _TicketEvent(TolerantReader):
+    ticket_id: UUID
+    number: TicketNumber
+
+    def _entry(self, entry: Stamp, summary: str) -> TimelineEntry:
+        return TimelineEntry(**entry, summary=summary, ticket_id=str(self.ticket_id), ticket_number=self.number)
+
+
+class TicketOpenedIn(_TicketEvent):
+    kind: Literal["TicketOpened"]
+    subject: str = Field(max_length=2000)
+    requester_email: Email
+    channel: str = Field(max_length=40)
+    opened_at: datetime
+    excerpt: str = Field(default="", max_length=2000)
+
+    def activity(self, entry: Stamp) -> RecordActivity:
+        subject = rules.clean(self.subject)
+        return RecordActivity(
+            self._entry(entry, rules.ticket_opened(self.number, self.channel, self.subject)),
+            customer_email=self.requester_email,
+            ticket=TicketChange(str(self.ticket_id), self.number, "new", self.opened_at, subject, self.opened_at),
+        )
+
+
+class TicketMessageReceivedIn(_TicketEvent):
+    kind: Literal["TicketMessageReceived"]
+    requester_email: Email | None = None  # absent: the ticket's customer is found through its TICKET link
+    auto_reply: bool = False
+    excerpt: str = Field(default="", max_length=2000)
+
+    def activity(self, entry: Stamp) -> RecordActivity:
+        summary = rules.ticket_message(self.number, self.excerpt, self.auto_reply)
+        return RecordActivity(self._entry(entry, summary), customer_email=self.requester_email)
+
+
+class TicketRepliedIn(_TicketEvent):
+    kind: Literal["TicketReplied"]
+    requester_email: Email | None = None
+    excerpt: str = Field(default="", max_length=2000)
+
+    def activity(self, entry: Stamp) -> RecordActivity:
+        summary = rules.ticket_replied(self.number, self.excerpt)
+        return RecordActivity(self._entry(entry, summary), customer_email=self.requester_email)
+
+
+class TicketStatusChangedIn(_TicketEvent):
+    kind: Literal["TicketStatusChanged"]
+    from_status: TicketStatusName
+    to_status: TicketStatusName
+    changed_at: datetime
+    requester_email: Email
+
+    def activity(self, entry: Stamp) -> RecordActivity:
+        summary = rules.ticket_status_changed(self.number, self.from_status, self.to_status)
+        return RecordActivity(
+            self._entry(entry, summary),
+            customer_email=self.requester_email,
+            ticket=TicketChange(str(self.ticket_id), self.number, self.to_status, self.changed_at),
+        )
+
+
+class TicketMergedIn(_TicketEvent):
+    kind: Literal["TicketMerged"]
+    merged_into_number: TicketNumber
+    merged_at: datetime
+    requester_email: Email | None = None
+
+    def activity(self, entry: Stamp) -> RecordActivity:
+        summary = rules.ticket_merged(self.number, self.merged_into_number)
+        return RecordActivity(
+            self._entry(entry, summary),
+            customer_email=self.requester_email,
+            ticket=TicketChange(str(self.ticket_id), self.number, "merged", self.merged_at),
+        )
+
+
+SupportData = TicketOpenedIn | TicketMessageReceivedIn | TicketRepliedIn | TicketStatusChangedIn | TicketMergedIn
+
+
+class SupportEvent(InboundEvent):
+    """``detail`` of a support (ticket) event; ``data`` is read by ``metadata.event_type``."""
+
+    data: Annotated[SupportData, Field(discriminator="kind")]
 
     def to_command(self) -> RecordActivity:
         meta = self.metadata

@@ -11,11 +11,12 @@ from tandem.shared.paging import Page
 
 
 class CustomerRepository(Protocol):
-    """Customers, their timelines and the order/invoice links that find them."""
+    """Customers, their timelines, their tickets' summaries and the order/invoice/ticket links that find them."""
 
     def add_activity(self, customer: CustomerRef, activity: RecordActivity) -> None:
-        """Create or update ``customer``, add the activity's timeline entry and links, at commit
-        (``DuplicateActivity`` then if the timeline has the entry already)."""
+        """Create or update ``customer``, add the activity's timeline entry, links and ticket summary, at commit
+        (``DuplicateActivity`` then if the timeline has the entry already; ``TransactionConflict`` if another
+        event changed the ticket's summary since it was read)."""
         ...
 
     def get(self, customer_id: UUID) -> Customer | None: ...
@@ -34,7 +35,8 @@ class CustomerRepository(Protocol):
 
 
 class UnitOfWork(Protocol):
-    """One transaction per commerce event: the customer, the timeline entry and the links, all or nothing."""
+    """One transaction per event: the customer, the timeline entry, the links and the ticket summary, all or
+    nothing."""
 
     @property
     def customers(self) -> CustomerRepository: ...

@@ -1,4 +1,5 @@
-"""Customers use cases: record commerce events on the customer timeline, read customers and timelines."""
+"""Customers use cases: record commerce and support events on the customer timeline (and a ticket's summary on
+the customer record), read customers and timelines."""
 
 from __future__ import annotations
 

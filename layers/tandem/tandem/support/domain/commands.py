@@ -50,3 +50,12 @@ class UpdateTicket:
 class MergeTicket:
     ticket_id: UUID
     into: UUID
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiveEmail:
+    """SES stored a message (``<raw prefix><ses_message_id>`` in the inbound-mail bucket) for ``recipients``
+    (the envelope recipients the receipt rule accepted)."""
+
+    ses_message_id: str
+    recipients: tuple[str, ...]

@@ -48,3 +48,31 @@ class InvalidCannedReply(ValidationFailed):
 
     code = "invalid_canned_reply"
     message = "The canned reply has unknown or malformed placeholders"
+
+
+class AddressUndeliverable(Conflict):
+    """Mail to the requester bounced for good (a delivery status notification): nothing more is sent there."""
+
+    code = "address_undeliverable"
+    message = "The requester's address is marked undeliverable after a permanent bounce"
+
+
+class ConcurrentTicketUpdate(Conflict):
+    """Someone changed the ticket between our read and our write (retried by the service)."""
+
+    code = "concurrent_ticket_update"
+    message = "The ticket changed meanwhile; try again"
+
+
+class DuplicateDelivery(Conflict):
+    """The same message to the same mailbox was already stored (``mail_message.dedupe_key``)."""
+
+    code = "duplicate_delivery"
+    message = "This message was already received"
+
+
+class TicketNumberTaken(Conflict):
+    """Another ticket took the number between our read of the counter and our write (retried)."""
+
+    code = "ticket_number_taken"
+    message = "The ticket number was taken meanwhile; try again"

@@ -56,6 +56,9 @@ class TicketMessageReceived(_TicketEvent):
     received_at: AwareDatetime
     auto_reply: bool = Field(description="An out-of-office reply: appended, the ticket not reopened")
     excerpt: str = Field(max_length=EXCERPT_MAX)
+    requester_email: str | None = Field(
+        default=None, description="The ticket's requester: the CRM files this on that customer's timeline"
+    )
 
 
 class TicketReplied(_TicketEvent):
@@ -71,6 +74,9 @@ class TicketReplied(_TicketEvent):
     replied_by: str
     replied_at: AwareDatetime
     excerpt: str = Field(max_length=EXCERPT_MAX)
+    requester_email: str | None = Field(
+        default=None, description="The ticket's requester: the CRM files this on that customer's timeline"
+    )
 
 
 class TicketStatusChanged(_TicketEvent):
@@ -105,3 +111,24 @@ class TicketMerged(_TicketEvent):
     merged_into: UUID
     merged_into_number: str = Field(pattern=_NUMBER)
     merged_at: AwareDatetime
+    requester_email: str | None = Field(
+        default=None, description="The ticket's requester: the CRM files this on that customer's timeline"
+    )
+
+
+class InboundEmailRejected(DomainEvent):
+    """An email to a support address could not become a ticket (no usable sender, too large, unparseable).
+    It is recorded with its reason and its raw MIME kept; agents see it at ``GET /support/rejected``."""
+
+    context = "support"
+    event_type = "InboundEmailRejected"
+    version = 1
+
+    inbound_id: UUID = Field(description="The recorded rejection")
+    mailbox: str = Field(description="The support address it was delivered to")
+    reason: Literal["no_usable_sender", "too_large", "unparseable"]
+    detail: str = Field(max_length=EXCERPT_MAX)
+    sender: str | None = Field(default=None, description="The sender, when one could be read")
+    subject: str | None = Field(default=None, max_length=EXCERPT_MAX)
+    size: int = Field(ge=0, description="Bytes of the raw message")
+    received_at: AwareDatetime

@@ -115,6 +115,7 @@ class Ticket:
                 received_at=message.at,
                 auto_reply=message.auto_reply,
                 excerpt=rules.excerpt(message.body_text),
+                requester_email=self.requester.email,
             )
         )
         if not message.auto_reply and self.status in rules.REOPENED_BY_REQUESTER:
@@ -142,6 +143,7 @@ class Ticket:
                 replied_by=message.author,
                 replied_at=message.at,
                 excerpt=rules.excerpt(message.body_text),
+                requester_email=self.requester.email,
             )
         )
         target = then or (TicketStatus.OPEN if self.status is TicketStatus.NEW else self.status)
@@ -248,6 +250,7 @@ class Ticket:
                 merged_into=target.id,
                 merged_into_number=target.reference,
                 merged_at=at,
+                requester_email=self.requester.email,
             )
         )
         return True

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tandem.crm.customers.domain.model import TimelineEntry
+from tandem.crm.customers.domain.model import TicketChange, TimelineEntry
 
 
 @dataclass(frozen=True, slots=True)
 class RecordActivity:
-    """Add the entry for one commerce event to its customer's timeline.
+    """Add the entry for one commerce or support event to its customer's timeline.
 
-    ``customer_email`` is None for an event that names only an order or invoice (a payment): its
-    customer is then found through the links earlier events left.
+    ``customer_email`` is None for an event that names only an order, invoice or ticket (a payment, a
+    ticket event from before ``requester_email`` was sent): its customer is then found through the links
+    earlier events left. ``ticket`` updates the ticket's summary on the customer record.
     """
 
     entry: TimelineEntry
     customer_email: str | None = None
     customer_name: str | None = None
     customer_sub: str | None = None  # the token ``sub`` the event says owns it: recorded among the subjects
+    ticket: TicketChange | None = None
 
     def __post_init__(self) -> None:
         if self.entry.occurred_at.tzinfo is None:
@@ -26,8 +28,8 @@ class RecordActivity:
 
     @property
     def links(self) -> tuple[tuple[str, str], ...]:
-        """``("ORDER", id)`` / ``("INVOICE", id)`` this event ties to its customer."""
-        pairs = (("ORDER", self.entry.order_id), ("INVOICE", self.entry.invoice_id))
+        """``("ORDER", id)`` / ``("INVOICE", id)`` / ``("TICKET", id)`` this event ties to its customer."""
+        pairs = (("ORDER", self.entry.order_id), ("INVOICE", self.entry.invoice_id), ("TICKET", self.entry.ticket_id))
         return tuple((kind, value) for kind, value in pairs if value)
 
 

@@ -1,4 +1,5 @@
-"""How a commerce event reads on the customer timeline: one-line summaries (plain text, one line, bounded)."""
+"""How a commerce or support event reads on the customer timeline: one-line summaries (plain text, one line,
+bounded; a support message shows a short excerpt, never its whole text)."""
 
 from __future__ import annotations
 
@@ -67,3 +68,37 @@ def payment_received(currency: str, amount: Decimal, unapplied: Decimal | None) 
 
 def invoice_paid(number: str) -> str:
     return _bounded(f"Invoice {clean(number, 40)} paid")
+
+
+EXCERPT_MAX = 120  # of a support message on the timeline: the ticket holds the whole text
+CHANNELS = {"email": "by email", "web_form": "from the web form", "app": "in the app", "assistant": "via the assistant"}
+
+
+def _ticket(number: str) -> str:
+    return f"ticket {clean(number, 20)}"
+
+
+def ticket_opened(number: str, channel: str, subject: str) -> str:
+    how = CHANNELS.get(channel, "")
+    return _bounded(f"Ticket {clean(number, 20)} opened{' ' + how if how else ''}: {clean(subject)}")
+
+
+def ticket_message(number: str, excerpt: str, auto_reply: bool) -> str:
+    if auto_reply:
+        return _bounded(f"Automatic reply on {_ticket(number)}")
+    return _bounded(f"Message on {_ticket(number)}: {clean(excerpt, EXCERPT_MAX)}")
+
+
+def ticket_replied(number: str, excerpt: str) -> str:
+    return _bounded(f"Support replied on {_ticket(number)}: {clean(excerpt, EXCERPT_MAX)}")
+
+
+def ticket_status_changed(number: str, from_status: str, to_status: str) -> str:
+    def said(status: str) -> str:
+        return clean(status, 20).replace("_", " ")
+
+    return _bounded(f"Ticket {clean(number, 20)} is now {said(to_status)} (was {said(from_status)})")
+
+
+def ticket_merged(number: str, into_number: str) -> str:
+    return _bounded(f"Ticket {clean(number, 20)} merged into {clean(into_number, 20)}")

@@ -1,0 +1,1 @@
+"""Support adapters: DynamoDB, S3, SES, Secrets Manager."""

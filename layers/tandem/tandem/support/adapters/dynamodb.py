@@ -1,0 +1,249 @@
+"""SupportTable: tickets, their threads, inbound deliveries — the only place boto3 meets it.
+
+Access patterns (single table, ``SupportTable``; items in ``items.py``):
+* ticket by id:               PK=TICKET#<id>, SK=TICKET (``version`` for optimistic locking)
+* its thread:                 PK=TICKET#<id>, SK=MSG#<at ISO>#<message id> (one item per message, written once)
+* its files:                  PK=TICKET#<id>, SK=FILES#<message id> (S3 keys, names, types, sizes)
+* whole ticket:               Query PK=TICKET#<id> (consistent): ticket, messages and files at once
+* ticket by number:           PK=TICKETNO#<n>, SK=TICKETNO -> ticket id (written once: a number is never reused)
+* gapless numbers:            PK=COUNTER#ticket, SK=COUNTER, ``last``: moved from n to n + 1 only when it is n,
+                              in the transaction that stores ticket n + 1
+* ticket of a Message-ID:     PK=MSGID#<Message-ID>, SK=MSGID -> ticket id (every mailed message, both ways)
+* one delivery per message:   PK=INBOUND#<mailbox>#<mid:… | sha256:…>, SK=INBOUND (the record: outcome, raw key)
+* rejected messages:          PK=REJECTED#<id>, SK=REJECTED, GSI2PK=REJECTED, GSI2SK=<received ISO>#<id>
+* all tickets newest first:   GSI2PK=TICKETS, GSI2SK=<opened ISO>#<id>
+* undeliverable addresses:    PK=UNDELIVERABLE#<address>, SK=UNDELIVERABLE (a permanent bounce; nothing more is sent)
+* acknowledgements per hour:  PK=ACK#<address>#<hour ISO>, SK=ACK, ``count`` (TTL ``expires_at``)
+* opening a ticket from an email writes ticket, number, counter, messages, Message-ID items, the delivery
+  record and the outbox items in ONE TransactWriteItems.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from tandem.shared.aws.cursor import decode_cursor, encode_cursor, newest_first_in
+from tandem.shared.aws.dynamo import from_attributes, storage_errors, to_attributes
+from tandem.shared.aws.outbox import OutboxUnitOfWork
+from tandem.shared.clock import iso
+from tandem.shared.errors import ConditionFailed
+from tandem.shared.paging import Page
+from tandem.support.adapters import items
+from tandem.support.domain.errors import ConcurrentTicketUpdate, DuplicateDelivery, TicketNumberTaken
+from tandem.support.domain.mailbox import InboundOutcome, InboundRecord, StoredFile
+from tandem.support.domain.model import Ticket
+from tandem.support.domain.threads import TicketFacts
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+
+class DynamoUnitOfWork(OutboxUnitOfWork):
+    """The outbox unit of work on SupportTable, with the support repositories (a new one per use case call)."""
+
+    def __init__(self, table_name: str, client: DynamoDBClient) -> None:
+        super().__init__(table_name, client)
+        self.tickets = DynamoTickets(self)
+        self.inbound = DynamoInbound(self)
+
+    def get(self, key: dict[str, str]) -> dict[str, object] | None:
+        """One item, strongly consistent (plain values), or None."""
+        with storage_errors("GetItem"):
+            response = self.client.get_item(TableName=self.table_name, Key=to_attributes(key), ConsistentRead=True)
+        return from_attributes(response.get("Item"))
+
+    def query_all(self, partition: str) -> list[dict[str, object]]:
+        """Every item of one partition, strongly consistent (a ticket's thread)."""
+        found: list[dict[str, object]] = []
+        request = {
+            "TableName": self.table_name,
+            "KeyConditionExpression": "PK = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": partition}},
+            "ConsistentRead": True,
+        }
+        while True:
+            with storage_errors("Query"):
+                response = self.client.query(**request)
+            found.extend(from_attributes(i) or {} for i in response.get("Items", []))
+            last = response.get("LastEvaluatedKey")
+            if not last:
+                return found
+            request["ExclusiveStartKey"] = last
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        except ConditionFailed as failed:
+            if failed.label == "dedupe":
+                raise DuplicateDelivery() from failed
+            if failed.label in ("counter", "number"):
+                raise TicketNumberTaken() from failed
+            if failed.label == "ticket":
+                raise ConcurrentTicketUpdate() from failed
+            raise
+
+
+class DynamoTickets:
+    def __init__(self, uow: DynamoUnitOfWork) -> None:
+        self.uow = uow
+        self._loaded: dict[UUID, set[UUID]] = {}  # ticket -> ids of the messages stored when it was read
+        self._counter_seen: int | None = None
+
+    def get(self, ticket_id: UUID) -> Ticket | None:
+        found = self.uow.query_all(items.ticket_key(ticket_id)["PK"])
+        ticket_items = [i for i in found if i.get("type") == "ticket"]
+        if not ticket_items:
+            return None
+        messages = [items.message_from_item(i) for i in found if i.get("type") == "ticket_message"]
+        ticket = items.ticket_from_item(ticket_items[0], messages)
+        self._loaded[ticket.id] = {m.id for m in messages}
+        return ticket
+
+    def facts(self, ticket_id: UUID) -> TicketFacts | None:
+        item = self.uow.get(items.ticket_key(ticket_id))
+        return items.facts_from_item(item) if item else None
+
+    def facts_by_number(self, number: int) -> TicketFacts | None:
+        item = self.uow.get(items.number_key(number))
+        return self.facts(UUID(str(item["ticket_id"]))) if item else None
+
+    def ticket_of_message_id(self, message_id: str) -> UUID | None:
+        item = self.uow.get(items.message_id_key(message_id))
+        return UUID(str(item["ticket_id"])) if item else None
+
+    def next_number(self) -> int:
+        item = self.uow.get(items.COUNTER_KEY)
+        self._counter_seen = int(str(item["last"])) if item else 0
+        return self._counter_seen + 1
+
+    def add(self, ticket: Ticket) -> None:
+        seen = self._counter_seen if self._counter_seen is not None else ticket.number - 1
+        if ticket.number != seen + 1:
+            raise ValueError("a ticket's number is the counter's next one")
+        condition = "attribute_not_exists(#last)" if seen == 0 else "#last = :seen"
+        values: dict[str, object] = {":next": ticket.number, ":type": "counter"}
+        if seen:
+            values[":seen"] = seen
+        self.uow.update(
+            items.COUNTER_KEY,
+            "SET #last = :next, #type = :type",
+            label="counter",
+            condition=condition,
+            names={"#last": "last", "#type": "type"},
+            values=values,
+        )
+        self.uow.put(
+            {**items.number_key(ticket.number), "type": "ticket_number", "ticket_id": str(ticket.id)},
+            label="number",
+            condition="attribute_not_exists(PK)",
+        )
+        self.uow.put(items.ticket_item(ticket, version=1), label="ticket", condition="attribute_not_exists(PK)")
+        self._stage_messages(ticket, set())
+
+    def save(self, ticket: Ticket) -> None:
+        self.uow.put(
+            items.ticket_item(ticket, version=ticket.version + 1),
+            label="ticket",
+            condition="#version = :expected",
+            names={"#version": "version"},
+            values={":expected": ticket.version},
+        )
+        self._stage_messages(ticket, self._loaded.get(ticket.id, set()))
+
+    def _stage_messages(self, ticket: Ticket, stored: set[UUID]) -> None:
+        for message in ticket.messages:
+            if message.id in stored:
+                continue
+            self.uow.put(items.message_item(ticket.id, message), label="message", condition="attribute_not_exists(PK)")
+            if message.message_id:
+                self.uow.put(
+                    {**items.message_id_key(message.message_id), "type": "message_id", "ticket_id": str(ticket.id)},
+                    label="message_id",
+                )
+
+    def add_files(self, ticket_id: UUID, message_id: UUID, files: Sequence[StoredFile]) -> None:
+        if files:
+            self.uow.put(items.files_item(ticket_id, message_id, files), label="files")
+
+    def files(self, ticket_id: UUID) -> dict[UUID, tuple[StoredFile, ...]]:
+        found = self.uow.query_all(items.ticket_key(ticket_id)["PK"])
+        return dict(items.files_from_item(i) for i in found if i.get("type") == "ticket_files")
+
+    def list_newest(self, *, status: str | None, limit: int, cursor: str | None) -> Page[Ticket]:
+        request: dict[str, object] = {
+            "TableName": self.uow.table_name,
+            "IndexName": "GSI2",
+            "Limit": limit,
+            "ScanIndexForward": False,
+            "KeyConditionExpression": "GSI2PK = :pk",
+            "ExpressionAttributeValues": to_attributes(
+                {":pk": items.ALL_TICKETS, **({":status": status} if status else {})}
+            ),
+        }
+        if status:
+            request["FilterExpression"] = "#status = :status"
+            request["ExpressionAttributeNames"] = {"#status": "status"}
+        if cursor:
+            request["ExclusiveStartKey"] = decode_cursor(
+                cursor, newest_first_in("GSI2", items.ALL_TICKETS, sort_key="TICKET", id_prefix="TICKET#")
+            )
+        with storage_errors("Query"):
+            response = self.uow.client.query(**request)
+        tickets = [items.ticket_from_item(from_attributes(i) or {}) for i in response.get("Items", [])]
+        return Page(items=tickets, cursor=encode_cursor(response.get("LastEvaluatedKey")))
+
+
+class DynamoInbound:
+    def __init__(self, uow: DynamoUnitOfWork) -> None:
+        self.uow = uow
+
+    def seen(self, mailbox: str, key: str) -> InboundRecord | None:
+        item = self.uow.get(items.dedupe_key(mailbox, key))
+        return items.inbound_from_item(item) if item else None
+
+    def add(self, record: InboundRecord) -> None:
+        self.uow.put(items.dedupe_item(record), label="dedupe", condition="attribute_not_exists(PK)")
+        if record.outcome is InboundOutcome.REJECTED:
+            self.uow.put(items.rejected_item(record), label="rejected")
+
+    def rejected(self, *, limit: int, cursor: str | None) -> Page[InboundRecord]:
+        request: dict[str, object] = {
+            "TableName": self.uow.table_name,
+            "IndexName": "GSI2",
+            "Limit": limit,
+            "ScanIndexForward": False,
+            "KeyConditionExpression": "GSI2PK = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": items.ALL_REJECTED}},
+        }
+        if cursor:
+            request["ExclusiveStartKey"] = decode_cursor(
+                cursor, newest_first_in("GSI2", items.ALL_REJECTED, sort_key="REJECTED", id_prefix="REJECTED#")
+            )
+        with storage_errors("Query"):
+            response = self.uow.client.query(**request)
+        found = [items.inbound_from_item(from_attributes(i) or {}) for i in response.get("Items", [])]
+        return Page(items=found, cursor=encode_cursor(response.get("LastEvaluatedKey")))
+
+    def mark_undeliverable(self, address: str, *, since: datetime, reason: str) -> None:
+        item = {**items.undeliverable_key(address), "type": "undeliverable", "since": iso(since), "reason": reason}
+        self.uow.put(item, label="undeliverable")
+
+    def undeliverable(self, address: str) -> bool:
+        return self.uow.get(items.undeliverable_key(address)) is not None
+
+    def acknowledgements_sent(self, address: str, hour: datetime) -> int:
+        item = self.uow.get(items.ack_key(address, hour))
+        return int(str(item["count"])) if item else 0
+
+    def count_acknowledgement(self, address: str, hour: datetime, *, seen: int) -> None:
+        # Not a guard (a lost race at worst sends one more acknowledgement in that hour): an unconditional ADD.
+        self.uow.update(
+            items.ack_key(address, hour),
+            "SET #type = :type, expires_at = :expires ADD #count :one",
+            label="acknowledgements",
+            names={"#type": "type", "#count": "count"},
+            values={":type": "ack_count", ":expires": items.ack_expiry(hour), ":one": 1},
+        )

@@ -1,0 +1,293 @@
+"""Support items <-> domain objects (SupportTable, single-table design; ``dynamodb.py`` lists the access patterns).
+
+Items are read as plain ``dict[str, object]`` and every value is converted on the way in: a stored value of
+the wrong shape fails here, loudly, not three calls later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from tandem.shared.clock import epoch_seconds, iso
+from tandem.support.domain.mailbox import InboundOutcome, InboundRecord, StoredFile
+from tandem.support.domain.messages import Channel, Direction, Requester, TicketMessage
+from tandem.support.domain.model import Ticket
+from tandem.support.domain.rules import Priority, TicketStatus
+from tandem.support.domain.threads import TicketFacts
+
+Item = Mapping[str, object]
+ALL_TICKETS = "TICKETS"  # GSI2PK of every ticket, newest first over GSI2SK
+ALL_REJECTED = "REJECTED"  # GSI2PK of every rejected inbound message
+COUNTER_KEY = {"PK": "COUNTER#ticket", "SK": "COUNTER"}
+ACK_COUNT_KEEP = timedelta(hours=2)  # the hourly count is read for one hour; TTL removes it after
+
+
+def ticket_key(ticket_id: UUID | str) -> dict[str, str]:
+    return {"PK": f"TICKET#{ticket_id}", "SK": "TICKET"}
+
+
+def number_key(number: int) -> dict[str, str]:
+    return {"PK": f"TICKETNO#{number}", "SK": "TICKETNO"}
+
+
+def message_id_key(message_id: str) -> dict[str, str]:
+    return {"PK": f"MSGID#{message_id}", "SK": "MSGID"}
+
+
+def dedupe_key(mailbox: str, key: str) -> dict[str, str]:
+    return {"PK": f"INBOUND#{mailbox}#{key}", "SK": "INBOUND"}
+
+
+def rejected_key(record_id: UUID | str) -> dict[str, str]:
+    return {"PK": f"REJECTED#{record_id}", "SK": "REJECTED"}
+
+
+def undeliverable_key(address: str) -> dict[str, str]:
+    return {"PK": f"UNDELIVERABLE#{address}", "SK": "UNDELIVERABLE"}
+
+
+def ack_key(address: str, hour: datetime) -> dict[str, str]:
+    return {"PK": f"ACK#{address}#{iso(hour)}", "SK": "ACK"}
+
+
+def _str(item: Item, name: str) -> str:
+    return str(item[name])
+
+
+def _opt(item: Item, name: str) -> str | None:
+    value = item.get(name)
+    return None if value is None else str(value)
+
+
+def _list(item: Item, name: str) -> list[object]:
+    value = item.get(name) or []
+    if not isinstance(value, list | tuple | set | frozenset):
+        raise ValueError(f"{name} is not a list")
+    return list(value)
+
+
+def _int(value: object) -> int:
+    if not isinstance(value, int | float | str) and not hasattr(value, "__int__"):
+        raise ValueError("not a number")
+    return int(str(value))
+
+
+# --- tickets -------------------------------------------------------------------------------------------
+
+
+def ticket_item(ticket: Ticket, *, version: int) -> dict[str, object]:
+    opened = iso(ticket.opened_at)
+    return {
+        **ticket_key(ticket.id),
+        "type": "ticket",
+        "version": version,
+        "GSI2PK": ALL_TICKETS,
+        "GSI2SK": f"{opened}#{ticket.id}",
+        "id": str(ticket.id),
+        "number": ticket.number,
+        "subject": ticket.subject,
+        "requester": {
+            k: v
+            for k, v in {
+                "email": ticket.requester.email,
+                "name": ticket.requester.name,
+                "customer_sub": ticket.requester.customer_sub,
+            }.items()
+            if v is not None
+        },
+        "requester_sub": ticket.requester.customer_sub,
+        "channel": ticket.channel.value,
+        "opened_at": opened,
+        "status": ticket.status.value,
+        "priority": ticket.priority.value,
+        "assignee": ticket.assignee,
+        "tags": sorted(ticket.tags),
+        "ccs": sorted(ticket.ccs),
+        "status_history": [[iso(at), status.value] for at, status in ticket.status_history],
+        "merged_into": str(ticket.merged_into) if ticket.merged_into else None,
+        "linked_to": str(ticket.linked_to) if ticket.linked_to else None,
+    }
+
+
+def ticket_from_item(item: Item, messages: Sequence[TicketMessage] = ()) -> Ticket:
+    requester = item["requester"]
+    if not isinstance(requester, Mapping):
+        raise ValueError("requester is not a map")
+    history: list[tuple[datetime, TicketStatus]] = []
+    for entry in _list(item, "status_history"):
+        if not isinstance(entry, list | tuple) or len(entry) != 2:
+            raise ValueError("status_history entry is not a pair")
+        history.append((datetime.fromisoformat(str(entry[0])), TicketStatus(str(entry[1]))))
+    merged, linked = _opt(item, "merged_into"), _opt(item, "linked_to")
+    return Ticket(
+        id=UUID(_str(item, "id")),
+        number=_int(item["number"]),
+        subject=_str(item, "subject"),
+        requester=Requester(
+            email=str(requester["email"]),
+            name=_opt(requester, "name"),
+            customer_sub=_opt(requester, "customer_sub"),
+        ),
+        channel=Channel(_str(item, "channel")),
+        opened_at=datetime.fromisoformat(_str(item, "opened_at")),
+        status=TicketStatus(_str(item, "status")),
+        priority=Priority(_str(item, "priority")),
+        assignee=_opt(item, "assignee"),
+        tags=frozenset(str(t) for t in _list(item, "tags")),
+        ccs=frozenset(str(c) for c in _list(item, "ccs")),
+        messages=sorted(messages, key=lambda m: m.at),
+        status_history=history,
+        merged_into=UUID(merged) if merged else None,
+        linked_to=UUID(linked) if linked else None,
+        version=_int(item["version"]),
+    )
+
+
+def facts_from_item(item: Item) -> TicketFacts:
+    merged = _opt(item, "merged_into")
+    requester = item["requester"]
+    if not isinstance(requester, Mapping):
+        raise ValueError("requester is not a map")
+    return TicketFacts(
+        id=UUID(_str(item, "id")),
+        status=TicketStatus(_str(item, "status")),
+        requester_email=str(requester["email"]),
+        ccs=frozenset(str(c) for c in _list(item, "ccs")),
+        merged_into=UUID(merged) if merged else None,
+    )
+
+
+def message_item(ticket_id: UUID, message: TicketMessage) -> dict[str, object]:
+    return {
+        "PK": f"TICKET#{ticket_id}",
+        "SK": f"MSG#{iso(message.at)}#{message.id}",
+        "type": "ticket_message",
+        "id": str(message.id),
+        "direction": message.direction.value,
+        "sender": message.sender,
+        "body_text": message.body_text,
+        "at": iso(message.at),
+        "message_id": message.message_id,
+        "attachment_ids": list(message.attachment_ids),
+        "author": message.author,
+        "auto_reply": message.auto_reply,
+    }
+
+
+def message_from_item(item: Item) -> TicketMessage:
+    return TicketMessage(
+        id=UUID(_str(item, "id")),
+        direction=Direction(_str(item, "direction")),
+        sender=_str(item, "sender"),
+        body_text=_str(item, "body_text"),
+        at=datetime.fromisoformat(_str(item, "at")),
+        message_id=_opt(item, "message_id"),
+        attachment_ids=tuple(str(a) for a in _list(item, "attachment_ids")),
+        author=_opt(item, "author"),
+        auto_reply=bool(item.get("auto_reply")),
+    )
+
+
+def files_item(ticket_id: UUID, message_id: UUID, files: Sequence[StoredFile]) -> dict[str, object]:
+    return {
+        "PK": f"TICKET#{ticket_id}",
+        "SK": f"FILES#{message_id}",
+        "type": "ticket_files",
+        "message_id": str(message_id),
+        "files": [
+            {
+                k: v
+                for k, v in {
+                    "id": f.id,
+                    "filename": f.filename,
+                    "content_type": f.content_type,
+                    "size": f.size,
+                    "key": f.key,
+                    "content_id": f.content_id,
+                    "inline": f.inline,
+                }.items()
+                if v is not None
+            }
+            for f in files
+        ],
+    }
+
+
+def files_from_item(item: Item) -> tuple[UUID, tuple[StoredFile, ...]]:
+    files: list[StoredFile] = []
+    for entry in _list(item, "files"):
+        if not isinstance(entry, Mapping):
+            raise ValueError("a stored file is not a map")
+        files.append(
+            StoredFile(
+                id=str(entry["id"]),
+                filename=str(entry["filename"]),
+                content_type=str(entry["content_type"]),
+                size=_int(entry["size"]),
+                key=str(entry["key"]),
+                content_id=_opt(entry, "content_id"),
+                inline=bool(entry.get("inline")),
+            )
+        )
+    return UUID(_str(item, "message_id")), tuple(files)
+
+
+# --- inbound deliveries --------------------------------------------------------------------------------
+
+
+def inbound_item(record: InboundRecord) -> dict[str, object]:
+    return {
+        "type": "inbound",
+        "id": str(record.id),
+        "mailbox": record.mailbox,
+        "key": record.key,
+        "raw_key": record.raw_key,
+        "received_at": iso(record.received_at),
+        "outcome": record.outcome.value,
+        "ticket_id": str(record.ticket_id) if record.ticket_id else None,
+        "sender": record.sender,
+        "subject": record.subject,
+        "message_id": record.message_id,
+        "size": record.size,
+        "reason": record.reason,
+        "detail": record.detail,
+    }
+
+
+def dedupe_item(record: InboundRecord) -> dict[str, object]:
+    return {**inbound_item(record), **dedupe_key(record.mailbox, record.key)}
+
+
+def rejected_item(record: InboundRecord) -> dict[str, object]:
+    return {
+        **inbound_item(record),
+        **rejected_key(record.id),
+        "type": "inbound_rejected",
+        "GSI2PK": ALL_REJECTED,
+        "GSI2SK": f"{iso(record.received_at)}#{record.id}",
+    }
+
+
+def inbound_from_item(item: Item) -> InboundRecord:
+    ticket = _opt(item, "ticket_id")
+    return InboundRecord(
+        id=UUID(_str(item, "id")),
+        mailbox=_str(item, "mailbox"),
+        key=_str(item, "key"),
+        raw_key=_str(item, "raw_key"),
+        received_at=datetime.fromisoformat(_str(item, "received_at")),
+        outcome=InboundOutcome(_str(item, "outcome")),
+        ticket_id=UUID(ticket) if ticket else None,
+        sender=_opt(item, "sender"),
+        subject=_opt(item, "subject"),
+        message_id=_opt(item, "message_id"),
+        size=_int(item.get("size") or 0),
+        reason=_opt(item, "reason"),
+        detail=_opt(item, "detail"),
+    )
+
+
+def ack_expiry(hour: datetime) -> int:
+    return epoch_seconds(hour + ACK_COUNT_KEEP)

@@ -1,0 +1,41 @@
+"""Build the support service from the function's environment, lazily and in one place.
+
+``SUPPORT_TABLE``; ``INBOUND_MAIL_BUCKET`` (raw MIME as SES stores it, and the files); ``SUPPORT_ADDRESS``
+(template parameter ``SupportAddress``: the mailbox, the sender of answers, the base of the plus-addressed
+Reply-To and the domain of our Message-IDs); ``THREAD_SECRET_ID`` (Secrets Manager: the thread-token
+secrets). Clients come from tandem.shared.aws.bootstrap's cache, looked up when used.
+"""
+
+from __future__ import annotations
+
+import os
+
+from tandem.shared.aws.bootstrap import client, per_environment
+from tandem.shared.clock import Clock
+from tandem.support.adapters.dynamodb import DynamoUnitOfWork
+from tandem.support.adapters.s3 import S3MailStore
+from tandem.support.adapters.secrets import SecretsManagerThreadSecrets
+from tandem.support.adapters.ses import SesMailer
+from tandem.support.service import MailSettings, SupportService
+
+DEFAULT_SUPPORT_ADDRESS = "support@tandem.example"
+
+
+@per_environment("SUPPORT_TABLE", "INBOUND_MAIL_BUCKET", "SUPPORT_ADDRESS", "THREAD_SECRET_ID")
+def services() -> SupportService:
+    """The support service of this function's environment, built on first use."""
+    table = os.environ["SUPPORT_TABLE"]
+    bucket = os.environ.get("INBOUND_MAIL_BUCKET") or ""
+    address = os.environ.get("SUPPORT_ADDRESS") or DEFAULT_SUPPORT_ADDRESS
+    secrets = SecretsManagerThreadSecrets(os.environ.get("THREAD_SECRET_ID") or "", client("secretsmanager"))
+
+    def unit_of_work() -> DynamoUnitOfWork:
+        return DynamoUnitOfWork(table, client("dynamodb"))
+
+    return SupportService(
+        unit_of_work,
+        Clock(),
+        store=S3MailStore(bucket),
+        mailer=SesMailer(),
+        mail=MailSettings(support_address=address, secrets=secrets),
+    )

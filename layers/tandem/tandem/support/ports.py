@@ -1,0 +1,96 @@
+"""What the support service needs from the outside world, as Protocols (the adapters implement them)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+from tandem.shared.envelope import DomainEvent, Envelope
+from tandem.shared.paging import Page
+from tandem.support.domain.mail_message import Attachment
+from tandem.support.domain.mailbox import InboundRecord, OutboundMail, StoredFile
+from tandem.support.domain.model import Ticket
+from tandem.support.domain.threads import TicketFacts
+
+
+class TicketRepository(Protocol):
+    """Tickets with their thread: read at once (consistently), written by the unit of work's ``commit``."""
+
+    def get(self, ticket_id: UUID) -> Ticket | None: ...
+    def facts(self, ticket_id: UUID) -> TicketFacts | None:
+        """What threading needs of a ticket, without its messages."""
+        ...
+
+    def facts_by_number(self, number: int) -> TicketFacts | None: ...
+    def ticket_of_message_id(self, message_id: str) -> UUID | None:
+        """The ticket an email Message-ID (inbound or ours) was stored on."""
+        ...
+
+    def next_number(self) -> int:
+        """The next ticket number; the commit refuses it (a lost race, retried) if another ticket took it."""
+        ...
+
+    def add(self, ticket: Ticket) -> None:
+        """Stage a new ticket, its number (the counter item moves in the same transaction) and messages."""
+        ...
+
+    def save(self, ticket: Ticket) -> None:
+        """Stage the ticket if nobody changed it since it was read, with the messages it did not have then."""
+        ...
+
+    def add_files(self, ticket_id: UUID, message_id: UUID, files: Sequence[StoredFile]) -> None: ...
+    def files(self, ticket_id: UUID) -> dict[UUID, tuple[StoredFile, ...]]:
+        """The stored files of each message of the ticket."""
+        ...
+
+    def list_newest(self, *, status: str | None, limit: int, cursor: str | None) -> Page[Ticket]: ...
+
+
+class InboundRepository(Protocol):
+    """Inbound deliveries: one record per (mailbox, Message-ID or body hash), the rejected ones listed."""
+
+    def seen(self, mailbox: str, key: str) -> InboundRecord | None: ...
+    def add(self, record: InboundRecord) -> None:
+        """Stage the record; the commit fails (a duplicate delivery) when the key is already stored."""
+        ...
+
+    def rejected(self, *, limit: int, cursor: str | None) -> Page[InboundRecord]: ...
+    def mark_undeliverable(self, address: str, *, since: datetime, reason: str) -> None:
+        """Stage: nothing more is sent to ``address`` (a permanent delivery failure)."""
+        ...
+
+    def undeliverable(self, address: str) -> bool: ...
+    def acknowledgements_sent(self, address: str, hour: datetime) -> int: ...
+    def count_acknowledgement(self, address: str, hour: datetime, *, seen: int) -> None:
+        """Stage the hour's count of acknowledgements to ``address`` as ``seen + 1``."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    @property
+    def tickets(self) -> TicketRepository: ...
+    @property
+    def inbound(self) -> InboundRepository: ...
+    def __enter__(self) -> UnitOfWork: ...
+    def __exit__(self, *exc_info: object) -> None: ...  # without a commit: nothing is written
+    def record(self, envelope: Envelope[DomainEvent]) -> None: ...
+    def commit(self) -> None: ...  # DuplicateDelivery, ConcurrentTicketUpdate
+
+
+class RawMailStore(Protocol):
+    """The raw MIME of every inbound message (stored by SES before anything parses it), and the files."""
+
+    def raw(self, key: str) -> bytes: ...
+    def put_file(self, message_id: UUID, attachment: Attachment) -> str:
+        """Store one attachment under (message, attachment id); the object key."""
+        ...
+
+    def file(self, key: str) -> bytes: ...
+
+
+class Mailer(Protocol):
+    def send(self, mail: OutboundMail) -> str:
+        """Send ``mail`` as raw MIME with its threading headers; the provider's message id."""
+        ...

@@ -1,0 +1,62 @@
+"""What every group of support use cases shares: the collaborators ``bootstrap`` gives the service, and the one
+way a ticket changes (read, decide, write under its version with its events, retry a lost race)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from tandem.shared.clock import Clock
+from tandem.shared.correlation import MessageContext
+from tandem.shared.envelope import DomainEvent, Envelope
+from tandem.shared.errors import TransactionConflict
+from tandem.shared.retry import retrying
+from tandem.support.domain.errors import ConcurrentTicketUpdate, TicketNumberTaken
+from tandem.support.domain.mail_message import MailLimits
+from tandem.support.domain.mailbox import ACKNOWLEDGEMENTS_PER_HOUR
+from tandem.support.ports import Mailer, RawMailStore, UnitOfWork
+
+ATTEMPTS = 4  # a write that loses a race (version, number) is re-read and re-decided this often
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class MailSettings:
+    """The support address (``SupportAddress``: mailbox, sender, Reply-To base, Message-ID domain), the thread
+    token secrets (the first signs, all verify), the size limits and the hourly acknowledgement cap."""
+
+    support_address: str
+    secrets: Callable[[], tuple[bytes, ...]]
+    limits: MailLimits = MailLimits()
+    acknowledgements_per_hour: int = ACKNOWLEDGEMENTS_PER_HOUR
+    raw_prefix: str = "inbound/"  # the receipt rule's S3 ObjectKeyPrefix
+
+
+class ServiceBase:
+    """A unit of work FACTORY (a new one per call), the clock, the mail store, the mailer and the settings."""
+
+    def __init__(
+        self, uow: Callable[[], UnitOfWork], clock: Clock, *, store: RawMailStore, mailer: Mailer, mail: MailSettings
+    ) -> None:
+        self.uow = uow
+        self.clock = clock
+        self.store = store
+        self.mailer = mailer
+        self.mail = mail
+
+    def _record(self, uow: UnitOfWork, events: list[DomainEvent], context: MessageContext) -> None:
+        moment = self.clock.now()
+        for event in events:
+            uow.record(Envelope.wrap(event, context, occurred_at=moment, event_id=self.clock.new_id()))
+
+    def _retrying(self, attempt: Callable[[], T]) -> T:
+        return retrying(
+            attempt,
+            on=(ConcurrentTicketUpdate, TicketNumberTaken, TransactionConflict),
+            attempts=ATTEMPTS,
+            sleep=self.clock.sleep,
+        )
+
+    def _secret(self) -> bytes:
+        return self.mail.secrets()[0]
