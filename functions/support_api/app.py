@@ -1,5 +1,6 @@
-"""Support API: the agent's desk (tickets with their thread, replies by email, rejected inbound mail) and a
-customer's view of their own tickets."""
+"""Support API: the list of tickets (the desk's, a customer's own), a customer's new ticket, replies (an agent's
+by email, a customer's on their own ticket), rejected inbound mail. One ticket (read, changed, noted, merged)
+is ``support_ticket_api``; the support form and attachment downloads are ``support_customer_api``."""
 
 from __future__ import annotations
 
@@ -7,18 +8,18 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from tandem.shared import correlation
 from tandem.shared.auth import identity_of, require_groups
-from tandem.shared.http import NextToken, PageLimit, error_responses, make_resolver, success
+from tandem.shared.http import LOCATION, NextToken, PageLimit, error_responses, make_resolver, success
 from tandem.shared.openapi import PAGE_LIMIT_DEFAULT
-from tandem.support.api_models import RejectedMailList, ReplyRequest, TicketList, TicketView
+from tandem.support.api_models import AGENT_SUB, TAG, NewTicket, RejectedMailList, ReplyRequest, TicketList, TicketView
 from tandem.support.bootstrap import services
-from tandem.support.domain.commands import ReplyToTicket
-from tandem.support.domain.rules import TicketStatus
+from tandem.support.domain.commands import ReplyToTicket, TicketQuery
+from tandem.support.domain.rules import Priority, TicketStatus
 
 logger, tracer, metrics = Logger(), Tracer(), Metrics()
 TAGS = {"tickets": "The support desk: tickets from email, their threads and the agents' replies"}
@@ -26,69 +27,62 @@ app = make_resolver(logger=logger, title="Tandem Support API", tags=TAGS)
 AGENTS = [require_groups("support")]
 READERS = [require_groups("support", "customer")]  # a customer: only the tickets they opened signed in
 TICKET = Annotated[UUID, Path(description="The ticket's id")]
-MESSAGE = Annotated[UUID, Path(description="The message's id")]
-ATTACHMENT = Annotated[str, Path(pattern=r"^a[0-9]{1,3}$", description="The attachment's id (a1, a2…)")]
 StatusFilter = Literal["new", "open", "pending", "on_hold", "solved", "closed"]
 
 
-@app.get("/tickets", tags=["tickets"], summary="List tickets", middlewares=AGENTS, responses=error_responses(422))
+@app.get("/tickets", tags=["tickets"], summary="List tickets", middlewares=READERS, responses=error_responses(422))
 def list_tickets(
     status: Annotated[StatusFilter | None, Query(description="Only tickets in this status")] = None,
+    priority: Annotated[Priority | None, Query(description="Only tickets of this priority")] = None,
+    assignee: Annotated[str | None, Query(pattern=AGENT_SUB, description="Only tickets assigned to this sub")] = None,
+    tag: Annotated[str | None, Query(pattern=TAG, description="Only tickets with this tag")] = None,
     limit: PageLimit = PAGE_LIMIT_DEFAULT,
     next_token: NextToken = None,
 ) -> TicketList:
-    """Tickets, newest first, one page at a time (a status filter may give short pages). Changes nothing."""
-    return TicketList.of(services().tickets(status and TicketStatus(status).value, limit, next_token))
-
-
-@app.get(
-    "/tickets/<ticket_id>",
-    tags=["tickets"],
-    summary="Get a ticket with its thread",
-    middlewares=READERS,
-    responses=error_responses(404, 422),
-)
-def get_ticket(ticket_id: TICKET) -> TicketView:
-    """The ticket and every message of its thread (inbound, outbound, notes) with its attachments. A customer
-    gets only a ticket they opened signed in, without internal notes (404 otherwise). Changes nothing."""
-    return TicketView.of_thread(services().ticket(ticket_id, identity_of(app.current_event.raw_event)))
-
-
-@app.get(
-    "/tickets/<ticket_id>/messages/<message_id>/attachments/<attachment_id>",
-    tags=["tickets"],
-    summary="Download an attachment",
-    middlewares=READERS,
-    responses={
-        **success(200, "The file, as application/octet-stream", media_type="application/octet-stream"),
-        **error_responses(404, 422),
-    },
-)
-def get_attachment(ticket_id: TICKET, message_id: MESSAGE, attachment_id: ATTACHMENT):  # noqa: ANN201
-    """One file of a message, always as `application/octet-stream` with its name in Content-Disposition, so no
-    browser renders what a sender attached. Send `Accept: application/octet-stream`. Changes nothing."""
+    """Tickets, newest first, one page at a time; every filter given must match (filters may give short pages,
+    follow `next_token`). A customer: only the tickets they opened signed in, by status only. Changes nothing."""
+    query = TicketQuery(status and TicketStatus(status), priority, assignee, tag)
     caller = identity_of(app.current_event.raw_event)
-    stored, content = services().attachment(ticket_id, message_id, caller, attachment_id)
-    name = stored.filename.encode("ascii", "replace").decode("ascii").replace('"', "_")
-    headers = {"Content-Disposition": f'attachment; filename="{name}"', "X-Content-Type-Options": "nosniff"}
-    return Response(status_code=200, content_type="application/octet-stream", body=content, headers=headers)
+    return TicketList.of(services().tickets_for(caller, query, limit, next_token))
+
+
+@app.post(
+    "/tickets",
+    status_code=201,
+    tags=["tickets"],
+    summary="Open a ticket",
+    middlewares=[require_groups("customer")],
+    responses={**success(201, "The new ticket with its first message", headers=LOCATION), **error_responses(422)},
+)
+def open_ticket(request: NewTicket) -> Response[TicketView]:
+    """Opens a ticket owned by the caller (channel `app`; TicketOpened is published) and sends the
+    acknowledgement; answers go to the token's verified email (403 `email_not_verified` without one). The
+    customer reads and answers it at `/tickets/{ticket_id}`."""
+    event = app.current_event.raw_event
+    caller = identity_of(event)
+    opened = services().open_ticket(request.to_command(caller), correlation.from_http(event))
+    metrics.add_metric(name="TicketOpened", unit=MetricUnit.Count, value=1)
+    view = TicketView.of_thread(services().ticket(opened.ticket_id, caller))
+    return Response(201, content_types.APPLICATION_JSON, view, headers={"Location": f"/tickets/{opened.ticket_id}"})
 
 
 @app.post(
     "/tickets/<ticket_id>/replies",
     tags=["tickets"],
     summary="Reply to a ticket",
-    middlewares=AGENTS,
+    middlewares=READERS,
     responses=error_responses(404, 409, 422),
 )
 def reply_to_ticket(ticket_id: TICKET, reply: ReplyRequest) -> TicketView:
     """Emails the answer to the requester from the support address, with our Message-ID, In-Reply-To the
     customer's latest message and References the thread, stores it (TicketReplied is published) and moves
-    the ticket to `then` (a new ticket: open). 409 on a closed or merged ticket."""
+    the ticket to `then` (a new ticket: open). 409 on a closed or merged ticket. A customer answers their
+    own ticket (404 otherwise): appended as their message, reopening a pending or solved ticket, never
+    emailed; `then` and `canned` are the desk's (422)."""
     event = app.current_event.raw_event
     caller, context = identity_of(event), correlation.from_http(event)
     then = TicketStatus(reply.then) if reply.then else None
-    command = ReplyToTicket(ticket_id=ticket_id, body_text=reply.body_text, then=then)
+    command = ReplyToTicket(ticket_id=ticket_id, body_text=reply.body_text or "", then=then, canned=reply.canned)
     ticket = services().reply(command, caller, context)
     metrics.add_metric(name="TicketReplied", unit=MetricUnit.Count, value=1)
     return TicketView.of_thread(services().ticket(ticket.id, caller))

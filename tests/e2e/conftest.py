@@ -34,6 +34,10 @@ PARAMETERS = {
     "CardPaymentTimeoutSeconds": "3000",
     "LogLevel": "WARNING",
     "AllowedOrigins": "http://localhost:5173,http://127.0.0.1:5173",  # make run's default
+    # SLA clocks count business time: open around the clock and without holidays, so the time a target takes
+    # here (8 business hours of first response: 29 s at CLOCK_SPEED) does not depend on the day the suite runs.
+    "SupportHours": "mon-sun 00:00-24:00",
+    "SupportHolidayCountry": "",
 }
 
 

@@ -86,6 +86,20 @@ def _valid_bodies(sku: str) -> dict[str, tuple[str, dict[str, Any]]]:
         "markRefundPaid": ("/refunds/probe-1/paid", {"reference": "re_123"}),
         "applyHeldPayment": ("/payments/probe-1/apply", {"invoice_id": "probe-2"}),
         "replyToTicket": (f"/tickets/{uuid.uuid4()}/replies", {"body_text": "Hello,\nhere it is.", "then": "pending"}),
+        "submitSupportForm": (
+            "/forms/support",
+            {
+                "name": "Ada Lovelace",
+                "email": "text-policy@example.com",
+                "subject": "The lid was broken",
+                "message": "Hello,\nmy parcel arrived damaged.",
+                "website": "",
+            },
+        ),
+        "openTicket": ("/tickets", {"subject": "Where is my order?", "body_text": "Hello,\nit was due Monday."}),
+        "addTicketNote": (f"/tickets/{uuid.uuid4()}/notes", {"body_text": "Called the carrier:\nparcel lost."}),
+        "updateTicket": (f"/tickets/{uuid.uuid4()}", {"priority": "high", "tags": ["billing"]}),
+        "mergeTicket": (f"/tickets/{uuid.uuid4()}/merge", {"into": str(uuid.uuid4())}),
         "receivePaymentEvent": (
             "/payments/webhook",
             {

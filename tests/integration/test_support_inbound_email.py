@@ -15,7 +15,7 @@ from moto.ses.models import ses_backends
 from tandem.shared.auth import Identity
 from tandem.shared.correlation import MessageContext
 from tandem.support.bootstrap import services
-from tandem.support.domain.commands import ReplyToTicket
+from tandem.support.domain.commands import ReplyToTicket, TicketQuery
 from tandem.support.domain.errors import AddressUndeliverable
 
 from tests.integration.conftest import REGION
@@ -75,7 +75,7 @@ def test_an_email_opens_a_ticket_once_with_one_acknowledgement_and_threads_the_a
     assert ack["Message-ID"].endswith("@tandem.example>") and ack["Reply-To"].startswith("support+")
 
     service = services()
-    [summary] = service.tickets(None, 10, None).items
+    [summary] = service.tickets(TicketQuery(), 10, None).items
     ticket = service.reply(
         ReplyToTicket(ticket_id=summary.id, body_text="Sorry! A new one is on its way."),
         AGENT,
@@ -104,7 +104,7 @@ def test_an_email_opens_a_ticket_once_with_one_acknowledgement_and_threads_the_a
 def test_the_answer_threads_by_its_in_reply_to(deliver):
     deliver(_mail("ada@example.com", "Hi", "Question", message_id="<q1@example.com>"))
     service = services()
-    [summary] = service.tickets(None, 10, None).items
+    [summary] = service.tickets(TicketQuery(), 10, None).items
     service.reply(ReplyToTicket(ticket_id=summary.id, body_text="Answer"), AGENT, MessageContext.fresh())
     reply = _sent()[-1]
     answered = deliver(
@@ -123,7 +123,7 @@ def test_machines_get_no_acknowledgement(deliver, name):
 def test_a_bounce_shows_on_the_ticket_whose_reply_failed(deliver):
     deliver(_mail("gone@customer.example", "Hello", "Where is it?", message_id="<g1@example.com>"))
     service = services()
-    [summary] = service.tickets(None, 10, None).items
+    [summary] = service.tickets(TicketQuery(), 10, None).items
     service.reply(ReplyToTicket(ticket_id=summary.id, body_text="Here"), AGENT, MessageContext.fresh())
     reply_id = _sent()[-1]["Message-ID"]
     dsn = (
@@ -158,7 +158,7 @@ def test_every_message_of_the_corpus_becomes_a_ticket_a_message_or_a_recorded_re
 def test_attachments_are_stored_and_downloadable(deliver):
     result = deliver((CORPUS / "inline_image.eml").read_bytes())
     service = services()
-    [summary] = service.tickets(None, 10, None).items
+    [summary] = service.tickets(TicketQuery(), 10, None).items
     thread = service.ticket(summary.id, AGENT)
     [message] = thread.ticket.messages
     [stored] = thread.files[message.id]

@@ -2,30 +2,97 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
+from tandem.shared.auth import Identity
 from tandem.shared.openapi import ItemsPage
 from tandem.shared.paging import Page
-from tandem.shared.text import MultiLine
+from tandem.shared.text import MultiLine, SingleLine
+from tandem.support.domain.commands import OpenTicket, UpdateTicket
+from tandem.support.domain.errors import EmailNotVerified
 from tandem.support.domain.mailbox import InboundRecord, StoredFile
-from tandem.support.domain.messages import Channel, Direction, TicketMessage
+from tandem.support.domain.messages import Channel, Direction, Requester, TicketMessage
 from tandem.support.domain.model import Ticket
 from tandem.support.domain.rules import Priority, TicketStatus
+from tandem.support.domain.sla import TargetState
 from tandem.support.service import TicketThread
 
 REPLY_MAX = 20_000
 ReplyStatus = Literal["open", "pending", "on_hold", "solved"]
 
 
-class ReplyRequest(BaseModel):
-    """An agent's answer, emailed to the requester; ``then`` is the ticket's status afterwards."""
+AGENT_SUB = r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$"  # an agent's token ``sub`` (a Cognito sub is a UUID)
+TAG = r"^[a-z0-9][a-z0-9_-]{0,31}$"
+TAGS_MAX = 20
+NOTE_MAX = 20_000
+CannedName = Literal["received", "need_details", "solved"]  # canned.STANDARD_REPLIES
 
-    body_text: Annotated[str, MultiLine(REPLY_MAX)]
+
+class ReplyRequest(BaseModel):
+    """An agent's answer, emailed to the requester: their own text (``body_text``) or a saved answer
+    (``canned``, its placeholders filled for the ticket), exactly one; ``then`` is the ticket's status
+    afterwards."""
+
+    body_text: Annotated[str, MultiLine(REPLY_MAX)] | None = None
+    canned: CannedName | None = Field(default=None, description="A canned reply, rendered for this ticket")
     then: ReplyStatus | None = Field(default=None, description="The status after the reply; default: new -> open")
+
+    @model_validator(mode="after")
+    def _one_body(self) -> ReplyRequest:
+        if (self.body_text is None) == (self.canned is None):
+            raise ValueError("give exactly one of body_text and canned")
+        if self.body_text is not None and not self.body_text:
+            raise ValueError("body_text is empty")
+        return self
+
+
+class TicketPatch(BaseModel):
+    """``PATCH /tickets/{id}``: only the fields given change. ``assignee: null`` unassigns; ``tags`` replaces
+    the whole set. The status moves only along the ticket's transitions (409 otherwise)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: TicketStatus | None = None
+    priority: Priority | None = None
+    assignee: Annotated[str | None, Field(pattern=AGENT_SUB, description="An agent's sub; null unassigns")] = None
+    tags: Annotated[list[Annotated[str, Field(pattern=TAG)]] | None, Field(max_length=TAGS_MAX)] = None
+
+    @model_validator(mode="after")
+    def _something(self) -> TicketPatch:
+        if not self.model_fields_set:
+            raise ValueError("give at least one of status, priority, assignee, tags")
+        for name in ("status", "priority", "tags"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null")
+        return self
+
+    def to_command(self, ticket_id: UUID) -> UpdateTicket:
+        given = self.model_fields_set
+        return UpdateTicket(
+            ticket_id=ticket_id,
+            status=self.status,
+            priority=self.priority,
+            assignee=(self.assignee or "") if "assignee" in given else None,
+            tags=frozenset(self.tags) if self.tags is not None else None,
+        )
+
+
+class NoteRequest(BaseModel):
+    """An internal note: stored on the thread for agents, never emailed, never shown to the customer."""
+
+    body_text: Annotated[str, MultiLine(NOTE_MAX)]
+
+
+class MergeRequest(BaseModel):
+    """Merge this ticket into ``into``, the ticket that survives."""
+
+    into: UUID
 
 
 class AttachmentView(BaseModel):
@@ -104,12 +171,42 @@ class TicketSummaryView(BaseModel):
         return cls.model_validate(cls.fields_of(ticket))
 
 
+class SlaTargetView(BaseModel):
+    """One SLA target of the ticket's priority, in business time (``SupportHours``, holidays, paused while
+    pending or on hold)."""
+
+    target: Literal["first_response", "next_response", "resolution"]
+    goal_minutes: int = Field(description="The target, in business minutes")
+    due_at: datetime | None = Field(description="When it is due; null while the clock is paused or stopped")
+    warn_at: datetime | None
+    remaining_minutes: int = Field(description="Business minutes left; negative: overdue by that much")
+    met_at: datetime | None = Field(description="When it was met (the reply, the solve); null while open")
+    warned: bool
+    breached: bool
+
+    @classmethod
+    def of(cls, state: TargetState, recorded_breach: bool = False) -> SlaTargetView:
+        return cls(
+            target=state.target.value,
+            goal_minutes=int(state.goal.total_seconds() // 60),
+            due_at=state.due_at,
+            warn_at=state.warn_at,
+            remaining_minutes=int(state.remaining.total_seconds() // 60),
+            met_at=state.met_at,
+            warned=state.warned,
+            breached=state.breached or recorded_breach,  # raised once stays breached (e.g. after escalation)
+        )
+
+
 class TicketView(TicketSummaryView):
     ccs: list[str]
     tags: list[str]
     merged_into: UUID | None
     linked_to: UUID | None
     messages: list[TicketMessageView]
+    sla: list[SlaTargetView] = Field(
+        default_factory=list, description="Each SLA target: due, remaining, breached (agents only; empty for customers)"
+    )
 
     @classmethod
     def of_thread(cls, thread: TicketThread) -> TicketView:
@@ -122,6 +219,9 @@ class TicketView(TicketSummaryView):
                 "merged_into": ticket.merged_into,
                 "linked_to": ticket.linked_to,
                 "messages": [TicketMessageView.of(ticket.id, m, thread.files.get(m.id, ())) for m in ticket.messages],
+                "sla": [SlaTargetView.of(t, t.target in ticket.sla_breached) for t in thread.sla.targets]
+                if thread.sla
+                else [],
             }
         )
 
@@ -164,3 +264,58 @@ class RejectedMailList(ItemsPage[RejectedMailView]):
     @classmethod
     def of(cls, page: Page[InboundRecord]) -> RejectedMailList:
         return cls(items=[RejectedMailView.of(r) for r in page.items], next_token=page.cursor)
+
+
+# --- the customer's side: the public support form and the signed-in app --------------------------------
+
+SUBJECT_MAX, NAME_MAX, EMAIL_MAX, HONEYPOT_MAX = 200, 200, 254, 500
+EMAIL_PATTERN = r"[^@\s<>\"',;()\[\]\\]+@[^@\s<>\"',;()\[\]\\]+\.[^@\s<>\"',;()\[\]\\]+"  # one address, no display name
+
+
+class SupportForm(BaseModel):
+    """The public support form: becomes a ticket (channel ``web_form``) and an acknowledgement email to
+    ``email``. Unknown fields and wrong types are refused (strict)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    name: Annotated[str | None, Field(examples=["Ada Lovelace"]), SingleLine(NAME_MAX, min_length=0)] = None
+    email: Annotated[str, Field(examples=["ada@example.com"]), SingleLine(EMAIL_MAX, min_length=3)]
+    subject: Annotated[str, Field(examples=["My order arrived damaged"]), SingleLine(SUBJECT_MAX)]
+    message: Annotated[str, MultiLine(REPLY_MAX)]
+    website: Annotated[
+        str, Field(description="Honeypot: hidden from people, leave empty"), SingleLine(HONEYPOT_MAX, 0)
+    ] = ""
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        if not re.fullmatch(EMAIL_PATTERN, value):
+            raise PydanticCustomError("email", "must be a valid email address")
+        return value
+
+    def to_command(self) -> OpenTicket:
+        requester = Requester(email=self.email, name=self.name or None)
+        return OpenTicket(self.subject, self.message, requester, Channel.WEB_FORM, honeypot=self.website)
+
+
+class SupportFormAccepted(BaseModel):
+    """The form was received; the acknowledgement email names the ticket's number."""
+
+    ticket_id: UUID = Field(description="Reference of the received request")
+    status: Literal["received"] = "received"
+
+
+class NewTicket(BaseModel):
+    """A signed-in customer's new ticket (channel ``app``): theirs by the token's ``sub``, answered at the
+    token's verified email."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    subject: Annotated[str, Field(examples=["Where is my order 1042?"]), SingleLine(SUBJECT_MAX)]
+    body_text: Annotated[str, MultiLine(REPLY_MAX)]
+
+    def to_command(self, caller: Identity) -> OpenTicket:
+        if not caller.verified_email:
+            raise EmailNotVerified()
+        requester = Requester(email=caller.verified_email, customer_sub=caller.sub)
+        return OpenTicket(self.subject, self.body_text, requester, Channel.APP)

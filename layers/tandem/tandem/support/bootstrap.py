@@ -3,7 +3,11 @@
 ``SUPPORT_TABLE``; ``INBOUND_MAIL_BUCKET`` (raw MIME as SES stores it, and the files); ``SUPPORT_ADDRESS``
 (template parameter ``SupportAddress``: the mailbox, the sender of answers, the base of the plus-addressed
 Reply-To and the domain of our Message-IDs); ``THREAD_SECRET_ID`` (Secrets Manager: the thread-token
-secrets). Clients come from tandem.shared.aws.bootstrap's cache, looked up when used.
+secrets). The SLA's business calendar: ``BUSINESS_TIME_ZONE`` (``BusinessTimeZone``), ``SUPPORT_HOURS``
+(``SupportHours``, e.g. ``mon-fri 09:00-17:00``), ``SUPPORT_HOLIDAY_COUNTRY`` and ``SUPPORT_HOLIDAY_SUBDIVISION``
+(``SupportHolidayCountry``/``SupportHolidaySubdivision``: public holidays from ``holidays``; empty: none); the
+policies per priority are ``sla.DEFAULT_POLICIES``. Clients come from tandem.shared.aws.bootstrap's cache,
+looked up when used.
 """
 
 from __future__ import annotations
@@ -11,17 +15,38 @@ from __future__ import annotations
 import os
 
 from tandem.shared.aws.bootstrap import client, per_environment
-from tandem.shared.clock import Clock
+from tandem.shared.clock import Clock, business_zone
 from tandem.support.adapters.dynamodb import DynamoUnitOfWork
 from tandem.support.adapters.s3 import S3MailStore
 from tandem.support.adapters.secrets import SecretsManagerThreadSecrets
 from tandem.support.adapters.ses import SesMailer
+from tandem.support.domain.business_hours import BusinessCalendar, parse_hours
+from tandem.support.domain.sla import SlaSettings
 from tandem.support.service import MailSettings, SupportService
 
 DEFAULT_SUPPORT_ADDRESS = "support@tandem.example"
+DEFAULT_SUPPORT_HOURS = "mon-fri 09:00-17:00"
 
 
-@per_environment("SUPPORT_TABLE", "INBOUND_MAIL_BUCKET", "SUPPORT_ADDRESS", "THREAD_SECRET_ID")
+def sla_settings() -> SlaSettings:
+    """The calendar from the environment; a wrong value fails here, at the function's first call, saying what."""
+    hours = parse_hours(os.environ.get("SUPPORT_HOURS") or DEFAULT_SUPPORT_HOURS)
+    zone = business_zone(os.environ.get("BUSINESS_TIME_ZONE")).key
+    country = os.environ.get("SUPPORT_HOLIDAY_COUNTRY") or None
+    subdivision = (os.environ.get("SUPPORT_HOLIDAY_SUBDIVISION") or None) if country else None
+    return SlaSettings(calendar=BusinessCalendar(zone, hours, country, subdivision))
+
+
+@per_environment(
+    "SUPPORT_TABLE",
+    "INBOUND_MAIL_BUCKET",
+    "SUPPORT_ADDRESS",
+    "THREAD_SECRET_ID",
+    "BUSINESS_TIME_ZONE",
+    "SUPPORT_HOURS",
+    "SUPPORT_HOLIDAY_COUNTRY",
+    "SUPPORT_HOLIDAY_SUBDIVISION",
+)
 def services() -> SupportService:
     """The support service of this function's environment, built on first use."""
     table = os.environ["SUPPORT_TABLE"]
@@ -38,4 +63,5 @@ def services() -> SupportService:
         store=S3MailStore(bucket),
         mailer=SesMailer(),
         mail=MailSettings(support_address=address, secrets=secrets),
+        sla=sla_settings(),
     )

@@ -45,7 +45,26 @@ class TicketRepository(Protocol):
         """The stored files of each message of the ticket."""
         ...
 
-    def list_newest(self, *, status: str | None, limit: int, cursor: str | None) -> Page[Ticket]: ...
+    def list_newest(
+        self,
+        *,
+        limit: int,
+        cursor: str | None,
+        status: str | None = None,
+        priority: str | None = None,
+        assignee: str | None = None,
+        tag: str | None = None,
+    ) -> Page[Ticket]:
+        """Newest first, filtered by ``status`` and ``priority``/``assignee``/``tag`` when given."""
+        ...
+
+    def sla_watched(self, *, limit: int, cursor: str | None) -> Page[Ticket]:
+        """Tickets whose SLA clock may still run (new, open, pending, on_hold), oldest first, without messages."""
+        ...
+
+    def list_owned(self, customer_sub: str, *, status: str | None, limit: int, cursor: str | None) -> Page[Ticket]:
+        """The tickets a signed-in customer opened (``requester.customer_sub``), newest first."""
+        ...
 
 
 class InboundRepository(Protocol):

@@ -12,6 +12,10 @@ Access patterns (single table, ``SupportTable``; items in ``items.py``):
 * one delivery per message:   PK=INBOUND#<mailbox>#<mid:… | sha256:…>, SK=INBOUND (the record: outcome, raw key)
 * rejected messages:          PK=REJECTED#<id>, SK=REJECTED, GSI2PK=REJECTED, GSI2SK=<received ISO>#<id>
 * all tickets newest first:   GSI2PK=TICKETS, GSI2SK=<opened ISO>#<id>
+* tickets the SLA watches:    GSI3PK=SLA, GSI3SK=<opened ISO>#<id> (sparse: new, open, pending, on_hold; the
+                              ticket item projected whole, so the ``sla-check`` batch reads pages, no GetItem)
+* a customer's tickets:       PK=OWNER#<token sub>, SK=TICKET#<opened ISO>#<id>: a copy of the ticket item,
+                              rewritten in every transaction that stores a ticket a signed-in customer opened
 * undeliverable addresses:    PK=UNDELIVERABLE#<address>, SK=UNDELIVERABLE (a permanent bounce; nothing more is sent)
 * acknowledgements per hour:  PK=ACK#<address>#<hour ISO>, SK=ACK, ``count`` (TTL ``expires_at``)
 * opening a ticket from an email writes ticket, number, counter, messages, Message-ID items, the delivery
@@ -39,6 +43,9 @@ from tandem.support.domain.threads import TicketFacts
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+
+# newest_first_in checks a key's shape, not the order: the SLA listing pages oldest first over the same shape.
+_SLA_CURSOR = newest_first_in("GSI3", items.SLA_ACTIVE, sort_key="TICKET", id_prefix="TICKET#")
 
 
 class DynamoUnitOfWork(OutboxUnitOfWork):
@@ -84,6 +91,16 @@ class DynamoUnitOfWork(OutboxUnitOfWork):
             if failed.label == "ticket":
                 raise ConcurrentTicketUpdate() from failed
             raise
+
+
+# GET /tickets filters: the condition on the ticket item, and the attribute each one reads
+_LIST_FILTERS = {
+    "status": "#status = :status",
+    "priority": "#priority = :priority",
+    "assignee": "#assignee = :assignee",
+    "tag": "contains(#tag, :tag)",  # one element of the ``tags`` list
+}
+_FILTERED = {"status": "status", "priority": "priority", "assignee": "assignee", "tag": "tags"}
 
 
 class DynamoTickets:
@@ -141,6 +158,7 @@ class DynamoTickets:
             condition="attribute_not_exists(PK)",
         )
         self.uow.put(items.ticket_item(ticket, version=1), label="ticket", condition="attribute_not_exists(PK)")
+        self._stage_owner(ticket, version=1)
         self._stage_messages(ticket, set())
 
     def save(self, ticket: Ticket) -> None:
@@ -151,7 +169,13 @@ class DynamoTickets:
             names={"#version": "version"},
             values={":expected": ticket.version},
         )
+        self._stage_owner(ticket, version=ticket.version + 1)
         self._stage_messages(ticket, self._loaded.get(ticket.id, set()))
+
+    def _stage_owner(self, ticket: Ticket, *, version: int) -> None:
+        owned = items.owner_item(ticket, version=version)
+        if owned is not None:  # guarded by the ticket item's condition in the same transaction
+            self.uow.put(owned, label="owner_ticket")
 
     def _stage_messages(self, ticket: Ticket, stored: set[UUID]) -> None:
         for message in ticket.messages:
@@ -172,7 +196,20 @@ class DynamoTickets:
         found = self.uow.query_all(items.ticket_key(ticket_id)["PK"])
         return dict(items.files_from_item(i) for i in found if i.get("type") == "ticket_files")
 
-    def list_newest(self, *, status: str | None, limit: int, cursor: str | None) -> Page[Ticket]:
+    def list_newest(
+        self,
+        *,
+        limit: int,
+        cursor: str | None,
+        status: str | None = None,
+        priority: str | None = None,
+        assignee: str | None = None,
+        tag: str | None = None,
+    ) -> Page[Ticket]:
+        """Newest first; ``status``, ``priority``, ``assignee`` (equal) and ``tag`` (one of the ticket's) filter
+        the page read (a filtered page may be short, its cursor still goes on)."""
+        given = {"status": status, "priority": priority, "assignee": assignee, "tag": tag}
+        wanted = {name: value for name, value in given.items() if value}
         request: dict[str, object] = {
             "TableName": self.uow.table_name,
             "IndexName": "GSI2",
@@ -180,16 +217,54 @@ class DynamoTickets:
             "ScanIndexForward": False,
             "KeyConditionExpression": "GSI2PK = :pk",
             "ExpressionAttributeValues": to_attributes(
-                {":pk": items.ALL_TICKETS, **({":status": status} if status else {})}
+                {":pk": items.ALL_TICKETS, **{f":{name}": value for name, value in wanted.items()}}
             ),
         }
-        if status:
-            request["FilterExpression"] = "#status = :status"
-            request["ExpressionAttributeNames"] = {"#status": "status"}
+        if wanted:
+            request["FilterExpression"] = " AND ".join(_LIST_FILTERS[name] for name in wanted)
+            request["ExpressionAttributeNames"] = {f"#{name}": _FILTERED[name] for name in wanted}
         if cursor:
             request["ExclusiveStartKey"] = decode_cursor(
                 cursor, newest_first_in("GSI2", items.ALL_TICKETS, sort_key="TICKET", id_prefix="TICKET#")
             )
+        with storage_errors("Query"):
+            response = self.uow.client.query(**request)
+        tickets = [items.ticket_from_item(from_attributes(i) or {}) for i in response.get("Items", [])]
+        return Page(items=tickets, cursor=encode_cursor(response.get("LastEvaluatedKey")))
+
+    def list_owned(self, customer_sub: str, *, status: str | None, limit: int, cursor: str | None) -> Page[Ticket]:
+        """The tickets ``customer_sub`` opened signed in, newest first (their owner index)."""
+        values: dict[str, object] = {":pk": items.owner_partition(customer_sub), ":tickets": "TICKET#"}
+        request: dict[str, object] = {
+            "TableName": self.uow.table_name,
+            "Limit": limit,
+            "ScanIndexForward": False,
+            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :tickets)",
+        }
+        if status:
+            values[":status"] = status
+            request["FilterExpression"] = "#status = :status"
+            request["ExpressionAttributeNames"] = {"#status": "status"}
+        request["ExpressionAttributeValues"] = to_attributes(values)
+        if cursor:
+            request["ExclusiveStartKey"] = decode_cursor(cursor, items.is_owner_cursor(customer_sub))
+        with storage_errors("Query"):
+            response = self.uow.client.query(**request)
+        tickets = [items.ticket_from_item(from_attributes(i) or {}) for i in response.get("Items", [])]
+        return Page(items=tickets, cursor=encode_cursor(response.get("LastEvaluatedKey")))
+
+    def sla_watched(self, *, limit: int, cursor: str | None) -> Page[Ticket]:
+        """Tickets whose SLA may still run, oldest first, without their messages (eventually consistent: a
+        stale one fails its version check on save and is re-read)."""
+        request: dict[str, object] = {
+            "TableName": self.uow.table_name,
+            "IndexName": "GSI3",
+            "Limit": limit,
+            "KeyConditionExpression": "GSI3PK = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": items.SLA_ACTIVE}},
+        }
+        if cursor:
+            request["ExclusiveStartKey"] = decode_cursor(cursor, _SLA_CURSOR)
         with storage_errors("Query"):
             response = self.uow.client.query(**request)
         tickets = [items.ticket_from_item(from_attributes(i) or {}) for i in response.get("Items", [])]

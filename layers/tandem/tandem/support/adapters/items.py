@@ -6,20 +6,24 @@ the wrong shape fails here, loudly, not three calls later.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from tandem.shared.aws.cursor import is_time_and_id
 from tandem.shared.clock import epoch_seconds, iso
 from tandem.support.domain.mailbox import InboundOutcome, InboundRecord, StoredFile
 from tandem.support.domain.messages import Channel, Direction, Requester, TicketMessage
 from tandem.support.domain.model import Ticket
-from tandem.support.domain.rules import Priority, TicketStatus
+from tandem.support.domain.rules import SLA_STOPPED, Priority, TicketStatus
+from tandem.support.domain.sla import SlaTarget
 from tandem.support.domain.threads import TicketFacts
 
 Item = Mapping[str, object]
 ALL_TICKETS = "TICKETS"  # GSI2PK of every ticket, newest first over GSI2SK
 ALL_REJECTED = "REJECTED"  # GSI2PK of every rejected inbound message
+SLA_ACTIVE = "SLA"  # GSI3PK of the tickets whose SLA clock may still run (new, open, pending, on_hold)
+INDEX_KEYS = ("GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK")  # what a copy of the ticket item must not carry
 COUNTER_KEY = {"PK": "COUNTER#ticket", "SK": "COUNTER"}
 ACK_COUNT_KEEP = timedelta(hours=2)  # the hourly count is read for one hour; TTL removes it after
 
@@ -108,7 +112,58 @@ def ticket_item(ticket: Ticket, *, version: int) -> dict[str, object]:
         "status_history": [[iso(at), status.value] for at, status in ticket.status_history],
         "merged_into": str(ticket.merged_into) if ticket.merged_into else None,
         "linked_to": str(ticket.linked_to) if ticket.linked_to else None,
+        "first_replied_at": iso(ticket.first_replied_at) if ticket.first_replied_at else None,
+        "awaiting_reply_since": iso(ticket.awaiting_reply_since) if ticket.awaiting_reply_since else None,
+        "sla_warned": sorted(ticket.sla_warned),
+        "sla_breached": sorted(ticket.sla_breached),
+        **sla_index(ticket),
     }
+
+
+def sla_index(ticket: Ticket) -> dict[str, str]:
+    """GSI3 (sparse): only tickets the ``sla-check`` batch must look at; a put without it drops the ticket."""
+    if ticket.merged_into is not None or ticket.status in SLA_STOPPED:
+        return {}
+    return {"GSI3PK": SLA_ACTIVE, "GSI3SK": f"{iso(ticket.opened_at)}#{ticket.id}"}
+
+
+def _instant(item: Item, name: str) -> datetime | None:
+    value = item.get(name)
+    return None if value is None else datetime.fromisoformat(str(value))
+
+
+def owner_partition(customer_sub: str) -> str:
+    return f"OWNER#{customer_sub}"
+
+
+def owner_item(ticket: Ticket, *, version: int) -> dict[str, object] | None:
+    """The ticket's copy in its requester's index (signed-in customers only): PK=OWNER#<sub>,
+    SK=TICKET#<opened ISO>#<id>; rewritten with the ticket in every transaction that stores it."""
+    sub = ticket.requester.customer_sub
+    if not sub:
+        return None
+    copy = {k: v for k, v in ticket_item(ticket, version=version).items() if k not in INDEX_KEYS}
+    return {
+        **copy,
+        "PK": owner_partition(sub),
+        "SK": f"TICKET#{iso(ticket.opened_at)}#{ticket.id}",
+        "type": "owned_ticket",
+    }
+
+
+def is_owner_cursor(customer_sub: str) -> Callable[[dict[str, str]], bool]:
+    """Only keys of THIS owner's index: ``PK=OWNER#<sub>``, ``SK=TICKET#<time>#<id>``."""
+
+    def issued(plain: dict[str, str]) -> bool:
+        sort_key = str(plain.get("SK", ""))
+        return (
+            set(plain) == {"PK", "SK"}
+            and plain["PK"] == owner_partition(customer_sub)
+            and sort_key.startswith("TICKET#")
+            and is_time_and_id(sort_key.removeprefix("TICKET#"))
+        )
+
+    return issued
 
 
 def ticket_from_item(item: Item, messages: Sequence[TicketMessage] = ()) -> Ticket:
@@ -141,6 +196,10 @@ def ticket_from_item(item: Item, messages: Sequence[TicketMessage] = ()) -> Tick
         status_history=history,
         merged_into=UUID(merged) if merged else None,
         linked_to=UUID(linked) if linked else None,
+        first_replied_at=_instant(item, "first_replied_at"),
+        awaiting_reply_since=_instant(item, "awaiting_reply_since"),
+        sla_warned=frozenset(SlaTarget(str(t)) for t in _list(item, "sla_warned")),
+        sla_breached=frozenset(SlaTarget(str(t)) for t in _list(item, "sla_breached")),
         version=_int(item["version"]),
     )
 

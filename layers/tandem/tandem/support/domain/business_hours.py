@@ -175,3 +175,50 @@ def business_time_between(a: datetime, b: datetime, calendar: BusinessCalendar) 
             if overlap > timedelta(0):
                 total += overlap
     return total
+
+
+_DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def parse_hours(spec: str) -> dict[int, tuple[Shift, ...]]:
+    """Working hours as the ``SupportHours`` parameter spells them: ``mon-fri 09:00-17:00``, several groups
+    separated by ``;`` and split shifts by ``,`` (``mon-thu 08:00-12:00,13:00-17:00; fri 08:00-14:00``).
+    A closing time of ``24:00`` or ``00:00`` is midnight. Anything else is refused (ValueError) with what."""
+    hours: dict[int, tuple[Shift, ...]] = {}
+    for group in filter(None, (part.strip() for part in spec.lower().split(";"))):
+        days_text, _, shifts_text = group.partition(" ")
+        first, _, last = days_text.partition("-")
+        if first not in _DAY_NAMES or (last and last not in _DAY_NAMES):
+            raise ValueError(f"unknown day in {group!r}: use mon, tue, wed, thu, fri, sat, sun or a range mon-fri")
+        start, end = _DAY_NAMES.index(first), _DAY_NAMES.index(last or first)
+        if end < start:
+            raise ValueError(f"a day range runs forwards: {days_text!r}")
+        shifts = tuple(_parse_shift(text.strip()) for text in shifts_text.split(",") if text.strip())
+        if not shifts:
+            raise ValueError(f"no working hours in {group!r}: e.g. 'mon-fri 09:00-17:00'")
+        for weekday in range(start, end + 1):
+            if weekday in hours:
+                raise ValueError(f"{_DAY_NAMES[weekday]} is given twice")
+            _check_shifts(weekday, shifts)
+            hours[weekday] = shifts
+    if not hours:
+        raise ValueError("no working hours given: e.g. 'mon-fri 09:00-17:00'")
+    return hours
+
+
+def _parse_shift(text: str) -> Shift:
+    opens, dash, closes = text.partition("-")
+    if not dash:
+        raise ValueError(f"a shift is opening-closing, e.g. 09:00-17:00, not {text!r}")
+    return _wall_time(opens), _wall_time(closes)
+
+
+def _wall_time(text: str) -> time:
+    hour, colon, minute = text.strip().partition(":")
+    if not (colon and hour.isdigit() and minute.isdigit() and len(minute) == 2 and len(hour) <= 2):
+        raise ValueError(f"a time is HH:MM, not {text!r}")
+    if (int(hour), int(minute)) == (24, 0):
+        return _MIDNIGHT
+    if int(hour) > 23 or int(minute) > 59:
+        raise ValueError(f"no such time of day: {text!r}")
+    return time(int(hour), int(minute))

@@ -21,6 +21,22 @@ _BRACES = re.compile(r"\{\{|\}\}")
 KNOWN_PLACEHOLDERS = frozenset(
     {"ticket.number", "ticket.subject", "requester.name", "requester.email", "agent.name", "company.name"}
 )
+# The desk's saved answers (``POST /tickets/{id}/replies`` with ``{"canned": name}``): a small fixed set in
+# code, reviewed like code; storing and editing them over HTTP is a later step.
+STANDARD_REPLIES: dict[str, str] = {
+    "received": (
+        "Hello {{requester.name}},\n\nthank you for writing to us. We have your request {{ticket.number}} "
+        "({{ticket.subject}}) and will come back to you as soon as we can.\n\n{{agent.name}}\n{{company.name}}"
+    ),
+    "need_details": (
+        "Hello {{requester.name}},\n\nto help with {{ticket.number}} we need a few more details: your order "
+        "number and what you see. Just reply to this email.\n\n{{agent.name}}\n{{company.name}}"
+    ),
+    "solved": (
+        "Hello {{requester.name}},\n\nwe believe {{ticket.number}} ({{ticket.subject}}) is solved. If anything "
+        "is still wrong, reply to this email and the ticket opens again.\n\n{{agent.name}}\n{{company.name}}"
+    ),
+}
 
 
 def placeholders_of(template: str) -> list[str]:

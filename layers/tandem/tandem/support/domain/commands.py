@@ -19,6 +19,7 @@ class OpenTicket:
     requester: Requester
     channel: Channel
     priority: Priority = Priority.NORMAL
+    honeypot: str = ""  # the web form's hidden field: anything in it was typed by a bot, nothing is stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,7 @@ class ReplyToTicket:
     body_text: str
     then: TicketStatus | None = None  # the status after the reply; None: new becomes open, others stay
     attachment_ids: tuple[str, ...] = ()
+    canned: str | None = None  # a name of ``canned.STANDARD_REPLIES``: rendered for the ticket, ``body_text`` unused
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,16 @@ class UpdateTicket:
     priority: Priority | None = None
     assignee: str | None = None
     tags: frozenset[str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TicketQuery:
+    """``GET /tickets`` for the desk: each filter given must match (``tag``: one of the ticket's tags)."""
+
+    status: TicketStatus | None = None
+    priority: Priority | None = None
+    assignee: str | None = None
+    tag: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tandem.shared.errors import Conflict, NotFound, ValidationFailed
+from tandem.shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 
 class TicketNotFound(NotFound):
@@ -76,3 +76,19 @@ class TicketNumberTaken(Conflict):
 
     code = "ticket_number_taken"
     message = "The ticket number was taken meanwhile; try again"
+
+
+class EmailNotVerified(Forbidden):
+    """A signed-in customer opens a ticket: answers go to the token's email, so Cognito must have verified it
+    (403, like an order for an address that is not the caller's)."""
+
+    code = "email_not_verified"
+    message = "Verify your email address first: answers to the ticket are sent there"
+
+
+class CustomerMayNotSetStatus(ValidationFailed):
+    """``then`` and ``canned`` on a reply are the desk's: a customer's answer reopens the ticket by the model's
+    rules and is their own text."""
+
+    code = "desk_only_field"
+    message = "Only the support desk sets a ticket's status or sends canned replies"

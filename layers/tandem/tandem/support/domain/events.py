@@ -132,3 +132,41 @@ class InboundEmailRejected(DomainEvent):
     subject: str | None = Field(default=None, max_length=EXCERPT_MAX)
     size: int = Field(ge=0, description="Bytes of the raw message")
     received_at: AwareDatetime
+
+
+SlaTargetName = Literal["first_response", "next_response", "resolution"]
+
+
+class TicketSlaWarning(_TicketEvent):
+    """A ticket's SLA target is close (its warning point, in business time, has passed): raised once per
+    target by the ``sla-check`` batch."""
+
+    event_type = "TicketSlaWarning"
+    version = 1
+
+    target: SlaTargetName
+    priority: PriorityName
+    due_at: AwareDatetime | None = Field(
+        description="When the target is due (business hours counted); null while the ticket's clock is paused"
+    )
+    warned_at: AwareDatetime = Field(description="When the check saw it")
+    assignee: str | None = None
+
+
+class TicketSlaBreached(_TicketEvent):
+    """A ticket missed an SLA target: raised once per target by the ``sla-check`` batch. The breach escalates
+    the ticket's priority one step (``priority`` -> ``escalated_to``; urgent stays urgent and the team lead is
+    told); this event is that change, there is no separate priority event for it."""
+
+    event_type = "TicketSlaBreached"
+    version = 1
+
+    target: SlaTargetName
+    priority: PriorityName = Field(description="The priority before the escalation")
+    escalated_to: PriorityName = Field(description="The priority after it (the same when it was urgent)")
+    due_at: AwareDatetime
+    breached_at: AwareDatetime = Field(description="When the check saw it")
+    assignee: str | None = None
+    requester_email: str | None = Field(
+        default=None, description="The ticket's requester: the CRM files this on that customer's timeline"
+    )

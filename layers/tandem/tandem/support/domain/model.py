@@ -26,12 +26,16 @@ from tandem.support.domain.events import (
     TicketMessageReceived,
     TicketOpened,
     TicketReplied,
+    TicketSlaBreached,
+    TicketSlaWarning,
     TicketStatusChanged,
 )
 from tandem.support.domain.events import TicketMerged as TicketMergedEvent
 from tandem.support.domain.messages import Channel, Direction, Requester, TicketMessage, reply_threading
 from tandem.support.domain.numbering import format_ticket_number
 from tandem.support.domain.rules import Priority, TicketStatus
+from tandem.support.domain.sla import SlaFacts, SlaState, SlaTarget, escalated, news
+from tandem.support.domain.sla_clock import StatusChange
 
 
 @dataclass
@@ -52,6 +56,12 @@ class Ticket:
     status_history: list[tuple[datetime, TicketStatus]] = field(default_factory=list)
     merged_into: UUID | None = None
     linked_to: UUID | None = None  # the closed ticket this one continues
+    # What the SLA needs besides the history (docs/support-desk.md "SLAs wired"): our first reply, the oldest
+    # requester message still unanswered after our last reply, and the warnings/breaches already raised.
+    first_replied_at: datetime | None = None
+    awaiting_reply_since: datetime | None = None
+    sla_warned: frozenset[SlaTarget] = frozenset()
+    sla_breached: frozenset[SlaTarget] = frozenset()
     version: int = 0  # 0: never stored
     events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
 
@@ -106,6 +116,8 @@ class Ticket:
         self.messages.append(message)
         if not self.is_party(message.sender):
             self.ccs = self.ccs | {rules.normalized_email(message.sender)}
+        if not message.auto_reply and self.awaiting_reply_since is None:
+            self.awaiting_reply_since = message.at
         self.events.append(
             TicketMessageReceived(
                 ticket_id=self.id,
@@ -132,6 +144,7 @@ class Ticket:
         self._refuse_if_final()
         threading = reply_threading(self.messages)
         self.messages.append(message)
+        self._answered(message.at)
         self.events.append(
             TicketReplied(
                 ticket_id=self.id,
@@ -162,6 +175,70 @@ class Ticket:
         if self.merged_into is not None:
             raise TicketMerged(details={"ticket_id": str(self.id), "merged_into": str(self.merged_into)})
         self.messages.append(message)
+        return True
+
+    def _answered(self, at: datetime) -> None:
+        """Our reply meets the first-response target (once) and the pending next response; the next one
+        starts a new cycle, so its warning and breach may be raised again."""
+        self.first_replied_at = self.first_replied_at or at
+        self.awaiting_reply_since = None
+        self.sla_warned = self.sla_warned - {SlaTarget.NEXT_RESPONSE}
+        self.sla_breached = self.sla_breached - {SlaTarget.NEXT_RESPONSE}
+
+    def sla_facts(self) -> SlaFacts:
+        """What ``sla.sla_state`` reads: the history, our first reply, what waits for an answer, and when the
+        ticket was solved (the latest move to solved/closed; None once reopened)."""
+        history = [StatusChange(status, at) for at, status in self.status_history]
+        done = history[-1].at if history and history[-1].status in rules.SLA_STOPPED else None
+        return SlaFacts(
+            opened_at=self.opened_at,
+            history=history,
+            first_replied_at=self.first_replied_at,
+            awaiting_reply_since=self.awaiting_reply_since,
+            solved_at=done,
+        )
+
+    def record_sla(self, state: SlaState, at: datetime) -> bool:
+        """Raise what ``state`` shows that was not raised yet: one ``TicketSlaWarning`` per target warned, one
+        ``TicketSlaBreached`` per target breached. New breaches escalate the priority one step (once per
+        check, whatever the number of targets breached). False when there is nothing new."""
+        if self.merged_into is not None or self.status in rules.SLA_STOPPED:
+            return False
+        found = news(state, self.sla_warned, self.sla_breached)
+        if not found.warnings and not found.breaches:
+            return False
+        due = {t.target: t.due_at for t in state.targets}
+        for target in sorted(found.warnings):
+            self.events.append(
+                TicketSlaWarning(
+                    ticket_id=self.id,
+                    number=self.reference,
+                    target=target.value,
+                    priority=self.priority.value,
+                    due_at=due[target],
+                    warned_at=at,
+                    assignee=self.assignee,
+                )
+            )
+        before = self.priority
+        if found.breaches:
+            self.priority = escalated(before)
+        for target in sorted(found.breaches):
+            self.events.append(
+                TicketSlaBreached(
+                    ticket_id=self.id,
+                    number=self.reference,
+                    target=target.value,
+                    priority=before.value,
+                    escalated_to=self.priority.value,
+                    due_at=due[target] or at,
+                    breached_at=at,
+                    assignee=self.assignee,
+                    requester_email=self.requester.email,
+                )
+            )
+        self.sla_warned = self.sla_warned | found.warnings
+        self.sla_breached = self.sla_breached | found.breaches
         return True
 
     def _refuse_if_final(self) -> None:

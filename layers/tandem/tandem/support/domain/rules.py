@@ -37,6 +37,7 @@ TRANSITIONS: dict[TicketStatus, frozenset[TicketStatus]] = {
 # A message from the requester means the ball is back with us; on_hold waits on a third party, not on them.
 REOPENED_BY_REQUESTER = frozenset({TicketStatus.PENDING, TicketStatus.SOLVED})
 SLA_PAUSED = frozenset({TicketStatus.PENDING, TicketStatus.ON_HOLD})
+SLA_STOPPED = frozenset({TicketStatus.SOLVED, TicketStatus.CLOSED})
 EXCERPT_MAX = 200
 
 

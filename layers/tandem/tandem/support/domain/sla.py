@@ -14,7 +14,7 @@ what is new (``news``). A breach escalates the priority one step (``escalated``)
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -183,3 +183,19 @@ _LADDER: Sequence[Priority] = (Priority.LOW, Priority.NORMAL, Priority.HIGH, Pri
 def escalated(priority: Priority) -> Priority:
     """One step up on a breach; urgent stays urgent (the team lead is told instead)."""
     return _LADDER[min(_LADDER.index(priority) + 1, len(_LADDER) - 1)]
+
+
+def _default_calendar() -> BusinessCalendar:
+    return BusinessCalendar.weekdays("Europe/Paris")
+
+
+@dataclass(frozen=True)
+class SlaSettings:
+    """The desk's business calendar and its policies per priority (bootstrap builds them from the template's
+    ``BusinessTimeZone``, ``SupportHours``, ``SupportHolidayCountry`` and ``SupportHolidaySubdivision``)."""
+
+    calendar: BusinessCalendar = field(default_factory=_default_calendar)
+    policies: Mapping[Priority, SlaPolicy] = field(default_factory=lambda: dict(DEFAULT_POLICIES))
+
+    def state(self, facts: SlaFacts, priority: Priority, now: datetime) -> SlaState:
+        return sla_state(facts, self.policies[priority], self.calendar, now)

@@ -15,6 +15,7 @@ from tandem.shared.retry import retrying
 from tandem.support.domain.errors import ConcurrentTicketUpdate, TicketNumberTaken
 from tandem.support.domain.mail_message import MailLimits
 from tandem.support.domain.mailbox import ACKNOWLEDGEMENTS_PER_HOUR
+from tandem.support.domain.sla import SlaSettings
 from tandem.support.ports import Mailer, RawMailStore, UnitOfWork
 
 ATTEMPTS = 4  # a write that loses a race (version, number) is re-read and re-decided this often
@@ -37,13 +38,21 @@ class ServiceBase:
     """A unit of work FACTORY (a new one per call), the clock, the mail store, the mailer and the settings."""
 
     def __init__(
-        self, uow: Callable[[], UnitOfWork], clock: Clock, *, store: RawMailStore, mailer: Mailer, mail: MailSettings
+        self,
+        uow: Callable[[], UnitOfWork],
+        clock: Clock,
+        *,
+        store: RawMailStore,
+        mailer: Mailer,
+        mail: MailSettings,
+        sla: SlaSettings | None = None,
     ) -> None:
         self.uow = uow
         self.clock = clock
         self.store = store
         self.mailer = mailer
         self.mail = mail
+        self.sla = sla or SlaSettings()  # the business calendar and the policies per priority
 
     def _record(self, uow: UnitOfWork, events: list[DomainEvent], context: MessageContext) -> None:
         moment = self.clock.now()

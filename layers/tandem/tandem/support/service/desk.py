@@ -14,20 +14,24 @@ from tandem.shared.auth import Identity
 from tandem.shared.correlation import MessageContext
 from tandem.shared.paging import Page
 from tandem.support.domain import mailbox as box
-from tandem.support.domain.commands import ReplyToTicket
-from tandem.support.domain.errors import AddressUndeliverable, TicketNotFound
+from tandem.support.domain.canned import STANDARD_REPLIES, render_canned, standard_values
+from tandem.support.domain.commands import ReplyToTicket, TicketQuery
+from tandem.support.domain.errors import AddressUndeliverable, InvalidCannedReply, TicketNotFound
 from tandem.support.domain.mailbox import InboundRecord, OutboundMail, StoredFile
 from tandem.support.domain.messages import Direction, TicketMessage, reply_threading
 from tandem.support.domain.model import Ticket
+from tandem.support.domain.sla import SlaState
 from tandem.support.service.base import ServiceBase
 
 AGENT_GROUPS = frozenset({"support", "admin"})
+COMPANY, AGENT_SIGNATURE = "Tandem", "Your support team"  # what canned replies sign with
 
 
 @dataclass(frozen=True, slots=True)
 class TicketThread:
     ticket: Ticket
     files: dict[UUID, tuple[StoredFile, ...]]
+    sla: SlaState | None = None  # where it stands against its targets (agents only)
 
 
 def _is_agent(caller: Identity) -> bool:
@@ -48,11 +52,20 @@ class Desk(ServiceBase):
             files = uow.tickets.files(ticket_id)
         if not _is_agent(caller):
             ticket.messages = [m for m in ticket.messages if m.direction is not Direction.NOTE]
-        return TicketThread(ticket, files)
+            return TicketThread(ticket, files)
+        return TicketThread(ticket, files, self.sla.state(ticket.sla_facts(), ticket.priority, self.clock.now()))
 
-    def tickets(self, status: str | None, limit: int, cursor: str | None) -> Page[Ticket]:
+    def tickets(self, query: TicketQuery, limit: int, cursor: str | None) -> Page[Ticket]:
+        """Every ticket, newest first, filtered by what ``query`` gives (the desk's list)."""
         with self.uow() as uow:
-            return uow.tickets.list_newest(status=status, limit=limit, cursor=cursor)
+            return uow.tickets.list_newest(
+                limit=limit,
+                cursor=cursor,
+                status=query.status and query.status.value,
+                priority=query.priority and query.priority.value,
+                assignee=query.assignee,
+                tag=query.tag,
+            )
 
     def rejected_mail(self, limit: int, cursor: str | None) -> Page[InboundRecord]:
         with self.uow() as uow:
@@ -77,12 +90,13 @@ class Desk(ServiceBase):
         def attempt() -> Ticket:
             with self.uow() as uow:
                 ticket = _visible(uow.tickets.get(command.ticket_id), caller)
+                body = self._canned(command.canned, ticket) if command.canned else command.body_text
                 mail = box.outbound(
                     ticket.id,
                     ticket.number,
                     ticket.subject,
                     ticket.requester.email,
-                    command.body_text,
+                    body,
                     support_address=self.mail.support_address,
                     secret=self._secret(),
                     unique=message_id.hex,
@@ -92,7 +106,7 @@ class Desk(ServiceBase):
                     id=message_id,
                     direction=Direction.OUTBOUND,
                     sender=self.mail.support_address,
-                    body_text=command.body_text,
+                    body_text=body,
                     at=self.clock.now(),
                     message_id=mail.message_id,
                     author=caller.sub,
@@ -112,3 +126,10 @@ class Desk(ServiceBase):
             return ticket
 
         return self._retrying(attempt)
+
+    def _canned(self, name: str, ticket: Ticket) -> str:
+        """A saved answer rendered for ``ticket`` (placeholders filled once, never re-read as a template)."""
+        if name not in STANDARD_REPLIES:
+            raise InvalidCannedReply(details=[{"field": "canned", "message": "no canned reply of this name"}])
+        values = standard_values(ticket.reference, ticket.subject, ticket.requester, AGENT_SIGNATURE, COMPANY)
+        return render_canned(STANDARD_REPLIES[name], values)
