@@ -47,7 +47,8 @@ def test_every_ticket_event_gets_a_one_line_summary(name, summary):
 @pytest.mark.parametrize("path", sorted(PUBLISHED.glob("ticket_*.json")), ids=lambda p: p.stem)
 def test_what_support_publishes_is_read(path):
     detail = json.loads(path.read_text())["detail"]
-    if detail["metadata"]["event_type"] == "TicketAssigned":  # not on the timeline (the rule does not route it)
+    # The desk's own business, not the customer's: the rule does not route these to the CRM.
+    if detail["metadata"]["event_type"] in {"TicketAssigned", "TicketSlaWarning", "TicketSlaBreached"}:
         with pytest.raises(ValidationError):
             SupportEvent.model_validate(detail)
         return
