@@ -1,6 +1,6 @@
-"""Support API, the customer-facing edge: the public support form, and attachment downloads (a customer the
-files of their own tickets, agents any). Kept apart from ``support_api`` so that only this function reads
-the mail bucket's attachments."""
+"""Support API, the customer-facing edge: the public support form, attachment downloads and whole message
+bodies (a customer those of their own tickets, agents any). Kept apart from ``support_api`` so that only this
+function reads the mail bucket's files."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from tandem.shared import correlation
 from tandem.shared.auth import identity_of, require_groups
 from tandem.shared.http import error_responses, make_resolver, success
-from tandem.support.api_models import SupportForm, SupportFormAccepted
+from tandem.support.api_models import MessageBodyView, SupportForm, SupportFormAccepted
 from tandem.support.bootstrap import services
 
 logger, tracer, metrics = Logger(), Tracer(), Metrics()
@@ -65,6 +65,20 @@ def get_attachment(ticket_id: TICKET, message_id: MESSAGE, attachment_id: ATTACH
     name = stored.filename.encode("ascii", "replace").decode("ascii").replace('"', "_")
     headers = {"Content-Disposition": f'attachment; filename="{name}"', "X-Content-Type-Options": "nosniff"}
     return Response(status_code=200, content_type="application/octet-stream", body=content, headers=headers)
+
+
+@app.get(
+    "/tickets/<ticket_id>/messages/<message_id>/body",
+    tags=["tickets"],
+    summary="Read a message in full",
+    middlewares=READERS,
+    responses=error_responses(404, 422),
+)
+def get_message_body(ticket_id: TICKET, message_id: MESSAGE) -> MessageBodyView:
+    """The whole text of a message (quoted history and signature included, never cut) and its sanitised HTML
+    with inline images pointing at their attachment downloads. Changes nothing."""
+    body = services().message_body(ticket_id, message_id, identity_of(app.current_event.raw_event))
+    return MessageBodyView.of(body)
 
 
 @metrics.log_metrics

@@ -63,6 +63,12 @@ def test_an_email_becomes_a_ticket_and_the_conversation_threads_both_ways(http):
     [photo] = message["attachments"]
     status, _ = http.request("GET", photo["download"], token=agent, headers={"accept": "application/octet-stream"})
     assert status == 200 and photo["filename"] == "photo.png"
+    assert message["body"] is None and message["body_truncated"] is False  # body_text is all there is
+    whole = f"/tickets/{summary['id']}/messages/{message['id']}/body"
+    status, body = http.get(whole, token=agent)
+    assert status == 200 and body["text"].strip() == "The lid was broken." and body["html"] is None
+    for token, expected in ((None, 401), (http.token("sam", "sales"), 403), (http.token("cy", "customer"), 404)):
+        assert http.get(whole, token=token)[0] == expected
     [ack] = eventually(lambda: _emails_to(http, customer))
     assert ack["headers"]["Auto-Submitted"] == "auto-replied" and summary["number"] in ack["subject"]
 
@@ -100,17 +106,32 @@ def test_an_email_becomes_a_ticket_and_the_conversation_threads_both_ways(http):
     assert other["id"] != summary["id"]
 
 
-@pytest.mark.parametrize(
-    ("name", "sender"), [("vacation_auto_reply", b"sam@example.com"), ("mailing_list", b"uli@lists.example")]
-)
-def test_an_out_of_office_reply_and_a_list_message_get_no_acknowledgement(http, name, sender):
-    agent = http.token("agent-ana", "support")
+def _unique_copy(name: str, sender: bytes) -> tuple[str, bytes]:
     unique = f"{name.split('_')[0]}.{uuid.uuid4().hex[:8]}@example.com"
     raw = (CORPUS / f"{name}.eml").read_bytes().replace(sender, unique.encode())
-    raw = raw.replace(b"Message-ID: <", f"Message-ID: <{uuid.uuid4().hex[:8]}.".encode(), 1)
+    return unique, raw.replace(b"Message-ID: <", f"Message-ID: <{uuid.uuid4().hex[:8]}.".encode(), 1)
+
+
+def test_a_list_message_gets_no_acknowledgement(http):
+    agent = http.token("agent-ana", "support")
+    unique, raw = _unique_copy("mailing_list", b"uli@lists.example")
     _deliver(http, raw)
     eventually(lambda: _tickets_of(http, agent, unique))  # stored, never lost
     assert _emails_to(http, unique) == []
+
+
+def test_an_out_of_office_reply_about_no_ticket_is_listed_not_opened_nor_acknowledged(http):
+    agent = http.token("agent-ana", "support")
+    unique, raw = _unique_copy("vacation_auto_reply", b"sam@example.com")
+    _deliver(http, raw)
+
+    def listed():
+        _, page = http.get("/support/rejected?limit=100", token=agent)
+        return [r for r in page["items"] if r["sender"] == unique]
+
+    [record] = eventually(listed)  # kept with its raw MIME, visible to agents
+    assert record["reason"] == "auto_reply_without_ticket"
+    assert _tickets_of(http, agent, unique) == [] and _emails_to(http, unique) == []
 
 
 def test_a_bounce_shows_on_the_ticket_and_gets_no_acknowledgement(http):

@@ -14,9 +14,11 @@ import pytest
 from moto.ses.models import ses_backends
 from tandem.shared.auth import Identity
 from tandem.shared.correlation import MessageContext
+from tandem.support.api_models import MessageBodyView, TicketMessageView
 from tandem.support.bootstrap import services
 from tandem.support.domain.commands import ReplyToTicket, TicketQuery
 from tandem.support.domain.errors import AddressUndeliverable
+from tandem.support.domain.rules import TicketStatus
 
 from tests.integration.conftest import REGION
 
@@ -116,8 +118,40 @@ def test_the_answer_threads_by_its_in_reply_to(deliver):
 @pytest.mark.parametrize("name", ["vacation_auto_reply", "mailing_list", "dsn_permanent", "no_reply_sender"])
 def test_machines_get_no_acknowledgement(deliver, name):
     result = deliver((CORPUS / f"{name}.eml").read_bytes())
-    assert result["outcome"] in ("opened", "appended", "bounce")
+    assert result["outcome"] in ("opened", "appended", "bounce", "ignored")
     assert _sent() == []
+
+
+def test_an_out_of_office_reply_to_no_ticket_is_listed_not_opened(deliver):
+    result = deliver((CORPUS / "vacation_auto_reply.eml").read_bytes())
+    assert result["outcome"] == "ignored"
+    assert services().tickets(TicketQuery(), 10, None).items == []
+    [listed] = services().rejected_mail(10, None).items
+    assert listed.reason == "auto_reply_without_ticket" and listed.raw_key.startswith("inbound/")
+    assert deliver((CORPUS / "vacation_auto_reply.eml").read_bytes())["outcome"] == "duplicate"
+
+
+def test_an_out_of_office_reply_to_our_answer_joins_the_ticket_without_reopening_it(deliver):
+    deliver(_mail("ada@example.com", "Hi", "Question", message_id="<o1@example.com>"))
+    service = services()
+    [summary] = service.tickets(TicketQuery(), 10, None).items
+    service.reply(
+        ReplyToTicket(ticket_id=summary.id, body_text="Answer", then=TicketStatus.PENDING),
+        AGENT,
+        MessageContext.fresh(),
+    )
+    reply = _sent()[-1]
+    away = _mail(
+        "ada@example.com",
+        "Automatic reply: Hi",
+        "I am away until Monday.",
+        message_id="<o2@example.com>",
+        In_Reply_To=reply["Message-ID"],
+        Auto_Submitted="auto-replied",
+    )
+    assert deliver(away)["outcome"] == "appended"
+    thread = service.ticket(summary.id, AGENT).ticket
+    assert thread.status.value == "pending" and thread.messages[-1].auto_reply
 
 
 def test_a_bounce_shows_on_the_ticket_whose_reply_failed(deliver):
@@ -148,10 +182,10 @@ def test_every_message_of_the_corpus_becomes_a_ticket_a_message_or_a_recorded_re
     assert outcomes["missing_from"] == "rejected" and outcomes["twenty_mb"] == "rejected"
     # Two files of the corpus share the Message-ID <CAF=ben.1@mail.example>: the second is the same message.
     assert outcomes.pop("multiple_from_with_sender") == "duplicate"
-    assert set(outcomes.values()) <= {"opened", "appended", "rejected", "bounce"}, outcomes
+    assert set(outcomes.values()) <= {"opened", "appended", "rejected", "bounce", "ignored"}, outcomes
     assert len(outcomes) >= 36  # 35 files left of 36, and the 20 MB message
     rejected = services().rejected_mail(50, None).items
-    assert {r.reason for r in rejected} >= {"no_usable_sender", "too_large"}
+    assert {r.reason for r in rejected} >= {"no_usable_sender", "too_large", "auto_reply_without_ticket"}
     assert all(r.raw_key.startswith("inbound/") for r in rejected)
 
 
@@ -164,3 +198,36 @@ def test_attachments_are_stored_and_downloadable(deliver):
     [stored] = thread.files[message.id]
     found, content = service.attachment(summary.id, message.id, AGENT, stored.id)
     assert result["outcome"] == "opened" and found.filename == "error.png" and content.startswith(b"\x89PNG")
+
+
+def test_the_html_body_is_served_sanitised_with_inline_images_pointing_at_their_downloads(deliver):
+    deliver((CORPUS / "inline_image.eml").read_bytes())
+    service = services()
+    [summary] = service.tickets(TicketQuery(), 10, None).items
+    [message] = service.ticket(summary.id, AGENT).ticket.messages
+    view = MessageBodyView.of(service.message_body(summary.id, message.id, AGENT))
+    download = f"/tickets/{summary.id}/messages/{message.id}/attachments/a1"
+    assert f'src="{download}"' in view.html and "cid:" not in view.html
+    assert "tracker.example" not in view.html  # remote images never load
+    assert TicketMessageView.of(summary.id, message, ()).body == f"/tickets/{summary.id}/messages/{message.id}/body"
+
+
+def test_a_long_text_is_cut_in_its_item_and_kept_whole_in_the_bucket(deliver):
+    words = "word " * 300_000  # 1.5 MB: far over what a DynamoDB item holds
+    assert deliver(_mail("big@example.com", "Big", words, message_id="<bigtext@x>"))["outcome"] == "opened"
+    service = services()
+    [summary] = service.tickets(TicketQuery(), 10, None).items
+    [message] = service.ticket(summary.id, AGENT).ticket.messages
+    assert message.body_truncated and len(message.body_text.encode()) <= 100_000
+    assert words.startswith(message.body_text)
+    assert service.message_body(summary.id, message.id, AGENT).text.strip() == words.strip()
+
+
+def test_a_reply_keeps_its_quoted_history_in_the_bucket(deliver):
+    quoted = "Thanks, that worked.\r\n\r\nOn Mon, 7 Dec 2026 at 09:00, Support <support@tandem.example> wrote:\r\n> Try again"
+    deliver(_mail("ada@example.com", "Hi", quoted, message_id="<q9@example.com>"))
+    service = services()
+    [summary] = service.tickets(TicketQuery(), 10, None).items
+    [message] = service.ticket(summary.id, AGENT).ticket.messages
+    assert "Try again" not in message.body_text and not message.body_truncated
+    assert "> Try again" in service.message_body(summary.id, message.id, AGENT).text

@@ -16,12 +16,13 @@ from tandem.shared.paging import Page
 from tandem.shared.text import MultiLine, SingleLine
 from tandem.support.domain.commands import OpenTicket, UpdateTicket
 from tandem.support.domain.errors import EmailNotVerified
+from tandem.support.domain.mail_body import resolve_cid_references
 from tandem.support.domain.mailbox import InboundRecord, StoredFile
 from tandem.support.domain.messages import Channel, Direction, Requester, TicketMessage
 from tandem.support.domain.model import Ticket
 from tandem.support.domain.rules import Priority, TicketStatus
 from tandem.support.domain.sla import TargetState
-from tandem.support.service import TicketThread
+from tandem.support.service import MessageBody, TicketThread
 
 REPLY_MAX = 20_000
 ReplyStatus = Literal["open", "pending", "on_hold", "solved"]
@@ -95,6 +96,10 @@ class MergeRequest(BaseModel):
     into: UUID
 
 
+def attachment_path(ticket_id: UUID, message_id: UUID, file_id: str) -> str:
+    return f"/tickets/{ticket_id}/messages/{message_id}/attachments/{file_id}"
+
+
 class AttachmentView(BaseModel):
     id: str = Field(description="a1, a2… in the message's MIME order")
     filename: str
@@ -111,7 +116,7 @@ class AttachmentView(BaseModel):
             content_type=stored.content_type,
             size=stored.size,
             inline=stored.inline,
-            download=f"/tickets/{ticket_id}/messages/{message_id}/attachments/{stored.id}",
+            download=attachment_path(ticket_id, message_id, stored.id),
         )
 
 
@@ -124,6 +129,13 @@ class TicketMessageView(BaseModel):
     message_id: str | None = Field(description="The email Message-ID; none for notes and forms")
     auto_reply: bool
     attachments: list[AttachmentView]
+    body_truncated: bool = Field(
+        description="True: body_text is the first 100 KB of what the person wrote; the rest is at `body`"
+    )
+    body: str | None = Field(
+        description="Path of GET /tickets/{id}/messages/{message_id}/body: the whole text (quoted history "
+        "included) and the sanitised HTML; null when body_text is all there is"
+    )
 
     @classmethod
     def of(cls, ticket_id: UUID, message: TicketMessage, files: tuple[StoredFile, ...]) -> TicketMessageView:
@@ -137,8 +149,32 @@ class TicketMessageView(BaseModel):
                 "message_id": message.message_id,
                 "auto_reply": message.auto_reply,
                 "attachments": [AttachmentView.of(ticket_id, message.id, f) for f in files],
+                "body_truncated": message.body_truncated,
+                "body": f"/tickets/{ticket_id}/messages/{message.id}/body"
+                if message.body_key or message.html_key
+                else None,
             }
         )
+
+
+class MessageBodyView(BaseModel):
+    """A message in full. ``html`` is the sender's HTML after sanitising (no scripts, styles, handlers, forms or
+    remote images), with each inline image's ``cid:`` replaced by its attachment's download path; render it in a
+    sandboxed iframe and fetch those paths with the token, as for any attachment."""
+
+    id: UUID
+    text: str = Field(description="The whole text: what the person wrote, quoted history and signature included")
+    html: str | None = Field(description="The sanitised HTML body, or null for a plain-text message")
+
+    @classmethod
+    def of(cls, body: MessageBody) -> MessageBodyView:
+        targets = {
+            f.content_id.strip("<>").lower(): attachment_path(body.ticket_id, body.message.id, f.id)
+            for f in body.files
+            if f.content_id
+        }
+        html = resolve_cid_references(body.html, targets) if body.html is not None else None
+        return cls(id=body.message.id, text=body.text, html=html)
 
 
 class TicketSummaryView(BaseModel):
@@ -233,10 +269,13 @@ class TicketList(ItemsPage[TicketSummaryView]):
 
 
 class RejectedMailView(BaseModel):
+    """A message that became no ticket: rejected (no usable sender, too large, unparseable) or ignored (an
+    out-of-office reply that threads to no ticket). Its raw MIME stays in the mail bucket."""
+
     id: UUID
     mailbox: str
     received_at: datetime
-    reason: Literal["no_usable_sender", "too_large", "unparseable"]
+    reason: Literal["no_usable_sender", "too_large", "unparseable", "auto_reply_without_ticket"]
     detail: str
     sender: str | None
     subject: str | None

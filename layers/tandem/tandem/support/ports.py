@@ -107,6 +107,9 @@ class RawMailStore(Protocol):
         ...
 
     def file(self, key: str) -> bytes: ...
+    def put_body(self, message_id: UUID, name: str, content: str, content_type: str) -> str:
+        """Store one form of a message's body (``text``: the whole text; ``html``: the sanitised HTML); the key."""
+        ...
 
 
 class Mailer(Protocol):

@@ -281,7 +281,7 @@ class DynamoInbound:
 
     def add(self, record: InboundRecord) -> None:
         self.uow.put(items.dedupe_item(record), label="dedupe", condition="attribute_not_exists(PK)")
-        if record.outcome is InboundOutcome.REJECTED:
+        if record.outcome in (InboundOutcome.REJECTED, InboundOutcome.IGNORED):  # both listed for agents
             self.uow.put(items.rejected_item(record), label="rejected")
 
     def rejected(self, *, limit: int, cursor: str | None) -> Page[InboundRecord]:

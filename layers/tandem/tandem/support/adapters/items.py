@@ -232,6 +232,9 @@ def message_item(ticket_id: UUID, message: TicketMessage) -> dict[str, object]:
         "attachment_ids": list(message.attachment_ids),
         "author": message.author,
         "auto_reply": message.auto_reply,
+        "body_key": message.body_key,
+        "html_key": message.html_key,
+        "body_truncated": message.body_truncated,
     }
 
 
@@ -246,6 +249,9 @@ def message_from_item(item: Item) -> TicketMessage:
         attachment_ids=tuple(str(a) for a in _list(item, "attachment_ids")),
         author=_opt(item, "author"),
         auto_reply=bool(item.get("auto_reply")),
+        body_key=_opt(item, "body_key"),
+        html_key=_opt(item, "html_key"),
+        body_truncated=bool(item.get("body_truncated")),
     )
 
 

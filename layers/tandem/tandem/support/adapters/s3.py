@@ -1,5 +1,6 @@
 """The inbound-mail bucket: raw MIME as SES stored it (``<prefix><SES message id>``), and each message's files
-under ``attachments/<ticket message id>/<attachment id>`` (a redelivery overwrites the same keys)."""
+under ``attachments/<ticket message id>/<attachment id>``, and the whole text and the sanitised HTML of a
+message under ``bodies/<ticket message id>/<text|html>`` (a redelivery overwrites the same keys)."""
 
 from __future__ import annotations
 
@@ -51,6 +52,16 @@ class S3MailStore:
                 Body=attachment.content,
                 ContentType=attachment.content_type,
                 ContentDisposition=f'attachment; filename="{name}"',
+            )
+        except (ClientError, BotoCoreError) as exc:
+            raise _failure(f"PutObject {key}", exc) from exc
+        return key
+
+    def put_body(self, message_id: UUID, name: str, content: str, content_type: str) -> str:
+        key = f"bodies/{message_id}/{name}"
+        try:
+            (self.client or cached_client("s3")).put_object(
+                Bucket=self.bucket, Key=key, Body=content.encode("utf-8"), ContentType=content_type
             )
         except (ClientError, BotoCoreError) as exc:
             raise _failure(f"PutObject {key}", exc) from exc

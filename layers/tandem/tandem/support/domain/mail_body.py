@@ -16,7 +16,9 @@ charset as UTF-8 when it decodes and ``windows-1252`` otherwise. Undecodable byt
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 import html_text
 import nh3
@@ -28,6 +30,7 @@ REPLY_PARSER_MAX_CHARS = 200_000  # its patterns are regular expressions: a long
 READ_AS_WINDOWS_1252 = {"iso-8859-1", "latin-1", "latin1", "iso8859-1", "l1", "cp819"}
 GUESSED = {"", "us-ascii", "ascii"}  # 8-bit text labelled ASCII is common: guessed like an unlabelled one
 SAFE_URL_SCHEMES = {"http", "https", "mailto", "tel", "cid"}
+CID_REFERENCE = re.compile(r"""cid:([^"'\s>)]+)""", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,3 +93,15 @@ def visible_text(text: str) -> str:
         return text
     latest = str(replies[0].body).strip() if replies else ""
     return latest or text
+
+
+def resolve_cid_references(html: str, targets: dict[str, str]) -> str:
+    """``html`` with each ``cid:<content id>`` that ``targets`` knows (content ids lower-cased) replaced by its
+    URL; the rest is left as it is (an image whose part was dropped shows as missing, never as something
+    else). Runs on HTML that ``sanitised_html`` already cleaned, and the URLs are ours."""
+
+    def swap(match: re.Match[str]) -> str:
+        content_id = unquote(match.group(1)).strip("<>").lower()
+        return targets.get(content_id, match.group(0))
+
+    return CID_REFERENCE.sub(swap, html)

@@ -10,7 +10,6 @@ message: the person's words still become a ticket, and the raw message in S3 sti
 from __future__ import annotations
 
 import mimetypes
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import Message
@@ -23,7 +22,7 @@ from tandem.support.domain.mail_message import Attachment, DroppedAttachment, Ma
 
 KEPT_WHOLE = ("message/rfc822", "message/delivery-status", "message/global")
 FILENAME_MAX = 200
-CID_REFERENCE = re.compile(r"""cid:([^"'\s>)]+)""", re.IGNORECASE)
+CID_REFERENCE = mail_body.CID_REFERENCE
 
 
 @dataclass(frozen=True, slots=True)

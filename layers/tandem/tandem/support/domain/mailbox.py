@@ -27,7 +27,7 @@ class InboundOutcome(StrEnum):
     REJECTED = "rejected"  # recorded with its reason, never a ticket
     DUPLICATE = "duplicate"  # the same message delivered again: nothing new
     BOUNCE = "bounce"  # a delivery status notification (shown on its ticket when matched)
-    IGNORED = "ignored"  # bulk or automated mail that is not about a ticket
+    IGNORED = "ignored"  # an out-of-office reply that threads to no ticket (listed with the rejected)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,9 @@ from enum import StrEnum
 from uuid import UUID
 
 MAX_REFERENCES = 20  # long threads: the first and the latest ids are what clients need (RFC 5322 3.6.4)
+# What of a message's text its DynamoDB item holds (an item is at most 400 KB); the whole text is kept in the
+# mail bucket when it is longer, or when quotes and a signature were cut from what the item shows.
+INLINE_BODY_BYTES = 100_000
 
 
 class Direction(StrEnum):
@@ -42,6 +45,17 @@ class TicketMessage:
     attachment_ids: tuple[str, ...] = ()
     author: str | None = None  # the agent's sub, for outbound messages and notes
     auto_reply: bool = False  # an out-of-office reply
+    body_key: str | None = None  # the whole text in the mail bucket (quotes and signature included, never cut)
+    html_key: str | None = None  # the sanitised HTML body in the mail bucket (``cid:`` references as sent)
+    body_truncated: bool = False  # ``body_text`` is the first ``INLINE_BODY_BYTES`` of the visible text
+
+
+def inline_text(text: str, limit: int = INLINE_BODY_BYTES) -> tuple[str, bool]:
+    """``text`` cut to at most ``limit`` bytes of UTF-8, on a character boundary; and whether it was cut."""
+    encoded = text.encode("utf-8")
+    if len(encoded) <= limit:
+        return text, False
+    return encoded[:limit].decode("utf-8", "ignore"), True
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from tandem.support.service.base import MailSettings
 from tandem.support.service.customer import CustomerDesk, Opened
-from tandem.support.service.desk import Desk, TicketThread
+from tandem.support.service.desk import Desk, MessageBody, TicketThread
 from tandem.support.service.mail_in import MailIn, Received
 from tandem.support.service.sla import SlaCheck, SlaWatch
 from tandem.support.service.triage import Triage
@@ -17,4 +17,14 @@ class SupportService(MailIn, CustomerDesk, Desk, Triage, SlaWatch):
     """Every support use case; built by ``bootstrap.services()``."""
 
 
-__all__ = ["CustomerDesk", "Desk", "MailSettings", "Opened", "Received", "SlaCheck", "SupportService", "TicketThread"]
+__all__ = [
+    "CustomerDesk",
+    "Desk",
+    "MailSettings",
+    "MessageBody",
+    "Opened",
+    "Received",
+    "SlaCheck",
+    "SupportService",
+    "TicketThread",
+]

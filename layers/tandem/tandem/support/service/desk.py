@@ -34,6 +34,17 @@ class TicketThread:
     sla: SlaState | None = None  # where it stands against its targets (agents only)
 
 
+@dataclass(frozen=True, slots=True)
+class MessageBody:
+    """A message's whole text (quotes and signature included) and its sanitised HTML (``cid:`` as sent)."""
+
+    ticket_id: UUID
+    message: TicketMessage
+    text: str
+    html: str | None
+    files: tuple[StoredFile, ...]
+
+
 def _is_agent(caller: Identity) -> bool:
     return bool(caller.groups & AGENT_GROUPS)
 
@@ -79,6 +90,16 @@ class Desk(ServiceBase):
             if stored.id == file_id:
                 return stored, self.store.file(stored.key)
         raise TicketNotFound(details={"attachment": file_id[:20]})
+
+    def message_body(self, ticket_id: UUID, message_id: UUID, caller: Identity) -> MessageBody:
+        """What the thread shows of a message in full: the text its item may hold only in part, and the HTML."""
+        thread = self.ticket(ticket_id, caller)
+        message = next((m for m in thread.ticket.messages if m.id == message_id), None)
+        if message is None:
+            raise TicketNotFound()
+        text = self.store.file(message.body_key).decode("utf-8") if message.body_key else message.body_text
+        html = self.store.file(message.html_key).decode("utf-8") if message.html_key else None
+        return MessageBody(ticket_id, message, text, html, thread.files.get(message_id, ()))
 
     def reply(self, command: ReplyToTicket, caller: Identity, context: MessageContext) -> Ticket:
         """Email the agent's answer to the requester (our Message-ID, In-Reply-To the customer's latest message,

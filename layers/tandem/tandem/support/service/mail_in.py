@@ -19,9 +19,16 @@ from tandem.support.domain.errors import DuplicateDelivery
 from tandem.support.domain.events import InboundEmailRejected
 from tandem.support.domain.inbound_mail import parse_message
 from tandem.support.domain.mail_kinds import MailKind, kind_of, should_acknowledge
-from tandem.support.domain.mail_message import ParsedMessage, Rejection, dedupe_key
+from tandem.support.domain.mail_message import Attachment, ParsedMessage, Rejection, dedupe_key
 from tandem.support.domain.mailbox import InboundOutcome, InboundRecord, StoredFile
-from tandem.support.domain.messages import Channel, Direction, Requester, TicketMessage, reply_threading
+from tandem.support.domain.messages import (
+    Channel,
+    Direction,
+    Requester,
+    TicketMessage,
+    inline_text,
+    reply_threading,
+)
 from tandem.support.domain.model import Ticket
 from tandem.support.domain.rules import excerpt, normalized_email
 from tandem.support.domain.threads import Lookups, resolve_thread
@@ -29,6 +36,8 @@ from tandem.support.ports import UnitOfWork
 from tandem.support.service.base import ServiceBase
 
 log = logging.getLogger(__name__)
+TEXT, HTML = "text/plain; charset=utf-8", "text/html; charset=utf-8"
+AUTO_REPLY_WITHOUT_TICKET = "auto_reply_without_ticket"  # the reason an ignored out-of-office reply is listed with
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,34 +112,40 @@ class MailIn(ServiceBase):
 
     def _accept(self, record: InboundRecord, parsed: ParsedMessage, context: MessageContext) -> Received:
         kind = kind_of(parsed)
+        message_id = self.clock.new_id()
+        visible = parsed.visible_text or parsed.body_text
+        inline, cut = inline_text(visible)
+        keep_whole = cut or parsed.body_text != visible  # what the item shows is not all the person sent
         message = TicketMessage(
-            id=self.clock.new_id(),
+            id=message_id,
             direction=Direction.INBOUND,
             sender=parsed.sender,
-            body_text=parsed.visible_text or parsed.body_text,
+            body_text=inline,
             at=record.received_at,
             message_id=parsed.message_id,
             attachment_ids=tuple(a.id for a in parsed.attachments),
             auto_reply=kind is MailKind.OUT_OF_OFFICE,
+            body_key=self.store.put_body(message_id, "text", parsed.body_text, TEXT) if keep_whole else None,
+            html_key=self.store.put_body(message_id, "html", parsed.body_html, HTML) if parsed.body_html else None,
+            body_truncated=cut,
         )
         if kind is MailKind.BOUNCE:
             return self._bounce(record, parsed, message, context)
-        files = [
-            StoredFile(
-                id=a.id,
-                filename=a.filename,
-                content_type=a.content_type,
-                size=a.size,
-                key=self.store.put_file(message.id, a),
-                content_id=a.content_id,
-                inline=a.inline,
-            )
-            for a in parsed.attachments
-        ]
+        stored: list[StoredFile] = []  # put once, on the first attempt that finds the message a ticket
 
-        def attempt() -> tuple[Ticket, bool, bool]:
+        def store_files() -> list[StoredFile]:
+            if not stored:
+                stored.extend(self._stored_file(message.id, a) for a in parsed.attachments)
+            return stored
+
+        def attempt() -> tuple[Ticket | None, bool, bool]:
             with self.uow() as uow:
-                ticket, opened = self._thread(uow, parsed, message)
+                threaded = self._thread(uow, parsed, message)
+                if threaded is None:  # an automatic reply about nothing we know: kept, listed, not a ticket
+                    uow.inbound.add(replace(record, outcome=InboundOutcome.IGNORED, reason=AUTO_REPLY_WITHOUT_TICKET))
+                    uow.commit()
+                    return None, False, False
+                ticket, opened = threaded
                 ack = False
                 if opened:
                     hour = box.hour_of(record.received_at)
@@ -144,7 +159,7 @@ class MailIn(ServiceBase):
                         ack = False
                     if ack:
                         uow.inbound.count_acknowledgement(parsed.sender, hour, seen=sent)
-                uow.tickets.add_files(ticket.id, message.id, files)
+                uow.tickets.add_files(ticket.id, message.id, store_files())
                 outcome = InboundOutcome.OPENED if opened else InboundOutcome.APPENDED
                 uow.inbound.add(replace(record, outcome=outcome, ticket_id=ticket.id))
                 self._record(uow, ticket.events, context)
@@ -152,13 +167,28 @@ class MailIn(ServiceBase):
             return ticket, opened, ack
 
         ticket, opened, ack = self._retrying(attempt)
+        if ticket is None:
+            return Received(InboundOutcome.IGNORED, reason=AUTO_REPLY_WITHOUT_TICKET)
         if ack:
             ack = self._acknowledge(ticket, parsed)
         outcome = InboundOutcome.OPENED if opened else InboundOutcome.APPENDED
         return Received(outcome, ticket.id, ticket.reference, acknowledged=ack)
 
-    def _thread(self, uow: UnitOfWork, parsed: ParsedMessage, message: TicketMessage) -> tuple[Ticket, bool]:
-        """The ticket ``message`` joins (staged for the commit), and whether it is a new one."""
+    def _stored_file(self, message_id: UUID, attachment: Attachment) -> StoredFile:
+        return StoredFile(
+            id=attachment.id,
+            filename=attachment.filename,
+            content_type=attachment.content_type,
+            size=attachment.size,
+            key=self.store.put_file(message_id, attachment),
+            content_id=attachment.content_id,
+            inline=attachment.inline,
+        )
+
+    def _thread(self, uow: UnitOfWork, parsed: ParsedMessage, message: TicketMessage) -> tuple[Ticket, bool] | None:
+        """The ticket ``message`` joins (staged for the commit), and whether it is a new one; None for an
+        out-of-office reply that threads to no ticket (it would open a ticket nobody asked for, Zendesk and
+        FreeScout drop those too; we keep it listed instead)."""
         tickets = uow.tickets
         lookups = Lookups(tickets.facts, tickets.facts_by_number, tickets.ticket_of_message_id)
         decision = resolve_thread(box.facts_of(parsed, self.mail.support_address), self.mail.secrets(), lookups)
@@ -168,6 +198,8 @@ class MailIn(ServiceBase):
                 found.receive(message)
                 tickets.save(found)
                 return found, False
+        if message.auto_reply:
+            return None
         ticket = Ticket.open(
             self.clock.new_id(),
             tickets.next_number(),
