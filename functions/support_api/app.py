@@ -14,7 +14,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from tandem.shared import correlation
 from tandem.shared.auth import identity_of, require_groups
-from tandem.shared.http import LOCATION, NextToken, PageLimit, error_responses, make_resolver, success
+from tandem.shared.http import LOCATION, IdempotencyKey, NextToken, PageLimit, error_responses, make_resolver, success
 from tandem.shared.openapi import PAGE_LIMIT_DEFAULT
 from tandem.support.api_models import AGENT_SUB, TAG, NewTicket, RejectedMailList, ReplyRequest, TicketList, TicketView
 from tandem.support.bootstrap import services
@@ -52,18 +52,21 @@ def list_tickets(
     tags=["tickets"],
     summary="Open a ticket",
     middlewares=[require_groups("customer")],
-    responses={**success(201, "The new ticket with its first message", headers=LOCATION), **error_responses(422)},
+    responses={
+        **success(201, "The new ticket (or, for a repeated Idempotency-Key, as first opened)", headers=LOCATION),
+        **error_responses(422),
+    },
 )
-def open_ticket(request: NewTicket) -> Response[TicketView]:
+def open_ticket(request: NewTicket, idempotency_key: IdempotencyKey = None) -> Response[TicketView]:
     """Opens a ticket owned by the caller (channel `app`; TicketOpened is published) and sends the
     acknowledgement; answers go to the token's verified email (403 `email_not_verified` without one). The
-    customer reads and answers it at `/tickets/{ticket_id}`."""
+    customer reads and answers it at `/tickets/{ticket_id}`. Send an `Idempotency-Key` to retry safely."""
     event = app.current_event.raw_event
     caller = identity_of(event)
-    opened = services().open_ticket(request.to_command(caller), correlation.from_http(event))
+    command, reply = request.to_command(caller), request.reply(caller, idempotency_key)
+    view = services().open_own_ticket(command, correlation.from_http(event), reply)
     metrics.add_metric(name="TicketOpened", unit=MetricUnit.Count, value=1)
-    view = TicketView.of_thread(services().ticket(opened.ticket_id, caller))
-    return Response(201, content_types.APPLICATION_JSON, view, headers={"Location": f"/tickets/{opened.ticket_id}"})
+    return Response(201, content_types.APPLICATION_JSON, view, headers={"Location": f"/tickets/{view['id']}"})
 
 
 @app.post(

@@ -35,8 +35,13 @@ def _sent() -> list[email.message.EmailMessage]:
 def call(stack, sample):
     """(function, method, path, body, who) -> (status, json body); ``who``: None (no claims) or (sub, group, email)."""
 
-    def send(function: str, method: str, path: str, body: Any = None, who: tuple | None = None, **query: str):
+    def send(
+        function: str, method: str, path: str, body: Any = None, who: tuple | None = None, headers=None, **query: str
+    ):
         event = copy.deepcopy(sample("support_api/open_ticket"))
+        event["headers"].update(headers or {})
+        if event.get("multiValueHeaders") is not None:
+            event["multiValueHeaders"].update({k: [v] for k, v in (headers or {}).items()})
         event.update(httpMethod=method, path=path, resource=path, body=None if body is None else json.dumps(body))
         event["requestContext"].update(httpMethod=method, path=f"/prod{path}", resourcePath=path)
         event["queryStringParameters"] = query or None
@@ -162,3 +167,22 @@ def test_without_a_verified_email_a_customer_cannot_open_a_ticket(stack, call):
 def test_opening_a_ticket_needs_the_customer_group(stack, call, who, expected):
     assert call("SupportApiFunction", "POST", "/tickets", {"subject": "s", "body_text": "b"}, who=who)[0] == expected
     assert stack.items("SupportTable") == []
+
+
+def test_a_retried_open_with_the_same_idempotency_key_opens_one_ticket(stack, call):
+    body = {"subject": "Where is my order?", "body_text": "Hi"}
+    key = {"Idempotency-Key": "open-7d1c"}
+    first = ada(call, "SupportApiFunction", "POST", "/tickets", body, headers=key)
+    again = ada(call, "SupportApiFunction", "POST", "/tickets", body, headers=key)
+    assert first[0] == again[0] == 201 and again[1] == first[1]
+    assert first[1]["number"] == "T-000001" and len(services().tickets(TicketQuery(), 10, None).items) == 1
+    assert len(_sent()) == 1  # one acknowledgement
+    status, refused = ada(call, "SupportApiFunction", "POST", "/tickets", {**body, "body_text": "Other"}, headers=key)
+    assert status == 422 and refused["error"]["code"] == "idempotency_key_reused"
+    bob = call(
+        "SupportApiFunction", "POST", "/tickets", body, who=(BOB, "customer", "bob@example.com"), headers=key
+    )  # a key is the caller's own: Bob's request is his first
+    assert bob[0] == 201 and bob[1]["id"] != first[1]["id"]
+    status, bad = ada(call, "SupportApiFunction", "POST", "/tickets", body, headers={"Idempotency-Key": "é"})
+    assert status == 422 and bad["error"]["code"] == "invalid_idempotency_key"
+    assert len(services().tickets(TicketQuery(), 10, None).items) == 2

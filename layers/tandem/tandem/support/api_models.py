@@ -10,9 +10,11 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from tandem.shared import request_keys
 from tandem.shared.auth import Identity
 from tandem.shared.openapi import ItemsPage
 from tandem.shared.paging import Page
+from tandem.shared.request_keys import Reply
 from tandem.shared.text import MultiLine, SingleLine
 from tandem.support.domain.commands import OpenTicket, UpdateTicket
 from tandem.support.domain.errors import EmailNotVerified
@@ -358,3 +360,13 @@ class NewTicket(BaseModel):
             raise EmailNotVerified()
         requester = Requester(email=caller.verified_email, customer_sub=caller.sub)
         return OpenTicket(self.subject, self.body_text, requester, Channel.APP)
+
+    def reply(self, caller: Identity, key: str | None) -> Reply[Ticket]:
+        """How the new ticket is answered (and what a retry with the same Idempotency-Key ``key``, checked here
+        after the body, answers again), scoped to the caller's ``sub``."""
+        return Reply(
+            render=lambda ticket: TicketView.of_thread(TicketThread(ticket, {})).model_dump(mode="json", by_alias=True),
+            fingerprint=request_keys.fingerprint(f"NewTicket:{self.model_dump_json()}"),
+            caller=caller.sub,
+            key=request_keys.checked(key),
+        )

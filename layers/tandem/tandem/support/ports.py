@@ -9,6 +9,7 @@ from uuid import UUID
 
 from tandem.shared.envelope import DomainEvent, Envelope
 from tandem.shared.paging import Page
+from tandem.shared.request_keys import KeyRecord
 from tandem.support.domain.mail_message import Attachment
 from tandem.support.domain.mailbox import InboundRecord, OutboundMail, StoredFile
 from tandem.support.domain.model import Ticket
@@ -87,11 +88,20 @@ class InboundRepository(Protocol):
         ...
 
 
+class RequestKeys(Protocol):
+    """Idempotency-Key records (tandem.shared.request_keys) of ``POST /tickets``."""
+
+    def get(self, caller: str, key: str) -> KeyRecord | None: ...
+    def claim(self, record: KeyRecord, *, now: datetime) -> None: ...
+
+
 class UnitOfWork(Protocol):
     @property
     def tickets(self) -> TicketRepository: ...
     @property
     def inbound(self) -> InboundRepository: ...
+    @property
+    def request_keys(self) -> RequestKeys: ...
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc_info: object) -> None: ...  # without a commit: nothing is written
     def record(self, envelope: Envelope[DomainEvent]) -> None: ...

@@ -27,7 +27,7 @@ Reads go to the table at once (strongly consistent); writes wait for the unit of
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -38,12 +38,11 @@ from tandem.billing.domain.crediting import CreditNote
 from tandem.billing.domain.model import Invoice, InvoiceStatus, OrderAccount, OrderClosure, Payment
 from tandem.billing.domain.refunds import PaymentStatus, Refund, RefundStatus, UnmatchedPayment
 from tandem.billing.domain.rules import DocumentKind
-from tandem.shared import request_keys
 from tandem.shared.aws.cursor import decode_cursor, encode_cursor
 from tandem.shared.aws.dynamo import batch_get, from_attributes, storage_errors, to_attributes
 from tandem.shared.aws.outbox import OutboxUnitOfWork
+from tandem.shared.aws.request_keys import DynamoRequestKeys
 from tandem.shared.paging import Page
-from tandem.shared.request_keys import KeyRecord
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -61,7 +60,7 @@ class DynamoUnitOfWork(OutboxUnitOfWork):
         self.payments = DynamoPayments(self)
         self.held_payments = DynamoHeldPayments(self)
         self.refunds = DynamoRefunds(self)
-        self.request_keys = DynamoRequestKeys(self)
+        self.request_keys = DynamoRequestKeys(self, self.get)
 
     def get(self, key: dict[str, str]) -> dict[str, Any] | None:
         """One item, strongly consistent (plain values), or None."""
@@ -400,16 +399,3 @@ def _newest_first(
     response = uow.query(request)
     found = [from_attributes(i) or {} for i in response.get("Items", [])]
     return Page(found, encode_cursor(response.get("LastEvaluatedKey")))
-
-
-class DynamoRequestKeys(_Repository):
-    def get(self, caller: str, key: str) -> KeyRecord | None:
-        item = self.uow.get(request_keys.record_key(caller, key))
-        return request_keys.record_from_item(item, caller, key) if item else None
-
-    def claim(self, record: KeyRecord, *, now: datetime) -> None:
-        # A live record cancels the transaction and comes back (ALL_OLD): the caller replays or refuses.
-        condition, values = request_keys.claim_condition(now)
-        self.uow.put(
-            request_keys.record_item(record), label="idempotency", condition=condition, values=values, return_old=True
-        )

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from tandem.inventory.adapters import items as it
@@ -37,12 +36,11 @@ from tandem.inventory.domain.model import (
     ReservationStatus,
     StockSummary,
 )
-from tandem.shared import request_keys
 from tandem.shared.aws.cursor import decode_cursor, encode_cursor
 from tandem.shared.aws.dynamo import batch_get, from_attributes, storage_errors, to_attributes
 from tandem.shared.aws.outbox import OutboxUnitOfWork
+from tandem.shared.aws.request_keys import DynamoRequestKeys
 from tandem.shared.paging import Page
-from tandem.shared.request_keys import KeyRecord
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -299,23 +297,6 @@ class DynamoPurchaseOrderRepository:
         )
 
 
-class DynamoRequestKeys:
-    def __init__(self, writes: OutboxUnitOfWork, reads: _Reads) -> None:
-        self.writes = writes
-        self.reads = reads
-
-    def get(self, caller: str, key: str) -> KeyRecord | None:
-        item = self.reads.get(request_keys.record_key(caller, key))
-        return request_keys.record_from_item(item, caller, key) if item else None
-
-    def claim(self, record: KeyRecord, *, now: datetime) -> None:
-        # A live record cancels the transaction and comes back (ALL_OLD): the use case replays or refuses.
-        condition, values = request_keys.claim_condition(now)
-        self.writes.put(
-            request_keys.record_item(record), label="idempotency", condition=condition, values=values, return_old=True
-        )
-
-
 class DynamoUnitOfWork(OutboxUnitOfWork):
     """The outbox unit of work on InventoryTable with its repositories: their reads go to the table at once,
     their writes and the recorded events land in one TransactWriteItems at ``commit``."""
@@ -329,4 +310,4 @@ class DynamoUnitOfWork(OutboxUnitOfWork):
         self.stock = DynamoStockRepository(self, reads)
         self.reservations = DynamoReservationRepository(self, reads)
         self.purchase_orders = DynamoPurchaseOrderRepository(self, reads)
-        self.request_keys = DynamoRequestKeys(self, reads)
+        self.request_keys = DynamoRequestKeys(self, reads.get)

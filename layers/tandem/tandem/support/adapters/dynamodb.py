@@ -32,6 +32,7 @@ from uuid import UUID
 from tandem.shared.aws.cursor import decode_cursor, encode_cursor, newest_first_in
 from tandem.shared.aws.dynamo import from_attributes, storage_errors, to_attributes
 from tandem.shared.aws.outbox import OutboxUnitOfWork
+from tandem.shared.aws.request_keys import DynamoRequestKeys
 from tandem.shared.clock import iso
 from tandem.shared.errors import ConditionFailed
 from tandem.shared.paging import Page
@@ -55,6 +56,7 @@ class DynamoUnitOfWork(OutboxUnitOfWork):
         super().__init__(table_name, client)
         self.tickets = DynamoTickets(self)
         self.inbound = DynamoInbound(self)
+        self.request_keys = DynamoRequestKeys(self, self.get)
 
     def get(self, key: dict[str, str]) -> dict[str, object] | None:
         """One item, strongly consistent (plain values), or None."""

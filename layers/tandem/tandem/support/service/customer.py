@@ -13,9 +13,11 @@ import logging
 from dataclasses import dataclass, replace
 from uuid import UUID
 
+from tandem.shared import request_keys
 from tandem.shared.auth import Identity
 from tandem.shared.correlation import MessageContext
 from tandem.shared.paging import Page
+from tandem.shared.request_keys import Claim, KeyRecord, Reply
 from tandem.support.domain import mailbox as box
 from tandem.support.domain.commands import OpenTicket, ReplyToTicket, TicketQuery
 from tandem.support.domain.errors import CustomerMayNotSetStatus, TicketNotFound
@@ -62,9 +64,25 @@ class CustomerDesk(Desk):
             return super().reply(command, caller, context)
         return self.customer_reply(command, caller, context)
 
-    def open_ticket(self, command: OpenTicket, context: MessageContext) -> Opened:
-        """Store a new ticket with its first message and ``TicketOpened`` in one transaction, then send the
-        acknowledgement (a failed send is logged; the ticket is stored). A filled honeypot stores nothing."""
+    def open_own_ticket(self, command: OpenTicket, context: MessageContext, reply: Reply[Ticket]) -> dict[str, object]:
+        """A signed-in customer's new ticket, answered as ``reply`` renders it: once per Idempotency-Key (a
+        retry with the same key and body gets the first answer and opens nothing; another body is 422)."""
+
+        def known(caller: str, key: str) -> KeyRecord | None:
+            with self.uow() as uow:
+                return uow.request_keys.get(caller, key)
+
+        def create(claim: Claim[Ticket] | None) -> Ticket:
+            opened = self.open_ticket(command, context, claim)
+            assert opened.ticket is not None  # noqa: S101 - only a honeypot opens nothing, and the app has none
+            return opened.ticket
+
+        return request_keys.answer_once(reply, create, now=self.clock.now(), known=known)
+
+    def open_ticket(self, command: OpenTicket, context: MessageContext, claim: Claim[Ticket] | None = None) -> Opened:
+        """Store a new ticket with its first message and ``TicketOpened`` in one transaction (with the
+        Idempotency-Key's record ``claim``, if any), then send the acknowledgement (a failed send is logged; the
+        ticket is stored). A filled honeypot stores nothing."""
         if command.honeypot.strip():
             return Opened(self.clock.new_id(), None)
         first = TicketMessage(
@@ -95,6 +113,8 @@ class CustomerDesk(Desk):
                 if ack:
                     uow.inbound.count_acknowledgement(email, hour, seen=sent)
                 self._record(uow, ticket.events, context)
+                if claim is not None:  # the answer a retry replays: the ticket as stored (version 1)
+                    uow.request_keys.claim(claim(replace(ticket, version=1, events=[])), now=first.at)
                 uow.commit()
             ticket.version = 1
             ticket.events.clear()
