@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import email
 import email.policy
+import json
 import uuid
 from pathlib import Path
 
@@ -120,7 +121,7 @@ def test_machines_get_no_acknowledgement(deliver, name):
     assert _sent() == []
 
 
-def test_a_bounce_shows_on_the_ticket_whose_reply_failed(deliver):
+def test_a_bounce_shows_on_the_ticket_whose_reply_failed_and_publishes_email_bounced(deliver, stack):
     deliver(_mail("gone@customer.example", "Hello", "Where is it?", message_id="<g1@example.com>"))
     service = services()
     [summary] = service.tickets(TicketQuery(), 10, None).items
@@ -136,6 +137,14 @@ def test_a_bounce_shows_on_the_ticket_whose_reply_failed(deliver):
     assert len(notes) == 1 and "gone@customer.example" in notes[0].body_text
     with pytest.raises(AddressUndeliverable):  # nothing more is sent to an address that bounced for good
         service.reply(ReplyToTicket(ticket_id=summary.id, body_text="Again"), AGENT, MessageContext.fresh())
+    [bounced] = [
+        json.loads(str(i["detail"])) for i in stack.items("SupportTable") if i.get("detail_type") == "EmailBounced"
+    ]
+    data = bounced["data"]  # in the transaction that stored the note and the undeliverable mark
+    assert (data["ticket_id"], data["number"], data["original_message_id"]) == (str(summary.id), "T-000001", reply_id)
+    assert data["recipients"] == [
+        {"address": "gone@customer.example", "action": "failed", "status": "5.1.1", "permanent": True}
+    ]
 
 
 def test_every_message_of_the_corpus_becomes_a_ticket_a_message_or_a_recorded_rejection(deliver):

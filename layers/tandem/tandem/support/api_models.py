@@ -14,7 +14,8 @@ from tandem.shared.auth import Identity
 from tandem.shared.openapi import ItemsPage
 from tandem.shared.paging import Page
 from tandem.shared.text import MultiLine, SingleLine
-from tandem.support.domain.commands import OpenTicket, UpdateTicket
+from tandem.support.domain.commands import OpenTicket, RecordCsat, UpdateTicket
+from tandem.support.domain.csat import COMMENT_MAX, CsatRating
 from tandem.support.domain.errors import EmailNotVerified
 from tandem.support.domain.mailbox import InboundRecord, StoredFile
 from tandem.support.domain.messages import Channel, Direction, Requester, TicketMessage
@@ -198,6 +199,18 @@ class SlaTargetView(BaseModel):
         )
 
 
+class CsatView(BaseModel):
+    """A ticket's satisfaction rating, as its requester gave it from the survey link."""
+
+    rating: int = Field(ge=1, le=5)
+    comment: str | None
+    at: datetime
+
+    @classmethod
+    def of(cls, rating: CsatRating) -> CsatView:
+        return cls(rating=rating.rating, comment=rating.comment, at=rating.at)
+
+
 class TicketView(TicketSummaryView):
     ccs: list[str]
     tags: list[str]
@@ -207,6 +220,7 @@ class TicketView(TicketSummaryView):
     sla: list[SlaTargetView] = Field(
         default_factory=list, description="Each SLA target: due, remaining, breached (agents only; empty for customers)"
     )
+    csat: CsatView | None = Field(default=None, description="The requester's satisfaction rating (agents only)")
 
     @classmethod
     def of_thread(cls, thread: TicketThread) -> TicketView:
@@ -222,6 +236,7 @@ class TicketView(TicketSummaryView):
                 "sla": [SlaTargetView.of(t, t.target in ticket.sla_breached) for t in thread.sla.targets]
                 if thread.sla
                 else [],
+                "csat": CsatView.of(thread.csat) if thread.csat else None,
             }
         )
 
@@ -319,3 +334,23 @@ class NewTicket(BaseModel):
             raise EmailNotVerified()
         requester = Requester(email=caller.verified_email, customer_sub=caller.sub)
         return OpenTicket(self.subject, self.body_text, requester, Channel.APP)
+
+
+class CsatRequest(BaseModel):
+    """A rating from the survey link: 1 (very unhappy) to 5 (very happy), an optional comment. Strict."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    rating: Annotated[int, Field(ge=1, le=5, examples=[5])]
+    comment: Annotated[str | None, Field(examples=["Quick and kind, thank you"]), MultiLine(COMMENT_MAX)] = None
+
+    def to_command(self, token: str) -> RecordCsat:
+        return RecordCsat(token, self.rating, self.comment or None)
+
+
+class CsatRecordedView(BaseModel):
+    """The rating is stored; the ticket takes no other."""
+
+    ticket_number: str = Field(pattern=r"^T-\d{6,12}$")
+    rating: int = Field(ge=1, le=5)
+    status: Literal["recorded"] = "recorded"
