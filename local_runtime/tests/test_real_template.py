@@ -9,6 +9,9 @@ from local_runtime.provision import MODEL_ONLY
 from local_runtime import LocalRuntime
 
 SUPPORTED = {
+    "AWS::Cognito::UserPool",
+    "AWS::Cognito::UserPoolGroup",
+    "AWS::Cognito::UserPoolClient",
     "AWS::DynamoDB::Table",
     "AWS::S3::Bucket",
     "AWS::SQS::Queue",
@@ -47,6 +50,9 @@ def test_real_template_provisions_every_supported_resource() -> None:
                 assert res.physical_id
             else:
                 assert not res.emulated and res.note == "not emulated"
+        pool = rt.physical_id("UserPool")
+        groups = rt.client("cognito-idp").list_groups(UserPoolId=pool)["Groups"]
+        assert {g["GroupName"] for g in groups} == {g.physical_id for g in st.by_type("AWS::Cognito::UserPoolGroup")}
         names = rt.client("dynamodb").list_tables()["TableNames"]
         for t in st.by_type("AWS::DynamoDB::Table"):
             assert t.physical_id in names

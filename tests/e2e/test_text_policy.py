@@ -100,6 +100,8 @@ def _valid_bodies(sku: str) -> dict[str, tuple[str, dict[str, Any]]]:
         "addTicketNote": (f"/tickets/{uuid.uuid4()}/notes", {"body_text": "Called the carrier:\nparcel lost."}),
         "updateTicket": (f"/tickets/{uuid.uuid4()}", {"priority": "high", "tags": ["billing"]}),
         "mergeTicket": (f"/tickets/{uuid.uuid4()}/merge", {"into": str(uuid.uuid4())}),
+        # a forged link: the body is checked (422) before the token (404), so nothing can be stored either way
+        "rateTicket": (f"/csat/{'a' * 26}-{'b' * 16}", {"rating": 4, "comment": "Quick answer,\nthank you."}),
         "receivePaymentEvent": (
             "/payments/webhook",
             {

@@ -89,6 +89,7 @@ class Stack:
                 secretsmanager = boto3.client("secretsmanager", region_name=REGION)
                 created = secretsmanager.create_secret(Name=f"{logical_id}-{STAGE}", SecretString=value)
                 self.physical[logical_id] = created["ARN"]
+        self._user_pool()
         self.physical["EventBus"] = f"tandem-{STAGE}"
         boto3.client("events", region_name=REGION).create_event_bus(Name=self.physical["EventBus"])
         sender = self.resolve(self.resources["SenderIdentity"]["Properties"]["EmailIdentity"])
@@ -96,6 +97,17 @@ class Stack:
         if "SupportIdentity" in self.resources:
             support = self.resolve(self.resources["SupportIdentity"]["Properties"]["EmailIdentity"])
             boto3.client("sesv2", region_name=REGION).create_email_identity(EmailIdentity=support)
+
+    def _user_pool(self) -> None:
+        """The user pool and its groups (the support desk's round-robin reads the ``support`` group's members)."""
+        cognito = boto3.client("cognito-idp", region_name=REGION)
+        for logical_id, resource in self.resources.items():
+            if resource["Type"] == "AWS::Cognito::UserPool":
+                self.physical[logical_id] = cognito.create_user_pool(PoolName=f"{logical_id}-{STAGE}")["UserPool"]["Id"]
+        for resource in self.resources.values():
+            if resource["Type"] == "AWS::Cognito::UserPoolGroup":
+                pool = self.resolve(resource["Properties"]["UserPoolId"])
+                cognito.create_group(UserPoolId=pool, GroupName=resource["Properties"]["GroupName"])
 
     def _table(self, logical_id: str, properties: dict[str, Any]) -> None:
         name = f"{logical_id}-{STAGE}"

@@ -134,3 +134,15 @@ def test_commerce_and_support_meet_on_one_record(stack, api, sample):
 
     assert status == 200 and [e["event_type"] for e in body["items"]] == ["OrderPlaced", "TicketOpened"]
     assert [t["number"] for t in _open_tickets(api, sample)] == ["T-000123"]
+
+
+def test_a_satisfaction_rating_appears_on_the_timeline_once(stack, api, sample):
+    _record(stack, sample, "ticket_opened", "csat_recorded", "csat_recorded")  # the second: a redelivery
+
+    status, body = api(sample("crm_api/get_customer_timeline"))
+
+    assert status == 200
+    assert [(e["event_type"], e["summary"]) for e in body["items"]] == [
+        ("TicketOpened", "Ticket T-000123 opened by email: Order 1042 arrived damaged"),
+        ("CsatRecorded", "Ticket T-000123 rated 5 of 5 by the customer"),
+    ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import email
 import email.policy
+import json
 import uuid
 from pathlib import Path
 
@@ -154,7 +155,7 @@ def test_an_out_of_office_reply_to_our_answer_joins_the_ticket_without_reopening
     assert thread.status.value == "pending" and thread.messages[-1].auto_reply
 
 
-def test_a_bounce_shows_on_the_ticket_whose_reply_failed(deliver):
+def test_a_bounce_shows_on_the_ticket_whose_reply_failed_and_publishes_email_bounced(deliver, stack):
     deliver(_mail("gone@customer.example", "Hello", "Where is it?", message_id="<g1@example.com>"))
     service = services()
     [summary] = service.tickets(TicketQuery(), 10, None).items
@@ -170,6 +171,14 @@ def test_a_bounce_shows_on_the_ticket_whose_reply_failed(deliver):
     assert len(notes) == 1 and "gone@customer.example" in notes[0].body_text
     with pytest.raises(AddressUndeliverable):  # nothing more is sent to an address that bounced for good
         service.reply(ReplyToTicket(ticket_id=summary.id, body_text="Again"), AGENT, MessageContext.fresh())
+    [bounced] = [
+        json.loads(str(i["detail"])) for i in stack.items("SupportTable") if i.get("detail_type") == "EmailBounced"
+    ]
+    data = bounced["data"]  # in the transaction that stored the note and the undeliverable mark
+    assert (data["ticket_id"], data["number"], data["original_message_id"]) == (str(summary.id), "T-000001", reply_id)
+    assert data["recipients"] == [
+        {"address": "gone@customer.example", "action": "failed", "status": "5.1.1", "permanent": True}
+    ]
 
 
 def test_every_message_of_the_corpus_becomes_a_ticket_a_message_or_a_recorded_rejection(deliver):
@@ -224,7 +233,10 @@ def test_a_long_text_is_cut_in_its_item_and_kept_whole_in_the_bucket(deliver):
 
 
 def test_a_reply_keeps_its_quoted_history_in_the_bucket(deliver):
-    quoted = "Thanks, that worked.\r\n\r\nOn Mon, 7 Dec 2026 at 09:00, Support <support@tandem.example> wrote:\r\n> Try again"
+    quoted = (
+        "Thanks, that worked.\r\n\r\n"
+        "On Mon, 7 Dec 2026 at 09:00, Support <support@tandem.example> wrote:\r\n> Try again"
+    )
     deliver(_mail("ada@example.com", "Hi", quoted, message_id="<q9@example.com>"))
     service = services()
     [summary] = service.tickets(TicketQuery(), 10, None).items

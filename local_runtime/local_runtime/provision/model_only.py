@@ -1,5 +1,5 @@
 """Types nothing needs created in moto: the runtime serves them from the stack model (API Gateway,
-Cognito, SES receipt rules) or ignores them (permissions, policies). They get CloudFormation-shaped ids
+SES receipt rules) or ignores them (permissions, policies). They get CloudFormation-shaped ids
 and attributes, so ``Ref``/``GetAtt`` of dependents resolve as on AWS.
 """
 
@@ -25,9 +25,6 @@ MODEL_ONLY = {
     "AWS::ApiGatewayV2::Integration",
     "AWS::ApiGatewayV2::Route",
     "AWS::ApiGatewayV2::Authorizer",
-    "AWS::Cognito::UserPool",
-    "AWS::Cognito::UserPoolClient",
-    "AWS::Cognito::UserPoolGroup",
     "AWS::Lambda::Permission",
     "AWS::Lambda::EventInvokeConfig",
     "AWS::Lambda::LayerVersion",
@@ -38,23 +35,6 @@ MODEL_ONLY = {
     "AWS::SES::ReceiptRuleSet",
     "AWS::SES::ReceiptRule",
 }
-
-
-def _user_pool(ctx: Context, res: Resource, p: dict[str, Any]) -> str:
-    st = ctx.stack
-    pool_id = f"{st.region}_{st.short_id(res.logical_id, 9, upper=True)}"
-    res.attributes.update(
-        Arn=st.arn("cognito-idp", f"userpool/{pool_id}"),
-        UserPoolId=pool_id,
-        ProviderName=f"cognito-idp.{st.region}.amazonaws.com/{pool_id}",
-        ProviderURL=f"https://cognito-idp.{st.region}.amazonaws.com/{pool_id}",
-    )
-    return pool_id
-
-
-def _user_pool_client(ctx: Context, res: Resource, p: dict[str, Any]) -> str:
-    res.attributes["ClientSecret"] = ""
-    return ctx.stack.short_id(res.logical_id, 26)
 
 
 def _api(ctx: Context, res: Resource, p: dict[str, Any]) -> str:
@@ -86,9 +66,6 @@ def _named(key: str) -> Any:
 
 
 _IDS = {
-    "AWS::Cognito::UserPool": _user_pool,
-    "AWS::Cognito::UserPoolClient": _user_pool_client,
-    "AWS::Cognito::UserPoolGroup": _named("GroupName"),
     "AWS::ApiGateway::RestApi": _api,
     "AWS::ApiGatewayV2::Api": _api,
     "AWS::ApiGateway::Stage": lambda ctx, res, p: p.get("StageName") or res.logical_id,

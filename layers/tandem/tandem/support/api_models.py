@@ -16,7 +16,8 @@ from tandem.shared.openapi import ItemsPage
 from tandem.shared.paging import Page
 from tandem.shared.request_keys import Reply
 from tandem.shared.text import MultiLine, SingleLine
-from tandem.support.domain.commands import OpenTicket, UpdateTicket
+from tandem.support.domain.commands import OpenTicket, RecordCsat, UpdateTicket
+from tandem.support.domain.csat import COMMENT_MAX, CsatRating
 from tandem.support.domain.errors import EmailNotVerified
 from tandem.support.domain.mail_body import resolve_cid_references
 from tandem.support.domain.mailbox import InboundRecord, StoredFile
@@ -236,6 +237,18 @@ class SlaTargetView(BaseModel):
         )
 
 
+class CsatView(BaseModel):
+    """A ticket's satisfaction rating, as its requester gave it from the survey link."""
+
+    rating: int = Field(ge=1, le=5)
+    comment: str | None
+    at: datetime
+
+    @classmethod
+    def of(cls, rating: CsatRating) -> CsatView:
+        return cls(rating=rating.rating, comment=rating.comment, at=rating.at)
+
+
 class TicketView(TicketSummaryView):
     ccs: list[str]
     tags: list[str]
@@ -245,6 +258,7 @@ class TicketView(TicketSummaryView):
     sla: list[SlaTargetView] = Field(
         default_factory=list, description="Each SLA target: due, remaining, breached (agents only; empty for customers)"
     )
+    csat: CsatView | None = Field(default=None, description="The requester's satisfaction rating (agents only)")
 
     @classmethod
     def of_thread(cls, thread: TicketThread) -> TicketView:
@@ -260,6 +274,7 @@ class TicketView(TicketSummaryView):
                 "sla": [SlaTargetView.of(t, t.target in ticket.sla_breached) for t in thread.sla.targets]
                 if thread.sla
                 else [],
+                "csat": CsatView.of(thread.csat) if thread.csat else None,
             }
         )
 
@@ -370,3 +385,23 @@ class NewTicket(BaseModel):
             caller=caller.sub,
             key=request_keys.checked(key),
         )
+
+
+class CsatRequest(BaseModel):
+    """A rating from the survey link: 1 (very unhappy) to 5 (very happy), an optional comment. Strict."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    rating: Annotated[int, Field(ge=1, le=5, examples=[5])]
+    comment: Annotated[str | None, Field(examples=["Quick and kind, thank you"]), MultiLine(COMMENT_MAX)] = None
+
+    def to_command(self, token: str) -> RecordCsat:
+        return RecordCsat(token, self.rating, self.comment or None)
+
+
+class CsatRecordedView(BaseModel):
+    """The rating is stored; the ticket takes no other."""
+
+    ticket_number: str = Field(pattern=r"^T-\d{6,12}$")
+    rating: int = Field(ge=1, le=5)
+    status: Literal["recorded"] = "recorded"

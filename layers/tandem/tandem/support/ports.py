@@ -10,6 +10,7 @@ from uuid import UUID
 from tandem.shared.envelope import DomainEvent, Envelope
 from tandem.shared.paging import Page
 from tandem.shared.request_keys import KeyRecord
+from tandem.support.domain.csat import CsatRating
 from tandem.support.domain.mail_message import Attachment
 from tandem.support.domain.mailbox import InboundRecord, OutboundMail, StoredFile
 from tandem.support.domain.model import Ticket
@@ -31,6 +32,10 @@ class TicketRepository(Protocol):
 
     def next_number(self) -> int:
         """The next ticket number; the commit refuses it (a lost race, retried) if another ticket took it."""
+        ...
+
+    def last_assigned(self) -> str | None:
+        """The agent round-robin gave the latest ticket to (kept with the counter, read by ``next_number``)."""
         ...
 
     def add(self, ticket: Ticket) -> None:
@@ -61,6 +66,14 @@ class TicketRepository(Protocol):
 
     def sla_watched(self, *, limit: int, cursor: str | None) -> Page[Ticket]:
         """Tickets whose SLA clock may still run (new, open, pending, on_hold), oldest first, without messages."""
+        ...
+
+    def csat(self, ticket_id: UUID) -> CsatRating | None:
+        """The ticket's rating, if the requester gave one."""
+        ...
+
+    def add_csat(self, ticket_id: UUID, rating: CsatRating) -> None:
+        """Stage the rating; the commit fails (``CsatAlreadyRecorded``) when the ticket has one."""
         ...
 
     def list_owned(self, customer_sub: str, *, status: str | None, limit: int, cursor: str | None) -> Page[Ticket]:
@@ -102,6 +115,8 @@ class UnitOfWork(Protocol):
     def inbound(self) -> InboundRepository: ...
     @property
     def request_keys(self) -> RequestKeys: ...
+    @property
+    def surveys(self) -> Surveys: ...
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc_info: object) -> None: ...  # without a commit: nothing is written
     def record(self, envelope: Envelope[DomainEvent]) -> None: ...
@@ -120,6 +135,24 @@ class RawMailStore(Protocol):
     def put_body(self, message_id: UUID, name: str, content: str, content_type: str) -> str:
         """Store one form of a message's body (``text``: the whole text; ``html``: the sanitised HTML); the key."""
         ...
+
+
+class Surveys(Protocol):
+    """Which tickets' requesters got the satisfaction survey: at most once per ticket, ever."""
+
+    def claim(self, ticket_id: UUID, *, to: str, at: datetime) -> None:
+        """Stage: the survey goes out now; the commit fails (``SurveyAlreadySent``) when it went out before."""
+        ...
+
+    def release(self, ticket_id: UUID, *, at: datetime) -> None:
+        """Stage: forget a claim whose mail could not be sent, so the consumer's retry may send it."""
+        ...
+
+
+class AgentRoster(Protocol):
+    """Who takes new tickets in turn: the agents' subs in a stable order (empty: nobody, tickets wait)."""
+
+    def agents(self) -> tuple[str, ...]: ...
 
 
 class Mailer(Protocol):

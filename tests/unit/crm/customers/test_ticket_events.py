@@ -33,6 +33,7 @@ def _detail(name: str, folder: Path = SAMPLES) -> dict:
         ("ticket_status_changed", "Ticket T-000123 is now pending (was new)"),
         ("ticket_solved", "Ticket T-000123 is now solved (was pending)"),
         ("ticket_merged", "Ticket T-000124 merged into T-000123"),
+        ("csat_recorded", "Ticket T-000123 rated 5 of 5 by the customer"),
     ],
 )
 def test_every_ticket_event_gets_a_one_line_summary(name, summary):

@@ -33,6 +33,7 @@ TimelineEventType = Literal[
     "TicketReplied",
     "TicketStatusChanged",
     "TicketMerged",
+    "CsatRecorded",
 ]
 OpenTicketStatus = Literal["new", "open", "pending", "on_hold"]
 

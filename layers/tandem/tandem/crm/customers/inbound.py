@@ -317,7 +317,20 @@ class TicketMergedIn(_TicketEvent):
         )
 
 
-SupportData = TicketOpenedIn | TicketMessageReceivedIn | TicketRepliedIn | TicketStatusChangedIn | TicketMergedIn
+class CsatRecordedIn(_TicketEvent):
+    kind: Literal["CsatRecorded"]
+    rating: int = Field(ge=1, le=5)
+    requester_email: Email | None = None  # absent: the ticket's customer is found through its TICKET link
+
+    def activity(self, entry: Stamp) -> RecordActivity:
+        return RecordActivity(
+            self._entry(entry, rules.csat_recorded(self.number, self.rating)), customer_email=self.requester_email
+        )
+
+
+SupportData = (
+    TicketOpenedIn | TicketMessageReceivedIn | TicketRepliedIn | TicketStatusChangedIn | TicketMergedIn | CsatRecordedIn
+)
 
 
 class SupportEvent(InboundEvent):

@@ -18,6 +18,10 @@ Access patterns (single table, ``SupportTable``; items in ``items.py``):
                               rewritten in every transaction that stores a ticket a signed-in customer opened
 * undeliverable addresses:    PK=UNDELIVERABLE#<address>, SK=UNDELIVERABLE (a permanent bounce; nothing more is sent)
 * acknowledgements per hour:  PK=ACK#<address>#<hour ISO>, SK=ACK, ``count`` (TTL ``expires_at``)
+* round-robin's last agent:   ``last_assignee`` on the counter item, moved with the number it was given with
+* satisfaction survey sent:   PK=TICKET#<id>, SK=CSAT#SURVEY (``state`` sent | released; put only if absent
+                              or released: one survey per ticket, ever)
+* satisfaction rating:        PK=TICKET#<id>, SK=CSAT#RATING (put only if absent: one rating per ticket)
 * opening a ticket from an email writes ticket, number, counter, messages, Message-ID items, the delivery
   record and the outbox items in ONE TransactWriteItems.
 """
@@ -37,7 +41,14 @@ from tandem.shared.clock import iso
 from tandem.shared.errors import ConditionFailed
 from tandem.shared.paging import Page
 from tandem.support.adapters import items
-from tandem.support.domain.errors import ConcurrentTicketUpdate, DuplicateDelivery, TicketNumberTaken
+from tandem.support.domain.csat import CsatRating
+from tandem.support.domain.errors import (
+    ConcurrentTicketUpdate,
+    CsatAlreadyRecorded,
+    DuplicateDelivery,
+    SurveyAlreadySent,
+    TicketNumberTaken,
+)
 from tandem.support.domain.mailbox import InboundOutcome, InboundRecord, StoredFile
 from tandem.support.domain.model import Ticket
 from tandem.support.domain.threads import TicketFacts
@@ -57,6 +68,7 @@ class DynamoUnitOfWork(OutboxUnitOfWork):
         self.tickets = DynamoTickets(self)
         self.inbound = DynamoInbound(self)
         self.request_keys = DynamoRequestKeys(self, self.get)
+        self.surveys = DynamoSurveys(self)
 
     def get(self, key: dict[str, str]) -> dict[str, object] | None:
         """One item, strongly consistent (plain values), or None."""
@@ -92,6 +104,10 @@ class DynamoUnitOfWork(OutboxUnitOfWork):
                 raise TicketNumberTaken() from failed
             if failed.label == "ticket":
                 raise ConcurrentTicketUpdate() from failed
+            if failed.label == "csat":
+                raise CsatAlreadyRecorded() from failed
+            if failed.label == "survey":
+                raise SurveyAlreadySent() from failed
             raise
 
 
@@ -110,6 +126,7 @@ class DynamoTickets:
         self.uow = uow
         self._loaded: dict[UUID, set[UUID]] = {}  # ticket -> ids of the messages stored when it was read
         self._counter_seen: int | None = None
+        self._last_assignee: str | None = None
 
     def get(self, ticket_id: UUID) -> Ticket | None:
         found = self.uow.query_all(items.ticket_key(ticket_id)["PK"])
@@ -136,7 +153,13 @@ class DynamoTickets:
     def next_number(self) -> int:
         item = self.uow.get(items.COUNTER_KEY)
         self._counter_seen = int(str(item["last"])) if item else 0
+        self._last_assignee = str(item["last_assignee"]) if item and item.get("last_assignee") else None
         return self._counter_seen + 1
+
+    def last_assigned(self) -> str | None:
+        if self._counter_seen is None:
+            self.next_number()
+        return self._last_assignee
 
     def add(self, ticket: Ticket) -> None:
         seen = self._counter_seen if self._counter_seen is not None else ticket.number - 1
@@ -146,9 +169,13 @@ class DynamoTickets:
         values: dict[str, object] = {":next": ticket.number, ":type": "counter"}
         if seen:
             values[":seen"] = seen
+        # Round-robin's cursor moves with the number, under the same condition: a lost race re-decides both.
+        assigned = ", last_assignee = :assignee" if ticket.assignee else ""
+        if ticket.assignee:
+            values[":assignee"] = ticket.assignee
         self.uow.update(
             items.COUNTER_KEY,
-            "SET #last = :next, #type = :type",
+            "SET #last = :next, #type = :type" + assigned,
             label="counter",
             condition=condition,
             names={"#last": "last", "#type": "type"},
@@ -233,6 +260,13 @@ class DynamoTickets:
             response = self.uow.client.query(**request)
         tickets = [items.ticket_from_item(from_attributes(i) or {}) for i in response.get("Items", [])]
         return Page(items=tickets, cursor=encode_cursor(response.get("LastEvaluatedKey")))
+
+    def csat(self, ticket_id: UUID) -> CsatRating | None:
+        item = self.uow.get(items.csat_key(ticket_id))
+        return items.csat_from_item(item) if item else None
+
+    def add_csat(self, ticket_id: UUID, rating: CsatRating) -> None:
+        self.uow.put(items.csat_item(ticket_id, rating), label="csat", condition="attribute_not_exists(PK)")
 
     def list_owned(self, customer_sub: str, *, status: str | None, limit: int, cursor: str | None) -> Page[Ticket]:
         """The tickets ``customer_sub`` opened signed in, newest first (their owner index)."""
@@ -323,4 +357,25 @@ class DynamoInbound:
             label="acknowledgements",
             names={"#type": "type", "#count": "count"},
             values={":type": "ack_count", ":expires": items.ack_expiry(hour), ":one": 1},
+        )
+
+
+class DynamoSurveys:
+    """``PK=TICKET#<id>, SK=CSAT#SURVEY``: the survey went out (``state`` sent) or its mail failed (released)."""
+
+    def __init__(self, uow: DynamoUnitOfWork) -> None:
+        self.uow = uow
+
+    def claim(self, ticket_id: UUID, *, to: str, at: datetime) -> None:
+        self.uow.put(
+            {**items.survey_key(ticket_id), "type": "csat_survey", "state": "sent", "to": to, "at": iso(at)},
+            label="survey",
+            condition="attribute_not_exists(PK) OR #state = :released",
+            names={"#state": "state"},
+            values={":released": "released"},
+        )
+
+    def release(self, ticket_id: UUID, *, at: datetime) -> None:
+        self.uow.put(
+            {**items.survey_key(ticket_id), "type": "csat_survey", "state": "released", "at": iso(at)}, label="survey"
         )

@@ -12,6 +12,7 @@ from uuid import UUID
 
 from tandem.shared.aws.cursor import is_time_and_id
 from tandem.shared.clock import epoch_seconds, iso
+from tandem.support.domain.csat import CsatRating
 from tandem.support.domain.mailbox import InboundOutcome, InboundRecord, StoredFile
 from tandem.support.domain.messages import Channel, Direction, Requester, TicketMessage
 from tandem.support.domain.model import Ticket
@@ -356,3 +357,26 @@ def inbound_from_item(item: Item) -> InboundRecord:
 
 def ack_expiry(hour: datetime) -> int:
     return epoch_seconds(hour + ACK_COUNT_KEEP)
+
+
+def survey_key(ticket_id: UUID) -> dict[str, str]:
+    """In the ticket's partition: read with the thread, written apart from the versioned ticket item."""
+    return {"PK": f"TICKET#{ticket_id}", "SK": "CSAT#SURVEY"}
+
+
+def csat_key(ticket_id: UUID) -> dict[str, str]:
+    return {"PK": f"TICKET#{ticket_id}", "SK": "CSAT#RATING"}
+
+
+def csat_item(ticket_id: UUID, rating: CsatRating) -> dict[str, object]:
+    item: dict[str, object] = {**csat_key(ticket_id), "type": "csat", "rating": rating.rating, "at": iso(rating.at)}
+    if rating.comment:
+        item["comment"] = rating.comment
+    return item
+
+
+def csat_from_item(item: Item) -> CsatRating:
+    comment = item.get("comment")
+    return CsatRating(
+        int(str(item["rating"])), str(comment) if comment else None, datetime.fromisoformat(str(item["at"]))
+    )

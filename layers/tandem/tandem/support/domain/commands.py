@@ -4,6 +4,7 @@ them, and the HTTP models that build them, come with the wiring (docs/support-de
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 from tandem.support.domain.messages import Channel, Requester
@@ -71,3 +72,31 @@ class ReceiveEmail:
 
     ses_message_id: str
     recipients: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SendSurvey:
+    """A ticket was solved: its requester gets the satisfaction survey, once per ticket ever."""
+
+    ticket_id: UUID
+
+
+@dataclass(frozen=True, slots=True)
+class RecordCsat:
+    """``POST /csat/{token}``: the survey link's token, a rating 1..5 and an optional comment."""
+
+    token: str
+    rating: int
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TellTeamLead:
+    """An SLA target was breached (``TicketSlaBreached``): the team lead gets a plain-text note of it."""
+
+    ticket_id: UUID
+    number: str
+    target: str
+    priority: str
+    escalated_to: str
+    due_at: datetime

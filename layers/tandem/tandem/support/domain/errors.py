@@ -92,3 +92,31 @@ class CustomerMayNotSetStatus(ValidationFailed):
 
     code = "desk_only_field"
     message = "Only the support desk sets a ticket's status or sends canned replies"
+
+
+class CsatLinkInvalid(NotFound):
+    """A survey link whose token is malformed, forged or signed for something else: no such survey."""
+
+    code = "csat_not_found"
+    message = "No survey for this link"
+
+
+class CsatAlreadyRecorded(Conflict):
+    """A ticket is rated once; the first rating stays."""
+
+    code = "csat_already_recorded"
+    message = "This ticket has already been rated"
+
+
+class TicketNotSolved(Conflict):
+    """Only a ticket that was solved at some point can be rated."""
+
+    code = "ticket_not_solved"
+    message = "The ticket has not been solved yet"
+
+
+class SurveyAlreadySent(Conflict):
+    """The ticket's satisfaction survey went out before (a redelivery, or solved a second time): not again."""
+
+    code = "csat_survey_already_sent"
+    message = "The survey for this ticket was sent already"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from tandem.shared.envelope import DomainEvent
 
@@ -170,3 +170,46 @@ class TicketSlaBreached(_TicketEvent):
     requester_email: str | None = Field(
         default=None, description="The ticket's requester: the CRM files this on that customer's timeline"
     )
+
+
+class CsatRecorded(_TicketEvent):
+    """The requester rated the ticket from the survey link (once per ticket). The comment stays on the ticket;
+    the event says only whether there is one."""
+
+    event_type = "CsatRecorded"
+    version = 1
+
+    rating: int = Field(ge=1, le=5, description="1 (very unhappy) to 5 (very happy)")
+    has_comment: bool
+    recorded_at: AwareDatetime
+    requester_email: str | None = Field(
+        default=None, description="The ticket's requester: the CRM files this on that customer's timeline"
+    )
+
+
+class BouncedRecipient(BaseModel):
+    """One recipient of a delivery status notification (RFC 3464)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    address: str
+    action: str = Field(max_length=64, description="failed, delayed, delivered, relayed or expanded")
+    status: str | None = Field(default=None, max_length=32, description="The enhanced status code, e.g. 5.1.1")
+    permanent: bool = Field(description="A permanent failure: the address is marked undeliverable")
+
+
+class EmailBounced(DomainEvent):
+    """A delivery status notification came back for one of our messages. With ``ticket_id`` when it was matched
+    to the ticket of the message that bounced (shown there as a note); each permanently failed address is
+    marked undeliverable in the same transaction."""
+
+    context = "support"
+    event_type = "EmailBounced"
+    version = 1
+
+    inbound_id: UUID = Field(description="The stored delivery record of the notification")
+    ticket_id: UUID | None = None
+    number: str | None = Field(default=None, pattern=_NUMBER)
+    original_message_id: str | None = Field(default=None, description="The Message-ID of the message that bounced")
+    recipients: list[BouncedRecipient]
+    received_at: AwareDatetime

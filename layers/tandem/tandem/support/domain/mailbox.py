@@ -122,3 +122,31 @@ def acknowledgement_text(number: int, name: str | None) -> str:
         f"{greeting}\n\nthank you for your message. We have opened ticket {reference} and will answer as soon as"
         " we can. To add anything, simply reply to this email.\n\nThis is an automatic reply."
     )
+
+
+def internal_notice(to: str, subject: str, text: str, *, support_address: str, unique: str) -> OutboundMail:
+    """A note to someone of ours (the team lead): no ticket token anywhere and Reply-To the recipient, so an
+    answer never lands in the support mailbox as a ticket, nor on the customer's thread."""
+    return OutboundMail(
+        sender=support_address,
+        to=to,
+        subject=subject,
+        text=text,
+        message_id=f"<n-{unique}@{our_domain(support_address)}>",
+        reply_to=to,
+    )
+
+
+def breach_notice(number: str, subject: str, target: str, priority: str, escalated_to: str, due: str) -> str:
+    """The team lead's plain text of an SLA breach (the subject is the customer's words: text only, escaped
+    wherever it becomes HTML, never in a header)."""
+    target_name = target.replace("_", " ")
+    escalation = (
+        f"Its priority was raised from {priority} to {escalated_to}."
+        if escalated_to != priority
+        else f"It was already {priority}: it cannot be raised further."
+    )
+    return (
+        f"Ticket {number} missed its {target_name} target (due {due}).\n\nSubject: {subject}\n\n{escalation}\n\n"
+        "This is an automatic notice of the support desk."
+    )

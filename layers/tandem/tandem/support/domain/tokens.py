@@ -32,15 +32,32 @@ def _b32(raw: bytes) -> str:
     return base64.b32encode(raw).decode("ascii").rstrip("=").lower()
 
 
-def _mac(ticket_id: UUID, secret: bytes) -> bytes:
+def _mac(ticket_id: UUID, secret: bytes, purpose: bytes = _PURPOSE) -> bytes:
     if len(secret) < MIN_SECRET_BYTES:
         raise ValueError(f"a thread-token secret needs at least {MIN_SECRET_BYTES} bytes")
-    return hmac.new(secret, _PURPOSE + ticket_id.bytes, hashlib.sha256).digest()[:MAC_BYTES]
+    return hmac.new(secret, purpose + ticket_id.bytes, hashlib.sha256).digest()[:MAC_BYTES]
+
+
+def signed_id(ticket_id: UUID, secret: bytes, purpose: bytes) -> str:
+    """``<ticket id>-<mac>`` for ``purpose`` (a distinct prefix per use: a token made for one means nothing
+    to another), 43 characters of ``[a-z2-7-]``."""
+    return f"{_b32(ticket_id.bytes)}-{_b32(_mac(ticket_id, secret, purpose))}"
+
+
+def verified_id(token: str, secrets: Sequence[bytes], purpose: bytes) -> UUID | None:
+    """The ticket id of ``token`` when it is exactly one ``signed_id`` for ``purpose`` under one of
+    ``secrets`` (compared in constant time); None otherwise."""
+    match = TOKEN_PATTERN.fullmatch(token)
+    ticket_id = _decoded_id(match.group(1)) if match else None
+    if match is None or ticket_id is None:
+        return None
+    given = match.group(2)
+    return ticket_id if any(hmac.compare_digest(given, _b32(_mac(ticket_id, s, purpose))) for s in secrets) else None
 
 
 def ticket_token(ticket_id: UUID, secret: bytes) -> str:
     """``<ticket id>-<mac>``, 43 characters of ``[a-z2-7-]``."""
-    return f"{_b32(ticket_id.bytes)}-{_b32(_mac(ticket_id, secret))}"
+    return signed_id(ticket_id, secret, _PURPOSE)
 
 
 def message_id_for(ticket_id: UUID, our_domain: str, secret: bytes, unique: str) -> str:

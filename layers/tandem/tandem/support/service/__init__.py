@@ -1,7 +1,8 @@
 """The support desk's use cases: ``SupportService`` is composed of one class per group (``base`` holds what
 they share). Inbound mail (``mail_in``), the agent's desk (``desk``: reading, replies;
 ``triage``: status, priority, assignee, tags, notes, merges) and the customer's side (``customer``: the web
-form, the app, a customer's own tickets and answers)."""
+form, the app, a customer's own tickets and answers), notices after the fact (``notify``: the satisfaction
+survey, the team lead's SLA note) and ratings (``satisfaction``)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from tandem.support.service.base import MailSettings
 from tandem.support.service.customer import CustomerDesk, Opened
 from tandem.support.service.desk import Desk, MessageBody, TicketThread
 from tandem.support.service.mail_in import MailIn, Received
+from tandem.support.service.notify import Notify
+from tandem.support.service.satisfaction import Satisfaction
 from tandem.support.service.sla import SlaCheck, SlaWatch
 from tandem.support.service.triage import Triage
 
 
-class SupportService(MailIn, CustomerDesk, Desk, Triage, SlaWatch):
+class SupportService(MailIn, CustomerDesk, Desk, Triage, SlaWatch, Notify, Satisfaction):
     """Every support use case; built by ``bootstrap.services()``."""
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
+from uuid import UUID
 
 from tandem.shared.clock import Clock
 from tandem.shared.correlation import MessageContext
@@ -15,9 +16,14 @@ from tandem.shared.retry import retrying
 from tandem.support.domain.errors import ConcurrentTicketUpdate, TicketNumberTaken
 from tandem.support.domain.mail_message import MailLimits
 from tandem.support.domain.mailbox import ACKNOWLEDGEMENTS_PER_HOUR
+from tandem.support.domain.messages import Channel, Requester, TicketMessage
+from tandem.support.domain.model import Ticket
+from tandem.support.domain.rules import Priority, next_agent
 from tandem.support.domain.sla import SlaSettings
-from tandem.support.ports import Mailer, RawMailStore, UnitOfWork
+from tandem.support.ports import AgentRoster, Mailer, RawMailStore, UnitOfWork
 
+DEFAULT_CSAT_LINK_BASE = "https://tandem.example/csat"
+DEFAULT_TEAM_LEAD_ADDRESS = "support-lead@tandem.example"
 ATTEMPTS = 4  # a write that loses a race (version, number) is re-read and re-decided this often
 T = TypeVar("T")
 
@@ -32,6 +38,8 @@ class MailSettings:
     limits: MailLimits = MailLimits()
     acknowledgements_per_hour: int = ACKNOWLEDGEMENTS_PER_HOUR
     raw_prefix: str = "inbound/"  # the receipt rule's S3 ObjectKeyPrefix
+    csat_link_base: str = DEFAULT_CSAT_LINK_BASE  # ``CsatLinkBase``: the survey link is ``<base>/<token>``
+    team_lead_address: str = DEFAULT_TEAM_LEAD_ADDRESS  # ``SupportTeamLeadAddress``: told of SLA breaches
 
 
 class ServiceBase:
@@ -46,6 +54,7 @@ class ServiceBase:
         mailer: Mailer,
         mail: MailSettings,
         sla: SlaSettings | None = None,
+        agents: AgentRoster | None = None,
     ) -> None:
         self.uow = uow
         self.clock = clock
@@ -53,6 +62,39 @@ class ServiceBase:
         self.mailer = mailer
         self.mail = mail
         self.sla = sla or SlaSettings()  # the business calendar and the policies per priority
+        self.agents = agents  # round-robin over these; None: new tickets wait unassigned
+
+    def _open(
+        self,
+        uow: UnitOfWork,
+        ticket_id: UUID,
+        subject: str,
+        first: TicketMessage,
+        *,
+        requester: Requester,
+        channel: Channel,
+        priority: Priority = Priority.NORMAL,
+        linked_to: UUID | None = None,
+    ) -> Ticket:
+        """THE place a ticket opens, whatever the channel: the next number, ``TicketOpened``, the round-robin
+        agent (``TicketAssigned``, no author) — all staged for the caller's one transaction."""
+        number = uow.tickets.next_number()
+        ticket = Ticket.open(
+            ticket_id,
+            number,
+            subject,
+            first,
+            requester=requester,
+            channel=channel,
+            priority=priority,
+            linked_to=linked_to,
+        )
+        agents = self.agents.agents() if self.agents is not None else ()
+        agent = next_agent(agents, uow.tickets.last_assigned())
+        if agent is not None:
+            ticket.assign(agent, first.at)
+        uow.tickets.add(ticket)
+        return ticket
 
     def _record(self, uow: UnitOfWork, events: list[DomainEvent], context: MessageContext) -> None:
         moment = self.clock.now()

@@ -96,16 +96,15 @@ class CustomerDesk(Desk):
 
         def attempt() -> tuple[Ticket, bool]:
             with self.uow() as uow:
-                ticket = Ticket.open(
+                ticket = self._open(
+                    uow,
                     ticket_id,
-                    uow.tickets.next_number(),
                     command.subject,
                     first,
                     requester=command.requester,
                     channel=command.channel,
                     priority=command.priority,
                 )
-                uow.tickets.add(ticket)
                 email = command.requester.email
                 hour = box.hour_of(first.at)
                 sent = uow.inbound.acknowledgements_sent(email, hour)

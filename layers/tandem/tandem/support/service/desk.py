@@ -16,6 +16,7 @@ from tandem.shared.paging import Page
 from tandem.support.domain import mailbox as box
 from tandem.support.domain.canned import STANDARD_REPLIES, render_canned, standard_values
 from tandem.support.domain.commands import ReplyToTicket, TicketQuery
+from tandem.support.domain.csat import CsatRating
 from tandem.support.domain.errors import AddressUndeliverable, InvalidCannedReply, TicketNotFound
 from tandem.support.domain.mailbox import InboundRecord, OutboundMail, StoredFile
 from tandem.support.domain.messages import Direction, TicketMessage, reply_threading
@@ -32,6 +33,7 @@ class TicketThread:
     ticket: Ticket
     files: dict[UUID, tuple[StoredFile, ...]]
     sla: SlaState | None = None  # where it stands against its targets (agents only)
+    csat: CsatRating | None = None  # the requester's rating (agents only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +63,12 @@ class Desk(ServiceBase):
         with self.uow() as uow:
             ticket = _visible(uow.tickets.get(ticket_id), caller)
             files = uow.tickets.files(ticket_id)
+            rating = uow.tickets.csat(ticket_id) if _is_agent(caller) else None
         if not _is_agent(caller):
             ticket.messages = [m for m in ticket.messages if m.direction is not Direction.NOTE]
             return TicketThread(ticket, files)
-        return TicketThread(ticket, files, self.sla.state(ticket.sla_facts(), ticket.priority, self.clock.now()))
+        sla = self.sla.state(ticket.sla_facts(), ticket.priority, self.clock.now())
+        return TicketThread(ticket, files, sla, rating)
 
     def tickets(self, query: TicketQuery, limit: int, cursor: str | None) -> Page[Ticket]:
         """Every ticket, newest first, filtered by what ``query`` gives (the desk's list)."""

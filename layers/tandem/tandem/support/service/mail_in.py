@@ -15,8 +15,9 @@ from uuid import UUID
 from tandem.shared.correlation import MessageContext
 from tandem.support.domain import mailbox as box
 from tandem.support.domain.commands import ReceiveEmail
+from tandem.support.domain.delivery_status import DeliveryReport
 from tandem.support.domain.errors import DuplicateDelivery
-from tandem.support.domain.events import InboundEmailRejected
+from tandem.support.domain.events import BouncedRecipient, EmailBounced, InboundEmailRejected
 from tandem.support.domain.inbound_mail import parse_message
 from tandem.support.domain.mail_kinds import MailKind, kind_of, should_acknowledge
 from tandem.support.domain.mail_message import Attachment, ParsedMessage, Rejection, dedupe_key
@@ -200,16 +201,15 @@ class MailIn(ServiceBase):
                 return found, False
         if message.auto_reply:
             return None
-        ticket = Ticket.open(
+        ticket = self._open(
+            uow,
             self.clock.new_id(),
-            tickets.next_number(),
             parsed.subject or box.NO_SUBJECT,
             message,
             requester=Requester(email=parsed.sender, name=parsed.sender_name),
             channel=Channel.EMAIL,
             linked_to=decision.linked_to,
         )
-        tickets.add(ticket)
         return ticket, True
 
     def _bounce(
@@ -240,6 +240,7 @@ class MailIn(ServiceBase):
                 for address in report.permanent_failures if report else ():
                     uow.inbound.mark_undeliverable(address, since=message.at, reason=f"bounce of {original}")
                 uow.inbound.add(replace(record, outcome=InboundOutcome.BOUNCE, ticket_id=ticket_id))
+                self._record(uow, [bounced(record, ticket, original, report)], context)
                 uow.commit()
                 return ticket_id
 
@@ -266,3 +267,20 @@ class MailIn(ServiceBase):
             log.warning("acknowledgement not sent", extra={"ticket": ticket.reference, "error": type(exc).__name__})
             return False
         return True
+
+
+def bounced(
+    record: InboundRecord, ticket: Ticket | None, original: str | None, report: DeliveryReport | None
+) -> EmailBounced:
+    """``EmailBounced`` for a delivery status notification: per recipient what the report says."""
+    return EmailBounced(
+        inbound_id=record.id,
+        ticket_id=ticket.id if ticket else None,
+        number=ticket.reference if ticket else None,
+        original_message_id=original,
+        recipients=[
+            BouncedRecipient(address=r.address, action=r.action.value, status=r.status, permanent=r.permanent)
+            for r in (report.recipients if report else ())
+        ],
+        received_at=record.received_at,
+    )

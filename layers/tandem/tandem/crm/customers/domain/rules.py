@@ -102,3 +102,8 @@ def ticket_status_changed(number: str, from_status: str, to_status: str) -> str:
 
 def ticket_merged(number: str, into_number: str) -> str:
     return _bounded(f"Ticket {clean(number, 20)} merged into {clean(into_number, 20)}")
+
+
+def csat_recorded(number: str, rating: int) -> str:
+    """The customer's satisfaction rating of a solved ticket (the comment stays with the support desk)."""
+    return _bounded(f"Ticket {clean(number, 20)} rated {rating} of 5 by the customer")
