@@ -100,6 +100,17 @@ def _valid_bodies(sku: str) -> dict[str, tuple[str, dict[str, Any]]]:
         "addTicketNote": (f"/tickets/{uuid.uuid4()}/notes", {"body_text": "Called the carrier:\nparcel lost."}),
         "updateTicket": (f"/tickets/{uuid.uuid4()}", {"priority": "high", "tags": ["billing"]}),
         "mergeTicket": (f"/tickets/{uuid.uuid4()}/merge", {"into": str(uuid.uuid4())}),
+        "writeArticle": ("/kb/articles", {"title": "Resetting a password", "body": "Open Settings.\n\nChoose Reset."}),
+        "editArticle": (f"/kb/articles/{uuid.uuid4()}", {"title": "Resetting a password", "body": "Open Settings."}),
+        "askAssistant": (
+            "/assistant/ask",
+            {
+                "question": "How do I reset\nmy password?",
+                "history": [{"role": "user", "text": "Hello"}, {"role": "assistant", "text": "Hi"}],
+                "name": "Ada Lovelace",
+                "email": "text-policy@example.com",
+            },
+        ),
         "receivePaymentEvent": (
             "/payments/webhook",
             {

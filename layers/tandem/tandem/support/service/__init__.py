@@ -1,20 +1,35 @@
 """The support desk's use cases: ``SupportService`` is composed of one class per group (``base`` holds what
 they share). Inbound mail (``mail_in``), the agent's desk (``desk``: reading, replies;
 ``triage``: status, priority, assignee, tags, notes, merges) and the customer's side (``customer``: the web
-form, the app, a customer's own tickets and answers)."""
+form, the app, a customer's own tickets and answers), the knowledge base (``kb``: articles, search, the
+suggestions stored on new tickets) and the assistant (``assistant``: answers from articles, handoff to a ticket)."""
 
 from __future__ import annotations
 
+from tandem.support.service.assistant import Assistant, AssistantAnswer
 from tandem.support.service.base import MailSettings
 from tandem.support.service.customer import CustomerDesk, Opened
 from tandem.support.service.desk import Desk, TicketThread
+from tandem.support.service.kb import KnowledgeBase
 from tandem.support.service.mail_in import MailIn, Received
 from tandem.support.service.sla import SlaCheck, SlaWatch
 from tandem.support.service.triage import Triage
 
 
-class SupportService(MailIn, CustomerDesk, Desk, Triage, SlaWatch):
+class SupportService(MailIn, Assistant, CustomerDesk, Desk, Triage, SlaWatch):
     """Every support use case; built by ``bootstrap.services()``."""
 
 
-__all__ = ["CustomerDesk", "Desk", "MailSettings", "Opened", "Received", "SlaCheck", "SupportService", "TicketThread"]
+__all__ = [
+    "Assistant",
+    "AssistantAnswer",
+    "CustomerDesk",
+    "KnowledgeBase",
+    "Desk",
+    "MailSettings",
+    "Opened",
+    "Received",
+    "SlaCheck",
+    "SupportService",
+    "TicketThread",
+]
