@@ -4,13 +4,16 @@ agent reads with the whole conversation, acknowledged by email; the RBAC matrix 
 
 from __future__ import annotations
 
+import importlib.util
 import uuid
+from pathlib import Path
 
 import pytest
 
 from .conftest import eventually
 
 pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _word() -> str:
@@ -101,3 +104,14 @@ def test_who_may_write_and_read_the_knowledge_base(http):
     for token in (None, customer, agent):  # the public reading side
         assert http.get("/kb/search?q=rbac+text", token=token)[0] == 200
         assert http.get(f"/kb/published/{article['id']}", token=token)[0] == 200
+
+
+def test_the_demo_data_publishes_its_articles_once_and_the_assistant_answers_from_them(http):
+    spec = importlib.util.spec_from_file_location("demo_data", ROOT / "scripts" / "demo_data.py")
+    demo = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(demo)  # type: ignore[union-attr]
+    first = demo.load_articles(http.base_url)
+    assert demo.load_articles(http.base_url).startswith("demo data: 0 knowledge-base article(s) published"), first
+    status, answer = http.post("/assistant/ask", {"question": "How do I reset my password?"})
+    assert status == 200 and answer["answer_type"] == "articles", answer
+    assert "Resetting your password" in [p["title"] for p in answer["passages"]]
