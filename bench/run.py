@@ -11,6 +11,8 @@ against, measured in the same run on the same machine:
 6. order to cash (bench/commerce.py): round trips vs minimum, orders/s end to end vs the same calls
    made directly against moto, p50 POST /orders -> saga SUCCEEDED
 7. support (bench/support_sla.py): sla-check over 10,000 open tickets in moto, nothing new / a tenth breaching
+8. support (bench/support_kb.py): KB search over 1,000 published articles through the service (p50/p95), and
+   the first search that builds the index
 """
 
 from __future__ import annotations
@@ -329,6 +331,7 @@ def main() -> None:
         rt.stop()
     # In its own process: it runs moto in-process, which must not meet the runtime's.
     subprocess.run([sys.executable, str(ROOT / "bench" / "support_sla.py")], check=False)
+    subprocess.run([sys.executable, str(ROOT / "bench" / "support_kb.py")], check=False)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,13 @@
-"""Demo data for `make run`: a few products with stock, created through the public HTTP API.
+"""Demo data for `make run`: a few products with stock and a few published knowledge-base articles (so that
+`GET /kb/search` and `POST /assistant/ask` have something to answer with), created through the HTTP API.
 
 Run by the local runtime once it serves (`--on-ready`), which sets LOCAL_API_URL; or by hand:
 `LOCAL_API_URL=http://127.0.0.1:3000 python scripts/demo_data.py`. Standard library only.
 
 Idempotent enough to run twice: a product that already exists (409) is left alone and gets no
-second stock receipt. If the inventory API is not deployed (404, or API Gateway's 403 "Missing
-Authentication Token" for an unknown route) nothing is created and the script still succeeds.
+second stock receipt; an article whose title is already published is not written again. If the inventory
+API is not deployed (404, or API Gateway's 403 "Missing Authentication Token" for an unknown route) nothing
+is created and the script still succeeds.
 """
 
 from __future__ import annotations
@@ -23,6 +25,44 @@ PRODUCTS: list[dict[str, Any]] = [
     {"sku": "DEMO-TEE", "name": "Organic T-shirt", "unit_price": "24.90", "tax_category": "standard", "stock": 60},
     {"sku": "DEMO-BOOK", "name": "Field notes (book)", "unit_price": "18.00", "tax_category": "reduced", "stock": 40},
     {"sku": "DEMO-GIFT", "name": "Gift card", "unit_price": "25.00", "tax_category": "zero", "stock": 500},
+]
+ARTICLES: list[dict[str, Any]] = [
+    {
+        "title": "Resetting your password",
+        "body": 'Forgot your password? Open the sign-in page and choose "Forgot password".\n\n'
+        "We email you a link to reset your password. The link works for one hour; ask for a new one if it expired.\n\n"
+        "Still no email after ten minutes? Check your spam folder, then write to support.",
+        "tags": ["account"],
+    },
+    {
+        "title": "Where is my order?",
+        "body": "Every order gets a tracking link by email as soon as it leaves our warehouse.\n\n"
+        "Orders placed before 14:00 on a working day ship the same day; delivery takes two to three working "
+        "days in Germany and up to a week abroad.\n\n"
+        "If the tracking has not moved for five working days, tell us the order number and we ask the carrier.",
+        "tags": ["orders", "shipping"],
+    },
+    {
+        "title": "Returning an item and getting a refund",
+        "body": "You may return any item within 30 days of delivery, unused and in its packaging.\n\n"
+        "Start the return from your order: we email you a prepaid return label.\n\n"
+        "The refund goes back to the original payment method within five working days after the parcel arrives.",
+        "tags": ["orders", "refunds"],
+    },
+    {
+        "title": "Downloading an invoice",
+        "body": "Every invoice is a PDF in your account.\n\n"
+        'Open Orders, pick the order and choose "Download invoice". A credit note appears beside the invoice '
+        "it corrects.",
+        "tags": ["billing"],
+    },
+    {
+        "title": "Passwort zurücksetzen",
+        "body": 'Passwort vergessen? Wählen Sie auf der Anmeldeseite "Passwort vergessen".\n\n'
+        "Wir senden Ihnen einen Link per E-Mail, mit dem Sie Ihr Passwort zurücksetzen. Der Link gilt eine Stunde.",
+        "tags": ["account"],
+        "language": "de",
+    },
 ]
 CURRENCY = os.environ.get("DEMO_CURRENCY", "EUR")
 TIMEOUT = 30.0  # the first call to a function may wait for its import
@@ -56,8 +96,8 @@ def call(base: str, method: str, path: str, body: Any = None, token: str | None 
     return status, payload
 
 
-def token(base: str) -> str:
-    query = urllib.parse.urlencode({"sub": "demo-inventory", "groups": "inventory", "email": "demo@example.com"})
+def token(base: str, sub: str = "demo-inventory", group: str = "inventory") -> str:
+    query = urllib.parse.urlencode({"sub": sub, "groups": group, "email": "demo@example.com"})
     status, payload = call(base, "GET", f"/_local/token?{query}")
     if status != 200 or not isinstance(payload, dict) or "token" not in payload:
         raise RuntimeError(f"GET /_local/token answered {status}: {payload}")
@@ -89,12 +129,37 @@ def load(base: str) -> str:
     )
 
 
+def load_articles(base: str) -> str:
+    """Write and publish the demo articles the knowledge base does not have yet; the one-line summary."""
+    bearer = token(base, "demo-agent", "support")
+    status, payload = call(base, "GET", "/kb/articles?status=published&limit=100", token=bearer)
+    if status != 200:
+        raise RuntimeError(f"GET /kb/articles answered {status}: {payload}")
+    published = {article["title"] for article in payload["items"]}
+    created = 0
+    for article in ARTICLES:
+        if article["title"] in published:
+            continue
+        status, payload = call(base, "POST", "/kb/articles", {**article, "status": "published"}, bearer)
+        if status != 201:
+            raise RuntimeError(f"POST /kb/articles {article['title']!r} answered {status}: {payload}")
+        created += 1
+    return f"demo data: {created} knowledge-base article(s) published, {len(ARTICLES) - created} already there"
+
+
 def main() -> int:
     base = os.environ.get("LOCAL_API_URL", "http://127.0.0.1:3000").rstrip("/")
     try:
         print(load(base), flush=True)
     except ApiMissing as e:
         print(f"demo data: skipped, the inventory API is not there yet ({e})", flush=True)
+    except (OSError, RuntimeError) as e:  # URLError is an OSError
+        print(f"demo data: failed: {e}", file=sys.stderr, flush=True)
+        return 1
+    try:
+        print(load_articles(base), flush=True)
+    except ApiMissing as e:
+        print(f"demo data: skipped, the knowledge base API is not there yet ({e})", flush=True)
     except (OSError, RuntimeError) as e:  # URLError is an OSError
         print(f"demo data: failed: {e}", file=sys.stderr, flush=True)
         return 1

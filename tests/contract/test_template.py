@@ -135,6 +135,9 @@ PUBLIC_ROUTES = {
     ("/products", "GET"),
     ("/products/{sku}", "GET"),
     ("/payments/webhook", "POST"),
+    ("/kb/search", "GET"),
+    ("/kb/published/{article_id}", "GET"),
+    ("/assistant/ask", "POST"),
 }
 
 

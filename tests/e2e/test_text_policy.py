@@ -102,6 +102,17 @@ def _valid_bodies(sku: str) -> dict[str, tuple[str, dict[str, Any]]]:
         "mergeTicket": (f"/tickets/{uuid.uuid4()}/merge", {"into": str(uuid.uuid4())}),
         # a forged link: the body is checked (422) before the token (404), so nothing can be stored either way
         "rateTicket": (f"/csat/{'a' * 26}-{'b' * 16}", {"rating": 4, "comment": "Quick answer,\nthank you."}),
+        "writeArticle": ("/kb/articles", {"title": "Resetting a password", "body": "Open Settings.\n\nChoose Reset."}),
+        "editArticle": (f"/kb/articles/{uuid.uuid4()}", {"title": "Resetting a password", "body": "Open Settings."}),
+        "askAssistant": (
+            "/assistant/ask",
+            {
+                "question": "How do I reset\nmy password?",
+                "history": [{"role": "user", "text": "Hello"}, {"role": "assistant", "text": "Hi"}],
+                "name": "Ada Lovelace",
+                "email": "text-policy@example.com",
+            },
+        ),
         "receivePaymentEvent": (
             "/payments/webhook",
             {

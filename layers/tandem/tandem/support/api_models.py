@@ -10,22 +10,26 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from tandem.shared import request_keys
+from tandem.shared import request_keys, text
 from tandem.shared.auth import Identity
+from tandem.shared.errors import ValidationFailed
 from tandem.shared.openapi import ItemsPage
 from tandem.shared.paging import Page
 from tandem.shared.request_keys import Reply
 from tandem.shared.text import MultiLine, SingleLine
-from tandem.support.domain.commands import OpenTicket, RecordCsat, UpdateTicket
+from tandem.support.domain.assistant import MAX_TURNS, QUESTION_MAX, AnswerType, HandoffReason, Role, Turn
+from tandem.support.domain.commands import AskAssistant, EditArticle, OpenTicket, RecordCsat, UpdateTicket, WriteArticle
 from tandem.support.domain.csat import COMMENT_MAX, CsatRating
 from tandem.support.domain.errors import EmailNotVerified
+from tandem.support.domain.kb import BODY_MAX, TITLE_MAX, Article, ArticleStatus, KbLanguage, KbSuggestion
+from tandem.support.domain.kb_search import Passage
 from tandem.support.domain.mail_body import resolve_cid_references
 from tandem.support.domain.mailbox import InboundRecord, StoredFile
 from tandem.support.domain.messages import Channel, Direction, Requester, TicketMessage
 from tandem.support.domain.model import Ticket
 from tandem.support.domain.rules import Priority, TicketStatus
 from tandem.support.domain.sla import TargetState
-from tandem.support.service import MessageBody, TicketThread
+from tandem.support.service import AssistantAnswer, MessageBody, TicketThread
 
 REPLY_MAX = 20_000
 ReplyStatus = Literal["open", "pending", "on_hold", "solved"]
@@ -249,6 +253,18 @@ class CsatView(BaseModel):
         return cls(rating=rating.rating, comment=rating.comment, at=rating.at)
 
 
+class KbSuggestionView(BaseModel):
+    """A knowledge-base article that fitted the ticket when it opened."""
+
+    article_id: UUID
+    title: str
+    score: float = Field(description="Its BM25 score for the ticket's subject and first message")
+
+    @classmethod
+    def of(cls, suggestion: KbSuggestion) -> KbSuggestionView:
+        return cls(article_id=suggestion.article_id, title=suggestion.title, score=suggestion.score)
+
+
 class TicketView(TicketSummaryView):
     ccs: list[str]
     tags: list[str]
@@ -259,6 +275,11 @@ class TicketView(TicketSummaryView):
         default_factory=list, description="Each SLA target: due, remaining, breached (agents only; empty for customers)"
     )
     csat: CsatView | None = Field(default=None, description="The requester's satisfaction rating (agents only)")
+    kb_suggestions: list[KbSuggestionView] = Field(
+        default_factory=list,
+        description="Up to 3 published articles that fitted the ticket when it opened (agents only; empty for "
+        "customers)",
+    )
 
     @classmethod
     def of_thread(cls, thread: TicketThread) -> TicketView:
@@ -275,6 +296,8 @@ class TicketView(TicketSummaryView):
                 if thread.sla
                 else [],
                 "csat": CsatView.of(thread.csat) if thread.csat else None,
+                # thread.sla is set for agents only: what the desk sees beside the ticket
+                "kb_suggestions": [KbSuggestionView.of(k) for k in ticket.kb_suggestions] if thread.sla else [],
             }
         )
 
@@ -405,3 +428,205 @@ class CsatRecordedView(BaseModel):
     ticket_number: str = Field(pattern=r"^T-\d{6,12}$")
     rating: int = Field(ge=1, le=5)
     status: Literal["recorded"] = "recorded"
+
+
+# --- the knowledge base and the assistant ---------------------------------------------------------------
+
+ArticleTags = Annotated[list[Annotated[str, Field(pattern=TAG)]], Field(max_length=TAGS_MAX)]
+
+
+class ArticleRequest(BaseModel):
+    """A new knowledge-base article: plain text, paragraphs apart by a blank line (search quotes the best
+    paragraph). A draft unless ``status`` is ``published``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Annotated[str, Field(examples=["Resetting your password"]), SingleLine(TITLE_MAX)]
+    body: Annotated[str, MultiLine(BODY_MAX)]
+    status: ArticleStatus = ArticleStatus.DRAFT
+    tags: ArticleTags = Field(default_factory=list)
+    language: KbLanguage = Field(default=KbLanguage.EN, description="The language the article is written in")
+
+    def to_command(self) -> WriteArticle:
+        return WriteArticle(self.title, self.body, self.status, frozenset(self.tags), self.language)
+
+
+class ArticlePatch(BaseModel):
+    """Only the fields given change. ``version`` (optional): the version you read; when given and the article
+    was written since, the edit is refused with 409 ``article_version_mismatch`` instead of overwriting."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Annotated[str | None, SingleLine(TITLE_MAX)] = None
+    body: Annotated[str | None, MultiLine(BODY_MAX)] = None
+    status: ArticleStatus | None = None
+    tags: ArticleTags | None = None
+    version: Annotated[int | None, Field(ge=1, le=2**31, description="The version you read")] = None
+
+    @model_validator(mode="after")
+    def _something(self) -> ArticlePatch:
+        if not self.model_fields_set - {"version"}:
+            raise ValueError("give at least one of title, body, status, tags")
+        for name in self.model_fields_set:
+            if getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null")
+        return self
+
+    def to_command(self, article_id: UUID) -> EditArticle:
+        tags = frozenset(self.tags) if self.tags is not None else None
+        return EditArticle(article_id, self.title, self.body, self.status, tags, self.version)
+
+
+class ArticleView(BaseModel):
+    id: UUID
+    title: str
+    body: str
+    status: ArticleStatus
+    tags: list[str]
+    language: KbLanguage
+    version: int = Field(description="Send it back as `version` in a PATCH to refuse lost updates")
+    author: str = Field(description="The sub of the agent who wrote it")
+    created_at: datetime
+    updated_at: datetime
+    published_at: datetime | None
+
+    @classmethod
+    def of(cls, article: Article) -> ArticleView:
+        return cls(
+            id=article.id,
+            title=article.title,
+            body=article.body,
+            status=article.status,
+            tags=sorted(article.tags),
+            language=article.language,
+            version=article.version,
+            author=article.author,
+            created_at=article.created_at,
+            updated_at=article.updated_at,
+            published_at=article.published_at,
+        )
+
+
+class ArticleList(ItemsPage[ArticleView]):
+    @classmethod
+    def of(cls, page: Page[Article]) -> ArticleList:
+        return cls(items=[ArticleView.of(a) for a in page.items], next_token=page.cursor)
+
+
+class PublishedArticleView(BaseModel):
+    """A published article as anyone may read it (no author, no version)."""
+
+    id: UUID
+    title: str
+    body: str
+    tags: list[str]
+    language: KbLanguage
+    published_at: datetime | None
+
+    @classmethod
+    def of(cls, article: Article) -> PublishedArticleView:
+        return cls(
+            id=article.id,
+            title=article.title,
+            body=article.body,
+            tags=sorted(article.tags),
+            language=article.language,
+            published_at=article.published_at,
+        )
+
+
+class KbPassageView(BaseModel):
+    article_id: UUID
+    title: str
+    passage: str = Field(description="The article's paragraph that fits the question best")
+    score: float = Field(description="BM25 score (higher fits better; comparable within one answer)")
+
+    @classmethod
+    def of(cls, passage: Passage) -> KbPassageView:
+        return cls(
+            article_id=UUID(passage.article_id),
+            title=passage.title,
+            passage=passage.paragraph,
+            score=round(passage.score, 4),
+        )
+
+
+SEARCH_MIN, SEARCH_MAX = 2, 500
+
+
+def search_text(q: str) -> str:
+    """``GET /kb/search?q=``: 2 to 500 characters of one-line text under the one text policy (422 naming
+    ``q`` otherwise: a query parameter is free text too)."""
+    problem = text.text_error(q) or (None if SEARCH_MIN <= len(q.strip()) <= SEARCH_MAX else "2 to 500 characters")
+    if problem:
+        raise ValidationFailed(details=[{"field": "q", "message": problem}])
+    return q.strip()
+
+
+class KbSearchResult(BaseModel):
+    """Published articles only, best first."""
+
+    hits: list[KbPassageView]
+
+
+class TurnRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role
+    text: Annotated[str, MultiLine(QUESTION_MAX)]
+
+
+class AssistantQuestion(BaseModel):
+    """A question to the assistant. ``conversation_id`` continues a conversation (from a previous answer);
+    ``history`` only starts one the server does not know. ``email`` (and ``name``) let a handoff open a
+    ticket; ``human: true`` asks for a person at once."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: Annotated[str, Field(examples=["How do I reset my password?"]), MultiLine(QUESTION_MAX)]
+    conversation_id: UUID | None = None
+    history: Annotated[list[TurnRequest], Field(max_length=MAX_TURNS)] = Field(default_factory=list)
+    name: Annotated[str | None, SingleLine(NAME_MAX, min_length=0)] = None
+    email: Annotated[str | None, Field(examples=["ada@example.com"]), SingleLine(EMAIL_MAX, min_length=3)] = None
+    human: bool = False
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(EMAIL_PATTERN, value):
+            raise PydanticCustomError("email", "must be a valid email address")
+        return value
+
+    def to_command(self) -> AskAssistant:
+        history = tuple(Turn(t.role, t.text) for t in self.history)
+        return AskAssistant(self.question, self.conversation_id, history, self.name or None, self.email, self.human)
+
+
+class AssistantTicketView(BaseModel):
+    ticket_id: UUID
+    number: str = Field(examples=["T-000123"])
+
+
+class AssistantAnswerView(BaseModel):
+    """The passages that answer the question (no generated text), or a handoff to the support desk."""
+
+    answer_type: AnswerType
+    passages: list[KbPassageView]
+    conversation_id: UUID = Field(description="Send it with the next question of this conversation")
+    ticket: AssistantTicketView | None = Field(description="The ticket a handoff opened; null otherwise")
+    handoff_reason: HandoffReason | None
+    needs_email: bool = Field(description="A handoff without an email: ask for one and send the question again")
+
+    @classmethod
+    def of(cls, answer: AssistantAnswer) -> AssistantAnswerView:
+        ticket = None
+        if answer.ticket_id is not None:
+            ticket = AssistantTicketView(ticket_id=answer.ticket_id, number=answer.ticket_number or "")
+        return cls(
+            answer_type=answer.answer_type,
+            passages=[KbPassageView.of(p) for p in answer.passages],
+            conversation_id=answer.conversation_id,
+            ticket=ticket,
+            handoff_reason=answer.handoff_reason,
+            needs_email=answer.needs_email,
+        )

@@ -10,7 +10,9 @@ from uuid import UUID
 from tandem.shared.envelope import DomainEvent, Envelope
 from tandem.shared.paging import Page
 from tandem.shared.request_keys import KeyRecord
+from tandem.support.domain.assistant import Conversation
 from tandem.support.domain.csat import CsatRating
+from tandem.support.domain.kb import Article, ArticleStatus
 from tandem.support.domain.mail_message import Attachment
 from tandem.support.domain.mailbox import InboundRecord, OutboundMail, StoredFile
 from tandem.support.domain.model import Ticket
@@ -108,6 +110,37 @@ class RequestKeys(Protocol):
     def claim(self, record: KeyRecord, *, now: datetime) -> None: ...
 
 
+class KbRepository(Protocol):
+    """Knowledge-base articles; every staged write also moves the KB's version (what search caches on)."""
+
+    def get(self, article_id: UUID) -> Article | None: ...
+    def add(self, article: Article) -> None:
+        """Stage a new article (and its published copy when it is published)."""
+        ...
+
+    def save(self, article: Article) -> None:
+        """Stage the article if nobody wrote it since it was read; its published copy follows its status."""
+        ...
+
+    def list_newest(self, *, status: ArticleStatus | None, limit: int, cursor: str | None) -> Page[Article]: ...
+    def version(self) -> int:
+        """The KB's version: changes with every article write (0 before the first)."""
+        ...
+
+    def published(self) -> list[Article]:
+        """Every published article (their own partition: no scan, no draft read)."""
+        ...
+
+
+class ConversationRepository(Protocol):
+    """The assistant's conversations (kept a day after their latest turn)."""
+
+    def get(self, conversation_id: UUID) -> Conversation | None: ...
+    def save(self, conversation: Conversation, at: datetime) -> None:
+        """Stage it under its version: the commit fails (ConcurrentConversationUpdate) if it was written since."""
+        ...
+
+
 class UnitOfWork(Protocol):
     @property
     def tickets(self) -> TicketRepository: ...
@@ -117,6 +150,10 @@ class UnitOfWork(Protocol):
     def request_keys(self) -> RequestKeys: ...
     @property
     def surveys(self) -> Surveys: ...
+    @property
+    def kb(self) -> KbRepository: ...
+    @property
+    def conversations(self) -> ConversationRepository: ...
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc_info: object) -> None: ...  # without a commit: nothing is written
     def record(self, envelope: Envelope[DomainEvent]) -> None: ...

@@ -22,6 +22,13 @@ Access patterns (single table, ``SupportTable``; items in ``items.py``):
 * satisfaction survey sent:   PK=TICKET#<id>, SK=CSAT#SURVEY (``state`` sent | released; put only if absent
                               or released: one survey per ticket, ever)
 * satisfaction rating:        PK=TICKET#<id>, SK=CSAT#RATING (put only if absent: one rating per ticket)
+* KB article by id:           PK=KBARTICLE#<id>, SK=KBARTICLE (``version``); every article newest first:
+                              GSI2PK=KB_ARTICLES, GSI2SK=<created ISO>#<id> (the desk's list, ``status`` filter)
+* published articles:         PK=KB_PUBLISHED, SK=ARTICLE#<id>: a copy of each published article, put or
+                              deleted with the article in one transaction (search reads this partition only)
+* KB version:                 PK=KB_VERSION, SK=KB_VERSION, ``version``: ADD 1 in every article write, so a
+                              warm function rebuilds its search index only when the KB changed (one GetItem)
+* assistant conversation:     PK=CONVERSATION#<id>, SK=CONVERSATION (``version``, TTL ``expires_at``, a day)
 * opening a ticket from an email writes ticket, number, counter, messages, Message-ID items, the delivery
   record and the outbox items in ONE TransactWriteItems.
 """
@@ -41,14 +48,18 @@ from tandem.shared.clock import iso
 from tandem.shared.errors import ConditionFailed
 from tandem.shared.paging import Page
 from tandem.support.adapters import items
+from tandem.support.domain.assistant import Conversation
 from tandem.support.domain.csat import CsatRating
 from tandem.support.domain.errors import (
+    ConcurrentArticleUpdate,
+    ConcurrentConversationUpdate,
     ConcurrentTicketUpdate,
     CsatAlreadyRecorded,
     DuplicateDelivery,
     SurveyAlreadySent,
     TicketNumberTaken,
 )
+from tandem.support.domain.kb import Article, ArticleStatus
 from tandem.support.domain.mailbox import InboundOutcome, InboundRecord, StoredFile
 from tandem.support.domain.model import Ticket
 from tandem.support.domain.threads import TicketFacts
@@ -69,6 +80,12 @@ class DynamoUnitOfWork(OutboxUnitOfWork):
         self.inbound = DynamoInbound(self)
         self.request_keys = DynamoRequestKeys(self, self.get)
         self.surveys = DynamoSurveys(self)
+        self.kb = DynamoKb(self)
+        self.conversations = DynamoConversations(self)
+
+    def delete(self, key: dict[str, str], *, label: str) -> None:
+        """Stage the removal of one item (an unpublished article's published copy)."""
+        self._add(label, "Delete", {"Key": to_attributes(key)}, return_old=False)
 
     def get(self, key: dict[str, str]) -> dict[str, object] | None:
         """One item, strongly consistent (plain values), or None."""
@@ -108,6 +125,10 @@ class DynamoUnitOfWork(OutboxUnitOfWork):
                 raise CsatAlreadyRecorded() from failed
             if failed.label == "survey":
                 raise SurveyAlreadySent() from failed
+            if failed.label == "article":
+                raise ConcurrentArticleUpdate() from failed
+            if failed.label == "conversation":
+                raise ConcurrentConversationUpdate() from failed
             raise
 
 
@@ -378,4 +399,95 @@ class DynamoSurveys:
     def release(self, ticket_id: UUID, *, at: datetime) -> None:
         self.uow.put(
             {**items.survey_key(ticket_id), "type": "csat_survey", "state": "released", "at": iso(at)}, label="survey"
+        )
+
+
+_ARTICLE_CURSOR = newest_first_in("GSI2", items.ALL_ARTICLES, sort_key="KBARTICLE", id_prefix="KBARTICLE#")
+
+
+class DynamoKb:
+    def __init__(self, uow: DynamoUnitOfWork) -> None:
+        self.uow = uow
+
+    def get(self, article_id: UUID) -> Article | None:
+        item = self.uow.get(items.article_key(article_id))
+        return items.article_from_item(item) if item else None
+
+    def add(self, article: Article) -> None:
+        self.uow.put(items.article_item(article, version=1), label="article", condition="attribute_not_exists(PK)")
+        self._stage_published(article, version=1)
+
+    def save(self, article: Article) -> None:
+        version = article.version + 1
+        self.uow.put(
+            items.article_item(article, version=version),
+            label="article",
+            condition="#version = :expected",
+            names={"#version": "version"},
+            values={":expected": article.version},
+        )
+        self._stage_published(article, version=version)
+
+    def _stage_published(self, article: Article, *, version: int) -> None:
+        # Guarded by the article's condition in the same transaction; the version moves with every write.
+        if article.published:
+            self.uow.put(items.published_item(article, version=version), label="published_article")
+        else:
+            self.uow.delete(items.published_key(article.id), label="published_article")
+        self.uow.update(
+            items.KB_VERSION_KEY,
+            "SET #type = :type ADD #version :one",
+            label="kb_version",
+            names={"#type": "type", "#version": "version"},
+            values={":type": "kb_version", ":one": 1},
+        )
+
+    def list_newest(self, *, status: ArticleStatus | None, limit: int, cursor: str | None) -> Page[Article]:
+        values: dict[str, object] = {":pk": items.ALL_ARTICLES}
+        request: dict[str, object] = {
+            "TableName": self.uow.table_name,
+            "IndexName": "GSI2",
+            "Limit": limit,
+            "ScanIndexForward": False,
+            "KeyConditionExpression": "GSI2PK = :pk",
+        }
+        if status is not None:
+            values[":status"] = status.value
+            request["FilterExpression"] = "#status = :status"
+            request["ExpressionAttributeNames"] = {"#status": "status"}
+        request["ExpressionAttributeValues"] = to_attributes(values)
+        if cursor:
+            request["ExclusiveStartKey"] = decode_cursor(cursor, _ARTICLE_CURSOR)
+        with storage_errors("Query"):
+            response = self.uow.client.query(**request)
+        found = [items.article_from_item(from_attributes(i) or {}) for i in response.get("Items", [])]
+        return Page(items=found, cursor=encode_cursor(response.get("LastEvaluatedKey")))
+
+    def version(self) -> int:
+        item = self.uow.get(items.KB_VERSION_KEY)
+        return int(str(item["version"])) if item else 0
+
+    def published(self) -> list[Article]:
+        return [items.article_from_item(i) for i in self.uow.query_all(items.PUBLISHED_ARTICLES)]
+
+
+class DynamoConversations:
+    def __init__(self, uow: DynamoUnitOfWork) -> None:
+        self.uow = uow
+
+    def get(self, conversation_id: UUID) -> Conversation | None:
+        item = self.uow.get(items.conversation_key(conversation_id))
+        return items.conversation_from_item(item) if item else None
+
+    def save(self, conversation: Conversation, at: datetime) -> None:
+        item = items.conversation_item(conversation, version=conversation.version + 1, at=at)
+        if conversation.version == 0:
+            self.uow.put(item, label="conversation", condition="attribute_not_exists(PK)")
+            return
+        self.uow.put(
+            item,
+            label="conversation",
+            condition="#version = :expected",
+            names={"#version": "version"},
+            values={":expected": conversation.version},
         )

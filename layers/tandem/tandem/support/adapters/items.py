@@ -12,7 +12,9 @@ from uuid import UUID
 
 from tandem.shared.aws.cursor import is_time_and_id
 from tandem.shared.clock import epoch_seconds, iso
+from tandem.support.domain.assistant import Conversation, Role, Turn
 from tandem.support.domain.csat import CsatRating
+from tandem.support.domain.kb import Article, ArticleStatus, KbLanguage, KbSuggestion
 from tandem.support.domain.mailbox import InboundOutcome, InboundRecord, StoredFile
 from tandem.support.domain.messages import Channel, Direction, Requester, TicketMessage
 from tandem.support.domain.model import Ticket
@@ -27,6 +29,10 @@ SLA_ACTIVE = "SLA"  # GSI3PK of the tickets whose SLA clock may still run (new, 
 INDEX_KEYS = ("GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK")  # what a copy of the ticket item must not carry
 COUNTER_KEY = {"PK": "COUNTER#ticket", "SK": "COUNTER"}
 ACK_COUNT_KEEP = timedelta(hours=2)  # the hourly count is read for one hour; TTL removes it after
+ALL_ARTICLES = "KB_ARTICLES"  # GSI2PK of every knowledge-base article, newest first over GSI2SK
+PUBLISHED_ARTICLES = "KB_PUBLISHED"  # PK of the partition that holds a copy of each published article
+KB_VERSION_KEY = {"PK": "KB_VERSION", "SK": "KB_VERSION"}  # ``version``: moved by every article write
+CONVERSATION_KEEP = timedelta(days=1)  # an assistant conversation's time to live after its latest turn
 
 
 def ticket_key(ticket_id: UUID | str) -> dict[str, str]:
@@ -117,6 +123,9 @@ def ticket_item(ticket: Ticket, *, version: int) -> dict[str, object]:
         "awaiting_reply_since": iso(ticket.awaiting_reply_since) if ticket.awaiting_reply_since else None,
         "sla_warned": sorted(ticket.sla_warned),
         "sla_breached": sorted(ticket.sla_breached),
+        "kb_suggestions": [
+            {"article_id": str(s.article_id), "title": s.title, "score": str(s.score)} for s in ticket.kb_suggestions
+        ],
         **sla_index(ticket),
     }
 
@@ -201,8 +210,15 @@ def ticket_from_item(item: Item, messages: Sequence[TicketMessage] = ()) -> Tick
         awaiting_reply_since=_instant(item, "awaiting_reply_since"),
         sla_warned=frozenset(SlaTarget(str(t)) for t in _list(item, "sla_warned")),
         sla_breached=frozenset(SlaTarget(str(t)) for t in _list(item, "sla_breached")),
+        kb_suggestions=tuple(_suggestion(s) for s in _list(item, "kb_suggestions")),  # none on older items
         version=_int(item["version"]),
     )
+
+
+def _suggestion(entry: object) -> KbSuggestion:
+    if not isinstance(entry, Mapping):
+        raise ValueError("a KB suggestion is not a map")
+    return KbSuggestion(UUID(str(entry["article_id"])), str(entry["title"]), float(str(entry["score"])))
 
 
 def facts_from_item(item: Item) -> TicketFacts:
@@ -379,4 +395,100 @@ def csat_from_item(item: Item) -> CsatRating:
     comment = item.get("comment")
     return CsatRating(
         int(str(item["rating"])), str(comment) if comment else None, datetime.fromisoformat(str(item["at"]))
+    )
+
+
+# --- the knowledge base ---------------------------------------------------------------------------------
+
+
+def article_key(article_id: UUID | str) -> dict[str, str]:
+    return {"PK": f"KBARTICLE#{article_id}", "SK": "KBARTICLE"}
+
+
+def published_key(article_id: UUID | str) -> dict[str, str]:
+    return {"PK": PUBLISHED_ARTICLES, "SK": f"ARTICLE#{article_id}"}
+
+
+def _article_fields(article: Article) -> dict[str, object]:
+    return {
+        "id": str(article.id),
+        "title": article.title,
+        "body": article.body,
+        "status": article.status.value,
+        "tags": sorted(article.tags),
+        "language": article.language.value,
+        "author": article.author,
+        "created_at": iso(article.created_at),
+        "updated_at": iso(article.updated_at),
+        "published_at": iso(article.published_at) if article.published_at else None,
+    }
+
+
+def article_item(article: Article, *, version: int) -> dict[str, object]:
+    """The article itself, listed newest first on GSI2 (``KB_ARTICLES``) for the desk."""
+    return {
+        **article_key(article.id),
+        "type": "kb_article",
+        "version": version,
+        "GSI2PK": ALL_ARTICLES,
+        "GSI2SK": f"{iso(article.created_at)}#{article.id}",
+        **_article_fields(article),
+    }
+
+
+def published_item(article: Article, *, version: int) -> dict[str, object]:
+    """The copy a search index is built from: present only while the article is published, so drafts are
+    never even read by the public path."""
+    return {**published_key(article.id), "type": "kb_published", "version": version, **_article_fields(article)}
+
+
+def article_from_item(item: Item) -> Article:
+    published = _instant(item, "published_at")
+    return Article(
+        id=UUID(_str(item, "id")),
+        title=_str(item, "title"),
+        body=_str(item, "body"),
+        author=_str(item, "author"),
+        created_at=datetime.fromisoformat(_str(item, "created_at")),
+        updated_at=datetime.fromisoformat(_str(item, "updated_at")),
+        status=ArticleStatus(_str(item, "status")),
+        tags=frozenset(str(t) for t in _list(item, "tags")),
+        language=KbLanguage(_str(item, "language")),
+        version=_int(item["version"]),
+        published_at=published,
+    )
+
+
+def conversation_key(conversation_id: UUID | str) -> dict[str, str]:
+    return {"PK": f"CONVERSATION#{conversation_id}", "SK": "CONVERSATION"}
+
+
+def conversation_item(conversation: Conversation, *, version: int, at: datetime) -> dict[str, object]:
+    return {
+        **conversation_key(conversation.id),
+        "type": "assistant_conversation",
+        "version": version,
+        "id": str(conversation.id),
+        "started_at": iso(conversation.started_at),
+        "turns": [[t.role.value, t.text] for t in conversation.turns],
+        "ticket_id": str(conversation.ticket_id) if conversation.ticket_id else None,
+        "ticket_number": conversation.ticket_number,
+        "expires_at": epoch_seconds(at + CONVERSATION_KEEP),
+    }
+
+
+def conversation_from_item(item: Item) -> Conversation:
+    turns = []
+    for entry in _list(item, "turns"):
+        if not isinstance(entry, list | tuple) or len(entry) != 2:
+            raise ValueError("a turn is not a pair")
+        turns.append(Turn(Role(str(entry[0])), str(entry[1])))
+    ticket = _opt(item, "ticket_id")
+    return Conversation(
+        id=UUID(_str(item, "id")),
+        started_at=datetime.fromisoformat(_str(item, "started_at")),
+        turns=turns,
+        ticket_id=UUID(ticket) if ticket else None,
+        ticket_number=_opt(item, "ticket_number"),
+        version=_int(item["version"]),
     )

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from tandem.support.domain.assistant import Turn
+from tandem.support.domain.kb import ArticleStatus, KbLanguage
 from tandem.support.domain.messages import Channel, Requester
 from tandem.support.domain.rules import Priority, TicketStatus
 
@@ -21,6 +23,7 @@ class OpenTicket:
     channel: Channel
     priority: Priority = Priority.NORMAL
     honeypot: str = ""  # the web form's hidden field: anything in it was typed by a bot, nothing is stored
+    about: str = ""  # what the KB suggestions look for; empty: the subject and the first message
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,3 +103,41 @@ class TellTeamLead:
     priority: str
     escalated_to: str
     due_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class WriteArticle:
+    """``POST /kb/articles``: a new knowledge-base article (a draft unless ``status`` says otherwise)."""
+
+    title: str
+    body: str
+    status: ArticleStatus = ArticleStatus.DRAFT
+    tags: frozenset[str] = frozenset()
+    language: KbLanguage = KbLanguage.EN
+
+
+@dataclass(frozen=True, slots=True)
+class EditArticle:
+    """``PATCH /kb/articles/{id}``: only what is given changes; ``expected_version`` (the ``version`` the
+    editor read) refuses the edit with 409 when someone wrote since."""
+
+    article_id: UUID
+    title: str | None = None
+    body: str | None = None
+    status: ArticleStatus | None = None
+    tags: frozenset[str] | None = None
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AskAssistant:
+    """``POST /assistant/ask``: a question, the conversation it continues (``conversation_id``, else the
+    client's ``history`` of a chat that has none yet), whom to answer if it becomes a ticket, and whether
+    the person asked for a human."""
+
+    question: str
+    conversation_id: UUID | None = None
+    history: tuple[Turn, ...] = ()
+    name: str | None = None
+    email: str | None = None
+    human: bool = False

@@ -120,3 +120,38 @@ class SurveyAlreadySent(Conflict):
 
     code = "csat_survey_already_sent"
     message = "The survey for this ticket was sent already"
+
+
+class ArticleNotFound(NotFound):
+    """No article with this id (or, on the public path, none published with it)."""
+
+    code = "article_not_found"
+    message = "No knowledge-base article with this id"
+
+
+class InvalidArticle(ValidationFailed):
+    """An article's title, body or tags break the knowledge base's rules (``details`` names each field)."""
+
+    code = "invalid_article"
+    message = "The article's title, body or tags are not valid"
+
+
+class ArticleVersionMismatch(Conflict):
+    """The edit named the version it read, and the article was written since (``details``: both versions)."""
+
+    code = "article_version_mismatch"
+    message = "The article changed since you read it; read it again and reapply your edit"
+
+
+class ConcurrentArticleUpdate(Conflict):
+    """Someone wrote the article between our read and our write (retried by the service)."""
+
+    code = "concurrent_article_update"
+    message = "The article changed meanwhile; try again"
+
+
+class ConcurrentConversationUpdate(Conflict):
+    """Two answers to one assistant conversation crossed (a retried handoff): re-read, it may have a ticket."""
+
+    code = "concurrent_conversation_update"
+    message = "The conversation changed meanwhile; try again"

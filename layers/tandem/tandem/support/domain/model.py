@@ -31,6 +31,7 @@ from tandem.support.domain.events import (
     TicketStatusChanged,
 )
 from tandem.support.domain.events import TicketMerged as TicketMergedEvent
+from tandem.support.domain.kb import KbSuggestion
 from tandem.support.domain.messages import Channel, Direction, Requester, TicketMessage, reply_threading
 from tandem.support.domain.numbering import format_ticket_number
 from tandem.support.domain.rules import Priority, TicketStatus
@@ -62,6 +63,8 @@ class Ticket:
     awaiting_reply_since: datetime | None = None
     sla_warned: frozenset[SlaTarget] = frozenset()
     sla_breached: frozenset[SlaTarget] = frozenset()
+    # The knowledge-base articles that fitted the ticket when it opened, best first (shown to agents only).
+    kb_suggestions: tuple[KbSuggestion, ...] = ()
     version: int = 0  # 0: never stored
     events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
 

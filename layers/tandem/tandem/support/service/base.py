@@ -75,9 +75,11 @@ class ServiceBase:
         channel: Channel,
         priority: Priority = Priority.NORMAL,
         linked_to: UUID | None = None,
+        about: str = "",
     ) -> Ticket:
         """THE place a ticket opens, whatever the channel: the next number, ``TicketOpened``, the round-robin
-        agent (``TicketAssigned``, no author) — all staged for the caller's one transaction."""
+        agent (``TicketAssigned``, no author), the knowledge-base suggestions (``_suggest``, on ``about`` when
+        given) — all staged for the caller's one transaction."""
         number = uow.tickets.next_number()
         ticket = Ticket.open(
             ticket_id,
@@ -93,8 +95,12 @@ class ServiceBase:
         agent = next_agent(agents, uow.tickets.last_assigned())
         if agent is not None:
             ticket.assign(agent, first.at)
+        self._suggest(ticket, about)
         uow.tickets.add(ticket)
         return ticket
+
+    def _suggest(self, ticket: Ticket, about: str = "") -> None:
+        """Attach the articles that fit a new ticket; ``KnowledgeBase`` does it, this base knows no articles."""
 
     def _record(self, uow: UnitOfWork, events: list[DomainEvent], context: MessageContext) -> None:
         moment = self.clock.now()

@@ -10,6 +10,7 @@ acknowledgement carries our Message-ID and plus-addressed Reply-To, so the custo
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from uuid import UUID
 
@@ -23,9 +24,11 @@ from tandem.support.domain.commands import OpenTicket, ReplyToTicket, TicketQuer
 from tandem.support.domain.errors import CustomerMayNotSetStatus, TicketNotFound
 from tandem.support.domain.messages import Direction, TicketMessage
 from tandem.support.domain.model import Ticket
+from tandem.support.ports import UnitOfWork
 from tandem.support.service.desk import AGENT_GROUPS, Desk
 
 log = logging.getLogger(__name__)
+Staging = Callable[[UnitOfWork, Ticket], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +82,17 @@ class CustomerDesk(Desk):
 
         return request_keys.answer_once(reply, create, now=self.clock.now(), known=known)
 
-    def open_ticket(self, command: OpenTicket, context: MessageContext, claim: Claim[Ticket] | None = None) -> Opened:
+    def open_ticket(
+        self,
+        command: OpenTicket,
+        context: MessageContext,
+        claim: Claim[Ticket] | None = None,
+        also: Staging | None = None,
+    ) -> Opened:
         """Store a new ticket with its first message and ``TicketOpened`` in one transaction (with the
         Idempotency-Key's record ``claim``, if any), then send the acknowledgement (a failed send is logged; the
-        ticket is stored). A filled honeypot stores nothing."""
+        ticket is stored). A filled honeypot stores nothing. ``also`` stages more in that transaction (the
+        assistant's conversation, which then names the ticket)."""
         if command.honeypot.strip():
             return Opened(self.clock.new_id(), None)
         first = TicketMessage(
@@ -104,7 +114,10 @@ class CustomerDesk(Desk):
                     requester=command.requester,
                     channel=command.channel,
                     priority=command.priority,
+                    about=command.about,
                 )
+                if also is not None:
+                    also(uow, ticket)
                 email = command.requester.email
                 hour = box.hour_of(first.at)
                 sent = uow.inbound.acknowledgements_sent(email, hour)

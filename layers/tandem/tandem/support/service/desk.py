@@ -22,7 +22,7 @@ from tandem.support.domain.mailbox import InboundRecord, OutboundMail, StoredFil
 from tandem.support.domain.messages import Direction, TicketMessage, reply_threading
 from tandem.support.domain.model import Ticket
 from tandem.support.domain.sla import SlaState
-from tandem.support.service.base import ServiceBase
+from tandem.support.service.kb import KnowledgeBase
 
 AGENT_GROUPS = frozenset({"support", "admin"})
 COMPANY, AGENT_SIGNATURE = "Tandem", "Your support team"  # what canned replies sign with
@@ -57,7 +57,7 @@ def _visible(ticket: Ticket | None, caller: Identity) -> Ticket:
     return ticket
 
 
-class Desk(ServiceBase):
+class Desk(KnowledgeBase):
     def ticket(self, ticket_id: UUID, caller: Identity) -> TicketThread:
         """The ticket with its whole thread (a customer: their own, without internal notes)."""
         with self.uow() as uow:

@@ -34,7 +34,7 @@ from tandem.support.domain.model import Ticket
 from tandem.support.domain.rules import excerpt, normalized_email
 from tandem.support.domain.threads import Lookups, resolve_thread
 from tandem.support.ports import UnitOfWork
-from tandem.support.service.base import ServiceBase
+from tandem.support.service.kb import KnowledgeBase
 
 log = logging.getLogger(__name__)
 TEXT, HTML = "text/plain; charset=utf-8", "text/html; charset=utf-8"
@@ -52,7 +52,7 @@ class Received:
     reason: str | None = None
 
 
-class MailIn(ServiceBase):
+class MailIn(KnowledgeBase):
     def receive_email(self, command: ReceiveEmail, context: MessageContext) -> Received:
         """Store what the message SES stored is: a ticket, a message on one, or a rejection."""
         raw_key = f"{self.mail.raw_prefix}{command.ses_message_id}"
