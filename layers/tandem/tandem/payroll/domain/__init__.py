@@ -1,0 +1,1 @@
+"""Pure payroll domain: no boto3, no Powertools, no environment."""
