@@ -1,0 +1,1 @@
+"""The HR domain: pure Python, no AWS, no environment (docs/architecture.md)."""
