@@ -26,7 +26,7 @@ from tandem.support.domain.model import Ticket
 from tandem.support.domain.rules import excerpt, normalized_email
 from tandem.support.domain.threads import Lookups, resolve_thread
 from tandem.support.ports import UnitOfWork
-from tandem.support.service.base import ServiceBase
+from tandem.support.service.base import INBOUND_ATTEMPTS, ServiceBase
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ class MailIn(ServiceBase):
                 uow.commit()
             return ticket, opened, ack
 
-        ticket, opened, ack = self._retrying(attempt)
+        ticket, opened, ack = self._retrying(attempt, attempts=INBOUND_ATTEMPTS)
         if ack:
             ack = self._acknowledge(ticket, parsed)
         outcome = InboundOutcome.OPENED if opened else InboundOutcome.APPENDED
