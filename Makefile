@@ -49,7 +49,7 @@ test: $(STAMP) $(NODE_STAMP) $(CHECKOV_STAMP)
 	$(PY) -m pytest
 
 bench: $(STAMP)
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(if $(QUICK),--quick)
 
 lint: $(STAMP)
 	$(VENV)/bin/cfn-lint template.yaml

@@ -10,9 +10,17 @@ against, measured in the same run on the same machine:
 5. TransactWriteItems on a growing table                 vs  moto's own implementation
 6. order to cash (bench/commerce.py): round trips vs minimum, orders/s end to end vs the same calls
    made directly against moto, p50 POST /orders -> saga SUCCEEDED
-7. support (bench/support_sla.py): sla-check over 10,000 open tickets in moto, nothing new / a tenth breaching
-8. support (bench/support_kb.py): KB search over 1,000 published articles through the service (p50/p95), and
+7. support inbound email (bench/support_inbound.py): email -> ticket stored p50/p95 over HTTP, 1,000 messages
+   end to end (messages/s stored and settled)
+8. support (bench/support_sla.py): sla-check over 10,000 open tickets in moto, nothing new / a tenth breaching,
+   split into moto's Query time and ours
+9. support domain (bench/support_domain.py): MIME parsing p50 over the corpus, KB search over 1,000 articles
+10. support (bench/support_kb.py): KB search over 1,000 published articles through the service (p50/p95), and
    the first search that builds the index
+
+`--quick` (`make bench QUICK=1`, or BENCH_QUICK=1): every section scaled down so the run takes about a minute
+(fewer samples, one function's imports, 20 messages, 200 tickets and no breaching run, 200 articles); the
+figures say so.
 """
 
 from __future__ import annotations
@@ -32,10 +40,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "layers" / "tandem"), str(ROOT / "local_runtime")]
 
-REQUESTS = int(os.environ.get("BENCH_REQUESTS", "200"))
-FLOWS = int(os.environ.get("BENCH_FLOWS", "30"))
-IMPORT_RUNS = int(os.environ.get("BENCH_IMPORT_RUNS", "5"))
-ORDERS = int(os.environ.get("BENCH_ORDERS", "40"))
+QUICK = "--quick" in sys.argv or os.environ.get("BENCH_QUICK", "") not in ("", "0")
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "20" if QUICK else "200"))
+FLOWS = int(os.environ.get("BENCH_FLOWS", "5" if QUICK else "30"))
+IMPORT_RUNS = int(os.environ.get("BENCH_IMPORT_RUNS", "1" if QUICK else "5"))
+ORDERS = int(os.environ.get("BENCH_ORDERS", "5" if QUICK else "40"))
+SAGAS = 3 if QUICK else 30
+QUICK_IMPORTS = ("SupportInboundEmailFunction",)
+INBOUND_RUNS = int(os.environ.get("BENCH_INBOUND_RUNS", "5" if QUICK else "50"))
+INBOUND_MESSAGES = int(os.environ.get("BENCH_INBOUND_MESSAGES", "20" if QUICK else "1000"))
+SLA_TICKETS = os.environ.get("BENCH_SLA_TICKETS", "200" if QUICK else "10000")
 
 # Published figures of the nearest Docker-free emulator (MiniStack 1.5, measured on this kind of machine;
 # see shared/LOCAL-RUNTIME-NOTES.md). Printed for scale, not measured here.
@@ -76,11 +90,14 @@ def fresh_import_seconds(body: str, env: dict[str, str]) -> float:
 
 
 def bench_imports(rt) -> None:
-    print(f"\n1. Fresh-process import time (median of {IMPORT_RUNS})")
+    scope = f"quick: only {', '.join(QUICK_IMPORTS)}" if QUICK else "every function"
+    print(f"\n1. Fresh-process import time (median of {IMPORT_RUNS}; {scope})")
     base_env = {**os.environ, "PYTHONPATH": str(ROOT / "layers" / "tandem"), "AWS_DEFAULT_REGION": rt.region}
     boto3_alone = fresh_import_seconds("import boto3", base_env)
     print(f"   {'import boto3 (baseline)':40s} {ms(boto3_alone)}   1.00x")
     for logical_id, spec in sorted(rt.lambdas.functions.items()):
+        if QUICK and logical_id not in QUICK_IMPORTS:
+            continue
         path = spec.code_dir / (spec.handler.rpartition(".")[0] + ".py")
         body = (
             f"spec = importlib.util.spec_from_file_location('handler', {str(path)!r})\n"
@@ -128,7 +145,7 @@ def api_event(rt, method: str, path: str, resource: str, path_params: dict | Non
             "stage": "local",
             "requestId": str(uuid.uuid4()),
             "identity": {"sourceIp": "127.0.0.1"},
-            "authorizer": {"claims": {"sub": "bench", "cognito:groups": groups}},
+            "authorizer": {"claims": {"sub": "bench", "token_use": "id", "cognito:groups": groups}},
         },
     }
 
@@ -267,7 +284,7 @@ def bench_transactions(rt) -> None:
     client, table = rt.client("dynamodb"), rt.physical_id("IdempotencyTable")
     patched, stock = DynamoDBBackend.transact_write_items, dynamodb_transactions.MOTO_TRANSACT_WRITE_ITEMS
     filled = 0
-    for size in (0, 500, 2000):
+    for size in (0, 500) if QUICK else (0, 500, 2000):
         while filled < size:
             client.put_item(TableName=table, Item={"id": {"S": f"bench-fill-{filled}"}})
             filled += 1
@@ -297,17 +314,27 @@ def bench_commerce(rt, counter: RoundTrips) -> None:
     names = {spec.name: logical for logical, spec in rt.lambdas.functions.items()}
     operations = commerce.bench_round_trips(shop, counter, names)
     commerce.bench_throughput(shop, operations, ORDERS)
-    commerce.bench_saga_latency(shop, runs=30)
+    commerce.bench_saga_latency(shop, runs=SAGAS)
+
+
+def bench_support_inbound(rt, stored) -> None:
+    import support_inbound
+
+    support_inbound.bench_latency(rt, stored, INBOUND_RUNS)
+    support_inbound.bench_throughput(rt, stored, INBOUND_MESSAGES)
 
 
 def main() -> None:
+    import support_inbound
     from botocore.handlers import BUILTIN_HANDLERS
 
     from local_runtime import LocalRuntime
 
     counter = RoundTrips()
-    # Every botocore session created from now on (the handlers' included) gets the counting hook.
+    stored = support_inbound.StoredTickets(function_name="")  # named once the runtime knows the function
+    # Every botocore session created from now on (the handlers' included) gets the counting hooks.
     BUILTIN_HANDLERS.append(("before-call.dynamodb", counter))
+    BUILTIN_HANDLERS.append(("after-call.dynamodb.TransactWriteItems", stored))
 
     started = time.perf_counter()
     rt = LocalRuntime(
@@ -316,6 +343,9 @@ def main() -> None:
         parameters={"Stage": "bench", "LogLevel": "WARNING", "PaymentWebhookSecret": "whsec_bench_only_secret"},
     )
     rt.start()
+    stored.function_name = rt.lambdas.functions[support_inbound.INBOUND_FUNCTION].name
+    if QUICK:
+        print("QUICK run: every section scaled down (see each heading); figures are indicative only")
     print(
         f"Tandem bench — local runtime started in {ms(time.perf_counter() - started).strip()} "
         f"(template → moto → HTTP on {rt.url})"
@@ -327,11 +357,23 @@ def main() -> None:
         bench_round_trips(rt, counter)
         bench_transactions(rt)
         bench_commerce(rt, counter)
+        bench_support_inbound(rt, stored)
     finally:
         rt.stop()
     # In its own process: it runs moto in-process, which must not meet the runtime's.
-    subprocess.run([sys.executable, str(ROOT / "bench" / "support_sla.py")], check=False)
-    subprocess.run([sys.executable, str(ROOT / "bench" / "support_kb.py")], check=False)
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "support_sla.py")],
+        check=False,
+        env={**os.environ, "BENCH_SLA_TICKETS": SLA_TICKETS, **({"BENCH_SLA_QUIET_ONLY": "1"} if QUICK else {})},
+    )
+    kb_articles = {"BENCH_KB_ARTICLES": "200"} if QUICK else {}
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "support_kb.py")], check=False, env={**os.environ, **kb_articles}
+    )
+    import support_domain
+
+    support_domain.main(quick=QUICK)
+    print(f"\nbench done in {time.perf_counter() - started:.0f} s{' (quick)' if QUICK else ''}")
 
 
 if __name__ == "__main__":

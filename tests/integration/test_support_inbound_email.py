@@ -104,6 +104,28 @@ def test_an_email_opens_a_ticket_once_with_one_acknowledgement_and_threads_the_a
     assert deliver(stranger)["ticket"] == "T-000002"
 
 
+def test_a_burst_that_loses_the_number_race_ten_times_still_opens_one_ticket_at_once(deliver, monkeypatch):
+    """A burst of mail queues on the one number counter (make bench: 8 concurrent invocations). Losing ten races
+    in a row is still a ticket in this invocation, not a failure left to Lambda's retry a minute later."""
+    from tandem.support.adapters.dynamodb import DynamoUnitOfWork
+    from tandem.support.domain.errors import TicketNumberTaken
+
+    monkeypatch.setattr("tandem.shared.retry.jittered_pause", lambda attempt: 0.0)
+    commit, lost = DynamoUnitOfWork.commit, []
+
+    def taken_meanwhile(self: DynamoUnitOfWork) -> None:
+        if len(lost) < 10:
+            lost.append(True)
+            raise TicketNumberTaken()
+        commit(self)
+
+    monkeypatch.setattr(DynamoUnitOfWork, "commit", taken_meanwhile)
+    opened = deliver(_mail("Ada <ada@example.com>", "Burst", "Hello", message_id="<burst@example.com>"))
+    assert opened["outcome"] == "opened" and opened["ticket"] == "T-000001" and len(lost) == 10
+    assert len(services().tickets(TicketQuery(), 10, None).items) == 1
+    assert len(_sent()) == 1
+
+
 def test_the_answer_threads_by_its_in_reply_to(deliver):
     deliver(_mail("ada@example.com", "Hi", "Question", message_id="<q1@example.com>"))
     service = services()

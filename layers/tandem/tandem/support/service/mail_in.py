@@ -34,6 +34,7 @@ from tandem.support.domain.model import Ticket
 from tandem.support.domain.rules import excerpt, normalized_email
 from tandem.support.domain.threads import Lookups, resolve_thread
 from tandem.support.ports import UnitOfWork
+from tandem.support.service.base import INBOUND_ATTEMPTS
 from tandem.support.service.kb import KnowledgeBase
 
 log = logging.getLogger(__name__)
@@ -167,7 +168,7 @@ class MailIn(KnowledgeBase):
                 uow.commit()
             return ticket, opened, ack
 
-        ticket, opened, ack = self._retrying(attempt)
+        ticket, opened, ack = self._retrying(attempt, attempts=INBOUND_ATTEMPTS)
         if ticket is None:
             return Received(InboundOutcome.IGNORED, reason=AUTO_REPLY_WITHOUT_TICKET)
         if ack:
