@@ -154,3 +154,8 @@ def test_what_the_schema_refuses_is_a_clear_invalid_bank_details_error():
     wrong_currency = PaymentOrder.of(DEBTOR, date(2026, 12, 30), "PAYROLL-2026-12-run1", "EURO", STAFF)
     with pytest.raises(InvalidBankDetails, match="does not validate against pain.001.001.03"):
         write_bank_file(wrong_currency, CREATED)
+
+
+def test_a_second_transfer_for_the_same_employee_is_refused_so_nobody_is_paid_twice():
+    with pytest.raises(InvalidBankDetails, match="employee e1 has more than one transfer"):
+        order([*STAFF, transfer("e1", "Jürgen Müller", "DE89370400440532013000", "3078.00")])

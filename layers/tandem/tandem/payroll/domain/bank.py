@@ -116,6 +116,11 @@ class PaymentOrder:
         sepa_reference(self.message_id, field="message_id")
         if not self.transfers:
             raise _invalid("a bank file needs at least one transfer with a positive amount", "transfers")
+        seen: set[str] = set()
+        for transfer in self.transfers:  # one transfer per employee: a second would pay them twice
+            if transfer.employee_id in seen:
+                raise _invalid(f"employee {transfer.employee_id} has more than one transfer", "transfers")
+            seen.add(transfer.employee_id)
 
     @property
     def control_sum(self) -> Decimal:
