@@ -30,8 +30,14 @@ def _post(*lines: JournalLine, currency: str = "EUR") -> JournalEntry:
 
 
 def test_the_chart_has_the_agreed_codes_each_with_a_name_and_type():
-    assert [a.code for a in CHART] == ["1000", "1200", "1300", "2000", "2100", "2200", "2900", "3000", "4000", "5000"]
-    assert {a.code: a.type for a in CHART}["2200"] is AccountType.LIABILITY
+    assert [a.code for a in CHART] == [
+        "1000", "1200", "1300", "2000", "2100", "2200", "2300", "2400", "2500", "2900", "3000", "4000", "5000",
+        "6000", "6100",
+    ]  # fmt: skip
+    types = {a.code: a.type for a in CHART}
+    assert types["2200"] is AccountType.LIABILITY
+    assert {types[code] for code in ("2300", "2400", "2500")} == {AccountType.LIABILITY}  # payroll's payables
+    assert {types[code] for code in ("6000", "6100")} == {AccountType.EXPENSE}  # salary, employer contributions
     assert all(a.name for a in CHART)
 
 

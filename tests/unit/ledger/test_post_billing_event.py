@@ -11,7 +11,7 @@ from tandem.ledger import service
 from tandem.ledger.api_models import SourceEventType
 from tandem.ledger.domain.commands import POSTING_COMMANDS
 from tandem.ledger.domain.errors import UnbalancedEntry, UnsupportedCurrency
-from tandem.ledger.inbound import POSTED_EVENT_TYPES
+from tandem.ledger.inbound import PAYROLL_POSTED_EVENT_TYPES, POSTED_EVENT_TYPES
 from tandem.shared.clock import Clock
 from tandem.shared.correlation import MessageContext
 from tandem.shared.errors import TransactionConflict
@@ -122,4 +122,5 @@ def test_credit_note_and_payment_settle_the_receivable():
 
 
 def test_the_api_names_every_event_type_the_ledger_posts():
-    assert set(get_args(SourceEventType)) == set(POSTED_EVENT_TYPES) == {c.source_event_type for c in POSTING_COMMANDS}
+    posted = {*POSTED_EVENT_TYPES, *PAYROLL_POSTED_EVENT_TYPES}
+    assert set(get_args(SourceEventType)) == posted == {c.source_event_type for c in POSTING_COMMANDS}

@@ -31,7 +31,8 @@ from tandem.shared.pricing import TaxCategory
 AccountCode = Annotated[
     str, Field(pattern=r"^[0-9]{4}$", description="An account of the chart (GET /ledger/accounts)", examples=["1200"])
 ]
-# The billing events the ledger posts (the kinds ``inbound.BillingEvent`` reads).
+# The billing and payroll events the ledger posts (the kinds ``inbound.BillingEvent`` and
+# ``inbound.PayrollEvent`` read).
 SourceEventType = Literal[
     "InvoiceIssued",
     "CreditNoteIssued",
@@ -40,6 +41,9 @@ SourceEventType = Literal[
     "PaymentUnmatched",
     "UnmatchedPaymentApplied",
     "RefundPaid",
+    "PayrollRunPosted",
+    "PayrollRunPaid",
+    "PayrollRunReversed",
 ]
 PeriodText = Annotated[
     str, Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="A calendar month", examples=["2026-01"])
@@ -122,8 +126,10 @@ class JournalDocumentView(BaseModel):
     """The business document a journal entry books."""
 
     type: DocumentType
-    id: str = Field(description="The document's id in billing")
-    number: str | None = Field(description="The invoice's or credit note's number; null for payments and refunds")
+    id: str = Field(description="The document's id in billing, or the payroll run's id")
+    number: str | None = Field(
+        description="The invoice's or credit note's number, a payroll run's period; null for payments and refunds"
+    )
     document_date: date = Field(description="The document's date in the business time zone")
 
 
@@ -132,7 +138,7 @@ class JournalEntryView(BaseModel):
 
     id: UUID
     posted_at: datetime
-    source_event_type: SourceEventType = Field(description="The billing event this entry posts")
+    source_event_type: SourceEventType = Field(description="The billing or payroll event this entry posts")
     source_event_id: UUID
     currency: Currency
     lines: list[JournalLineView]
@@ -142,7 +148,9 @@ class JournalEntryView(BaseModel):
         "when the document's period was closed (null on entries posted before documents were recorded)",
     )
     document: JournalDocumentView | None = Field(default=None, description="What the entry books")
-    party: str | None = Field(default=None, description="The customer's email, when the entry concerns one")
+    party: str | None = Field(
+        default=None, description="The customer's email, when the entry concerns one (never an employee)"
+    )
 
     @classmethod
     def of(cls, entry: JournalEntry) -> JournalEntryView:

@@ -1,7 +1,8 @@
-"""Tolerant readers of the billing events the ledger posts (the edge; the domain never sees them).
+"""Tolerant readers of the billing and payroll events the ledger posts (the edge; the domain never sees them).
 
 Only the fields the postings need are read and unknown fields are ignored, so billing can add fields
-without the ledger noticing. The ledger imports nothing of billing's package: contexts are decoupled.
+without the ledger noticing. The ledger imports nothing of billing's or payroll's packages: contexts are
+decoupled.
 These models are plain pydantic (not ``DomainEvent``), so they never enter the schema registry.
 The contract (docs/order-to-cash.md): amounts positive, in ``currency``; ``customer_email`` is the party.
 """
@@ -21,12 +22,15 @@ from tandem.ledger.domain.commands import (
     PostInvoiceIssued,
     PostPaymentReceived,
     PostPaymentUnmatched,
+    PostPayrollRunPaid,
+    PostPayrollRunPosted,
+    PostPayrollRunReversed,
     PostPrepaymentApplied,
     PostRefundPaid,
     PostUnmatchedPaymentApplied,
 )
 from tandem.ledger.domain.model import VatAmount
-from tandem.ledger.domain.rules import RefundSource
+from tandem.ledger.domain.rules import PayrollRole, RefundSource
 from tandem.shared.envelope import InboundEvent, TolerantReader
 from tandem.shared.pricing import TaxCategory
 
@@ -239,6 +243,93 @@ class BillingEvent(InboundEvent):
         | RefundPaidIn,
         Field(discriminator="kind"),
     ]
+
+    def to_command(self) -> PostingCommand:
+        return self.data.to_command(self.metadata.event_id)
+
+
+# ---------------------------------------------------------------- payroll
+# Payroll's run events carry balanced lines by account ROLE (docs/hr-payroll.md): the ledger reads the role,
+# the debit and the credit of each line, maps the role to its account and posts them as they are. An
+# unknown role is refused (the event goes to the DLQ): a role the ledger cannot place is a contract change
+# to agree on, never to guess.
+
+
+class PayrollLineIn(TolerantReader):
+    role: PayrollRole
+    debit: Positive = Decimal(0)
+    credit: Positive = Decimal(0)
+
+    def line(self) -> tuple[PayrollRole, Decimal, Decimal]:
+        return (self.role, self.debit, self.credit)
+
+
+Period = Annotated[str, Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
+
+
+class PayrollRunPostedIn(TolerantReader):
+    kind: Literal["PayrollRunPosted"]
+    run_id: Ref
+    period: Period
+    currency: Currency
+    lines: list[PayrollLineIn]
+
+    def to_command(self, event_id: UUID) -> PostingCommand:
+        return PostPayrollRunPosted(
+            source_event_id=event_id,
+            currency=self.currency,
+            run_id=self.run_id,
+            period=self.period,
+            lines=tuple(line.line() for line in self.lines),
+        )
+
+
+class PayrollRunPaidIn(TolerantReader):
+    kind: Literal["PayrollRunPaid"]
+    run_id: Ref
+    period: Period
+    currency: Currency
+    lines: list[PayrollLineIn]
+    occurred_at: AwareDatetime
+
+    def to_command(self, event_id: UUID) -> PostingCommand:
+        return PostPayrollRunPaid(
+            source_event_id=event_id,
+            currency=self.currency,
+            run_id=self.run_id,
+            period=self.period,
+            lines=tuple(line.line() for line in self.lines),
+            paid_at=self.occurred_at,
+        )
+
+
+class PayrollRunReversedIn(TolerantReader):
+    kind: Literal["PayrollRunReversed"]
+    run_id: Ref
+    reverses_run_id: Ref
+    period: Period
+    currency: Currency
+    lines: list[PayrollLineIn]
+
+    def to_command(self, event_id: UUID) -> PostingCommand:
+        return PostPayrollRunReversed(
+            source_event_id=event_id,
+            currency=self.currency,
+            run_id=self.run_id,
+            reverses_run_id=self.reverses_run_id,
+            period=self.period,
+            lines=tuple(line.line() for line in self.lines),
+        )
+
+
+# What the ledger's payroll consumer's rule routes to it (template.yaml).
+PAYROLL_POSTED_EVENT_TYPES = ("PayrollRunPosted", "PayrollRunPaid", "PayrollRunReversed")
+
+
+class PayrollEvent(InboundEvent):
+    """``detail`` of a payroll run event the ledger posts; ``data`` is read by ``metadata.event_type``."""
+
+    data: Annotated[PayrollRunPostedIn | PayrollRunPaidIn | PayrollRunReversedIn, Field(discriminator="kind")]
 
     def to_command(self) -> PostingCommand:
         return self.data.to_command(self.metadata.event_id)

@@ -1,4 +1,4 @@
-"""Ledger use cases: post billing events to the journal; read the chart, the trial balance, the journal,
+"""Ledger use cases: post billing and payroll events to the journal; read the chart, the trial balance, the journal,
 receivables by age and the VAT report; close periods."""
 
 from __future__ import annotations
@@ -61,8 +61,8 @@ class LedgerService:
         self.clock = clock
         self.base_currency = base_currency
 
-    def post_billing_event(self, command: PostingCommand, context: MessageContext) -> PostingResult:
-        """Post the journal entry for one billing event, exactly once, dated with its document's date.
+    def post_event(self, command: PostingCommand, context: MessageContext) -> PostingResult:
+        """Post the journal entry for one billing or payroll event, exactly once, dated with its document's date.
 
         The entry counts in the period of its document's date, or in the first open period after it when
         that one is closed (the document's date stays on the entry). Its id derives from the source event
@@ -101,6 +101,10 @@ class LedgerService:
             return self._store(entry, envelopes)
 
         return retrying(attempt, on=(TransactionConflict,), attempts=POSTING_ATTEMPTS, sleep=self.clock.sleep)
+
+    # What the two consumers call: one use case, whichever context the event came from.
+    post_billing_event = post_event
+    post_payroll_event = post_event
 
     def _store(self, entry: JournalEntry, envelopes: list[Envelope[DomainEvent]]) -> PostingResult:
         try:

@@ -5,21 +5,20 @@ address and VAT number, the buyer's VAT number when the order named one, the dat
 breakdown per rate with the exemption reason of zero-rated supplies, and how to pay. Amounts are printed
 with their currency's minor units (``tandem.shared.money.amount_text``: "36.00 EUR", "1999 JPY").
 
-Fonts (``fonts/``, licences beside them): DejaVu Sans (regular and bold) for Latin, Greek and Cyrillic,
-and Droid Sans Fallback for what DejaVu lacks (Chinese, Japanese, Korean), loaded only by a document that
-needs it (parsing it costs ~0.6 s); fpdf2 embeds only the glyphs a document uses.
+Fonts: ``tandem.shared.pdf`` (DejaVu Sans, and Droid Sans Fallback loaded only when a name needs it), shared
+with payroll's payslips.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from tandem.billing.domain.crediting import CreditNote
 from tandem.billing.domain.model import Invoice, InvoiceLine
 from tandem.shared.money import amount_text
+from tandem.shared.pdf import UnicodeDocument
 from tandem.shared.pricing import TaxSubtotal
 
 # Placeholders so `make run` works; a deployment sets the template parameters SellerLegalName,
@@ -29,8 +28,6 @@ DEFAULT_SELLER_ADDRESS = "1 Market Street, 10115 Berlin, DE"
 DEFAULT_SELLER_VAT_ID = "DE000000000"
 DEFAULT_PAYMENT_DETAILS = "IBAN DE00 0000 0000 0000 0000 00, BIC TANDDEXXXXX"
 DEFAULT_EXEMPTION_NOTE = "VAT exempt"
-FONTS = Path(__file__).with_name("fonts")
-_FAMILY, _FALLBACK = "DejaVu", "DroidFallback"
 _COLUMNS = (("#", 8), ("Item", 72), ("Qty", 14), ("Unit price", 28), ("VAT", 18), ("Net", 30))
 
 
@@ -60,34 +57,11 @@ def _address_lines(address: dict[str, Any]) -> list[str]:
     ]
 
 
-class _Document:
+class _Document(UnicodeDocument):
     def __init__(self, seller: Seller, currency: str) -> None:
-        # Imported here: fpdf2 (with Pillow and fontTools) costs ~0.3 s of cold start, and most billing
-        # invocations (API reads, the webhook, consumers) never render a document.
-        from fpdf import FPDF
-
-        self.pdf = FPDF(format="A4")
-        self.pdf.add_font(_FAMILY, "", FONTS / "DejaVuSans.ttf")
-        self.pdf.add_font(_FAMILY, "B", FONTS / "DejaVuSans-Bold.ttf")
-        self.covered: set[int] = set(getattr(self.pdf.fonts[_FAMILY.lower()], "cmap", ()))  # what DejaVu prints
-        self.pdf.set_auto_page_break(auto=True, margin=15)
-        self.pdf.add_page()
+        super().__init__()
         self.seller = seller
         self.currency = currency
-
-    def cell(self, width: float, height: float, text: str, **options: Any) -> None:
-        self._cover(text)
-        self.pdf.cell(width, height, text, **options)
-
-    def _cover(self, text: str) -> None:
-        """Load the fallback font the first time ``text`` has a character DejaVu lacks."""
-        if self.covered and any(ord(c) not in self.covered for c in text):
-            self.pdf.add_font(_FALLBACK, "", FONTS / "DroidSansFallback.ttf")
-            self.pdf.set_fallback_fonts([_FALLBACK], exact_match=False)
-            self.covered = set()  # the fallback is in: nothing more to check
-
-    def font(self, size: float, style: str = "") -> None:
-        self.pdf.set_font(_FAMILY, style, size)
 
     def money(self, amount: Decimal) -> str:
         return f"{amount_text(amount, self.currency)} {self.currency}"
@@ -162,11 +136,7 @@ class _Document:
     def note(self, text: str) -> None:
         self.pdf.ln(6)
         self.font(9)
-        self._cover(text)
-        self.pdf.multi_cell(0, 5, text)
-
-    def output(self) -> bytes:
-        return bytes(self.pdf.output())
+        self.paragraph(text)
 
 
 def _buyer(name: str, email: str, address: dict[str, Any], vat_id: str | None) -> list[str]:

@@ -1,4 +1,4 @@
-"""Commands the ledger accepts: post the entry for one billing event (one class per event type).
+"""Commands the ledger accepts: post the entry for one billing or payroll event (one class per event type).
 
 Each command knows what its event books (``posting``): the lines (domain/rules.py), the document, the party,
 the receivables item its lines on account 1200 move, and its output VAT by rate. Document dates are days
@@ -8,14 +8,16 @@ in the business time zone; a payment's ``received_at`` instant is turned into on
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from typing import ClassVar, Protocol
 from uuid import UUID
 
 from tandem.ledger.domain import rules
 from tandem.ledger.domain.model import Document, DocumentType, JournalLine, OpenItem, VatAmount
-from tandem.ledger.domain.rules import RefundSource
+from tandem.ledger.domain.rules import PayrollRole, RefundSource
+
+PayrollLine = tuple[PayrollRole, Decimal, Decimal]  # role, debit, credit
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +209,65 @@ class PostRefundPaid:
         )
 
 
+def _period_end(period: str) -> date:
+    """The last day of ``YYYY-MM`` (the tolerant reader checked the form)."""
+    year, month = int(period[:4]), int(period[5:7])
+    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PostPayrollRunPosted:
+    """A run's accrual, as payroll computed it (by role), dated the period's last day: wages are an expense
+    of the month they are earned in, whenever they are paid."""
+
+    source_event_type: ClassVar[str] = "PayrollRunPosted"
+    source_event_id: UUID
+    currency: str
+    run_id: str
+    period: str
+    lines: tuple[PayrollLine, ...]
+
+    def posting(self, zone: tzinfo) -> Posting:
+        document = Document(DocumentType.PAYROLL_RUN, self.run_id, _period_end(self.period), self.period)
+        return Posting(rules.payroll_lines(self.lines), document)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PostPayrollRunPaid:
+    """The wages left the bank: Dr net wages payable / Cr bank, dated the day they were paid."""
+
+    source_event_type: ClassVar[str] = "PayrollRunPaid"
+    source_event_id: UUID
+    currency: str
+    run_id: str
+    period: str
+    lines: tuple[PayrollLine, ...]
+    paid_at: datetime
+
+    def posting(self, zone: tzinfo) -> Posting:
+        document = Document(DocumentType.PAYROLL_RUN, self.run_id, self.paid_at.astimezone(zone).date(), self.period)
+        return Posting(rules.payroll_lines(self.lines), document)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PostPayrollRunReversed:
+    """A reversal run: every line the original posted (accrual, and payment if it was paid), sides swapped,
+    dated the period's last day like the accrual it undoes (the first open day after, if that period is
+    closed), so the trial balance is back where it was before the original run."""
+
+    source_event_type: ClassVar[str] = "PayrollRunReversed"
+    source_event_id: UUID
+    currency: str
+    run_id: str
+    reverses_run_id: str
+    period: str
+    lines: tuple[PayrollLine, ...]
+
+    def posting(self, zone: tzinfo) -> Posting:
+        document = Document(DocumentType.PAYROLL_RUN, self.run_id, _period_end(self.period), self.period)
+        return Posting(rules.payroll_lines(self.lines), document)
+
+
 POSTING_COMMANDS: tuple[type[PostingCommand], ...] = (
     PostInvoiceIssued,
     PostCreditNoteIssued,
@@ -215,4 +276,7 @@ POSTING_COMMANDS: tuple[type[PostingCommand], ...] = (
     PostPaymentUnmatched,
     PostUnmatchedPaymentApplied,
     PostRefundPaid,
+    PostPayrollRunPosted,
+    PostPayrollRunPaid,
+    PostPayrollRunReversed,
 )

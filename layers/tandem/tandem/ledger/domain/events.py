@@ -40,11 +40,11 @@ class JournalPosted(DomainEvent):
         description="The day the entry counts in: the document's date, or the first day of the "
         "next open period when the document's period was closed",
     )
-    document_type: Literal["invoice", "credit_note", "payment", "refund"] | None = None
+    document_type: Literal["invoice", "credit_note", "payment", "refund", "payroll_run"] | None = None
     document_id: str | None = Field(default=None, max_length=64)
     document_number: str | None = Field(default=None, max_length=64)
     document_date: date | None = None
-    party: str | None = Field(default=None, max_length=254, description="The customer's email")
+    party: str | None = Field(default=None, max_length=254, description="The customer's email (none for payroll)")
 
 
 JournalPostedEnvelope = Envelope[JournalPosted]

@@ -54,10 +54,15 @@ INVENTORY = "1300"
 PAYABLES = "2000"
 CUSTOMER_ADVANCES = "2100"
 VAT_PAYABLE = "2200"
+NET_WAGES_PAYABLE = "2300"
+TAX_WITHHOLDING_PAYABLE = "2400"
+SOCIAL_CONTRIBUTIONS_PAYABLE = "2500"
 SUSPENSE = "2900"
 EQUITY = "3000"
 REVENUE = "4000"
 COST_OF_GOODS_SOLD = "5000"
+SALARY_EXPENSE = "6000"
+EMPLOYER_CONTRIBUTION_EXPENSE = "6100"
 
 CHART: tuple[Account, ...] = (
     Account(BANK, "Bank", AccountType.ASSET),
@@ -67,11 +72,18 @@ CHART: tuple[Account, ...] = (
     # Prepayments received for orders not invoiced yet: owed to the customer until an invoice takes them.
     Account(CUSTOMER_ADVANCES, "Customer advances", AccountType.LIABILITY),
     Account(VAT_PAYABLE, "VAT payable", AccountType.LIABILITY),
+    # Payroll (the accrual of an approved run): owed to the employees until the bank pays them, and to the
+    # tax office and the social insurers until payroll pays over what it withheld and the employer's share.
+    Account(NET_WAGES_PAYABLE, "Net wages payable", AccountType.LIABILITY),
+    Account(TAX_WITHHOLDING_PAYABLE, "Tax withholding payable", AccountType.LIABILITY),
+    Account(SOCIAL_CONTRIBUTIONS_PAYABLE, "Social contributions payable", AccountType.LIABILITY),
     # Money received that names no known order or invoice, until finance applies or refunds it.
     Account(SUSPENSE, "Suspense", AccountType.LIABILITY),
     Account(EQUITY, "Equity", AccountType.EQUITY),
     Account(REVENUE, "Sales revenue", AccountType.REVENUE),
     Account(COST_OF_GOODS_SOLD, "Cost of goods sold", AccountType.EXPENSE),
+    Account(SALARY_EXPENSE, "Salary expense", AccountType.EXPENSE),
+    Account(EMPLOYER_CONTRIBUTION_EXPENSE, "Employer contribution expense", AccountType.EXPENSE),
 )
 ACCOUNTS: dict[str, Account] = {account.code: account for account in CHART}
 
@@ -155,12 +167,14 @@ class DocumentType(StrEnum):
     CREDIT_NOTE = "credit_note"
     PAYMENT = "payment"
     REFUND = "refund"
+    PAYROLL_RUN = "payroll_run"  # a run's accrual, its payment, or a reversal run (id: the run's)
 
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """The business document an entry books: its type, its id in billing, its number (invoices and credit
-    notes; a payment or a refund is named by its id) and its date (in the business time zone)."""
+    """The business document an entry books: its type, its id in billing or payroll, its number (invoices and
+    credit notes; a payment or a refund is named by its id; a payroll run by its period) and its date (in
+    the business time zone)."""
 
     type: DocumentType
     id: str

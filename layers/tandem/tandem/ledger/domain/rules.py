@@ -1,4 +1,4 @@
-"""Posting rules: which accounts a billing document moves, and by how much.
+"""Posting rules: which accounts a billing document moves, and by how much; payroll's lines by role.
 
 Zero amounts make no line (an invoice without VAT has no VAT line); a document whose amounts are
 all zero gives no lines at all, and the service then posts nothing.
@@ -6,15 +6,21 @@ all zero gives no lines at all, and the service then posts nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from enum import StrEnum
 
 from tandem.ledger.domain.model import (
     BANK,
     CUSTOMER_ADVANCES,
+    EMPLOYER_CONTRIBUTION_EXPENSE,
+    NET_WAGES_PAYABLE,
     RECEIVABLES,
     REVENUE,
+    SALARY_EXPENSE,
+    SOCIAL_CONTRIBUTIONS_PAYABLE,
     SUSPENSE,
+    TAX_WITHHOLDING_PAYABLE,
     VAT_PAYABLE,
     JournalLine,
 )
@@ -80,3 +86,39 @@ def refund_paid(*, amount: Decimal, source: RefundSource) -> tuple[JournalLine, 
     """Money paid back leaves the bank from the account it sat on: Dr that account / Cr Bank. (RefundDue
     posts nothing: the money already sits on its source account.)"""
     return _nonzero(("dr", REFUND_ACCOUNT[source], amount), ("cr", BANK, amount))
+
+
+class PayrollRole(StrEnum):
+    """The account roles payroll's run events name (the payroll/ledger contract: docs/hr-payroll.md).
+    Payroll computes the lines, balanced; the ledger only maps each role to its account and books them."""
+
+    SALARY_EXPENSE = "salary_expense"
+    EMPLOYER_CONTRIBUTION_EXPENSE = "employer_contribution_expense"
+    NET_WAGES_PAYABLE = "net_wages_payable"
+    TAX_WITHHOLDING_PAYABLE = "tax_withholding_payable"
+    SOCIAL_CONTRIBUTIONS_PAYABLE = "social_contributions_payable"
+    BANK = "bank"
+
+
+PAYROLL_ACCOUNT = {
+    PayrollRole.SALARY_EXPENSE: SALARY_EXPENSE,
+    PayrollRole.EMPLOYER_CONTRIBUTION_EXPENSE: EMPLOYER_CONTRIBUTION_EXPENSE,
+    PayrollRole.NET_WAGES_PAYABLE: NET_WAGES_PAYABLE,
+    PayrollRole.TAX_WITHHOLDING_PAYABLE: TAX_WITHHOLDING_PAYABLE,
+    PayrollRole.SOCIAL_CONTRIBUTIONS_PAYABLE: SOCIAL_CONTRIBUTIONS_PAYABLE,
+    PayrollRole.BANK: BANK,
+}
+
+
+def payroll_lines(lines: Iterable[tuple[PayrollRole, Decimal, Decimal]]) -> tuple[JournalLine, ...]:
+    """Payroll's ``(role, debit, credit)`` lines on the ledger's accounts, in their order; a line of zero is
+    dropped (a run whose every amount is zero posts nothing). Whether they balance is the entry's check
+    (``JournalEntry.post`` refuses an unbalanced entry): the ledger never makes up a difference."""
+    journal: list[JournalLine] = []
+    for role, debit, credit in lines:
+        account = PAYROLL_ACCOUNT[role]
+        if debit:
+            journal.append(JournalLine.dr(account, debit))
+        if credit:
+            journal.append(JournalLine.cr(account, credit))
+    return tuple(journal)

@@ -45,3 +45,10 @@ class FourEyesRequired(Forbidden):
 
     code = "four_eyes_required"
     message = "A payroll run must be approved by a payroll user other than the one who started it"
+
+
+class InvalidBankDetails(ValidationFailed):
+    """An IBAN with wrong check digits, a malformed BIC, an amount a bank cannot pay (``details.field``)."""
+
+    code = "invalid_bank_details"
+    message = "The bank details are invalid"

@@ -1,9 +1,11 @@
-"""The events payroll will publish, as plain frozen dataclasses for now.
+"""The events payroll publishes (source ``tandem.payroll``).
 
-They become versioned ``DomainEvent`` classes (source ``tandem.payroll``, registered in
-``tandem.shared.schemas``, samples in ``events/``) when the context is wired; until then a plain class keeps
-them out of the schema registry, so the contract test does not ask for schemas of events nothing publishes
-yet. The lead reconciles them with what HR publishes and with the ledger's reader.
+The three the ledger posts, ``PayrollRunPosted``, ``PayrollRunPaid`` and ``PayrollRunReversed``, are
+versioned ``DomainEvent`` classes (registered in ``tandem.shared.schemas``: JSON Schemas in
+``events/schemas/``, samples in ``events/payroll_published/``). The others are still plain frozen
+dataclasses, kept out of the schema registry until the run is wired and something publishes them (the
+contract test asks for a schema and a sample of every registered event); they become ``DomainEvent``s the
+same way, with keyword arguments.
 
 Personal data is the minimum: an employee id and amounts, never a name, an email or an IBAN. The ledger
 learns a run's money from three of them, each carrying balanced ``PostingLine``s by account ROLE:
@@ -15,8 +17,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated
+
+from pydantic import AwareDatetime, Field
 
 from tandem.payroll.domain.posting import PostingLine
+from tandem.shared.envelope import DomainEvent, Envelope
+
+RunId = Annotated[str, Field(min_length=1, max_length=64)]
+Period = Annotated[str, Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="The pay period: YYYY-MM")]
+Currency = Annotated[str, Field(min_length=3, max_length=3, description="ISO 4217 code of every amount")]
+Lines = Annotated[
+    tuple[PostingLine, ...],
+    Field(
+        description="Balanced lines by account ROLE (salary_expense, employer_contribution_expense, "
+        "net_wages_payable, tax_withholding_payable, social_contributions_payable, bank), each with a "
+        "debit or a credit > 0; the ledger maps roles to its accounts"
+    ),
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,36 +92,53 @@ class PayrollRunRejected:
     occurred_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class PayrollRunPosted:
-    """The accrual: the ledger posts ``lines`` (balanced) dated the period's last day."""
+class PayrollRunPosted(DomainEvent):
+    """A run's accrual, posted when it was approved: the ledger books ``lines`` (balanced) dated the
+    period's last day. Dr salary expense (Σ gross) and employer contribution expense; Cr net wages payable
+    (Σ net), tax withholding payable and social contributions payable."""
 
-    run_id: str
-    period: str
-    currency: str
-    lines: tuple[PostingLine, ...]
+    context = "payroll"
+    event_type = "PayrollRunPosted"
+    version = 1
 
-
-@dataclass(frozen=True, slots=True)
-class PayrollRunPaid:
-    """The wages left the bank: Dr net wages payable / Cr bank."""
-
-    run_id: str
-    period: str
-    currency: str
-    lines: tuple[PostingLine, ...]
-    occurred_at: datetime
+    run_id: RunId
+    period: Period
+    currency: Currency
+    lines: Lines
 
 
-@dataclass(frozen=True, slots=True)
-class PayrollRunReversed:
-    """A reversal run posted: ``lines`` are every line ``reverses_run_id`` posted, sides swapped."""
+class PayrollRunPaid(DomainEvent):
+    """The wages left the bank: Dr net wages payable / Cr bank, Σ net, dated the day of ``occurred_at``."""
 
-    run_id: str
-    reverses_run_id: str
-    period: str
-    currency: str
-    lines: tuple[PostingLine, ...]
+    context = "payroll"
+    event_type = "PayrollRunPaid"
+    version = 1
+
+    run_id: RunId
+    period: Period
+    currency: Currency
+    lines: Lines
+    occurred_at: AwareDatetime
+
+
+class PayrollRunReversed(DomainEvent):
+    """A reversal run posted: ``lines`` are every line ``reverses_run_id`` posted (its accrual and, if it was
+    paid, its payment), sides swapped, so the ledger is back where it was before that run."""
+
+    context = "payroll"
+    event_type = "PayrollRunReversed"
+    version = 1
+
+    run_id: RunId
+    reverses_run_id: RunId
+    period: Period
+    currency: Currency
+    lines: Lines
+
+
+PayrollRunPostedEnvelope = Envelope[PayrollRunPosted]
+PayrollRunPaidEnvelope = Envelope[PayrollRunPaid]
+PayrollRunReversedEnvelope = Envelope[PayrollRunReversed]
 
 
 @dataclass(frozen=True, slots=True)

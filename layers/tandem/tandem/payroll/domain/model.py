@@ -170,12 +170,20 @@ class PayrollRun:
             assert self.reverses_run_id is not None  # set by reversal_of, the only way to make one
             self.events.append(
                 published.PayrollRunReversed(
-                    self.run_id, self.reverses_run_id, period, self.currency, self.posted_lines
+                    run_id=self.run_id,
+                    reverses_run_id=self.reverses_run_id,
+                    period=period,
+                    currency=self.currency,
+                    lines=self.posted_lines,
                 )
             )
         else:
             self.posted_lines = accrual_lines(self.payslips.values())
-            self.events.append(published.PayrollRunPosted(self.run_id, period, self.currency, self.posted_lines))
+            self.events.append(
+                published.PayrollRunPosted(
+                    run_id=self.run_id, period=period, currency=self.currency, lines=self.posted_lines
+                )
+            )
         return True
 
     def mark_paid(self, at: datetime) -> bool:
@@ -184,7 +192,15 @@ class PayrollRun:
             return self._repeat_or_refuse(RunStatus.PAID, "mark paid")
         self.status = RunStatus.PAID
         self.paid_lines = payment_lines(self.totals.net)
-        self.events.append(published.PayrollRunPaid(self.run_id, str(self.period), self.currency, self.paid_lines, at))
+        self.events.append(
+            published.PayrollRunPaid(
+                run_id=self.run_id,
+                period=str(self.period),
+                currency=self.currency,
+                lines=self.paid_lines,
+                occurred_at=at,
+            )
+        )
         return True
 
     def mark_reversed(self, reversal_run_id: str) -> bool:
