@@ -142,6 +142,7 @@ def test_a_solved_ticket_sends_one_survey_ever(stack, call, notify):
     assert notify("ticket_solved", event_id, ticket_id=ticket)["sent"] is True
     [survey] = _sent()[before:]
     assert survey["To"] == "ada@example.com" and "[#T-000001]" in survey["Subject"]
+    assert survey["Auto-Submitted"] == "auto-generated"  # RFC 3834: no out-of-office answers a survey
     token = LINK.search(_text(survey)).group(1)  # type: ignore[union-attr]
     assert csat.ticket_of(token, [SECRET]) == uuid.UUID(ticket)
     assert notify("ticket_solved", event_id, ticket_id=ticket)["sent"] is True  # a redelivery: the stored result

@@ -1,5 +1,5 @@
 """Support mail out through SES v2 as raw MIME: our Message-ID, In-Reply-To and References (RFC 5322 3.6.4),
-the plus-addressed Reply-To and, on acknowledgements, ``Auto-Submitted: auto-replied`` (RFC 3834).
+the plus-addressed Reply-To and, on acknowledgements and surveys, ``Auto-Submitted`` (RFC 3834).
 
 The text is the domain's; the HTML alternative is that text escaped (``tandem.shared.mail.html_part``); the
 subject and the recipient pass ``tandem.shared.mail``'s checks, so no text can add a header.
@@ -38,7 +38,7 @@ def compose(mail: OutboundMail) -> bytes:
         if mail.references:
             message["References"] = " ".join(mail.references)
         if mail.auto_submitted:
-            message["Auto-Submitted"] = "auto-replied"
+            message["Auto-Submitted"] = mail.auto_submitted
             message["X-Auto-Response-Suppress"] = "All"  # Exchange: no out-of-office back to an acknowledgement
     except ValueError as exc:
         raise UnsafeMail(str(exc)) from exc

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import Literal
 from uuid import UUID
 
 from tandem.support.domain import tokens
@@ -75,7 +76,9 @@ class OutboundMail:
     reply_to: str
     in_reply_to: str | None = None
     references: tuple[str, ...] = ()
-    auto_submitted: bool = False  # RFC 3834: ``Auto-Submitted: auto-replied`` on acknowledgements
+    # RFC 3834's Auto-Submitted: "auto-replied" on acknowledgements (answers to a message), "auto-generated" on
+    # what we send of our own accord (the survey); responders then leave both unanswered. None: a person wrote it.
+    auto_submitted: Literal["auto-replied", "auto-generated"] | None = None
 
 
 def facts_of(parsed: ParsedMessage, mailbox: str) -> InboundFacts:

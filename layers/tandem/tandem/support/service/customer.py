@@ -147,7 +147,7 @@ class CustomerDesk(Desk):
             unique=self.clock.new_id().hex,
         )
         try:
-            self.mailer.send(replace(mail, auto_submitted=True))
+            self.mailer.send(replace(mail, auto_submitted="auto-replied"))
         except Exception as exc:  # noqa: BLE001 - the ticket is stored; the answer is a courtesy
             log.warning("acknowledgement not sent", extra={"ticket": ticket.reference, "error": type(exc).__name__})
             return False

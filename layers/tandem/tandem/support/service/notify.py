@@ -11,6 +11,7 @@ not asked.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from tandem.support.domain import csat
 from tandem.support.domain import mailbox as box
@@ -59,7 +60,7 @@ class Notify(ServiceBase):
             unique=self.clock.new_id().hex,
         )
         try:
-            self.mailer.send(mail)
+            self.mailer.send(replace(mail, auto_submitted="auto-generated"))  # no out-of-office answers it
         except Exception:
             with self.uow() as uow:
                 uow.surveys.release(ticket.id, at=self.clock.now())
