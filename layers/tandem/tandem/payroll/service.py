@@ -116,11 +116,10 @@ class PayrollService:
         return record
 
     def run_failures(self, run_id: str) -> list[PayslipFailure]:
+        """The employees of the run without a slip, and why (read from its batches: no slip is loaded)."""
+        self.run(run_id)
         with self.uow() as uow:
-            record = uow.runs.get(run_id, with_results=True)
-        if record is None:
-            raise PayrollRunNotFound(details={"run_id": run_id[:64]})
-        return sorted(record.run.failures.values(), key=lambda f: f.employee_id)
+            return uow.runs.failures(run_id)
 
     def runs(self, limit: int, cursor: str | None) -> Page[RunRecord]:
         with self.uow() as uow:

@@ -249,6 +249,12 @@ class DynamoRuns:
             run.payslips = {slip.employee_id: slip for slip in self.uow.payslips.all_of_run(run_id)}
         return record
 
+    def failures(self, run_id: str) -> list[PayslipFailure]:
+        """The run's employees without a slip, from its batch items only (no slip is read)."""
+        batches = self.uow.query_all("PK = :p AND begins_with(SK, :b)", {":p": f"RUN#{run_id}", ":b": "BATCH#"})
+        found = [codec.failure_of(f) for batch in batches for f in json.loads(str(batch.get("failures") or "[]"))]
+        return sorted(found, key=lambda f: f.employee_id)
+
     def list_newest(self, *, limit: int, cursor: str | None) -> Page[RunRecord]:
         items, token = self.uow.page("GSI2", "RUNS", limit=limit, token=cursor)
         return Page([documents.run_of(_doc(item), int(item["version"])) for item in items], token)
