@@ -147,6 +147,24 @@ def load_articles(base: str) -> str:
     return f"demo data: {created} knowledge-base article(s) published, {len(ARTICLES) - created} already there"
 
 
+def load_salary_structure(base: str) -> str:
+    """The documented demo structure (tandem.payroll.domain.demo) as the default, unless one exists."""
+    from tandem.payroll.domain.codec import structure_document
+    from tandem.payroll.domain.demo import demo_structure
+
+    bearer = token(base, "demo-payroll", "payroll")
+    status, payload = call(base, "GET", "/payroll/structures?limit=1", token=bearer)
+    if status != 200:
+        raise RuntimeError(f"GET /payroll/structures answered {status}: {payload}")
+    if payload["items"]:
+        return "demo data: a salary structure is already there"
+    body = {**structure_document(demo_structure()), "default": True}
+    status, payload = call(base, "POST", "/payroll/structures", body, bearer)
+    if status != 201:
+        raise RuntimeError(f"POST /payroll/structures answered {status}: {payload}")
+    return "demo data: the demo salary structure loaded as the default"
+
+
 def main() -> int:
     base = os.environ.get("LOCAL_API_URL", "http://127.0.0.1:3000").rstrip("/")
     try:
@@ -160,6 +178,13 @@ def main() -> int:
         print(load_articles(base), flush=True)
     except ApiMissing as e:
         print(f"demo data: skipped, the knowledge base API is not there yet ({e})", flush=True)
+    except (OSError, RuntimeError) as e:  # URLError is an OSError
+        print(f"demo data: failed: {e}", file=sys.stderr, flush=True)
+        return 1
+    try:
+        print(load_salary_structure(base), flush=True)
+    except ApiMissing as e:
+        print(f"demo data: skipped, the payroll API is not there yet ({e})", flush=True)
     except (OSError, RuntimeError) as e:  # URLError is an OSError
         print(f"demo data: failed: {e}", file=sys.stderr, flush=True)
         return 1

@@ -113,6 +113,18 @@ def _valid_bodies(sku: str) -> dict[str, tuple[str, dict[str, Any]]]:
                 "email": "text-policy@example.com",
             },
         ),
+        "createSalaryStructure": (
+            "/payroll/structures",
+            {
+                "name": "Text policy probe",
+                "currency": "EUR",
+                "components": [
+                    {"name": "basic_salary", "kind": "earning", "rule": {"type": "fixed", "amount": "1.00"}}
+                ],
+            },
+        ),
+        "startPayrollRun": ("/payroll/runs", {"period": "2026-12"}),
+        "rejectPayrollRun": (f"/payroll/runs/{uuid.uuid4()}/reject", {"reason": "Bonus missing:\nplease add it."}),
         "receivePaymentEvent": (
             "/payments/webhook",
             {

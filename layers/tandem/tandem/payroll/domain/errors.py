@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tandem.shared.errors import Conflict, Forbidden, ValidationFailed
+from tandem.shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 
 class InvalidSalaryStructure(ValidationFailed):
@@ -52,3 +52,39 @@ class InvalidBankDetails(ValidationFailed):
 
     code = "invalid_bank_details"
     message = "The bank details are invalid"
+
+
+class SalaryStructureNotFound(NotFound):
+    code = "salary_structure_not_found"
+    message = "No such salary structure"
+
+
+class NoSalaryStructure(Conflict):
+    """A run needs the default structure: create one first (``POST /payroll/structures``)."""
+
+    code = "no_salary_structure"
+    message = "There is no salary structure to compute payslips with: create one first"
+
+
+class PayrollRunNotFound(NotFound):
+    code = "payroll_run_not_found"
+    message = "No such payroll run"
+
+
+class PayrollRunNotAwaitingApproval(Conflict):
+    """Approve or reject arrived before the run's state machine reached its approval step."""
+
+    code = "payroll_run_not_awaiting_approval"
+    message = "The payroll run is not waiting for approval yet: try again in a moment"
+
+
+class PayslipNotFound(NotFound):
+    code = "payslip_not_found"
+    message = "No such payslip"
+
+
+class InvalidSagaInput(ValidationFailed):
+    """A payroll run task got input it cannot use (the state machine's contract is broken)."""
+
+    code = "invalid_payroll_saga_input"
+    message = "The payroll run task's input is invalid"

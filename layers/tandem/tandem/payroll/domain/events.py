@@ -163,3 +163,125 @@ PayrollEvent = (
     | PayrollRunReversed
 )
 """What a run records; ``PayslipIssued`` is recorded per batch by the payslip step, not by the run."""
+
+
+# ---------------------------------------------------------------- on the bus
+# The versioned ``DomainEvent``s (source ``tandem.payroll``) the outbox publishes for the dataclasses above;
+# the run's money events (Posted, Paid, Reversed) are ``DomainEvent``s already and travel as they are.
+
+from pydantic import Field  # noqa: E402 - the bus half of this module
+
+from tandem.shared.envelope import DomainEvent  # noqa: E402
+
+_ID = Field(min_length=1, max_length=64)
+
+
+class ComponentTotalData(DomainEvent):
+    name: str
+    amount: Decimal
+
+
+class RunTotalsData(DomainEvent):
+    employees: int
+    gross: Decimal
+    deductions: Decimal
+    employer_contributions: Decimal
+    net: Decimal
+    components: list[ComponentTotalData]
+
+    @classmethod
+    def of(cls, totals: RunTotals) -> RunTotalsData:
+        return cls(
+            employees=totals.employees,
+            gross=totals.gross,
+            deductions=totals.deductions,
+            employer_contributions=totals.employer_contributions,
+            net=totals.net,
+            components=[ComponentTotalData(name=c.name, amount=c.amount) for c in totals.components],
+        )
+
+
+class RunStarted(DomainEvent):
+    """A payroll run was started for a period (by a payroll user's sub, or ``schedule:payroll-monthly``);
+    its state machine starts from this event."""
+
+    context = "payroll"
+    event_type = "PayrollRunStarted"
+    run_id: str = _ID
+    period: str = Field(pattern=r"^\d{4}-\d{2}$")
+    kind: str
+    started_by: str = Field(min_length=1, max_length=128)
+    reverses_run_id: str | None = None
+
+
+class RunCalculated(DomainEvent):
+    """Every employee of the run has a payslip or a failure: the totals per component and the headline sums,
+    the employees that failed (fix their data and run again) and those skipped (paid by another run)."""
+
+    context = "payroll"
+    event_type = "PayrollRunCalculated"
+    run_id: str = _ID
+    period: str
+    currency: str
+    totals: RunTotalsData
+    failed_employee_ids: list[str]
+    skipped_employee_ids: list[str]
+
+
+class RunApproved(DomainEvent):
+    """A payroll user other than the starter approved the run (four eyes)."""
+
+    context = "payroll"
+    event_type = "PayrollRunApproved"
+    run_id: str = _ID
+    period: str
+    approved_by: str
+
+
+class RunRejected(DomainEvent):
+    """The run was rejected: its payslips are discarded and its employees free for a new run."""
+
+    context = "payroll"
+    event_type = "PayrollRunRejected"
+    run_id: str = _ID
+    period: str
+    rejected_by: str
+    reason: str
+
+
+class SlipIssued(DomainEvent):
+    """One employee's payslip was computed and stored (ids and the net only: no name, email or IBAN)."""
+
+    context = "payroll"
+    event_type = "PayslipIssued"
+    run_id: str = _ID
+    employee_id: str = _ID
+    period: str
+    currency: str
+    net: Decimal
+
+
+def on_the_bus(event: PayrollEvent | PayslipIssued) -> DomainEvent:
+    """The bus form of a recorded event."""
+    if isinstance(event, PayrollRunStarted):
+        return RunStarted(
+            run_id=event.run_id, period=event.period, kind=event.kind, started_by=event.started_by,
+            reverses_run_id=event.reverses_run_id,
+        )  # fmt: skip
+    if isinstance(event, PayrollRunCalculated):
+        return RunCalculated(
+            run_id=event.run_id, period=event.period, currency=event.currency, totals=RunTotalsData.of(event.totals),
+            failed_employee_ids=list(event.failed_employee_ids), skipped_employee_ids=list(event.skipped_employee_ids),
+        )  # fmt: skip
+    if isinstance(event, PayrollRunApproved):
+        return RunApproved(run_id=event.run_id, period=event.period, approved_by=event.approved_by)
+    if isinstance(event, PayrollRunRejected):
+        return RunRejected(run_id=event.run_id, period=event.period, rejected_by=event.rejected_by, reason=event.reason)
+    if isinstance(event, PayslipIssued):
+        return SlipIssued(
+            run_id=event.run_id, employee_id=event.employee_id, period=event.period, currency=event.currency,
+            net=event.net,
+        )  # fmt: skip
+    if isinstance(event, PayrollRunPosted | PayrollRunPaid | PayrollRunReversed):
+        return event  # already the versioned bus event the ledger reads
+    raise TypeError(f"{type(event).__name__} has no bus form")

@@ -1,0 +1,338 @@
+"""Payroll's use cases: its read model of HR, salary structures, and the run from start to posting.
+
+The run's steps are called by its state machine (``saga.py``): snapshot -> compute each batch (a Map) ->
+finish -> await approval (task token) -> post; approval and rejection come over HTTP and answer the token.
+Each step is idempotent: a retried task finds its work done and returns the same answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tandem.payroll.domain.commands import CreateStructure, HrFact
+from tandem.payroll.domain.errors import (
+    NoSalaryStructure,
+    PayrollRunNotAwaitingApproval,
+    PayrollRunNotFound,
+    PayslipNotFound,
+    SalaryStructureNotFound,
+)
+from tandem.payroll.domain.events import PayslipIssued
+from tandem.payroll.domain.model import PayrollRun, RunStatus
+from tandem.payroll.domain.payslip import FailureReason, Payslip, PayslipFailure, compute_payslip
+from tandem.payroll.domain.read_model import EmployeeReadModel
+from tandem.payroll.domain.rules import in_batches, year_to_date_before
+from tandem.payroll.domain.stored import RunRecord, StoredPayslip, StoredStructure
+from tandem.payroll.domain.work_calendar import PayPeriod
+from tandem.payroll.ports import TaskTokens, UnitOfWork
+from tandem.shared.clock import Clock
+from tandem.shared.correlation import MessageContext
+from tandem.shared.errors import ConditionFailed, TransactionConflict
+from tandem.shared.paging import Page
+from tandem.shared.retry import retrying
+
+ATTEMPTS = 4
+BATCH_SIZE = 100  # employees per Map iteration: one BatchGetItem of snapshots, a few transactions
+SLIPS_PER_TRANSACTION = 45  # each slip is two items (slip + PayslipIssued); the batch's item makes one more
+APPROVAL_REJECTED = "PayrollRunRejected"  # the error SendTaskFailure gives the waiting state machine
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOutcome:
+    number: int
+    payslips: int
+    failures: int
+    skipped: int
+
+
+class PayrollService:
+    def __init__(
+        self, uow: Callable[[], UnitOfWork], clock: Clock, *, tokens: TaskTokens, batch_size: int = BATCH_SIZE
+    ) -> None:
+        self.uow = uow
+        self.clock = clock
+        self.tokens = tokens
+        self.batch_size = batch_size
+
+    # ------------------------------------------------------------ what payroll learns from HR
+    def learn(self, fact: HrFact) -> bool:
+        """Folds one of HR's facts into the employee's read model; False when it already knew it."""
+
+        def attempt() -> bool:
+            with self.uow() as uow:
+                employee = uow.employees.get(fact.employee_id) or EmployeeReadModel(fact.employee_id)
+                if not fact.applied_to(employee):
+                    return False
+                uow.employees.save(employee)
+                uow.commit()
+                return True
+
+        return retrying(attempt, on=(ConditionFailed, TransactionConflict), attempts=ATTEMPTS, sleep=self.clock.sleep)
+
+    # ------------------------------------------------------------ structures
+    def create_structure(self, command: CreateStructure, by: str) -> StoredStructure:
+        """Stores a validated structure; the first one, or one asked to be, becomes the default."""
+        with self.uow() as uow:
+            is_default = command.make_default or uow.structures.default_id() is None
+            stored = StoredStructure(str(self.clock.new_id()), command.structure, is_default, self.clock.now(), by)
+            uow.structures.add(stored)
+            uow.commit()
+        return stored
+
+    def structure(self, structure_id: str) -> StoredStructure:
+        with self.uow() as uow:
+            stored = uow.structures.get(structure_id)
+        if stored is None:
+            raise SalaryStructureNotFound(details={"structure_id": structure_id[:64]})
+        return stored
+
+    def structures(self, limit: int, cursor: str | None) -> Page[StoredStructure]:
+        with self.uow() as uow:
+            return uow.structures.list_newest(limit=limit, cursor=cursor)
+
+    # ------------------------------------------------------------ runs over HTTP
+    def start_run(self, period_text: str, by: str, context: MessageContext) -> RunRecord:
+        """A new run of the period with the default structure; its ``PayrollRunStarted`` starts the state
+        machine (through the outbox: the run and the event are one transaction)."""
+        period = PayPeriod.parse(period_text, self.clock.today())
+        with self.uow() as uow:
+            structure_id = uow.structures.default_id()
+            stored = uow.structures.get(structure_id) if structure_id else None
+            if stored is None:
+                raise NoSalaryStructure()
+            run = PayrollRun.start(str(self.clock.new_id()), period, stored.structure.currency, by, self.clock.now())
+            record = RunRecord(run, stored.structure_id, 0, correlation_id=context.correlation_id)
+            uow.runs.add(record)
+            uow.record(run.events, context)
+            uow.commit()
+        return record
+
+    def run(self, run_id: str) -> RunRecord:
+        with self.uow() as uow:
+            record = uow.runs.get(run_id)
+        if record is None:
+            raise PayrollRunNotFound(details={"run_id": run_id[:64]})
+        return record
+
+    def run_failures(self, run_id: str) -> list[PayslipFailure]:
+        """The employees of the run without a slip, and why (read from its batches: no slip is loaded)."""
+        self.run(run_id)
+        with self.uow() as uow:
+            return uow.runs.failures(run_id)
+
+    def runs(self, limit: int, cursor: str | None) -> Page[RunRecord]:
+        with self.uow() as uow:
+            return uow.runs.list_newest(limit=limit, cursor=cursor)
+
+    def payslips(self, run_id: str, limit: int, cursor: str | None) -> Page[Payslip]:
+        self.run(run_id)  # 404 for an unknown run, not an empty page
+        with self.uow() as uow:
+            return uow.payslips.of_run(run_id, limit=limit, cursor=cursor)
+
+    def approve(self, run_id: str, by: str, context: MessageContext) -> RunRecord:
+        """Four eyes (403 ``four_eyes_required`` for the starter), then the waiting state machine goes on."""
+        record = self._decide(run_id, lambda run: run.approve(by, self.clock.now()), context)
+        assert record.task_token is not None  # _decide refuses a run that is not waiting yet
+        self.tokens.succeed(record.task_token, {"run_id": run_id, "approved_by": by})
+        return record
+
+    def reject(self, run_id: str, by: str, reason: str, context: MessageContext) -> RunRecord:
+        """Ends the run; the state machine discards its slips, which frees its employees for a new run."""
+        record = self._decide(run_id, lambda run: run.reject(by, reason, self.clock.now()), context)
+        assert record.task_token is not None
+        self.tokens.fail(record.task_token, APPROVAL_REJECTED, f"rejected by {by}"[:256])
+        return record
+
+    def _decide(self, run_id: str, decide: Callable[[PayrollRun], bool], context: MessageContext) -> RunRecord:
+        with self.uow() as uow:
+            record = uow.runs.get(run_id)
+            if record is None:
+                raise PayrollRunNotFound(details={"run_id": run_id[:64]})
+            if record.task_token is None and record.run.status is RunStatus.CALCULATED:
+                raise PayrollRunNotAwaitingApproval(details={"run_id": run_id})
+            if decide(record.run):
+                uow.runs.save(record)
+                uow.record(record.run.events, context)
+                uow.commit()
+        return record
+
+    def mark_paid(self, run_id: str, context: MessageContext) -> RunRecord:
+        """The bank paid the wages: ``PayrollRunPaid`` (Dr net wages payable / Cr bank). Only after posting."""
+        with self.uow() as uow:
+            record = uow.runs.get(run_id, with_results=True)
+            if record is None:
+                raise PayrollRunNotFound(details={"run_id": run_id[:64]})
+            if record.run.mark_paid(self.clock.now()):
+                uow.runs.save(record)
+                uow.record(record.run.events, context)
+                uow.commit()
+        return record
+
+    def my_payslips(self, sub: str, limit: int, cursor: str | None) -> Page[StoredPayslip]:
+        """The caller's own slips, matched by the token's sub to the employee HR linked it to."""
+        with self.uow() as uow:
+            employee = uow.employees.by_user_sub(sub)
+            if employee is None:
+                raise PayslipNotFound(details={"reason": "no employee is linked to this login"})
+            return uow.payslips.of_employee(employee.employee_id, limit=limit, cursor=cursor)
+
+    # ------------------------------------------------------------ the state machine's steps
+    def _load(self, uow: UnitOfWork, run_id: str, *, with_results: bool = False) -> RunRecord:
+        record = uow.runs.get(run_id, with_results=with_results)
+        if record is None:
+            raise PayrollRunNotFound(details={"run_id": run_id[:64]})
+        return record
+
+    def snapshot(self, run_id: str) -> list[int]:
+        """The employees active in the period without a slip for it, in batches; the batch numbers for the
+        Map. A retried snapshot returns the batches it made."""
+        with self.uow() as uow:
+            record = self._load(uow, run_id)
+            run = record.run
+            if run.status is not RunStatus.STARTED:
+                return list(range(1, record.batch_count + 1))
+            active = [
+                e.employee_id for e in uow.employees.all_payable()
+                if (snap := e.snapshot()) is not None and snap.is_active_in(run.period)
+            ]  # fmt: skip
+            held = uow.payslips.held(active, run.period)
+            run.take_snapshot(active, {eid for eid, holder in held.items() if holder != run_id})
+            ids = list(run.employee_ids)
+            batches = in_batches(ids, self.batch_size)
+            uow.runs.put_batches(run_id, batches)
+            record.batch_count = len(batches)
+            uow.runs.save(record)
+            uow.commit()
+        return list(range(1, len(batches) + 1))
+
+    def compute_batch(self, run_id: str, number: int) -> BatchOutcome:
+        """One Map iteration: each employee's slip or failure; the slips written with their PayslipIssued, in
+        transactions of ``SLIPS_PER_TRANSACTION``. An employee another run paid meanwhile is skipped."""
+        with self.uow() as uow:
+            record = self._load(uow, run_id)
+            ids, done = uow.runs.batch(run_id, number)
+            if done:
+                return BatchOutcome(number, 0, 0, 0)
+            structure = uow.structures.get(record.structure_id)
+            if structure is None:
+                raise SalaryStructureNotFound(details={"structure_id": record.structure_id})
+            employees = {e.employee_id: e for e in uow.employees.many(ids)}
+            before = uow.payslips.year_before(ids, record.run.period)
+        slips: list[Payslip] = []
+        failures: list[PayslipFailure] = []
+        for eid in ids:
+            result = self._compute(record, structure, employees.get(eid), eid, before.get(eid, []))
+            (slips if isinstance(result, Payslip) else failures).append(result)  # type: ignore[arg-type]
+        skipped = self._store_slips(record, slips, failures, number)
+        return BatchOutcome(number, len(slips) - len(skipped), len(failures), len(skipped))
+
+    @staticmethod
+    def _compute(record: RunRecord, stored: StoredStructure, employee: EmployeeReadModel | None, eid: str,
+                 earlier: list[Payslip]) -> Payslip | PayslipFailure:  # fmt: skip
+        snapshot = employee.snapshot() if employee else None
+        if snapshot is None:
+            return PayslipFailure(eid, FailureReason.INVALID_EMPLOYEE_DATA, "payroll has no record of this employee")
+        return compute_payslip(stored.structure, snapshot, record.run.period, year_to_date_before(earlier))
+
+    def _store_slips(self, record: RunRecord, slips: list[Payslip], failures: list[PayslipFailure],
+                     number: int) -> list[str]:  # fmt: skip
+        """Writes the slips chunk by chunk; an employee whose slip another run holds is dropped from its chunk
+        and the chunk written again. Returns those employees (skipped: the other run pays them)."""
+        run_id, context = record.run.run_id, self._saga_context(record)
+        skipped: list[str] = []
+        chunks = [slips[i : i + SLIPS_PER_TRANSACTION] for i in range(0, len(slips), SLIPS_PER_TRANSACTION)] or [[]]
+        for index, chunk in enumerate(chunks):
+            pending = list(chunk)
+            while True:
+                try:
+                    with self.uow() as uow:
+                        for slip in pending:
+                            uow.payslips.add(run_id, slip)
+                        uow.record([_issued(run_id, slip) for slip in pending], context)
+                        if index == len(chunks) - 1:
+                            uow.runs.record_batch(run_id, number, failures, skipped)
+                        uow.commit()
+                    break
+                except ConditionFailed as failed:
+                    if not failed.label.startswith("slip:"):
+                        raise
+                    taken = failed.label.removeprefix("slip:")
+                    skipped.append(taken)
+                    pending = [slip for slip in pending if slip.employee_id != taken]
+        return skipped
+
+    def fail_batch(self, run_id: str, number: int, cause: str) -> BatchOutcome:
+        """A batch whose Lambda kept failing: every employee of it without a slip is listed with the cause, so
+        the run still reaches ``calculated`` and the others are paid."""
+        with self.uow() as uow:
+            record = self._load(uow, run_id)
+            ids, done = uow.runs.batch(run_id, number)
+            if done:
+                return BatchOutcome(number, 0, 0, 0)
+            held = uow.payslips.held(ids, record.run.period)
+        missing = [eid for eid in ids if held.get(eid) != run_id]
+        failures = [PayslipFailure(e, FailureReason.INVALID_EMPLOYEE_DATA, f"batch failed: {cause}"[:200])
+                    for e in missing]  # fmt: skip
+        with self.uow() as uow:
+            uow.runs.record_batch(run_id, number, failures, [])
+            uow.commit()
+        return BatchOutcome(number, len(ids) - len(missing), len(failures), 0)
+
+    def finish(self, run_id: str) -> RunRecord:
+        """Every employee has a slip or a failure: ``calculated`` with the totals, ``PayrollRunCalculated``."""
+        with self.uow() as uow:
+            record = self._load(uow, run_id, with_results=True)
+            run = record.run
+            if run.status is RunStatus.CALCULATING and record.paid_elsewhere:
+                # another run took them between the snapshot and the batch: skipped, like the snapshot's
+                lost = set(record.paid_elsewhere)
+                run.employee_ids = tuple(e for e in run.employee_ids if e not in lost)
+                run.skipped_employee_ids = (*run.skipped_employee_ids, *record.paid_elsewhere)
+            if run.finish_calculation():
+                record.totals, record.failure_count = run.totals, len(run.failures)
+                uow.runs.save(record)
+                uow.record(run.events, self._saga_context(record))
+                uow.commit()
+        return record
+
+    def await_approval(self, run_id: str, task_token: str) -> RunRecord:
+        """Keeps the WaitForApproval task's token on the run, for ``approve``/``reject`` to answer."""
+
+        def attempt() -> RunRecord:
+            with self.uow() as uow:
+                record = self._load(uow, run_id)
+                if record.task_token != task_token:
+                    record.task_token = task_token
+                    uow.runs.save(record)
+                    uow.commit()
+                return record
+
+        return retrying(attempt, on=(ConditionFailed, TransactionConflict), attempts=ATTEMPTS, sleep=self.clock.sleep)
+
+    def post(self, run_id: str) -> RunRecord:
+        """``posted``: the accrual lines go to the ledger on ``PayrollRunPosted``, in the run's transaction."""
+        with self.uow() as uow:
+            record = self._load(uow, run_id, with_results=True)
+            if record.run.post():
+                uow.runs.save(record)
+                uow.record(record.run.events, self._saga_context(record))
+                uow.commit()
+        return record
+
+    def discard(self, run_id: str) -> int:
+        """A rejected run's slips are deleted: its employees can be paid by a later run."""
+        with self.uow() as uow:
+            record = self._load(uow, run_id)
+            if record.run.status is not RunStatus.REJECTED:
+                return 0
+            return uow.payslips.discard_run(run_id)
+
+    @staticmethod
+    def _saga_context(record: RunRecord) -> MessageContext:
+        correlation = record.correlation_id or record.run.run_id
+        return MessageContext(correlation_id=correlation, causation_id=f"payroll-run:{record.run.run_id}"[:128])
+
+
+def _issued(run_id: str, slip: Payslip) -> PayslipIssued:
+    return PayslipIssued(run_id, slip.employee_id, str(slip.period), slip.currency, slip.net)
