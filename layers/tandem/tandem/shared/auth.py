@@ -29,7 +29,7 @@ from tandem.shared.errors import Forbidden, Unauthorized
 ADMIN_GROUP = "admin"  # may do everything
 CUSTOMER_GROUP = "customer"  # self-signed-up buyers: see only what belongs to their ``sub``
 # The user pool groups template.yaml creates (tests/contract checks the two agree).
-KNOWN_GROUPS = frozenset({"admin", "customer", "finance", "hr", "inventory", "payroll", "sales", "support"})
+KNOWN_GROUPS = frozenset({"admin", "customer", "employee", "finance", "hr", "inventory", "payroll", "sales", "support"})
 ID_TOKEN = "id"
 
 
