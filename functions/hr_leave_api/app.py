@@ -115,6 +115,20 @@ def reject_leave(id: LEAVE_ID, request: LeaveRejection) -> LeaveRequestView:  # 
     return _decide(id, approve=False, note=request.reason or None)
 
 
+@app.post(
+    "/leave-requests/<id>/cancel",
+    tags=["leave"],
+    summary="Cancel a leave request",
+    middlewares=APPROVERS,
+    responses=error_responses(404, 409, 422),
+)
+def cancel_leave(id: LEAVE_ID) -> LeaveRequestView:  # noqa: A002 - the template's {id}
+    """Withdraws a requested or approved leave (LeaveCancelled is published with `was_approved`, so payroll
+    gives back approved unpaid days). The employee themself or hr (others 403); rejected: 409."""
+    context = correlation.from_http(app.current_event.raw_event)
+    return LeaveRequestView.of(services().cancel_leave(id, _identity(), context))
+
+
 @metrics.log_metrics
 @logger.inject_lambda_context(clear_state=True, correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @tracer.capture_lambda_handler

@@ -270,3 +270,17 @@ def test_leave_routes_refuse_sales_and_unknown_ids(call, team):
     assert call("HrLeaveApiFunction", "GET", "/leave-requests", who=SALES)[0] == 403
     missing = "/leave-requests/00000000-0000-4000-8000-000000000000/approve"
     assert call("HrLeaveApiFunction", "POST", missing, who=HR)[0] == 404
+
+
+def test_approved_leave_is_cancelled_by_the_employee_and_payroll_hears_it_was_approved(stack, call, team):
+    _, leave = _request(call)
+    call("HrLeaveApiFunction", "POST", f"/leave-requests/{leave['id']}/approve", who=MAX)
+    cancel = f"/leave-requests/{leave['id']}/cancel"
+    assert call("HrLeaveApiFunction", "POST", cancel, who=MAX)[0] == 403  # the manager decides, never cancels
+    assert call("HrLeaveApiFunction", "POST", cancel, who=SALES)[0] == 403
+    assert call("HrLeaveApiFunction", "POST", cancel, who=None)[0] == 401
+    status, cancelled = call("HrLeaveApiFunction", "POST", cancel, who=ADA)
+    assert status == 200 and cancelled["status"] == "cancelled"
+    [event] = [e for e in _outbox(stack) if e["metadata"]["event_type"] == "LeaveCancelled"]
+    assert event["data"]["was_approved"] is True
+    assert _request(call)[0] == 201  # the days are free again

@@ -18,7 +18,7 @@ from tandem.hr.domain.commands import ChangeEmployee, DecideLeave, HireEmployee,
 from tandem.hr.domain.errors import ConcurrentEmployeeUpdate, EmployeeNotFound, LeaveNotFound, NotAnEmployee
 from tandem.hr.domain.events import HrEvent
 from tandem.hr.domain.leave import LeaveRequest, LeaveStatus
-from tandem.hr.domain.leave_rules import LeaveBalance, check_may_decide, leave_balance, request_leave
+from tandem.hr.domain.leave_rules import LeaveBalance, check_may_cancel, check_may_decide, leave_balance, request_leave
 from tandem.hr.domain.model import Employee
 from tandem.hr.domain.rules import leave_queue_scope
 from tandem.hr.domain.visibility import PAY_GROUPS, Caller, employee_view
@@ -174,6 +174,24 @@ class HrService:
                     leave.approve(sub, at=now) if command.approve else leave.reject(sub, at=now, note=command.note)
                 )
                 if changed:
+                    uow.leaves.save(leave)
+                    self._record(uow, leave.events, context)
+                    uow.commit()
+            return leave
+
+        return self._retrying(attempt)
+
+    def cancel_leave(self, leave_id: UUID, identity: Identity, context: MessageContext) -> LeaveRequest:
+        """Withdraw a requested or approved leave: the employee themself or ``hr``. ``LeaveCancelled`` says
+        whether it had been approved, so payroll gives back the unpaid days it subtracted."""
+
+        def attempt() -> LeaveRequest:
+            with self.uow() as uow:
+                leave = uow.leaves.get(leave_id)
+                if leave is None:
+                    raise LeaveNotFound(details={"id": str(leave_id)})
+                check_may_cancel(self._caller(uow, identity), self._employee(uow, leave.employee_id))
+                if leave.cancel(identity.sub, at=self.clock.now()):
                     uow.leaves.save(leave)
                     self._record(uow, leave.events, context)
                     uow.commit()
