@@ -1,5 +1,10 @@
-"""Demo data for `make run`: a few products with stock and a few published knowledge-base articles (so that
-`GET /kb/search` and `POST /assistant/ask` have something to answer with), created through the HTTP API.
+"""Demo data for `make run`: a few products with stock, a few published knowledge-base articles (so that
+`GET /kb/search` and `POST /assistant/ask` have something to answer with) and three employees for this month's
+payroll run (issue 11's scenario), created through the HTTP API.
+
+The employees, each linked to a local login (`/_local/token?sub=<sub>&groups=employee`): `demo-employee-anna`
+(employed the whole month, the others' manager), `demo-employee-ben` (hired on the 16th of this month) and
+`demo-employee-clara` (two unpaid days this month, requested by her and approved by Anna).
 
 Run by the local runtime once it serves (`--on-ready`), which sets LOCAL_API_URL; or by hand:
 `LOCAL_API_URL=http://127.0.0.1:3000 python scripts/demo_data.py`. Standard library only.
@@ -18,6 +23,7 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
+from datetime import date, timedelta
 from typing import Any
 
 PRODUCTS: list[dict[str, Any]] = [
@@ -165,6 +171,77 @@ def load_salary_structure(base: str) -> str:
     return "demo data: the demo salary structure loaded as the default"
 
 
+EMPLOYEES: list[dict[str, Any]] = [
+    {"sub": "demo-employee-anna", "name": "Anna Berger", "base_salary": "4000.00", "position": "Team lead"},
+    {"sub": "demo-employee-ben", "name": "Ben Okafor", "base_salary": "3300.00", "position": "Engineer"},
+    {"sub": "demo-employee-clara", "name": "Clara Weiss", "base_salary": "3600.00", "position": "Engineer"},
+]
+IBANS = ["DE89370400440532013000", "DE02120300000000202051", "DE02500105170137075030"]
+
+
+def _unpaid_days(today: date) -> tuple[date, date]:
+    """Two weekdays of this month from the 8th on: after New Year and Epiphany, before Christmas."""
+    day = today.replace(day=8)
+    while day.weekday() > 3:  # Monday..Thursday, so the next day is a weekday too
+        day += timedelta(days=1)
+    return day, day + timedelta(days=1)
+
+
+def load_employees(base: str, today: date | None = None) -> str:
+    """Hire the three demo employees not there yet (by login) and give Clara her two approved unpaid days."""
+    today = today or date.today()
+    hr = token(base, "demo-hr", "hr")
+    status, payload = call(base, "GET", "/employees?limit=100", token=hr)
+    if status != 200:
+        raise RuntimeError(f"GET /employees answered {status}: {payload}")
+    known = {e["email"]: e for e in payload["items"]}
+    ids: dict[str, str] = {}
+    hired = 0
+    for index, spec in enumerate(EMPLOYEES):
+        email = f"{spec['sub'].removeprefix('demo-employee-')}@tandem.example"
+        if email in known:
+            ids[spec["sub"]] = known[email]["id"]
+            continue
+        start = today.replace(day=16) if spec["sub"] == "demo-employee-ben" else date(today.year - 1, 1, 1)
+        body = {
+            "name": spec["name"],
+            "email": email,
+            "country": "DE",
+            "hire_date": start.isoformat(),
+            "base_salary": spec["base_salary"],
+            "position": spec["position"],
+            "department": "Engineering",
+            "cost_centre": "CC-100",
+            "iban": IBANS[index],
+            "user_sub": spec["sub"],
+        }
+        if ids:
+            body["manager_id"] = ids["demo-employee-anna"]
+        status, payload = call(base, "POST", "/employees", body, hr)
+        if status != 201:
+            raise RuntimeError(f"POST /employees {spec['name']} answered {status}: {payload}")
+        ids[spec["sub"]], hired = payload["id"], hired + 1
+    return f"demo data: {hired} employee(s) hired, {len(EMPLOYEES) - hired} already there; " + _clara_leave(base, today)
+
+
+def _clara_leave(base: str, today: date) -> str:
+    clara, anna = token(base, "demo-employee-clara", "employee"), token(base, "demo-employee-anna", "employee")
+    status, payload = call(base, "GET", "/me/leave-requests", token=clara)
+    if status != 200:
+        raise RuntimeError(f"GET /me/leave-requests answered {status}: {payload}")
+    if payload["items"]:
+        return "Clara's leave already there"
+    first, second = _unpaid_days(today)
+    body = {"kind": "unpaid", "start": first.isoformat(), "end": second.isoformat()}
+    status, leave = call(base, "POST", "/me/leave-requests", body, clara)
+    if status != 201:
+        raise RuntimeError(f"POST /me/leave-requests answered {status}: {leave}")
+    status, payload = call(base, "POST", f"/leave-requests/{leave['id']}/approve", None, anna)
+    if status != 200:
+        raise RuntimeError(f"approving Clara's leave answered {status}: {payload}")
+    return f"Clara's unpaid leave {first.isoformat()}..{second.isoformat()} approved by Anna"
+
+
 def main() -> int:
     base = os.environ.get("LOCAL_API_URL", "http://127.0.0.1:3000").rstrip("/")
     try:
@@ -185,6 +262,13 @@ def main() -> int:
         print(load_salary_structure(base), flush=True)
     except ApiMissing as e:
         print(f"demo data: skipped, the payroll API is not there yet ({e})", flush=True)
+    except (OSError, RuntimeError) as e:  # URLError is an OSError
+        print(f"demo data: failed: {e}", file=sys.stderr, flush=True)
+        return 1
+    try:
+        print(load_employees(base), flush=True)
+    except ApiMissing as e:
+        print(f"demo data: skipped, the HR API is not there yet ({e})", flush=True)
     except (OSError, RuntimeError) as e:  # URLError is an OSError
         print(f"demo data: failed: {e}", file=sys.stderr, flush=True)
         return 1

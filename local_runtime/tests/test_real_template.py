@@ -29,6 +29,7 @@ SUPPORTED = {
     "AWS::SNS::Topic",
     "AWS::Logs::LogGroup",
     "AWS::SecretsManager::Secret",
+    "AWS::KMS::Key",
 } | MODEL_ONLY
 
 

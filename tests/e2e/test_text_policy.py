@@ -125,6 +125,38 @@ def _valid_bodies(sku: str) -> dict[str, tuple[str, dict[str, Any]]]:
         ),
         "startPayrollRun": ("/payroll/runs", {"period": "2026-12"}),
         "rejectPayrollRun": (f"/payroll/runs/{uuid.uuid4()}/reject", {"reason": "Bonus missing:\nplease add it."}),
+        "hireEmployee": (
+            "/employees",
+            {
+                "name": "Text Policy",
+                "email": "text-policy@tandem.example",
+                "country": "DE",
+                "hire_date": "2026-01-05",
+                "base_salary": "3000.00",
+                "position": "Engineer",
+                "department": "Engineering",
+                "cost_centre": "CC-100",
+                "iban": "DE89 3704 0044 0532 0130 00",
+                "bic": "COBADEFFXXX",
+                "tax_code": "standard",
+            },
+        ),
+        "changeEmployee": (
+            f"/employees/{uuid.uuid4()}/changes",
+            {
+                "effective_date": "2026-12-16",
+                "position": "Lead",
+                "department": "Platform",
+                "cost_centre": "CC-2",
+                "tax": {"tax_code": "standard"},
+            },
+        ),
+        "terminateEmployee": (
+            f"/employees/{uuid.uuid4()}/termination",
+            {"termination_date": "2027-01-31", "reason": "Resigned"},
+        ),
+        "requestLeave": ("/me/leave-requests", {"kind": "paid", "start": "2027-02-01", "end": "2027-02-02"}),
+        "rejectLeave": (f"/leave-requests/{uuid.uuid4()}/reject", {"reason": "Release week,\nsorry."}),
         "receivePaymentEvent": (
             "/payments/webhook",
             {

@@ -83,6 +83,9 @@ class Stack:
             if resource["Type"] == "AWS::SQS::Queue":
                 sqs = boto3.client("sqs", region_name=REGION)
                 self.physical[logical_id] = sqs.create_queue(QueueName=f"{logical_id}-{STAGE}")["QueueUrl"]
+            if resource["Type"] == "AWS::KMS::Key":  # HR's bank-details seal
+                kms = boto3.client("kms", region_name=REGION)
+                self.physical[logical_id] = kms.create_key(Description=logical_id)["KeyMetadata"]["KeyId"]
             if resource["Type"] == "AWS::SecretsManager::Secret":
                 # The webhook's, with its first value from PaymentWebhookSecret; the support desk's thread tokens.
                 value = json.dumps({"current": SECRET_VALUES.get(logical_id, PARAMETERS["PaymentWebhookSecret"])})

@@ -9,7 +9,7 @@ from typing import Any
 from local_runtime.intrinsics import IntrinsicError
 from local_runtime.template import Resource, Stack
 
-from . import cognito, dynamodb, events, functions, iam, messaging, model_only, secrets, ses, storage, workflows
+from . import cognito, dynamodb, events, functions, iam, kms, messaging, model_only, secrets, ses, storage, workflows
 from .records import Context, Handler, Provisioned
 
 # Resource type -> the function that creates it in moto. One module per service family.
@@ -20,6 +20,7 @@ HANDLERS: dict[str, Handler] = {
     **messaging.HANDLERS,
     **ses.HANDLERS,
     **secrets.HANDLERS,
+    **kms.HANDLERS,
     **cognito.HANDLERS,
     **events.HANDLERS,
     **workflows.HANDLERS,

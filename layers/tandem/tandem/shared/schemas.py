@@ -15,7 +15,7 @@ from typing import Any
 from tandem.shared.envelope import DomainEvent, Envelope
 
 # Contexts whose ``domain/events.py`` define published events.
-CONTEXTS = ("crm.leads", "crm.customers", "inventory", "sales", "billing", "ledger", "support", "payroll")
+CONTEXTS = ("crm.leads", "crm.customers", "inventory", "sales", "billing", "ledger", "support", "payroll", "hr")
 
 
 def _load_events() -> list[type[DomainEvent]]:

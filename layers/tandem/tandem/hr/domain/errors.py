@@ -134,3 +134,24 @@ class CandidateAlreadyDecided(Conflict):
 
     code = "candidate_already_decided"
     message = "The candidate was already hired or rejected"
+
+
+class ConcurrentEmployeeUpdate(Conflict):
+    """Someone else changed the employee (or asked for their leave) at the same moment; the service retries."""
+
+    code = "concurrent_employee_update"
+    message = "The employee was changed at the same moment; try again"
+
+
+class UserSubTaken(Conflict):
+    """A login (``user_sub``) belongs to one employee only: GET /me must know whose record it is."""
+
+    code = "user_sub_taken"
+    message = "This login is already linked to another employee"
+
+
+class NotAnEmployee(NotFound):
+    """The caller's login is linked to no employee record (GET /me and the employee's own leave)."""
+
+    code = "employee_not_found"
+    message = "Your login is not linked to an employee record; ask HR to link it"

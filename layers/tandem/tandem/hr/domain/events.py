@@ -1,8 +1,9 @@
-"""What HR will publish (source ``tandem.hr``), as plain frozen dataclasses for now.
+"""What HR publishes (source ``tandem.hr``): versioned ``DomainEvent``s, their schemas in events/schemas/.
 
-**Not yet ``DomainEvent`` classes**, on purpose: a ``DomainEvent`` subclass enters the schema registry when
-it is imported, and payroll (built at the same time, in another branch) reads these; the lead reconciles
-both sides' shapes at merge and then turns these into versioned ``DomainEvent``s with schemas and samples.
+The field names are the ones the first (pure-domain) session gave these events as dataclasses, which
+payroll's readers were written against; only the base class changed. ``CandidateHired`` and
+``CandidateRejected`` are HR-internal facts (the hire is announced by ``EmployeeHired`` with its
+``candidate_id``): plain dataclasses, never on the bus.
 
 Payroll builds its snapshot of employees from these three employee events alone:
 
@@ -22,36 +23,56 @@ only to write the bank file; the bus, its archive and every other consumer see c
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 from uuid import UUID
 
+from pydantic import AwareDatetime, Field
+
 from tandem.hr.domain.records import EmployeeRecord, RecordChange
+from tandem.shared.envelope import DomainEvent
+
+LeaveKindName = Literal["paid", "unpaid"]
 
 
-@dataclass(frozen=True)
-class EmployeeHired:
+class _HrEvent(DomainEvent):
+    context = "hr"
+
+
+class EmployeeHired(_HrEvent):
+    """An employee was hired (directly or from a candidate): everything payroll computes and pays with, as
+    of the hire date. The bank account only sealed (KMS ciphertext payroll's bank-file step may open)."""
+
+    event_type = "EmployeeHired"
+    version = 1
+
     employee_id: UUID
     name: str
     email: str
-    country: str
+    country: str = Field(description="ISO 3166 alpha-2: its public holidays shape the working days")
     hire_date: date
-    record: EmployeeRecord
-    bank_account_sealed: str
-    iban_masked: str
-    user_sub: str | None
-    hired_at: datetime
+    record: EmployeeRecord = Field(description="The effective-dated record in force on the hire date")
+    bank_account_sealed: str = Field(description="The IBAN and BIC, KMS-encrypted (context: purpose, employee_id)")
+    iban_masked: str = Field(description="DE89 **** 3000: for payslips")
+    user_sub: str | None = Field(description="The Cognito subject of the employee's own login, if linked")
+    hired_at: AwareDatetime
     candidate_id: UUID | None = None
 
 
-@dataclass(frozen=True)
-class EmployeeChanged:
+class EmployeeChanged(_HrEvent):
+    """One effective-dated change (only the fields it sets), or a new bank account (``changes`` null),
+    numbered per employee so a reader rebuilds the history whatever the delivery order."""
+
+    event_type = "EmployeeChanged"
+    version = 1
+
     employee_id: UUID
-    change_number: int
+    change_number: int = Field(ge=1)
     effective_date: date
     changes: RecordChange | None
-    changed_at: datetime
+    changed_at: AwareDatetime
     # Set only when the change gives a new bank account (from the next payment on; not dated history).
     bank_account_sealed: str | None = None
     iban_masked: str | None = None
@@ -59,12 +80,16 @@ class EmployeeChanged:
     user_sub: str | None = None
 
 
-@dataclass(frozen=True)
-class EmployeeTerminated:
+class EmployeeTerminated(_HrEvent):
+    """The employee's last day: active through ``termination_date``, inactive from the next day on."""
+
+    event_type = "EmployeeTerminated"
+    version = 1
+
     employee_id: UUID
     termination_date: date  # the last day employed: inactive from the next day on
     reason: str
-    terminated_at: datetime
+    terminated_at: AwareDatetime
 
 
 @dataclass(frozen=True)
@@ -75,54 +100,69 @@ class LeaveDay:
     share: Decimal
 
 
-@dataclass(frozen=True)
-class _LeaveEvent:
+class _LeaveEvent(_HrEvent):
     leave_id: UUID
     employee_id: UUID
-    kind: str  # "paid" | "unpaid"
+    kind: LeaveKindName
     start: date
     end: date
     days: Decimal
     # Each working day off with its share, and the same summed per month ("2026-12"): payroll subtracts
     # unpaid days inside its own window (hire to termination) without a calendar of its own.
     days_off: tuple[LeaveDay, ...]
-    days_by_month: dict[str, Decimal] = field(hash=False)
+    days_by_month: dict[str, Decimal]
 
 
-@dataclass(frozen=True)
 class LeaveRequested(_LeaveEvent):
-    requested_at: datetime = field(kw_only=True)
+    """An employee asked for paid or unpaid leave; the manager or HR decides."""
+
+    event_type = "LeaveRequested"
+    version = 1
+
+    requested_at: AwareDatetime
 
 
-@dataclass(frozen=True)
 class LeaveApproved(_LeaveEvent):
-    approved_by: str = field(kw_only=True)  # the approver's token sub
-    approved_at: datetime = field(kw_only=True)
+    """Leave approved: approved unpaid days reduce payroll's payment days in their month."""
+
+    event_type = "LeaveApproved"
+    version = 1
+
+    approved_by: str  # the approver's token sub
+    approved_at: AwareDatetime
 
 
-@dataclass(frozen=True)
 class LeaveRejected(_LeaveEvent):
-    rejected_by: str = field(kw_only=True)
-    rejected_at: datetime = field(kw_only=True)
-    reason: str | None = field(default=None, kw_only=True)
+    """Leave refused by the manager or HR."""
+
+    event_type = "LeaveRejected"
+    version = 1
+
+    rejected_by: str
+    rejected_at: AwareDatetime
+    reason: str | None = None
 
 
-@dataclass(frozen=True)
 class LeaveCancelled(_LeaveEvent):
     """A request withdrawn; ``was_approved`` tells payroll to give back the days it subtracted."""
 
-    was_approved: bool = field(kw_only=True)
-    cancelled_by: str = field(kw_only=True)
-    cancelled_at: datetime = field(kw_only=True)
+    event_type = "LeaveCancelled"
+    version = 1
+
+    was_approved: bool
+    cancelled_by: str
+    cancelled_at: AwareDatetime
 
 
-@dataclass(frozen=True)
-class CandidateApplied:
+class CandidateApplied(_HrEvent):
     """No name or email on the bus: the acknowledgement is HR's own job, read from HR's own table."""
+
+    event_type = "CandidateApplied"
+    version = 1
 
     candidate_id: UUID
     position: str
-    applied_at: datetime
+    applied_at: AwareDatetime
     has_cv: bool
 
 
@@ -141,7 +181,7 @@ class CandidateRejected:
     rejected_at: datetime
 
 
-HrEvent = (
+PublishedHrEvent = (
     EmployeeHired
     | EmployeeChanged
     | EmployeeTerminated
@@ -150,6 +190,5 @@ HrEvent = (
     | LeaveRejected
     | LeaveCancelled
     | CandidateApplied
-    | CandidateHired
-    | CandidateRejected
 )
+HrEvent = PublishedHrEvent | CandidateHired | CandidateRejected

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 from tandem.hr.domain.company_calendar import working_days
@@ -71,7 +72,7 @@ class LeavePeriod:
 
     def days_off(self, country: str) -> tuple[LeaveDay, ...]:
         """Each working day in the period with the share of it off (1, or 0.5 on a half day)."""
-        return tuple(LeaveDay(day, self._share(day)) for day in working_days(self.start, self.end, country))
+        return tuple(LeaveDay(day=day, share=self._share(day)) for day in working_days(self.start, self.end, country))
 
     def _share(self, day: date) -> Decimal:
         half = (day == self.start and self.half_day_start) or (day == self.end and self.half_day_end)
@@ -152,28 +153,29 @@ class LeaveRequest:
                 }
             )
         leave = cls(leave_id, employee.id, kind, period, days_off, at)
-        leave.events.append(LeaveRequested(*leave._facts(), requested_at=at))
+        leave.events.append(LeaveRequested(**leave._facts(), requested_at=at))
         return leave
 
-    def _facts(self) -> tuple[UUID, UUID, str, date, date, Decimal, tuple[LeaveDay, ...], dict[str, Decimal]]:
+    def _facts(self) -> dict[str, Any]:
+        """What every leave event carries, by field name."""
         p = self.period
-        return (
-            self.id,
-            self.employee_id,
-            self.kind.value,
-            p.start,
-            p.end,
-            self.days,
-            self.days_off,
-            by_month(self.days_off),
-        )
+        return {
+            "leave_id": self.id,
+            "employee_id": self.employee_id,
+            "kind": self.kind.value,
+            "start": p.start,
+            "end": p.end,
+            "days": self.days,
+            "days_off": self.days_off,
+            "days_by_month": by_month(self.days_off),
+        }
 
     def approve(self, approver_sub: str, *, at: datetime) -> bool:
         """Who may approve is ``leave_rules.check_may_decide``'s rule; here, only whether the status allows it."""
         if self.status is LeaveStatus.APPROVED:
             return False
         self._move(LeaveStatus.APPROVED, approver_sub, at)
-        self.events.append(LeaveApproved(*self._facts(), approved_by=approver_sub, approved_at=at))
+        self.events.append(LeaveApproved(**self._facts(), approved_by=approver_sub, approved_at=at))
         return True
 
     def reject(self, approver_sub: str, *, at: datetime, note: str | None = None) -> bool:
@@ -181,7 +183,7 @@ class LeaveRequest:
             return False
         self._move(LeaveStatus.REJECTED, approver_sub, at)
         self.note = note
-        self.events.append(LeaveRejected(*self._facts(), rejected_by=approver_sub, rejected_at=at, reason=note))
+        self.events.append(LeaveRejected(**self._facts(), rejected_by=approver_sub, rejected_at=at, reason=note))
         return True
 
     def cancel(self, by_sub: str, *, at: datetime) -> bool:
@@ -192,7 +194,7 @@ class LeaveRequest:
             self._refuse(LeaveStatus.CANCELLED)
         self.status, self.decided_by, self.decided_at = LeaveStatus.CANCELLED, by_sub, at
         self.events.append(
-            LeaveCancelled(*self._facts(), was_approved=was_approved, cancelled_by=by_sub, cancelled_at=at)
+            LeaveCancelled(**self._facts(), was_approved=was_approved, cancelled_by=by_sub, cancelled_at=at)
         )
         return True
 

@@ -169,7 +169,15 @@ class Employee:
         self.change_count += 1
         recorded = RecordedChange(self.change_count, effective_date, change, at)
         self.changes.append(recorded)
-        self.events.append(EmployeeChanged(self.id, recorded.number, effective_date, change, at))
+        self.events.append(
+            EmployeeChanged(
+                employee_id=self.id,
+                change_number=recorded.number,
+                effective_date=effective_date,
+                changes=change,
+                changed_at=at,
+            )
+        )
         return recorded
 
     def change_bank_account(self, account: BankAccount, *, at: datetime, seal: Sealer) -> bool:
@@ -182,11 +190,11 @@ class Employee:
         number = self.change_count
         self.events.append(
             EmployeeChanged(
-                self.id,
-                number,
-                at.date(),
-                None,
-                at,
+                employee_id=self.id,
+                change_number=number,
+                effective_date=at.date(),
+                changes=None,
+                changed_at=at,
                 bank_account_sealed=seal(account, self.id),
                 iban_masked=account.masked,
             )
@@ -201,7 +209,11 @@ class Employee:
                 "termination_date", f"is before the hire date {self.hire_date.isoformat()}: it must be on or after it"
             )
         self.termination = Termination(last_day, required_text("reason", reason), at)
-        self.events.append(EmployeeTerminatedEvent(self.id, last_day, self.termination.reason, at))
+        self.events.append(
+            EmployeeTerminatedEvent(
+                employee_id=self.id, termination_date=last_day, reason=self.termination.reason, terminated_at=at
+            )
+        )
 
     def _refuse_if_terminated(self) -> None:
         if self.termination is not None:

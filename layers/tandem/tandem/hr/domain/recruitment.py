@@ -107,7 +107,11 @@ class Candidate:
         candidate = cls(
             candidate_id, required_text("name", name), valid_email(email), required_text("position", position), at, cv
         )
-        candidate.events.append(CandidateApplied(candidate_id, candidate.position, at, cv is not None))
+        candidate.events.append(
+            CandidateApplied(
+                candidate_id=candidate_id, position=candidate.position, applied_at=at, has_cv=cv is not None
+            )
+        )
         return candidate
 
     def hire(self, employee_id: UUID, terms: HireTerms, *, at: datetime, seal: Sealer) -> Employee:
