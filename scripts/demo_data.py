@@ -244,34 +244,21 @@ def _clara_leave(base: str, today: date) -> str:
 
 def main() -> int:
     base = os.environ.get("LOCAL_API_URL", "http://127.0.0.1:3000").rstrip("/")
-    try:
-        print(load(base), flush=True)
-    except ApiMissing as e:
-        print(f"demo data: skipped, the inventory API is not there yet ({e})", flush=True)
-    except (OSError, RuntimeError) as e:  # URLError is an OSError
-        print(f"demo data: failed: {e}", file=sys.stderr, flush=True)
-        return 1
-    try:
-        print(load_articles(base), flush=True)
-    except ApiMissing as e:
-        print(f"demo data: skipped, the knowledge base API is not there yet ({e})", flush=True)
-    except (OSError, RuntimeError) as e:  # URLError is an OSError
-        print(f"demo data: failed: {e}", file=sys.stderr, flush=True)
-        return 1
-    try:
-        print(load_salary_structure(base), flush=True)
-    except ApiMissing as e:
-        print(f"demo data: skipped, the payroll API is not there yet ({e})", flush=True)
-    except (OSError, RuntimeError) as e:  # URLError is an OSError
-        print(f"demo data: failed: {e}", file=sys.stderr, flush=True)
-        return 1
-    try:
-        print(load_employees(base), flush=True)
-    except ApiMissing as e:
-        print(f"demo data: skipped, the HR API is not there yet ({e})", flush=True)
-    except (OSError, RuntimeError) as e:  # URLError is an OSError
-        print(f"demo data: failed: {e}", file=sys.stderr, flush=True)
-        return 1
+    # Each loader in order, with the API it needs: a missing API skips that part, any other failure stops.
+    loaders = (
+        (load, "inventory"),
+        (load_articles, "knowledge base"),
+        (load_salary_structure, "payroll"),
+        (load_employees, "HR"),
+    )
+    for loader, api in loaders:
+        try:
+            print(loader(base), flush=True)
+        except ApiMissing as e:
+            print(f"demo data: skipped, the {api} API is not there yet ({e})", flush=True)
+        except (OSError, RuntimeError) as e:  # URLError is an OSError
+            print(f"demo data: failed: {e}", file=sys.stderr, flush=True)
+            return 1
     return 0
 
 
