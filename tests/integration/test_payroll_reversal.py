@@ -194,6 +194,11 @@ def test_post_marks_the_original_reversed_in_the_same_transaction_and_frees_its_
     assert len(_outbox(stack, "PayrollRunReversed")) == 1
 
     again = _calculated_run(stack, sample)
+    me = dict(function="PayrollSelfApiFunction", groups="employee", sub=payroll_run.ADA_SUB)
+    status, mine = _api(stack, sample, "GET", "/me/payslips", **me)
+    # the employee sees both slips of the month: the reversed one marked, kept for the record
+    assert status == 200
+    assert sorted((s["run_id"], s["reversed"]) for s in mine["items"]) == sorted([(again, False), (original, True)])
     _, run = _api(stack, sample, "GET", f"/payroll/runs/{again}")
     assert run["employees"] == 3 and run["skipped_employee_ids"] == []
     assert Decimal(run["totals"]["net"]) == Decimal(first["totals"]["net"])

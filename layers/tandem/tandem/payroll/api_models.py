@@ -286,10 +286,13 @@ class PayslipList(ItemsPage[PayslipView]):
 
 class MyPayslipView(PayslipView):
     run_id: str
+    reversed: bool = Field(
+        default=False, description="Its run was reversed (a correction): kept for the record, paid again by a later run"
+    )
 
     @classmethod
     def mine(cls, stored: StoredPayslip) -> MyPayslipView:
-        return cls(**PayslipView.of(stored.slip).model_dump(), run_id=stored.run_id)
+        return cls(**PayslipView.of(stored.slip).model_dump(), run_id=stored.run_id, reversed=stored.reversed)
 
 
 class MyPayslipList(ItemsPage[MyPayslipView]):

@@ -366,7 +366,10 @@ class DynamoPayslips:
         start = decode_cursor(cursor, issued) if cursor else None
         items, last = self.uow.query("GSI3PK = :p", {":p": partition}, index="GSI3", limit=limit, cursor=start,
                                      forward=False)  # fmt: skip
-        slips = [StoredPayslip(str(item["run_id"]), codec.payslip_of(_doc(item))) for item in items]
+        slips = [
+            StoredPayslip(str(item["run_id"]), codec.payslip_of(_doc(item)), item["type"] == "reversed_payslip")
+            for item in items
+        ]
         return Page(slips, encode_cursor(last))
 
     def release_run(self, run_id: str) -> int:
