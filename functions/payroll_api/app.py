@@ -128,6 +128,27 @@ def mark_payroll_run_paid(run_id: RUN) -> models.RunView:
     return models.RunView.of(services().mark_paid(run_id, _context()))
 
 
+@app.post(
+    "/payroll/runs/<run_id>/reversal",
+    status_code=202,
+    tags=["payroll"],
+    summary="Reverse a posted payroll run",
+    middlewares=PAYROLL,
+    responses={
+        **success(202, "The reversal run, awaiting approval", headers=LOCATION),
+        **error_responses(404, 409, 422),
+    },
+)
+def reverse_payroll_run(run_id: RUN, request: models.ReverseRunRequest) -> Response[models.RunView]:
+    """Corrects a `posted` or `paid` run: a reversal run (kind `reversal`) with its slips negated and every line the
+    run posted (and paid) swapped, `calculated` at once; approved by a payroll user other than you, it posts and
+    marks the run `reversed`, so a new run can pay its employees again. 409 if the run is not posted or paid, or
+    is reversed or being reversed already."""
+    record = services().reverse_run(run_id, _caller(), request.reason, _context())
+    headers = {"Location": f"/payroll/runs/{record.run.run_id}"}
+    return Response(202, content_types.APPLICATION_JSON, models.RunView.of(record), headers=headers)
+
+
 @metrics.log_metrics
 @logger.inject_lambda_context(clear_state=True, correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @tracer.capture_lambda_handler

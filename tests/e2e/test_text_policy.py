@@ -125,6 +125,7 @@ def _valid_bodies(sku: str) -> dict[str, tuple[str, dict[str, Any]]]:
         ),
         "startPayrollRun": ("/payroll/runs", {"period": "2026-12"}),
         "rejectPayrollRun": (f"/payroll/runs/{uuid.uuid4()}/reject", {"reason": "Bonus missing:\nplease add it."}),
+        "reversePayrollRun": (f"/payroll/runs/{uuid.uuid4()}/reversal", {"reason": "Wrong salary:\nreverse it."}),
         "hireEmployee": (
             "/employees",
             {

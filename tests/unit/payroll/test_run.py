@@ -179,6 +179,61 @@ def test_a_reversal_run_brings_the_ledger_back_to_where_it_was_and_frees_the_emp
         reversal.mark_paid(AT)
 
 
+def posted_run() -> PayrollRun:
+    run = calculated_run()
+    run.approve(CHECKER, AT)
+    run.post()
+    return run
+
+
+def test_a_run_being_reversed_refuses_a_second_reversal_and_a_payment_naming_the_pending_one() -> None:
+    original = posted_run()
+    PayrollRun.reversal_of(original, "run-r", STARTER, AT, reason="wrong salary for e-2")
+    assert original.pending_reversal_run_id == "run-r" and original.status is RunStatus.POSTED
+    with pytest.raises(PayrollRunTransitionRefused) as second:
+        PayrollRun.reversal_of(original, "run-r2", CHECKER, AT)
+    assert second.value.details["reversal_run_id"] == "run-r"
+    assert "already being reversed by run run-r" in second.value.message
+    with pytest.raises(PayrollRunTransitionRefused):
+        original.mark_paid(AT)  # the reversal copied the posted lines only: a payment now would stay booked
+
+
+def test_a_rejected_reversal_leaves_the_original_as_it_was() -> None:
+    original = posted_run()
+    reversal = PayrollRun.reversal_of(original, "run-r", STARTER, AT)
+    reversal.reject(CHECKER, "not needed after all", AT)
+    assert original.drop_reversal("run-r") is True
+    assert original.drop_reversal("run-r") is False  # a repeat changes nothing
+    assert original.status is RunStatus.POSTED and original.pending_reversal_run_id is None
+    assert original.mark_paid(AT) is True
+    again = PayrollRun.reversal_of(original, "run-r2", STARTER, AT)
+    assert again.posted_lines == tuple(line.swapped() for line in (*original.posted_lines, *original.paid_lines))
+
+
+def test_marking_reversed_clears_the_pending_reversal_and_refuses_another_reversal_run() -> None:
+    original = posted_run()
+    PayrollRun.reversal_of(original, "run-r", STARTER, AT)
+    with pytest.raises(PayrollRunTransitionRefused):
+        original.mark_reversed("run-other")
+    assert original.mark_reversed("run-r") is True
+    assert original.mark_reversed("run-r") is False  # a retried Post
+    assert (original.status, original.reversed_by_run_id, original.pending_reversal_run_id) == (
+        RunStatus.REVERSED, "run-r", None,
+    )  # fmt: skip
+    with pytest.raises(PayrollRunTransitionRefused) as refused:
+        PayrollRun.reversal_of(original, "run-r3", STARTER, AT)
+    assert refused.value.details["status"] == "reversed"
+
+
+def test_a_reversal_run_cannot_itself_be_reversed() -> None:
+    original = posted_run()
+    reversal = PayrollRun.reversal_of(original, "run-r", STARTER, AT)
+    reversal.approve(CHECKER, AT)
+    reversal.post()
+    with pytest.raises(PayrollRunTransitionRefused):
+        PayrollRun.reversal_of(reversal, "run-rr", CHECKER, AT)
+
+
 def test_a_run_not_posted_cannot_be_reversed() -> None:
     with pytest.raises(PayrollRunTransitionRefused):
         PayrollRun.reversal_of(calculated_run(), "run-r", CHECKER, AT)

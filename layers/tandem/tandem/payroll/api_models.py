@@ -129,6 +129,12 @@ class RejectRunRequest(_Request):
     reason: Annotated[str, MultiLine(1000)]
 
 
+class ReverseRunRequest(_Request):
+    reason: Annotated[str, MultiLine(1000)] | None = Field(
+        default=None, description="Why the run is corrected (shown on the reversal run; not on the bus)"
+    )
+
+
 class ComponentTotalView(BaseModel):
     name: str
     amount: Money
@@ -178,6 +184,12 @@ class RunView(BaseModel):
     totals: RunTotalsView | None = Field(description="Σ of the slips; from `calculated` on")
     failure_count: int
     failures: list[PayslipFailureView] = Field(description="Employees without a slip and why (GET of one run)")
+    reverses_run_id: str | None = Field(default=None, description="A reversal run: the run it undoes")
+    reversed_by_run_id: str | None = Field(default=None, description="A `reversed` run: the reversal that undid it")
+    pending_reversal_run_id: str | None = Field(
+        default=None, description="A reversal of this run waiting for approval (no payment is recorded meanwhile)"
+    )
+    reason: str | None = Field(default=None, description="A reversal run: why it was asked for")
 
     @classmethod
     def of(cls, record: RunRecord, failures: list[PayslipFailure] | None = None) -> RunView:
@@ -196,6 +208,10 @@ class RunView(BaseModel):
             totals=None if record.totals is None else RunTotalsView.of(record.totals),
             failure_count=record.failure_count,
             failures=[PayslipFailureView.of(f) for f in failures or []],
+            reverses_run_id=run.reverses_run_id,
+            reversed_by_run_id=run.reversed_by_run_id,
+            pending_reversal_run_id=run.pending_reversal_run_id,
+            reason=run.reason,
         )
 
 
@@ -270,10 +286,13 @@ class PayslipList(ItemsPage[PayslipView]):
 
 class MyPayslipView(PayslipView):
     run_id: str
+    reversed: bool = Field(
+        default=False, description="Its run was reversed (a correction): kept for the record, paid again by a later run"
+    )
 
     @classmethod
     def mine(cls, stored: StoredPayslip) -> MyPayslipView:
-        return cls(**PayslipView.of(stored.slip).model_dump(), run_id=stored.run_id)
+        return cls(**PayslipView.of(stored.slip).model_dump(), run_id=stored.run_id, reversed=stored.reversed)
 
 
 class MyPayslipList(ItemsPage[MyPayslipView]):

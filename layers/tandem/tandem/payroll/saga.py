@@ -31,7 +31,7 @@ class AwaitApprovalInput(RunInput):
 
 def run_state(record: RunRecord) -> dict[str, object]:
     run = record.run
-    return {"run_id": run.run_id, "period": str(run.period), "status": run.status.value}
+    return {"run_id": run.run_id, "period": str(run.period), "status": run.status.value, "kind": run.kind.value}
 
 
 def batch_state(outcome: BatchOutcome) -> dict[str, object]:

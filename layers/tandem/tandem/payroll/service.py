@@ -19,7 +19,7 @@ from tandem.payroll.domain.errors import (
     SalaryStructureNotFound,
 )
 from tandem.payroll.domain.events import PayslipIssued
-from tandem.payroll.domain.model import PayrollRun, RunStatus
+from tandem.payroll.domain.model import PayrollRun, RunKind, RunStatus
 from tandem.payroll.domain.payslip import FailureReason, Payslip, PayslipFailure, compute_payslip
 from tandem.payroll.domain.read_model import EmployeeReadModel
 from tandem.payroll.domain.rules import in_batches, year_to_date_before
@@ -126,9 +126,33 @@ class PayrollService:
             return uow.runs.list_newest(limit=limit, cursor=cursor)
 
     def payslips(self, run_id: str, limit: int, cursor: str | None) -> Page[Payslip]:
-        self.run(run_id)  # 404 for an unknown run, not an empty page
+        """A run's slips; a reversal run's are the original's negated (stored once, never copied)."""
+        run = self.run(run_id).run  # 404 for an unknown run, not an empty page
         with self.uow() as uow:
+            if run.kind is RunKind.REVERSAL and run.reverses_run_id:
+                page = uow.payslips.of_run(run.reverses_run_id, limit=limit, cursor=cursor)
+                return Page([slip.negated() for slip in page.items], page.cursor)
             return uow.payslips.of_run(run_id, limit=limit, cursor=cursor)
+
+    def reverse_run(self, run_id: str, by: str, reason: str | None, context: MessageContext) -> RunRecord:
+        """A reversal run of a posted or paid run, ``calculated`` at once and started like any run (its
+        ``PayrollRunStarted`` starts the state machine, which goes straight to the four-eyes approval). The
+        reversal and the original (marked as being reversed, under its version) are one transaction: of two
+        requests at the same moment one wins, the other re-reads and gets 409."""
+
+        def attempt() -> RunRecord:
+            with self.uow() as uow:
+                original = self._load(uow, run_id, with_results=True)
+                reversal = PayrollRun.reversal_of(original.run, str(self.clock.new_id()), by, self.clock.now(), reason)
+                record = RunRecord(reversal, original.structure_id, 0, correlation_id=context.correlation_id,
+                                   totals=reversal.totals, employee_count=len(reversal.employee_ids))  # fmt: skip
+                uow.runs.add(record)
+                uow.runs.save(original, label="original")
+                uow.record(reversal.events, context)
+                uow.commit()
+            return record
+
+        return retrying(attempt, on=(ConditionFailed, TransactionConflict), attempts=ATTEMPTS, sleep=self.clock.sleep)
 
     def approve(self, run_id: str, by: str, context: MessageContext) -> RunRecord:
         """Four eyes (403 ``four_eyes_required`` for the starter), then the waiting state machine goes on."""
@@ -138,13 +162,16 @@ class PayrollService:
         return record
 
     def reject(self, run_id: str, by: str, reason: str, context: MessageContext) -> RunRecord:
-        """Ends the run; the state machine discards its slips, which frees its employees for a new run."""
-        record = self._decide(run_id, lambda run: run.reject(by, reason, self.clock.now()), context)
+        """Ends the run; the state machine discards its slips, which frees its employees for a new run. A
+        rejected reversal leaves its original as it was (no longer being reversed), in the same transaction."""
+        record = self._decide(run_id, lambda run: run.reject(by, reason, self.clock.now()), context, original=True)
         assert record.task_token is not None
         self.tokens.fail(record.task_token, APPROVAL_REJECTED, f"rejected by {by}"[:256])
         return record
 
-    def _decide(self, run_id: str, decide: Callable[[PayrollRun], bool], context: MessageContext) -> RunRecord:
+    def _decide(self, run_id: str, decide: Callable[[PayrollRun], bool], context: MessageContext, *,
+                original: bool = False) -> RunRecord:  # fmt: skip
+        """``original``: a decided reversal run also lets go of its original (a rejection)."""
         with self.uow() as uow:
             record = uow.runs.get(run_id)
             if record is None:
@@ -153,9 +180,18 @@ class PayrollService:
                 raise PayrollRunNotAwaitingApproval(details={"run_id": run_id})
             if decide(record.run):
                 uow.runs.save(record)
+                reversed_run = self._original_of(uow, record) if original else None
+                if reversed_run is not None and reversed_run.run.drop_reversal(run_id):
+                    uow.runs.save(reversed_run, label="original")
                 uow.record(record.run.events, context)
                 uow.commit()
         return record
+
+    def _original_of(self, uow: UnitOfWork, record: RunRecord) -> RunRecord | None:
+        run = record.run
+        if run.kind is not RunKind.REVERSAL or run.reverses_run_id is None:
+            return None
+        return self._load(uow, run.reverses_run_id)
 
     def mark_paid(self, run_id: str, context: MessageContext) -> RunRecord:
         """The bank paid the wages: ``PayrollRunPaid`` (Dr net wages payable / Cr bank). Only after posting."""
@@ -311,13 +347,20 @@ class PayrollService:
         return retrying(attempt, on=(ConditionFailed, TransactionConflict), attempts=ATTEMPTS, sleep=self.clock.sleep)
 
     def post(self, run_id: str) -> RunRecord:
-        """``posted``: the accrual lines go to the ledger on ``PayrollRunPosted``, in the run's transaction."""
+        """``posted``: the accrual lines go to the ledger on ``PayrollRunPosted``, in the run's transaction.
+        A reversal run: ``PayrollRunReversed``, and its original marked ``reversed`` in the same transaction;
+        then the original's slips let go of the period (kept, re-keyed), so a new run can pay its employees."""
         with self.uow() as uow:
-            record = self._load(uow, run_id, with_results=True)
+            record = self._load(uow, run_id, with_results=True)  # a reversal has none: its lines are on its header
+            original = self._original_of(uow, record)
             if record.run.post():
                 uow.runs.save(record)
+                if original is not None and original.run.mark_reversed(run_id):
+                    uow.runs.save(original, label="original")
                 uow.record(record.run.events, self._saga_context(record))
                 uow.commit()
+            if original is not None and original.run.status is RunStatus.REVERSED:
+                uow.payslips.release_run(original.run.run_id)  # a retried step finishes what is left
         return record
 
     def discard(self, run_id: str) -> int:

@@ -12,7 +12,9 @@ Items (every item has a ``type``; documents are JSON strings with amounts as dec
 
 One payslip per employee per period is the slip item's KEY: its put is conditional on the key being new (or
 already this run's: a retried batch), so two runs can never both pay someone, whatever their timing. A
-rejected run deletes its slip items, which frees its employees for a later run.
+rejected run deletes its slip items, which frees its employees for a later run. A reversed run's slips are
+kept, re-keyed to ``SLIP#<employee>#<period>``/``REVERSED#<run>`` (same document, same GSI2 and GSI3 keys: the
+run's and the employee's listings still show them), which frees the period's key the same way.
 """
 
 from __future__ import annotations
@@ -211,9 +213,9 @@ class DynamoRuns:
     def add(self, record: RunRecord) -> None:
         self.uow.put(self._item(record), label="run", condition="attribute_not_exists(PK)")
 
-    def save(self, record: RunRecord) -> None:
-        """Under the version it was read with: a lost race is ``ConditionFailed("run")``."""
-        self.uow.put(self._item(record), label="run", condition="version = :v", values={":v": record.version})
+    def save(self, record: RunRecord, *, label: str = "run") -> None:
+        """Under the version it was read with: a lost race is ``ConditionFailed(label)``."""
+        self.uow.put(self._item(record), label=label, condition="version = :v", values={":v": record.version})
 
     def _item(self, record: RunRecord) -> Item:
         run = record.run
@@ -364,8 +366,31 @@ class DynamoPayslips:
         start = decode_cursor(cursor, issued) if cursor else None
         items, last = self.uow.query("GSI3PK = :p", {":p": partition}, index="GSI3", limit=limit, cursor=start,
                                      forward=False)  # fmt: skip
-        slips = [StoredPayslip(str(item["run_id"]), codec.payslip_of(_doc(item))) for item in items]
+        slips = [
+            StoredPayslip(str(item["run_id"]), codec.payslip_of(_doc(item)), item["type"] == "reversed_payslip")
+            for item in items
+        ]
         return Page(slips, encode_cursor(last))
+
+    def release_run(self, run_id: str) -> int:
+        """A reversed run's slips let go of their period: each moved to its ``REVERSED#<run>`` sort key and the
+        uniqueness item deleted (only while it is still this run's), one transaction per 50 slips. Slips already
+        moved are not read again, so a retried step finishes what is left. Returns how many moved now."""
+        items = self.uow.query_all("GSI2PK = :p", {":p": f"RUNSLIPS#{run_id}"}, index="GSI2")
+        held = [item for item in items if item["SK"] == "SLIP"]
+        for start in range(0, len(held), 50):
+            writes: list[Any] = []
+            for item in held[start : start + 50]:  # GSI2 projects every attribute: the whole slip
+                archived = {**item, "SK": f"REVERSED#{run_id}", "type": "reversed_payslip"}
+                writes.append({"Put": {"TableName": self.uow.table_name, "Item": to_attributes(archived)}})
+                writes.append({"Delete": {"TableName": self.uow.table_name,
+                                          "Key": to_attributes({"PK": item["PK"], "SK": "SLIP"}),
+                                          "ConditionExpression": "run_id = :run",
+                                          "ExpressionAttributeValues": to_attributes({":run": run_id})}})  # fmt: skip
+            if writes:
+                with storage_errors("TransactWriteItems"):
+                    self.uow.client.transact_write_items(TransactItems=writes)
+        return len(held)
 
     def discard_run(self, run_id: str) -> int:
         """Deletes a rejected run's slips (25 a call), freeing its employees for the period."""

@@ -72,6 +72,10 @@ class PayrollRun:
     posted_lines: tuple[PostingLine, ...] = ()
     paid_lines: tuple[PostingLine, ...] = ()
     reversed_by_run_id: str | None = None
+    # The reversal run waiting for approval: one at a time, and no payment recorded meanwhile (its lines
+    # would be missing from the reversal, which copied the original's lines when it was created).
+    pending_reversal_run_id: str | None = None
+    reason: str | None = None  # why a reversal run was asked for (the caller's words, shown on the run)
     events: list[published.PayrollEvent] = field(default_factory=list, repr=False)
 
     @classmethod
@@ -81,13 +85,24 @@ class PayrollRun:
         return run
 
     @classmethod
-    def reversal_of(cls, original: PayrollRun, run_id: str, started_by: str, at: datetime) -> PayrollRun:
+    def reversal_of(
+        cls, original: PayrollRun, run_id: str, started_by: str, at: datetime, reason: str | None = None
+    ) -> PayrollRun:
         """A run that undoes ``original`` (posted or paid, not reversed yet): its slips negated, ready for
-        approval at once (nothing to compute), posting every line the original posted with sides swapped."""
+        approval at once (nothing to compute), posting every line the original posted with sides swapped.
+        ``original`` is marked as being reversed by it (saved with it: a second reversal is refused)."""
         if original.kind is RunKind.REVERSAL or original.status not in (RunStatus.POSTED, RunStatus.PAID):
             raise original._refused("reverse")
+        if original.pending_reversal_run_id is not None:
+            raise PayrollRunTransitionRefused(
+                f"Run {original.run_id} is already being reversed by run {original.pending_reversal_run_id}: "
+                "approve or reject that reversal first",
+                details={"run_id": original.run_id, "status": original.status, "wanted": "reverse",
+                         "reversal_run_id": original.pending_reversal_run_id},
+            )  # fmt: skip
         run = cls(run_id, original.period, original.currency, started_by, at, RunKind.REVERSAL, RunStatus.CALCULATED)
-        run.reverses_run_id = original.run_id
+        run.reverses_run_id, run.reason = original.run_id, reason
+        original.pending_reversal_run_id = run_id
         run.employee_ids = original.employee_ids
         run.payslips = {eid: slip.negated() for eid, slip in original.payslips.items()}
         run.posted_lines = reversal_lines((*original.posted_lines, *original.paid_lines))
@@ -190,6 +205,8 @@ class PayrollRun:
         """The bank paid the wages (``POST /payroll/runs/{id}/paid`` or its confirmation)."""
         if self.kind is RunKind.REVERSAL or self.status is not RunStatus.POSTED:
             return self._repeat_or_refuse(RunStatus.PAID, "mark paid")
+        if self.pending_reversal_run_id is not None:
+            raise self._refused("mark paid while it is being reversed")
         self.status = RunStatus.PAID
         self.paid_lines = payment_lines(self.totals.net)
         self.events.append(
@@ -209,7 +226,19 @@ class PayrollRun:
             return self._repeat_or_refuse(
                 RunStatus.REVERSED, "mark reversed", reversal_run_id == self.reversed_by_run_id
             )
+        if self.pending_reversal_run_id not in (None, reversal_run_id):
+            raise self._refused(
+                f"be reversed by {reversal_run_id[:64]}: run {self.pending_reversal_run_id} reverses it"
+            )
         self.status, self.reversed_by_run_id = RunStatus.REVERSED, reversal_run_id
+        self.pending_reversal_run_id = None
+        return True
+
+    def drop_reversal(self, reversal_run_id: str) -> bool:
+        """Its reversal run was rejected: this run stays as it was, free to be paid or reversed again."""
+        if self.pending_reversal_run_id != reversal_run_id:
+            return False
+        self.pending_reversal_run_id = None
         return True
 
     @property

@@ -41,3 +41,4 @@ class RunRecord:
 class StoredPayslip:
     run_id: str
     slip: Payslip
+    reversed: bool = False  # its run was reversed: kept for the record, no longer paid for the period
