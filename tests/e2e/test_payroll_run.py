@@ -89,11 +89,21 @@ def test_a_month_is_computed_approved_by_a_second_person_and_posted(runtime, htt
     eventually(lambda: _run(http, starter, run_id)["status"] == "posted", timeout=15)
     status, paid = http.post(f"/payroll/runs/{run_id}/paid", token=approver)
     assert status == 200 and paid["status"] == "paid"
+    # the runtime is shared: wait until the ledger booked the payment, so no later test's balances move under it
+    eventually(lambda: _booked(http, run_id, "PayrollRunPaid"), timeout=15)
 
     ada = http.token(ada_sub, "employee")
     status, own = http.get("/me/payslips", token=ada)
     assert status == 200 and [s["employee_id"] for s in own["items"]] == [whole]
     assert http.get("/me/payslips", token=http.token("nobody", "employee"))[0] == 404
+
+
+def _booked(http, run_id: str, event_type: str) -> bool:
+    status, journal = http.get("/ledger/journal?limit=20", token=http.token("e2e-payroll-finance", "finance"))
+    assert status == 200, journal
+    return any(
+        (e.get("document") or {}).get("id") == run_id and e["source_event_type"] == event_type for e in journal["items"]
+    )
 
 
 def _learned(runtime, *employee_ids: str) -> bool:
