@@ -151,13 +151,28 @@ def test_four_eyes_then_posting_then_paid(stack, sample, structure, task_calls):
     assert {ln["role"] for ln in paid["lines"]} == {"net_wages_payable", "bank"}
 
 
-def test_a_second_run_of_the_period_pays_nobody_twice(stack, sample, structure):
+@pytest.mark.parametrize("header_holds", [1000, 2])
+def test_a_second_run_of_the_period_pays_nobody_twice(stack, sample, structure, monkeypatch, header_holds):
+    """With more skipped ids than the run's header holds (10,000 UUIDs would pass DynamoDB's 400 KB item
+    limit), they are kept on items of their own and the run shows them all the same."""
+    from tandem.payroll.adapters import dynamodb
+
+    monkeypatch.setattr(dynamodb, "INLINE_SKIPPED", header_holds)
+    monkeypatch.setattr(dynamodb, "SKIPPED_PER_ITEM", 2)
     _staff(stack, sample)
     _calculated_run(stack, sample)
     second = _calculated_run(stack, sample)
     _, run = _api(stack, sample, "GET", f"/payroll/runs/{second}")
     assert run["employees"] == 0 and sorted(run["skipped_employee_ids"]) == sorted([WHOLE, LATE, UNPAID])
     assert run["totals"]["gross"] == "0"
+    _, listed = _api(stack, sample, "GET", "/payroll/runs")
+    assert sorted(next(r for r in listed["items"] if r["id"] == second)["skipped_employee_ids"]) == sorted(
+        [WHOLE, LATE, UNPAID]
+    )
+    apart = [i for i in stack.items("PayrollTable") if i["type"] == "run_skipped"]
+    assert len(apart) == (0 if header_holds == 1000 else 2)  # 3 ids, 2 an item
+    [calculated] = [e for e in _outbox(stack, "PayrollRunCalculated") if e["run_id"] == second]
+    assert calculated["skipped_count"] == 3 and calculated["skipped_truncated"] is False
 
 
 def test_rejection_discards_the_slips_so_a_new_run_pays_them(stack, sample, structure, task_calls):

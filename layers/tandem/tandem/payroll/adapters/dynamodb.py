@@ -6,7 +6,8 @@ Items (every item has a ``type``; documents are JSON strings with amounts as dec
 - salary structure: ``STRUCT#<id>``/``STRUCT``; GSI2 ``STRUCTURES``/created_at#id; the default's pointer
   ``STRUCT#DEFAULT``/``POINTER``;
 - run: ``RUN#<id>``/``RUN``; GSI2 ``RUNS``/started_at#id; one Map batch of it (its employees, then its
-  failures): ``RUN#<id>``/``BATCH#<n:05>``;
+  failures and the totals of its slips): ``RUN#<id>``/``BATCH#<n:05>``; snapshot-skipped ids beyond what the
+  header holds: ``RUN#<id>``/``SKIPPED#<n:05>``;
 - payslip, which is the period's uniqueness item: ``SLIP#<employee>#<period>``/``SLIP``; GSI2
   ``RUNSLIPS#<run>``/employee (a run's slips), GSI3 ``EMPSLIPS#<employee>``/period#run (an employee's).
 
@@ -236,25 +237,58 @@ class DynamoStructures:
         )
 
 
+# The header item holds at most this many snapshot-skipped ids (~40 KB of UUIDs); more (a second run of a
+# 10,000 period skips everyone: ~400 KB, DynamoDB's item limit) go to ``RUN#<id>/SKIPPED#<n>`` items.
+INLINE_SKIPPED = 1000
+SKIPPED_PER_ITEM = 2000
+
+
 class DynamoRuns:
     def __init__(self, uow: DynamoUnitOfWork) -> None:
         self.uow = uow
+        self._skipped_apart: dict[str, int] = {}  # run id -> skipped ids read from their own items
 
     def add(self, record: RunRecord) -> None:
         self.uow.put(self._item(record), label="run", condition="attribute_not_exists(PK)")
+        self._put_skipped(record)
 
     def save(self, record: RunRecord) -> None:
         """Under the version it was read with: a lost race is ``ConditionFailed("run")``."""
         self.uow.put(self._item(record), label="run", condition="version = :v", values={":v": record.version})
+        self._put_skipped(record)
+
+    def _put_skipped(self, record: RunRecord) -> None:
+        """The skipped ids the header cannot hold, in the header's transaction (unchanged ones not rewritten)."""
+        run_id, skipped = record.run.run_id, record.run.skipped_employee_ids
+        if len(skipped) <= INLINE_SKIPPED or self._skipped_apart.get(run_id) == len(skipped):
+            return
+        for number, start in enumerate(range(0, len(skipped), SKIPPED_PER_ITEM), start=1):
+            chunk = list(skipped[start : start + SKIPPED_PER_ITEM])
+            item = {"PK": f"RUN#{run_id}", "SK": f"SKIPPED#{number:05d}", "type": "run_skipped"}
+            self.uow.put({**item, "employee_ids": json.dumps(chunk)}, label="skipped")
+
+    def _record(self, item: Item) -> RunRecord:
+        doc = _doc(item)
+        apart = int(doc.get("skipped_apart") or 0)
+        if apart:
+            run_id = str(doc["run_id"])
+            values = {":p": f"RUN#{run_id}", ":s": "SKIPPED#"}
+            parts = self.uow.query_all("PK = :p AND begins_with(SK, :s)", values)
+            doc["skipped_employee_ids"] = [eid for part in parts for eid in json.loads(str(part["employee_ids"]))]
+            self._skipped_apart[run_id] = apart
+        return documents.run_of(doc, int(item["version"]))
 
     def _item(self, record: RunRecord) -> Item:
         run = record.run
         started = iso(run.started_at)
+        doc = documents.run_document(record)
+        if len(doc["skipped_employee_ids"]) > INLINE_SKIPPED:
+            doc["skipped_apart"], doc["skipped_employee_ids"] = len(doc["skipped_employee_ids"]), []
         return {
             "PK": f"RUN#{run.run_id}",
             "SK": "RUN",
             "type": "run",
-            "doc": json.dumps(documents.run_document(record)),
+            "doc": json.dumps(doc),
             "status": run.status.value,
             "version": record.version + 1,
             "GSI2PK": "RUNS",
@@ -267,7 +301,7 @@ class DynamoRuns:
         item = self.uow.get({"PK": f"RUN#{run_id}", "SK": "RUN"})
         if item is None:
             return None
-        record = documents.run_of(_doc(item), int(item["version"]))
+        record = self._record(item)
         if with_results:
             run = record.run
             batches = self.uow.query_all("PK = :p AND begins_with(SK, :b)", {":p": f"RUN#{run_id}", ":b": "BATCH#"})
@@ -296,7 +330,7 @@ class DynamoRuns:
 
     def list_newest(self, *, limit: int, cursor: str | None) -> Page[RunRecord]:
         items, token = self.uow.page("GSI2", "RUNS", limit=limit, token=cursor)
-        return Page([documents.run_of(_doc(item), int(item["version"])) for item in items], token)
+        return Page([self._record(item) for item in items], token)
 
     def put_batches(self, run_id: str, batches: list[list[str]]) -> None:
         """The snapshot's batches, written before the run says ``calculating`` (plain puts: a retried snapshot
