@@ -7,6 +7,7 @@ import copy
 import json
 from decimal import Decimal
 
+import boto3
 import pytest
 from tandem.shared.aws import bootstrap
 
@@ -116,7 +117,8 @@ def test_a_run_prorates_by_payment_days_and_its_totals_are_the_sum_of_its_slips(
         assert Decimal(slip["net"]) == Decimal(slip["gross"]) - deductions
     assert Decimal(run["totals"]["net"]) == sum(Decimal(s["net"]) for s in slips.values())
     assert Decimal(run["totals"]["gross"]) == sum(Decimal(s["gross"]) for s in slips.values())
-    assert len(_outbox(stack, "PayslipIssued")) == 3 and len(_outbox(stack, "PayrollRunCalculated")) == 1
+    # a computed slip is not issued yet: PayslipIssued comes once the run is approved (rejected: never)
+    assert _outbox(stack, "PayslipIssued") == [] and len(_outbox(stack, "PayrollRunCalculated")) == 1
 
 
 def test_four_eyes_then_posting_then_paid(stack, sample, structure, task_calls):
@@ -149,13 +151,28 @@ def test_four_eyes_then_posting_then_paid(stack, sample, structure, task_calls):
     assert {ln["role"] for ln in paid["lines"]} == {"net_wages_payable", "bank"}
 
 
-def test_a_second_run_of_the_period_pays_nobody_twice(stack, sample, structure):
+@pytest.mark.parametrize("header_holds", [1000, 2])
+def test_a_second_run_of_the_period_pays_nobody_twice(stack, sample, structure, monkeypatch, header_holds):
+    """With more skipped ids than the run's header holds (10,000 UUIDs would pass DynamoDB's 400 KB item
+    limit), they are kept on items of their own and the run shows them all the same."""
+    from tandem.payroll.adapters import dynamodb
+
+    monkeypatch.setattr(dynamodb, "INLINE_SKIPPED", header_holds)
+    monkeypatch.setattr(dynamodb, "SKIPPED_PER_ITEM", 2)
     _staff(stack, sample)
     _calculated_run(stack, sample)
     second = _calculated_run(stack, sample)
     _, run = _api(stack, sample, "GET", f"/payroll/runs/{second}")
     assert run["employees"] == 0 and sorted(run["skipped_employee_ids"]) == sorted([WHOLE, LATE, UNPAID])
     assert run["totals"]["gross"] == "0"
+    _, listed = _api(stack, sample, "GET", "/payroll/runs")
+    assert sorted(next(r for r in listed["items"] if r["id"] == second)["skipped_employee_ids"]) == sorted(
+        [WHOLE, LATE, UNPAID]
+    )
+    apart = [i for i in stack.items("PayrollTable") if i["type"] == "run_skipped"]
+    assert len(apart) == (0 if header_holds == 1000 else 2)  # 3 ids, 2 an item
+    [calculated] = [e for e in _outbox(stack, "PayrollRunCalculated") if e["run_id"] == second]
+    assert calculated["skipped_count"] == 3 and calculated["skipped_truncated"] is False
 
 
 def test_rejection_discards_the_slips_so_a_new_run_pays_them(stack, sample, structure, task_calls):
@@ -260,3 +277,62 @@ def test_an_employee_sees_only_their_own_payslips(stack, sample, structure):
         _api(stack, sample, "GET", "/me/payslips", sub=ADA_SUB, function="PayrollSelfApiFunction", groups="sales")[0]
         == 403
     )
+
+
+def _payroll_table(stack):
+    return boto3.client("dynamodb", region_name="eu-central-1"), stack.physical["PayrollTable"]
+
+
+def test_finish_adds_up_the_totals_each_batch_stored_with_its_slips(stack, sample, structure):
+    _staff(stack, sample)
+    run_id = _calculated_run(stack, sample)
+    _, run = _api(stack, sample, "GET", f"/payroll/runs/{run_id}")
+    [batch] = [i for i in stack.items("PayrollTable") if i["type"] == "run_batch"]
+    stored = json.loads(batch["totals"])
+    assert stored["employees"] == 3 and stored["net"] == run["totals"]["net"] and batch["done"] is True
+    assert {c["name"]: c["amount"] for c in stored["components"]} == {
+        c["name"]: c["amount"] for c in run["totals"]["components"]
+    }
+
+
+def test_a_batch_that_failed_after_writing_some_slips_counts_them_once(stack, sample, structure):
+    """A compute Lambda that wrote its slips then died before marking the batch done: the batch is failed, and
+    the slips it holds are counted in the run's totals, not listed as failures."""
+    _staff(stack, sample)
+    _, run = _api(stack, sample, "POST", "/payroll/runs", {"period": "2026-12"})
+    [batch] = _task(stack, "snapshot", run["id"])["batches"]
+    _task(stack, "compute_batch", run["id"], batch=batch["batch"])
+    client, table = _payroll_table(stack)
+    key = {"PK": {"S": f"RUN#{run['id']}"}, "SK": {"S": f"BATCH#{batch['batch']:05d}"}}
+    client.update_item(
+        TableName=table,
+        Key=key,
+        UpdateExpression="SET #d = :f REMOVE totals",
+        ExpressionAttributeNames={"#d": "done"},
+        ExpressionAttributeValues={":f": {"BOOL": False}},
+    )
+    assert _task(stack, "fail_batch", run["id"], batch=batch["batch"], cause="Sandbox.Timedout")["failures"] == 0
+    assert _task(stack, "finish", run["id"])["status"] == "calculated"
+    _, view = _api(stack, sample, "GET", f"/payroll/runs/{run['id']}")
+    assert view["failure_count"] == 0 and view["totals"]["employees"] == 3
+
+
+def test_an_employee_stored_before_the_employment_attribute_is_still_in_the_snapshot(stack, sample, structure):
+    _staff(stack, sample)
+    client, table = _payroll_table(stack)
+    key = {"PK": {"S": f"EMP#{WHOLE}"}, "SK": {"S": "EMP"}}
+    client.update_item(TableName=table, Key=key, UpdateExpression="REMOVE employment")
+    run_id = _calculated_run(stack, sample)
+    _, run = _api(stack, sample, "GET", f"/payroll/runs/{run_id}")
+    assert run["totals"]["employees"] == 3 and run["failures"] == []
+
+
+def test_an_employee_terminated_before_their_hire_is_listed_not_a_failed_run(stack, sample, structure):
+    _staff(stack, sample)
+    odd = "00000000-0000-4000-8000-000000000008"
+    _hr(stack, sample, "employee_hired", 8, employee_id=odd, hire_date="2026-12-10", user_sub=None)
+    _hr(stack, sample, "employee_terminated", 9, employee_id=odd, termination_date="2026-12-05")
+    run_id = _calculated_run(stack, sample)
+    _, run = _api(stack, sample, "GET", f"/payroll/runs/{run_id}")
+    assert run["totals"]["employees"] == 3 and [f["employee_id"] for f in run["failures"]] == [odd]
+    assert "termination_date" in run["failures"][0]["message"]

@@ -12,17 +12,17 @@ from dataclasses import dataclass
 
 from tandem.payroll.domain.commands import CreateStructure, HrFact
 from tandem.payroll.domain.errors import (
+    InvalidEmployeeSnapshot,
     NoSalaryStructure,
     PayrollRunNotAwaitingApproval,
     PayrollRunNotFound,
     PayslipNotFound,
     SalaryStructureNotFound,
 )
-from tandem.payroll.domain.events import PayslipIssued
 from tandem.payroll.domain.model import PayrollRun, RunKind, RunStatus
 from tandem.payroll.domain.payslip import FailureReason, Payslip, PayslipFailure, compute_payslip
 from tandem.payroll.domain.read_model import EmployeeReadModel
-from tandem.payroll.domain.rules import in_batches, year_to_date_before
+from tandem.payroll.domain.rules import in_batches, totals_of, year_to_date_before
 from tandem.payroll.domain.stored import RunRecord, StoredPayslip, StoredStructure
 from tandem.payroll.domain.work_calendar import PayPeriod
 from tandem.payroll.ports import TaskTokens, UnitOfWork
@@ -33,8 +33,10 @@ from tandem.shared.paging import Page
 from tandem.shared.retry import retrying
 
 ATTEMPTS = 4
-BATCH_SIZE = 100  # employees per Map iteration: one BatchGetItem of snapshots, a few transactions
-SLIPS_PER_TRANSACTION = 45  # each slip is two items (slip + PayslipIssued); the batch's item makes one more
+# A batch's slips and its batch item fill one transaction (DynamoDB takes at most 100 items): one Map
+# iteration = one BatchGetItem of employees, the year-to-date reads, ONE TransactWriteItems.
+SLIPS_PER_TRANSACTION = 99
+BATCH_SIZE = SLIPS_PER_TRANSACTION  # employees per Map iteration
 APPROVAL_REJECTED = "PayrollRunRejected"  # the error SendTaskFailure gives the waiting state machine
 
 
@@ -214,8 +216,8 @@ class PayrollService:
             return uow.payslips.of_employee(employee.employee_id, limit=limit, cursor=cursor)
 
     # ------------------------------------------------------------ the state machine's steps
-    def _load(self, uow: UnitOfWork, run_id: str, *, with_results: bool = False) -> RunRecord:
-        record = uow.runs.get(run_id, with_results=with_results)
+    def _load(self, uow: UnitOfWork, run_id: str, *, with_results: bool = False, with_slips: bool = True) -> RunRecord:
+        record = uow.runs.get(run_id, with_results=with_results, with_slips=with_slips)
         if record is None:
             raise PayrollRunNotFound(details={"run_id": run_id[:64]})
         return record
@@ -228,10 +230,7 @@ class PayrollService:
             run = record.run
             if run.status is not RunStatus.STARTED:
                 return list(range(1, record.batch_count + 1))
-            active = [
-                e.employee_id for e in uow.employees.all_payable()
-                if (snap := e.snapshot()) is not None and snap.is_active_in(run.period)
-            ]  # fmt: skip
+            active = [e.employee_id for e in uow.employees.employments() if e.is_active_in(run.period)]
             held = uow.payslips.held(active, run.period)
             run.take_snapshot(active, {eid for eid, holder in held.items() if holder != run_id})
             ids = list(run.employee_ids)
@@ -243,8 +242,10 @@ class PayrollService:
         return list(range(1, len(batches) + 1))
 
     def compute_batch(self, run_id: str, number: int) -> BatchOutcome:
-        """One Map iteration: each employee's slip or failure; the slips written with their PayslipIssued, in
-        transactions of ``SLIPS_PER_TRANSACTION``. An employee another run paid meanwhile is skipped."""
+        """One Map iteration: each employee's slip or failure, the slips written in transactions of
+        ``SLIPS_PER_TRANSACTION``, the batch's failures and totals with the last. An employee another run
+        paid meanwhile is skipped. No ``PayslipIssued`` here: a computed slip is issued only once the run is
+        approved (a rejected run's slips are discarded, never issued)."""
         with self.uow() as uow:
             record = self._load(uow, run_id)
             ids, done = uow.runs.batch(run_id, number)
@@ -266,7 +267,12 @@ class PayrollService:
     @staticmethod
     def _compute(record: RunRecord, stored: StoredStructure, employee: EmployeeReadModel | None, eid: str,
                  earlier: list[Payslip]) -> Payslip | PayslipFailure:  # fmt: skip
-        snapshot = employee.snapshot() if employee else None
+        try:
+            snapshot = employee.snapshot() if employee else None
+        except InvalidEmployeeSnapshot as invalid:  # listed with the reason; the batch's others are paid
+            details = invalid.details if isinstance(invalid.details, dict) else {}
+            problem = f" ({details.get('field')}: {details.get('problem')})" if details.get("field") else ""
+            return PayslipFailure(eid, FailureReason.INVALID_EMPLOYEE_DATA, f"{invalid.message}{problem}"[:200])
         if snapshot is None:
             return PayslipFailure(eid, FailureReason.INVALID_EMPLOYEE_DATA, "payroll has no record of this employee")
         return compute_payslip(stored.structure, snapshot, record.run.period, year_to_date_before(earlier))
@@ -274,8 +280,10 @@ class PayrollService:
     def _store_slips(self, record: RunRecord, slips: list[Payslip], failures: list[PayslipFailure],
                      number: int) -> list[str]:  # fmt: skip
         """Writes the slips chunk by chunk; an employee whose slip another run holds is dropped from its chunk
-        and the chunk written again. Returns those employees (skipped: the other run pays them)."""
-        run_id, context = record.run.run_id, self._saga_context(record)
+        and the chunk written again. Returns those employees (skipped: the other run pays them). The last
+        chunk marks the batch done with its failures and the totals of the slips written, which ``finish``
+        adds up instead of reading every slip."""
+        run_id = record.run.run_id
         skipped: list[str] = []
         chunks = [slips[i : i + SLIPS_PER_TRANSACTION] for i in range(0, len(slips), SLIPS_PER_TRANSACTION)] or [[]]
         for index, chunk in enumerate(chunks):
@@ -285,9 +293,10 @@ class PayrollService:
                     with self.uow() as uow:
                         for slip in pending:
                             uow.payslips.add(run_id, slip)
-                        uow.record([_issued(run_id, slip) for slip in pending], context)
                         if index == len(chunks) - 1:
-                            uow.runs.record_batch(run_id, number, failures, skipped)
+                            lost = set(skipped)
+                            written = totals_of(slip for slip in slips if slip.employee_id not in lost)
+                            uow.runs.record_batch(run_id, number, failures, skipped, written)
                         uow.commit()
                     break
                 except ConditionFailed as failed:
@@ -306,27 +315,29 @@ class PayrollService:
             ids, done = uow.runs.batch(run_id, number)
             if done:
                 return BatchOutcome(number, 0, 0, 0)
-            held = uow.payslips.held(ids, record.run.period)
-        missing = [eid for eid in ids if held.get(eid) != run_id]
+            kept = uow.payslips.held_by(run_id, ids, record.run.period)  # written before the batch failed
+        with_slip = {slip.employee_id for slip in kept}
+        missing = [eid for eid in ids if eid not in with_slip]
         failures = [PayslipFailure(e, FailureReason.INVALID_EMPLOYEE_DATA, f"batch failed: {cause}"[:200])
                     for e in missing]  # fmt: skip
         with self.uow() as uow:
-            uow.runs.record_batch(run_id, number, failures, [])
+            uow.runs.record_batch(run_id, number, failures, [], totals_of(kept))
             uow.commit()
         return BatchOutcome(number, len(ids) - len(missing), len(failures), 0)
 
     def finish(self, run_id: str) -> RunRecord:
-        """Every employee has a slip or a failure: ``calculated`` with the totals, ``PayrollRunCalculated``."""
+        """Every employee has a slip or a failure: ``calculated`` with the totals, ``PayrollRunCalculated``.
+        The totals are the batches' (each stored with its slips): no slip is read."""
         with self.uow() as uow:
-            record = self._load(uow, run_id, with_results=True)
+            record = self._load(uow, run_id, with_results=True, with_slips=False)
             run = record.run
             if run.status is RunStatus.CALCULATING and record.paid_elsewhere:
                 # another run took them between the snapshot and the batch: skipped, like the snapshot's
                 lost = set(record.paid_elsewhere)
                 run.employee_ids = tuple(e for e in run.employee_ids if e not in lost)
                 run.skipped_employee_ids = (*run.skipped_employee_ids, *record.paid_elsewhere)
-            if run.finish_calculation():
-                record.totals, record.failure_count = run.totals, len(run.failures)
+            if run.finish_calculation(record.batch_totals):
+                record.totals, record.failure_count = record.batch_totals, len(run.failures)
                 uow.runs.save(record)
                 uow.record(run.events, self._saga_context(record))
                 uow.commit()
@@ -375,7 +386,3 @@ class PayrollService:
     def _saga_context(record: RunRecord) -> MessageContext:
         correlation = record.correlation_id or record.run.run_id
         return MessageContext(correlation_id=correlation, causation_id=f"payroll-run:{record.run.run_id}"[:128])
-
-
-def _issued(run_id: str, slip: Payslip) -> PayslipIssued:
-    return PayslipIssued(run_id, slip.employee_id, str(slip.period), slip.currency, slip.net)

@@ -6,7 +6,8 @@ Items (every item has a ``type``; documents are JSON strings with amounts as dec
 - salary structure: ``STRUCT#<id>``/``STRUCT``; GSI2 ``STRUCTURES``/created_at#id; the default's pointer
   ``STRUCT#DEFAULT``/``POINTER``;
 - run: ``RUN#<id>``/``RUN``; GSI2 ``RUNS``/started_at#id; one Map batch of it (its employees, then its
-  failures): ``RUN#<id>``/``BATCH#<n:05>``;
+  failures and the totals of its slips): ``RUN#<id>``/``BATCH#<n:05>``; snapshot-skipped ids beyond what the
+  header holds: ``RUN#<id>``/``SKIPPED#<n:05>``;
 - payslip, which is the period's uniqueness item: ``SLIP#<employee>#<period>``/``SLIP``; GSI2
   ``RUNSLIPS#<run>``/employee (a run's slips), GSI3 ``EMPSLIPS#<employee>``/period#run (an employee's).
 
@@ -21,14 +22,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from tandem.payroll.adapters import documents
 from tandem.payroll.domain import codec
-from tandem.payroll.domain.events import PayrollEvent, PayslipIssued, on_the_bus
+from tandem.payroll.domain.employee import Employment
+from tandem.payroll.domain.events import PayrollEvent, PayslipIssued, RunTotals, on_the_bus
 from tandem.payroll.domain.payslip import Payslip, PayslipFailure
 from tandem.payroll.domain.read_model import EmployeeReadModel
+from tandem.payroll.domain.rules import combined
 from tandem.payroll.domain.stored import RunRecord, StoredPayslip, StoredStructure
 from tandem.payroll.domain.work_calendar import PayPeriod
 from tandem.shared.aws.cursor import decode_cursor, encode_cursor
@@ -74,14 +77,16 @@ class DynamoUnitOfWork(OutboxUnitOfWork):
         return found
 
     def query(self, key_condition: str, values: Item, *, index: str | None = None,
-              limit: int | None = None, cursor: Item | None = None,
-              forward: bool = True) -> tuple[list[Item], Item | None]:  # fmt: skip
+              limit: int | None = None, cursor: Item | None = None, forward: bool = True,
+              projection: str | None = None) -> tuple[list[Item], Item | None]:  # fmt: skip
         request: dict[str, Any] = {
             "TableName": self.table_name,
             "KeyConditionExpression": key_condition,
             "ExpressionAttributeValues": to_attributes(values),
             "ScanIndexForward": forward,
         }
+        if projection:
+            request["ProjectionExpression"] = projection
         if index:
             request["IndexName"] = index
         else:
@@ -94,10 +99,11 @@ class DynamoUnitOfWork(OutboxUnitOfWork):
             response = self.client.query(**request)
         return [from_attributes(i) or {} for i in response.get("Items", [])], response.get("LastEvaluatedKey")
 
-    def query_all(self, key_condition: str, values: Item, *, index: str | None = None) -> list[Item]:
-        items, cursor = self.query(key_condition, values, index=index)
+    def query_all(self, key_condition: str, values: Item, *, index: str | None = None,
+                  projection: str | None = None) -> list[Item]:  # fmt: skip
+        items, cursor = self.query(key_condition, values, index=index, projection=projection)
         while cursor:
-            more, cursor = self.query(key_condition, values, index=index, cursor=cursor)
+            more, cursor = self.query(key_condition, values, index=index, cursor=cursor, projection=projection)
             items.extend(more)
         return items
 
@@ -118,6 +124,22 @@ def _doc(item: Item) -> Item:
     return json.loads(str(item["doc"]))
 
 
+def _employment_document(employment: Employment | None) -> Item | None:
+    if employment is None:
+        return None
+    until = employment.termination_date
+    return {"from": employment.hire_date.isoformat(), "until": None if until is None else until.isoformat()}
+
+
+def _employment_of(employee_id: str, doc: Item | None) -> Employment | None:
+    if doc is None:
+        return None
+    until = doc.get("until")
+    return Employment(
+        employee_id, date.fromisoformat(doc["from"]), None if until is None else date.fromisoformat(until)
+    )
+
+
 class DynamoEmployees:
     def __init__(self, uow: DynamoUnitOfWork) -> None:
         self.uow = uow
@@ -136,6 +158,7 @@ class DynamoEmployees:
             "version": employee.version + 1,
             "GSI2PK": "EMPLOYEES",
             "GSI2SK": employee.employee_id,
+            "employment": json.dumps(_employment_document(employee.employment())),
         }
         if employee.user_sub:
             item |= {"GSI3PK": f"SUB#{employee.user_sub}", "GSI3SK": "EMP"}
@@ -148,9 +171,19 @@ class DynamoEmployees:
         items = self.uow.many([{"PK": f"EMP#{eid}", "SK": "EMP"} for eid in employee_ids])
         return [documents.employee_of(_doc(item), int(item["version"])) for item in items]
 
-    def all_payable(self) -> list[EmployeeReadModel]:
-        items = self.uow.query_all("GSI2PK = :p", {":p": "EMPLOYEES"}, index="GSI2")
-        return [documents.employee_of(_doc(item), int(item["version"])) for item in items]
+    def employments(self) -> list[Employment]:
+        """Every hired employee's dates of employment, read from the small ``employment`` attribute only (not
+        the whole record); an item written before that attribute existed is read whole."""
+        items = self.uow.query_all("GSI2PK = :p", {":p": "EMPLOYEES"}, index="GSI2", projection="GSI2SK, employment")
+        found: list[Employment | None] = []
+        unknown: list[str] = []
+        for item in items:
+            if "employment" in item:
+                found.append(_employment_of(str(item["GSI2SK"]), json.loads(str(item["employment"]))))
+            else:
+                unknown.append(str(item["GSI2SK"]))
+        found.extend(employee.employment() for employee in self.many(unknown) if unknown)
+        return [employment for employment in found if employment is not None]
 
     def by_user_sub(self, sub: str) -> EmployeeReadModel | None:
         items, _ = self.uow.query("GSI3PK = :p", {":p": f"SUB#{sub}"}, index="GSI3", limit=1)
@@ -206,49 +239,89 @@ class DynamoStructures:
         )
 
 
+# The header item holds at most this many snapshot-skipped ids (~40 KB of UUIDs); more (a second run of a
+# 10,000 period skips everyone: ~400 KB, DynamoDB's item limit) go to ``RUN#<id>/SKIPPED#<n>`` items.
+INLINE_SKIPPED = 1000
+SKIPPED_PER_ITEM = 2000
+
+
 class DynamoRuns:
     def __init__(self, uow: DynamoUnitOfWork) -> None:
         self.uow = uow
+        self._skipped_apart: dict[str, int] = {}  # run id -> skipped ids read from their own items
 
     def add(self, record: RunRecord) -> None:
         self.uow.put(self._item(record), label="run", condition="attribute_not_exists(PK)")
+        self._put_skipped(record)
 
     def save(self, record: RunRecord, *, label: str = "run") -> None:
         """Under the version it was read with: a lost race is ``ConditionFailed(label)``."""
         self.uow.put(self._item(record), label=label, condition="version = :v", values={":v": record.version})
+        self._put_skipped(record)
+
+    def _put_skipped(self, record: RunRecord) -> None:
+        """The skipped ids the header cannot hold, in the header's transaction (unchanged ones not rewritten)."""
+        run_id, skipped = record.run.run_id, record.run.skipped_employee_ids
+        if len(skipped) <= INLINE_SKIPPED or self._skipped_apart.get(run_id) == len(skipped):
+            return
+        for number, start in enumerate(range(0, len(skipped), SKIPPED_PER_ITEM), start=1):
+            chunk = list(skipped[start : start + SKIPPED_PER_ITEM])
+            item = {"PK": f"RUN#{run_id}", "SK": f"SKIPPED#{number:05d}", "type": "run_skipped"}
+            self.uow.put({**item, "employee_ids": json.dumps(chunk)}, label="skipped")
+
+    def _record(self, item: Item) -> RunRecord:
+        doc = _doc(item)
+        apart = int(doc.get("skipped_apart") or 0)
+        if apart:
+            run_id = str(doc["run_id"])
+            values = {":p": f"RUN#{run_id}", ":s": "SKIPPED#"}
+            parts = self.uow.query_all("PK = :p AND begins_with(SK, :s)", values)
+            doc["skipped_employee_ids"] = [eid for part in parts for eid in json.loads(str(part["employee_ids"]))]
+            self._skipped_apart[run_id] = apart
+        return documents.run_of(doc, int(item["version"]))
 
     def _item(self, record: RunRecord) -> Item:
         run = record.run
         started = iso(run.started_at)
+        doc = documents.run_document(record)
+        if len(doc["skipped_employee_ids"]) > INLINE_SKIPPED:
+            doc["skipped_apart"], doc["skipped_employee_ids"] = len(doc["skipped_employee_ids"]), []
         return {
             "PK": f"RUN#{run.run_id}",
             "SK": "RUN",
             "type": "run",
-            "doc": json.dumps(documents.run_document(record)),
+            "doc": json.dumps(doc),
             "status": run.status.value,
             "version": record.version + 1,
             "GSI2PK": "RUNS",
             "GSI2SK": f"{started}#{run.run_id}",
         }
 
-    def get(self, run_id: str, *, with_results: bool = False) -> RunRecord | None:
+    def get(self, run_id: str, *, with_results: bool = False, with_slips: bool = True) -> RunRecord | None:
+        """The run's header; ``with_results``: its snapshot, failures and batch totals from its batch items,
+        and (unless ``with_slips=False``) every slip it holds, for the steps that need each slip."""
         item = self.uow.get({"PK": f"RUN#{run_id}", "SK": "RUN"})
         if item is None:
             return None
-        record = documents.run_of(_doc(item), int(item["version"]))
+        record = self._record(item)
         if with_results:
             run = record.run
             batches = self.uow.query_all("PK = :p AND begins_with(SK, :b)", {":p": f"RUN#{run_id}", ":b": "BATCH#"})
             employee_ids: list[str] = []
             paid_elsewhere: list[str] = []
+            parts: list[RunTotals] = []
             for batch in batches:
                 employee_ids.extend(json.loads(str(batch["employee_ids"])))
                 paid_elsewhere.extend(json.loads(str(batch.get("skipped") or "[]")))
                 for failure in json.loads(str(batch.get("failures") or "[]")):
                     run.failures[failure["employee_id"]] = codec.failure_of(failure)
+                if batch.get("totals"):
+                    parts.append(documents.totals_of(json.loads(str(batch["totals"]))))
             record.paid_elsewhere = tuple(paid_elsewhere)
+            record.batch_totals = combined(parts)
             run.employee_ids = tuple(employee_ids)
-            run.payslips = {slip.employee_id: slip for slip in self.uow.payslips.all_of_run(run_id)}
+            if with_slips:
+                run.payslips = {slip.employee_id: slip for slip in self.uow.payslips.all_of_run(run_id)}
         return record
 
     def failures(self, run_id: str) -> list[PayslipFailure]:
@@ -259,7 +332,7 @@ class DynamoRuns:
 
     def list_newest(self, *, limit: int, cursor: str | None) -> Page[RunRecord]:
         items, token = self.uow.page("GSI2", "RUNS", limit=limit, token=cursor)
-        return Page([documents.run_of(_doc(item), int(item["version"])) for item in items], token)
+        return Page([self._record(item) for item in items], token)
 
     def put_batches(self, run_id: str, batches: list[list[str]]) -> None:
         """The snapshot's batches, written before the run says ``calculating`` (plain puts: a retried snapshot
@@ -293,17 +366,20 @@ class DynamoRuns:
             return [], True
         return json.loads(str(item["employee_ids"])), bool(item.get("done"))
 
-    def record_batch(self, run_id: str, number: int, failures: list[PayslipFailure], skipped: list[str]) -> None:
-        """The batch is done, with the employees that have no slip and why (staged in the transaction)."""
+    def record_batch(self, run_id: str, number: int, failures: list[PayslipFailure], skipped: list[str],
+                     totals: RunTotals) -> None:  # fmt: skip
+        """The batch is done, with the employees that have no slip and why, and the totals of the slips it
+        wrote (staged in the transaction of its last slips, so they can never disagree with them)."""
         self.uow.update(
             {"PK": f"RUN#{run_id}", "SK": f"BATCH#{number:05d}"},
-            "SET #done = :t, failures = :f, skipped = :s",
+            "SET #done = :t, failures = :f, skipped = :s, totals = :totals",
             label="batch",
             names={"#done": "done"},
             values={
                 ":t": True,
                 ":f": json.dumps([codec.failure_document(f) for f in failures]),
                 ":s": json.dumps(skipped),
+                ":totals": json.dumps(documents.totals_document(totals)),
             },
         )
 
@@ -316,6 +392,11 @@ class DynamoPayslips:
         """Employee id -> the run holding their slip for ``period``."""
         items = self.uow.many([{"PK": f"SLIP#{eid}#{period}", "SK": "SLIP"} for eid in employee_ids])
         return {str(item["employee_id"]): str(item["run_id"]) for item in items}
+
+    def held_by(self, run_id: str, employee_ids: list[str], period: PayPeriod) -> list[Payslip]:
+        """The slips ``run_id`` holds for ``period`` among ``employee_ids``."""
+        items = self.uow.many([{"PK": f"SLIP#{eid}#{period}", "SK": "SLIP"} for eid in employee_ids])
+        return [codec.payslip_of(_doc(item)) for item in items if item.get("run_id") == run_id]
 
     def year_before(self, employee_ids: list[str], period: PayPeriod) -> dict[str, list[Payslip]]:
         """Each employee's slips of the same calendar year before ``period`` (their year-to-date)."""

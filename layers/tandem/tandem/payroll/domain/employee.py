@@ -42,6 +42,22 @@ class SalaryRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class Employment:
+    """When someone is employed: all the run's snapshot step needs to pick a period's employees (reading
+    every employee's whole record only for these two dates was a large share of a big run's snapshot)."""
+
+    employee_id: str
+    hire_date: date
+    termination_date: date | None = None
+
+    def is_active_in(self, period: PayPeriod) -> bool:
+        """Employed on at least one day of the period."""
+        return self.hire_date <= period.last_day and (
+            self.termination_date is None or self.termination_date >= period.first_day
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class EmployeeSnapshot:
     """An employee as payroll needs them for one run. ``salary_records`` in any order; ``unpaid_leave``
     holds approved unpaid leave (other periods' days are ignored)."""
@@ -74,9 +90,7 @@ class EmployeeSnapshot:
 
     def is_active_in(self, period: PayPeriod) -> bool:
         """Employed on at least one day of the period."""
-        return self.hire_date <= period.last_day and (
-            self.termination_date is None or self.termination_date >= period.first_day
-        )
+        return Employment(self.employee_id, self.hire_date, self.termination_date).is_active_in(period)
 
     def salary_segments(self, period: PayPeriod) -> list[tuple[date, SalaryRecord]]:
         """(first day, record) for each record in force during the period, in order; the first starts on the

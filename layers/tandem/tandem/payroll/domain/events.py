@@ -65,14 +65,38 @@ class PayrollRunStarted:
     reverses_run_id: str | None = None
 
 
+# How many employee ids ``PayrollRunCalculated`` lists of its failed and of its skipped employees. A run of
+# 10,000 whose employees all fail (or all paid already) would list ~400 KB of ids: past EventBridge's 256 KB
+# entry and DynamoDB's 400 KB outbox item. The counts are always exact; the full lists stay on the run
+# (``GET /payroll/runs/{id}``).
+LISTED_IDS = 100
+
+
 @dataclass(frozen=True, slots=True)
 class PayrollRunCalculated:
     run_id: str
     period: str
     currency: str
     totals: RunTotals
-    failed_employee_ids: tuple[str, ...]
-    skipped_employee_ids: tuple[str, ...]  # already paid for the period by another run
+    failed_employee_ids: tuple[str, ...]  # the first LISTED_IDS, in id order
+    skipped_employee_ids: tuple[str, ...]  # already paid for the period by another run; the first LISTED_IDS
+    failed_count: int = 0
+    skipped_count: int = 0
+
+    @classmethod
+    def listing(cls, run_id: str, period: str, currency: str, totals: RunTotals, failed: tuple[str, ...],
+                skipped: tuple[str, ...]) -> PayrollRunCalculated:  # fmt: skip
+        """The event with at most ``LISTED_IDS`` ids of each kind and the exact counts."""
+        return cls(run_id, period, currency, totals, failed[:LISTED_IDS], skipped[:LISTED_IDS], len(failed),
+                   len(skipped))  # fmt: skip
+
+    @property
+    def failures_truncated(self) -> bool:
+        return self.failed_count > len(self.failed_employee_ids)
+
+    @property
+    def skipped_truncated(self) -> bool:
+        return self.skipped_count > len(self.skipped_employee_ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,8 +167,9 @@ PayrollRunReversedEnvelope = Envelope[PayrollRunReversed]
 
 @dataclass(frozen=True, slots=True)
 class PayslipIssued:
-    """One per employee, recorded by the payslip step per batch (a run of 10,000 cannot put 10,000 outbox
-    items in one transaction). HR or a notifier may read it; no amounts beyond net."""
+    """One per employee, recorded when the slip is issued, after the run's approval (a slip computed in a run
+    that is then rejected was never issued), per batch (a run of 10,000 cannot put 10,000 outbox items in one
+    transaction). HR or a notifier may read it; no amounts beyond net."""
 
     run_id: str
     employee_id: str
@@ -162,7 +187,7 @@ PayrollEvent = (
     | PayrollRunPaid
     | PayrollRunReversed
 )
-"""What a run records; ``PayslipIssued`` is recorded per batch by the payslip step, not by the run."""
+"""What a run records; ``PayslipIssued`` is recorded per batch by the step that issues slips, not by the run."""
 
 
 # ---------------------------------------------------------------- on the bus
@@ -224,8 +249,15 @@ class RunCalculated(DomainEvent):
     period: str
     currency: str
     totals: RunTotalsData
-    failed_employee_ids: list[str]
-    skipped_employee_ids: list[str]
+    failed_employee_ids: list[str] = Field(description="The failed employees' ids, at most 100 (see failed_count)")
+    skipped_employee_ids: list[str] = Field(
+        description="The employees paid by another run of the period, at most 100 (see skipped_count)"
+    )
+    # Added in place (optional: an event without them listed every id). Their full lists: GET /payroll/runs/{id}.
+    failed_count: int | None = Field(default=None, ge=0, description="How many employees failed")
+    skipped_count: int | None = Field(default=None, ge=0, description="How many employees were skipped")
+    failures_truncated: bool = Field(default=False, description="More failed than failed_employee_ids lists")
+    skipped_truncated: bool = Field(default=False, description="More skipped than skipped_employee_ids lists")
 
 
 class RunApproved(DomainEvent):
@@ -272,6 +304,8 @@ def on_the_bus(event: PayrollEvent | PayslipIssued) -> DomainEvent:
         return RunCalculated(
             run_id=event.run_id, period=event.period, currency=event.currency, totals=RunTotalsData.of(event.totals),
             failed_employee_ids=list(event.failed_employee_ids), skipped_employee_ids=list(event.skipped_employee_ids),
+            failed_count=event.failed_count, skipped_count=event.skipped_count,
+            failures_truncated=event.failures_truncated, skipped_truncated=event.skipped_truncated,
         )  # fmt: skip
     if isinstance(event, PayrollRunApproved):
         return RunApproved(run_id=event.run_id, period=event.period, approved_by=event.approved_by)

@@ -13,16 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from enum import StrEnum
 
 from tandem.payroll.domain import events as published
 from tandem.payroll.domain.errors import FourEyesRequired, PayrollRunTransitionRefused
 from tandem.payroll.domain.payslip import Payslip, PayslipFailure
 from tandem.payroll.domain.posting import PostingLine, accrual_lines, payment_lines, reversal_lines
+from tandem.payroll.domain.rules import totals_of
 from tandem.payroll.domain.work_calendar import PayPeriod
-
-ZERO = Decimal(0)
 
 
 class RunStatus(StrEnum):
@@ -143,17 +141,21 @@ class PayrollRun:
             changed = True
         return changed
 
-    def finish_calculation(self) -> bool:
+    def finish_calculation(self, summed: published.RunTotals | None = None) -> bool:
+        """``calculated``. ``summed``: the totals of the run's slips added up batch by batch as they were
+        written, when the slips themselves are not loaded (reading 10,000 slips only to add them up was the
+        slowest step of a large run); without it, the totals of the slips this run holds."""
         if self.status is not RunStatus.CALCULATING:
             return self._repeat_or_refuse(RunStatus.CALCULATED, "finish the calculation")
-        missing = len(self._snapshot) - len(self.payslips) - len(self.failures)
+        totals = self.totals if summed is None else summed
+        missing = len(self._snapshot) - totals.employees - len(self.failures)
         if missing:
             raise PayrollRunTransitionRefused(
                 f"{missing} employees of run {self.run_id} have neither a slip nor a failure yet",
                 details={"missing": missing},
             )
         self.status = RunStatus.CALCULATED
-        self.events.append(self._calculated())
+        self.events.append(self._calculated(totals))
         return True
 
     def approve(self, by: str, at: datetime) -> bool:
@@ -243,30 +245,18 @@ class PayrollRun:
 
     @property
     def totals(self) -> published.RunTotals:
-        slips = list(self.payslips.values())
-        components: dict[str, Decimal] = {}
-        for slip in slips:
-            for line in slip.lines:
-                components[line.name] = components.get(line.name, ZERO) + line.amount
-        return published.RunTotals(
-            len(slips),
-            sum((s.gross for s in slips), ZERO),
-            sum((s.deductions for s in slips), ZERO),
-            sum((s.employer_contributions for s in slips), ZERO),
-            sum((s.net for s in slips), ZERO),
-            tuple(published.ComponentTotal(name, amount) for name, amount in components.items()),
-        )
+        return totals_of(self.payslips.values())
 
     @property
     def _snapshot(self) -> frozenset[str]:
         return frozenset(self.employee_ids)
 
-    def _calculated(self) -> published.PayrollRunCalculated:
-        return published.PayrollRunCalculated(
+    def _calculated(self, totals: published.RunTotals | None = None) -> published.PayrollRunCalculated:
+        return published.PayrollRunCalculated.listing(
             self.run_id,
             str(self.period),
             self.currency,
-            self.totals,
+            self.totals if totals is None else totals,
             tuple(sorted(self.failures)),
             self.skipped_employee_ids,
         )

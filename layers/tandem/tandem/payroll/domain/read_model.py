@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from tandem.payroll.domain.employee import EmployeeSnapshot, SalaryRecord
+from tandem.payroll.domain.employee import EmployeeSnapshot, Employment, SalaryRecord
 from tandem.payroll.domain.work_calendar import UnpaidLeaveDay
 
 
@@ -111,6 +111,12 @@ class EmployeeReadModel:
             if change.cost_centre is not None and change.effective_date <= on:
                 centre = change.cost_centre
         return centre
+
+    def employment(self) -> Employment | None:
+        """When they are employed; None until ``EmployeeHired`` has arrived (as ``snapshot``)."""
+        if not self.hired or self.hire_date is None:
+            return None
+        return Employment(self.employee_id, self.hire_date, self.termination_date)
 
     def snapshot(self) -> EmployeeSnapshot | None:
         """What a run computes with; None until ``EmployeeHired`` has arrived."""

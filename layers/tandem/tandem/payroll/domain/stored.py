@@ -35,6 +35,7 @@ class RunRecord:
     failure_count: int = 0
     employee_count: int = 0
     paid_elsewhere: tuple[str, ...] = ()  # with results: snapshot employees a concurrent run paid first
+    batch_totals: RunTotals | None = None  # with results: Σ of the totals each batch stored with its slips
 
 
 @dataclass(frozen=True, slots=True)
