@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import json
 from typing import Any
+from urllib.parse import quote_plus
 
 import boto3
 import pytest
@@ -91,15 +92,18 @@ def _upload(accepted: dict[str, Any], content: bytes, content_type: str = "appli
     return requests.post(upload["url"], data=upload["fields"], files={"file": ("cv.pdf", content, content_type)})
 
 
-def _notify(stack, sample, key: str) -> dict[str, Any]:
-    """S3's ObjectCreated notification for the object now stored under ``key`` (its current version)."""
+def _notify(stack, sample, key: str, *, encoded: bool = False) -> dict[str, Any]:
+    """S3's ObjectCreated notification for the object now stored under ``key`` (its current version); S3 sends
+    keys URL-encoded (``encoded``: as moto does, "/" too)."""
     s3 = boto3.client("s3", region_name=REGION)
     bucket = stack.physical["HrDocumentsBucket"]
     head = s3.head_object(Bucket=bucket, Key=key)
     event = copy.deepcopy(sample("hr_on_cv_uploaded/cv_uploaded"))
     record = event["Records"][0]["s3"]
     record["bucket"].update(name=bucket, arn=f"arn:aws:s3:::{bucket}")
-    record["object"].update(key=key, size=head["ContentLength"], versionId=head.get("VersionId"))
+    record["object"].update(
+        key=quote_plus(key) if encoded else key, size=head["ContentLength"], versionId=head.get("VersionId")
+    )
     return stack.call("HrOnCvUploadedFunction", event)
 
 
@@ -160,6 +164,12 @@ def test_an_accepted_upload_applies_the_candidate_once_with_one_event_and_one_em
     # S3 delivers at least once: the same notification again changes nothing and mails nobody.
     assert _notify(stack, sample, applied["upload"]["fields"]["key"]) == {"outcomes": ["repeated"]}
     assert len(_outbox(stack, "CandidateApplied")) == 1 and len(_sent()) == 1
+
+
+def test_a_url_encoded_key_in_the_notification_is_the_same_key(stack, sample, apply):
+    _, accepted = apply(_form())
+    _upload(accepted, PDF)
+    assert _notify(stack, sample, accepted["upload"]["fields"]["key"], encoded=True) == {"outcomes": ["accepted"]}
 
 
 @pytest.mark.parametrize(
