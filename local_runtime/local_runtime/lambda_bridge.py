@@ -5,6 +5,9 @@
 - ``LambdaFunction.invoke``: ``InvocationType=Event`` becomes the host's async invocation.
 - ``LambdaSimpleBackend.invoke`` (``use_docker: False``) echoes the payload instead of
   calling the function: route it to the real ``LambdaBackend.invoke``.
+- ``moto.s3.notifications._invoke_awslambda(account, event, arn, region)``: moto calls the function of a
+  bucket notification synchronously, inside the upload; S3 invokes asynchronously (retries, on-failure
+  destination), so it becomes the host's async invocation and the upload returns at once.
 """
 
 from __future__ import annotations
@@ -48,6 +51,9 @@ def install_moto_bridge() -> None:
     _originals["_invoke_lambda"] = LambdaFunction._invoke_lambda
     _originals["invoke"] = LambdaFunction.invoke
     _originals["simple_invoke"] = LambdaSimpleBackend.invoke
+    from moto.s3 import notifications as s3_notifications
+
+    _originals["s3_invoke"] = s3_notifications._invoke_awslambda
 
     def _invoke_lambda(self: LambdaFunction, event: str | None = None) -> tuple[str, bool, str]:
         host = _active_host
@@ -84,6 +90,14 @@ def install_moto_bridge() -> None:
     ) -> str | bytes | None:
         return LambdaBackend.invoke(self, function_name, qualifier, body, headers, response_headers)
 
+    def s3_invoke(account_id: str, event_body: Any, fn_arn: str, region_name: str) -> None:
+        host, name = _active_host, fn_arn.split(":function:")[-1].split(":")[0]
+        if host is not None and _known(host, name):
+            host.invoke_async(name, event_body)
+            return
+        _originals["s3_invoke"](account_id, event_body, fn_arn, region_name)
+
+    s3_notifications._invoke_awslambda = s3_invoke
     LambdaFunction._invoke_lambda = _invoke_lambda  # type: ignore[method-assign]
     LambdaFunction.invoke = invoke  # type: ignore[method-assign]
     LambdaSimpleBackend.invoke = simple_invoke  # type: ignore[method-assign]

@@ -112,3 +112,16 @@ def test_events_archive_jsonpath_seam() -> None:
 
     assert "from jsonpath_ng.ext import parse" in inspect.getsource(utils.EventTemplateParser.parse)
     assert callable(jsonpath_ng.ext.parse)
+
+
+def test_s3_notification_lambda_seam() -> None:
+    from moto.s3 import notifications
+
+    # lambda_bridge replaces it, so the original's signature is the one to hold
+    assert list(inspect.signature(notifications._invoke_awslambda).parameters) == [
+        "account_id",
+        "event_body",
+        "fn_arn",
+        "region_name",
+    ]
+    assert "_invoke_awslambda(" in inspect.getsource(notifications.send_event)

@@ -156,6 +156,32 @@ def _valid_bodies(sku: str) -> dict[str, tuple[str, dict[str, Any]]]:
             f"/employees/{uuid.uuid4()}/termination",
             {"termination_date": "2027-01-31", "reason": "Resigned"},
         ),
+        "submitJobApplication": (
+            "/forms/job-application",
+            {
+                "name": "Grace Hopper",
+                "email": "text-policy@example.com",
+                "position": "Compiler Engineer",
+                "message": "Hello,\nI wrote the first compiler.",
+                "links": ["https://github.com/grace"],
+                "cv": {"filename": "cv.pdf", "content_type": "application/pdf", "size": 1000},
+                "website": "",
+            },
+        ),
+        "hireCandidate": (
+            f"/candidates/{uuid.uuid4()}/hire",
+            {
+                "country": "DE",
+                "hire_date": "2027-01-04",
+                "base_salary": "3000.00",
+                "position": "Engineer",
+                "department": "Engineering",
+                "cost_centre": "CC-100",
+                "iban": "DE89 3704 0044 0532 0130 00",
+                "bic": "COBADEFFXXX",
+                "tax_code": "standard",
+            },
+        ),
         "requestLeave": ("/me/leave-requests", {"kind": "paid", "start": "2027-02-01", "end": "2027-02-02"}),
         "rejectLeave": (f"/leave-requests/{uuid.uuid4()}/reject", {"reason": "Release week,\nsorry."}),
         "receivePaymentEvent": (

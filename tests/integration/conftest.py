@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -66,6 +67,11 @@ class Stack:
         if isinstance(value, dict) and "Ref" in value:
             ref = value["Ref"]
             return self.physical.get(ref) or self._param(ref)
+        if isinstance(value, dict) and isinstance(value.get("Fn::Sub"), str):  # ${Param}, ${Resource}, ${AWS::…}
+            pseudo = {"AWS::AccountId": "123456789012", "AWS::Region": REGION, "AWS::Partition": "aws"}
+            return re.sub(
+                r"\$\{([\w:]+)\}", lambda m: pseudo.get(m[1]) or str(self.resolve({"Ref": m[1]})), value["Fn::Sub"]
+            )
         if isinstance(value, dict) and "Fn::Join" in value:
             separator, parts = value["Fn::Join"]
             return separator.join(str(self.resolve(part)) for part in parts)
@@ -76,10 +82,17 @@ class Stack:
             if resource["Type"] == "AWS::DynamoDB::Table":
                 self._table(logical_id, resource["Properties"])
             if resource["Type"] == "AWS::S3::Bucket":
-                self.physical[logical_id] = f"{logical_id.lower()}-{STAGE}"
-                boto3.client("s3", region_name=REGION).create_bucket(
+                properties = resource.get("Properties", {})
+                name = self.resolve(properties["BucketName"]) if "BucketName" in properties else None
+                self.physical[logical_id] = name or f"{logical_id.lower()}-{STAGE}"
+                s3 = boto3.client("s3", region_name=REGION)
+                s3.create_bucket(
                     Bucket=self.physical[logical_id], CreateBucketConfiguration={"LocationConstraint": REGION}
                 )
+                if properties.get("VersioningConfiguration", {}).get("Status") == "Enabled":
+                    s3.put_bucket_versioning(
+                        Bucket=self.physical[logical_id], VersioningConfiguration={"Status": "Enabled"}
+                    )
             if resource["Type"] == "AWS::SQS::Queue":
                 sqs = boto3.client("sqs", region_name=REGION)
                 self.physical[logical_id] = sqs.create_queue(QueueName=f"{logical_id}-{STAGE}")["QueueUrl"]

@@ -19,6 +19,11 @@ def bucket(ctx: Context, res: Resource, p: dict[str, Any]) -> None:
         s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})
     if p.get("VersioningConfiguration", {}).get("Status") == "Enabled":
         s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    notifications = notification_configuration(p.get("NotificationConfiguration") or {})
+    if notifications:
+        # SAM's ``Events: Type: S3`` becomes this property (plus an AWS::Lambda::Permission): moto then calls
+        # the function on every matching object, through the Lambda seam (lambda_bridge: asynchronously).
+        s3.put_bucket_notification_configuration(Bucket=name, NotificationConfiguration=notifications)
     res.physical_id = name
     res.attributes.update(
         Arn=f"arn:aws:s3:::{name}",
@@ -27,6 +32,33 @@ def bucket(ctx: Context, res: Resource, p: dict[str, Any]) -> None:
         DualStackDomainName=f"{name}.s3.dualstack.{region}.amazonaws.com",
         WebsiteURL=f"http://{name}.s3-website-{region}.amazonaws.com",
     )
+
+
+# CloudFormation's NotificationConfiguration keys -> the S3 API's (and the target key inside each).
+_TARGETS = {
+    "LambdaConfigurations": ("LambdaFunctionConfigurations", "Function", "LambdaFunctionArn"),
+    "QueueConfigurations": ("QueueConfigurations", "Queue", "QueueArn"),
+    "TopicConfigurations": ("TopicConfigurations", "Topic", "TopicArn"),
+}
+
+
+def notification_configuration(cfn: dict[str, object]) -> dict[str, object]:
+    """A bucket's ``NotificationConfiguration`` in PutBucketNotificationConfiguration's shape: ``Event`` ->
+    ``Events``, ``Filter.S3Key.Rules`` -> ``Filter.Key.FilterRules``; EventBridge stays as it is."""
+    api: dict[str, Any] = {}
+    for cfn_key, (api_key, target, api_target) in _TARGETS.items():
+        entries: Any = cfn.get(cfn_key) or []
+        for entry in entries:
+            converted: dict[str, Any] = {api_target: entry[target], "Events": [entry["Event"]]}
+            rules = ((entry.get("Filter") or {}).get("S3Key") or {}).get("Rules")
+            if rules:
+                converted["Filter"] = {
+                    "Key": {"FilterRules": [{"Name": r["Name"], "Value": r["Value"]} for r in rules]}
+                }
+            api.setdefault(api_key, []).append(converted)
+    if "EventBridgeConfiguration" in cfn:
+        api["EventBridgeConfiguration"] = {}
+    return api
 
 
 def log_group(ctx: Context, res: Resource, p: dict[str, Any]) -> None:

@@ -1,4 +1,5 @@
-"""Candidates: CV rules as data, applying, and hiring a candidate as an employee exactly once."""
+"""Candidates: CV rules as data (declared, then on the received bytes), the CV's arrival (once), the
+acknowledgement (once), and hiring a candidate as an employee exactly once."""
 
 from __future__ import annotations
 
@@ -7,9 +8,21 @@ from uuid import uuid4
 
 import pytest
 from tandem.hr.domain.bank import BankAccount
-from tandem.hr.domain.errors import CandidateAlreadyDecided, CvRefused, InvalidEmployeeField
+from tandem.hr.domain.errors import CandidateAlreadyDecided, CandidateHasNoCv, CvRefused, InvalidEmployeeField
 from tandem.hr.domain.events import CandidateApplied, CandidateHired, EmployeeHired
-from tandem.hr.domain.recruitment import CV_RULES, Candidate, CandidateStatus, CvFile, HireTerms, check_cv
+from tandem.hr.domain.recruitment import (
+    CV_RULES,
+    Application,
+    Candidate,
+    CandidateStatus,
+    CvFile,
+    CvOutcome,
+    HireTerms,
+    candidate_of_key,
+    check_cv,
+    check_declared_cv,
+    cv_key,
+)
 
 from .builders import IBAN_DE, T0, fake_seal, record
 
@@ -32,44 +45,109 @@ def test_a_path_in_the_file_name_is_dropped():
 
 
 @pytest.mark.parametrize(
-    ("name", "content_type", "head", "size", "reason"),
+    ("name", "content_type", "head", "size", "field", "reason"),
     [
-        ("cv.exe", "application/x-msdownload", b"MZ", 10, "PDF, DOC or DOCX"),
-        ("cv.png", "image/png", b"\x89PNG", 10, "PDF, DOC or DOCX"),
-        ("cv.exe", "application/pdf", PDF, 10, "must end with .pdf"),
-        ("cv.pdf", "application/pdf", b"MZ\x90\x00", 10, "not a PDF"),  # an executable labelled as a PDF
-        ("cv.docx", DOCX_TYPE, PDF, 10, "not a DOCX"),
-        ("cv.pdf", "application/pdf", PDF, CV_RULES.max_bytes + 1, "larger than 5 MB"),
-        ("cv.pdf", "application/pdf", PDF, 0, "empty"),
+        ("cv.exe", "application/x-msdownload", b"MZ", 10, "cv.content_type", "PDF, DOC or DOCX"),
+        ("cv.png", "image/png", b"\x89PNG", 10, "cv.content_type", "PDF, DOC or DOCX"),
+        ("cv.exe", "application/pdf", PDF, 10, "cv.filename", "must end with .pdf"),
+        ("cv.pdf", "application/pdf", b"MZ\x90\x00", 10, "cv", "not a PDF"),  # an executable labelled as a PDF
+        ("cv.pdf", "application/pdf", b"<!DOCTYPE html>", 10, "cv", "not a PDF"),  # an HTML page called cv.pdf
+        ("cv.docx", DOCX_TYPE, PDF, 10, "cv", "not a DOCX"),
+        ("cv.pdf", "application/pdf", PDF, CV_RULES.max_bytes + 1, "cv.size", "larger than 5 MB"),
+        ("cv.pdf", "application/pdf", PDF, 0, "cv.size", "empty"),
     ],
 )
-def test_other_types_wrong_content_and_large_files_are_refused(name, content_type, head, size, reason):
+def test_other_types_wrong_content_and_large_files_are_refused(name, content_type, head, size, field, reason):
     with pytest.raises(CvRefused, match=reason) as refused:
         check_cv(name, content_type, head, size)
-    assert refused.value.details[0]["field"] == "cv"
+    assert refused.value.details[0]["field"] == field
+
+
+def test_the_declared_cv_is_checked_without_its_bytes():
+    assert check_declared_cv("cv.PDF", "Application/PDF", 10) == CvFile("cv.PDF", "application/pdf", 10)
+    with pytest.raises(CvRefused, match="larger than 5 MB"):
+        check_declared_cv("cv.pdf", "application/pdf", CV_RULES.max_bytes + 1)
+
+
+def test_a_cv_key_names_its_candidate_and_nothing_else_does():
+    candidate_id, unique = uuid4(), uuid4()
+    assert candidate_of_key(cv_key(candidate_id, unique)) == candidate_id
+    for other in ("cv/not-a-uuid/x", f"other/{candidate_id}/x", f"cv/{candidate_id}", f"cv/{candidate_id}/a/b"):
+        assert candidate_of_key(other) is None
 
 
 def test_exactly_five_megabytes_is_still_accepted():
     assert check_cv("cv.pdf", "application/pdf", PDF, 5 * 1024 * 1024).size_bytes == 5 * 1024 * 1024
 
 
-def _applicant(cv: CvFile | None = None) -> Candidate:
-    return Candidate.apply(uuid4(), "Grace Hopper", "grace@example.com", "Compiler Engineer", cv, at=T0)
+KEY = "cv/key"
 
 
-def test_applying_records_candidate_applied_without_personal_data():
-    candidate = _applicant(CvFile("cv.pdf", "application/pdf", 100))
+def _submitted(cv: CvFile | None = None) -> Candidate:
+    application = Application(
+        "Grace Hopper", "grace@example.com", "Compiler Engineer", cv or CvFile("cv.pdf", "application/pdf", 100)
+    )
+    return Candidate.submit(uuid4(), application, KEY, at=T0)
+
+
+def _applicant() -> Candidate:
+    candidate = _submitted()
+    assert candidate.receive_cv(KEY, PDF, 100, at=T0) is CvOutcome.ACCEPTED
+    candidate.events.clear()
+    return candidate
+
+
+def test_a_submitted_form_waits_for_its_cv_without_an_event():
+    candidate = _submitted()
+    assert (candidate.status, candidate.events) == (CandidateStatus.AWAITING_CV, [])
+
+
+def test_a_cv_that_passes_applies_the_candidate_with_candidate_applied_without_personal_data_once():
+    candidate = _submitted()
+    assert candidate.receive_cv(KEY, PDF, 120, at=T0) is CvOutcome.ACCEPTED
     [event] = candidate.events
     assert isinstance(event, CandidateApplied)
-    assert (event.position, event.has_cv) == ("Compiler Engineer", True)
+    assert (event.position, event.has_cv, candidate.cv.size_bytes) == ("Compiler Engineer", True, 120)
     assert "grace" not in repr(event).lower()
+    assert candidate.receive_cv(KEY, PDF, 120, at=T0) is CvOutcome.REPEATED
+    assert len(candidate.events) == 1
+
+
+def test_a_cv_whose_bytes_are_not_its_type_rejects_the_candidate_with_the_reason():
+    candidate = _submitted()
+    assert candidate.receive_cv(KEY, b"<html>", 120, at=T0) is CvOutcome.REFUSED
+    assert candidate.status is CandidateStatus.CV_REJECTED and "not a PDF" in (candidate.cv_refusal or "")
+    assert candidate.events == [] and not candidate.keeps_cv
+    with pytest.raises(CandidateHasNoCv, match="refused"):
+        candidate.hire(uuid4(), _terms(), at=T0, seal=fake_seal)
+
+
+def test_an_upload_under_another_key_is_not_this_candidates_cv():
+    candidate = _submitted()
+    assert candidate.receive_cv("cv/other", PDF, 120, at=T0) is CvOutcome.UNEXPECTED
+    assert candidate.status is CandidateStatus.AWAITING_CV
+
+
+def test_the_acknowledgement_is_claimed_once_and_only_after_the_cv_passed():
+    candidate = _submitted()
+    assert candidate.claim_acknowledgement(at=T0) is None
+    candidate.receive_cv(KEY, PDF, 120, at=T0)
+    mail = candidate.claim_acknowledgement(at=T0)
+    assert mail is not None and mail.to == "grace@example.com" and "Compiler Engineer" in mail.subject
+    assert candidate.claim_acknowledgement(at=T0) is None
+
+
+def test_a_candidate_without_a_cv_cannot_be_hired():
+    with pytest.raises(CandidateHasNoCv, match="never arrived"):
+        _submitted().hire(uuid4(), _terms(), at=T0, seal=fake_seal)
 
 
 def test_an_application_needs_a_name_and_a_valid_email():
+    cv = CvFile("cv.pdf", "application/pdf", 100)
     with pytest.raises(InvalidEmployeeField, match="email"):
-        Candidate.apply(uuid4(), "Grace", "not-an-address", "Engineer", None, at=T0)
+        Candidate.submit(uuid4(), Application("Grace", "not-an-address", "Engineer", cv), KEY, at=T0)
     with pytest.raises(InvalidEmployeeField, match="name"):
-        Candidate.apply(uuid4(), " ", "grace@example.com", "Engineer", None, at=T0)
+        Candidate.submit(uuid4(), Application(" ", "grace@example.com", "Engineer", cv), KEY, at=T0)
 
 
 def _terms() -> HireTerms:

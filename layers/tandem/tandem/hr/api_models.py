@@ -13,12 +13,20 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tandem.hr.domain.commands import ChangeEmployee, HireEmployee, RequestLeave, TerminateEmployee
+from tandem.hr.domain.commands import (
+    ChangeEmployee,
+    HireCandidate,
+    HireEmployee,
+    RequestLeave,
+    SubmitApplication,
+    TerminateEmployee,
+)
 from tandem.hr.domain.leave import LeaveKind, LeavePeriod, LeaveRequest, LeaveStatus
 from tandem.hr.domain.leave_rules import LeaveBalance
 from tandem.hr.domain.model import PersonalDetails
 from tandem.hr.domain.records import DEFAULT_ANNUAL_LEAVE_DAYS, EmployeeRecord, RecordChange, TaxSettings
-from tandem.hr.service import EmployeeDetails
+from tandem.hr.domain.recruitment import Application, Candidate, CandidateStatus, CvFile
+from tandem.hr.service import CvDownload, EmployeeDetails, Submitted
 from tandem.shared.openapi import ItemsPage, Money, Rate
 from tandem.shared.paging import Page
 from tandem.shared.text import MultiLine, SingleLine
@@ -42,11 +50,9 @@ class _Request(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class HireEmployeeRequest(_Request):
-    """A new employee: who they are, their record as of the hire date and where their salary goes."""
+class _EmploymentTerms(_Request):
+    """The employee fields of a hire: the record as of the hire date and where the salary goes."""
 
-    name: Annotated[str, Field(examples=["Ada Keller"]), SingleLine(TEXT_MAX)]
-    email: Annotated[str, Field(examples=["ada.keller@tandem.example"]), SingleLine(254, min_length=3)]
     country: Country
     hire_date: date
     base_salary: Money = Field(description="Monthly, full time, in the company currency")
@@ -62,8 +68,8 @@ class HireEmployeeRequest(_Request):
     contribution_exemptions: list[Contribution] = Field(default_factory=list, max_length=4)
     annual_leave_days: Days = str(DEFAULT_ANNUAL_LEAVE_DAYS)
 
-    def to_command(self) -> HireEmployee:
-        record = EmployeeRecord(
+    def _record(self) -> EmployeeRecord:
+        return EmployeeRecord(
             base_salary=Decimal(self.base_salary),
             position=self.position,
             department=self.department,
@@ -73,8 +79,26 @@ class HireEmployeeRequest(_Request):
             tax=TaxSettings(self.tax_code, frozenset(self.contribution_exemptions)),
             annual_leave_days=Decimal(self.annual_leave_days),
         )
+
+
+class HireEmployeeRequest(_EmploymentTerms):
+    """A new employee: who they are, their record as of the hire date and where their salary goes."""
+
+    name: Annotated[str, Field(examples=["Ada Keller"]), SingleLine(TEXT_MAX)]
+    email: Annotated[str, Field(examples=["ada.keller@tandem.example"]), SingleLine(254, min_length=3)]
+
+    def to_command(self) -> HireEmployee:
         details = PersonalDetails(self.name, self.email, self.country, self.user_sub)
-        return HireEmployee(details, self.hire_date, record, self.iban, self.bic or None)
+        return HireEmployee(details, self.hire_date, self._record(), self.iban, self.bic or None)
+
+
+class HireCandidateRequest(_EmploymentTerms):
+    """What a candidate lacks to become an employee (name and email come from the application)."""
+
+    def to_command(self, candidate_id: UUID) -> HireCandidate:
+        return HireCandidate(
+            candidate_id, self.country, self.hire_date, self._record(), self.iban, self.bic or None, self.user_sub
+        )
 
 
 class TaxSettingsChange(_Request):
@@ -238,3 +262,145 @@ class LeaveRequestList(BaseModel):
     @classmethod
     def of(cls, leaves: list[LeaveRequest]) -> LeaveRequestList:
         return cls(items=[LeaveRequestView.of(leave) for leave in leaves])
+
+
+# --- recruitment: the public job-application form and the candidates HR reads -----------------------------
+
+HONEYPOT_MAX = 500
+Link = Annotated[str, Field(pattern=r'^https://[^\s<>"]+$', examples=["https://github.com/grace"]), SingleLine(300)]
+
+
+class CvDeclaration(BaseModel):
+    """The CV the browser is about to upload, as the form declares it; checked against the CV rules now (type,
+    extension, size: 422 naming the field) and again on the bytes S3 receives."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    filename: Annotated[str, Field(examples=["grace-hopper-cv.pdf"]), SingleLine(255)]
+    content_type: Annotated[
+        str,
+        Field(description="application/pdf, application/msword or the DOCX type", examples=["application/pdf"]),
+        SingleLine(200),
+    ]
+    size: int = Field(ge=0, le=2**40, description="Bytes; at most 5 MB", examples=[184_320])
+
+
+class JobApplicationForm(BaseModel):
+    """The public job-application form. The CV itself is not in this body: the answer says where to upload it."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    name: Annotated[str, Field(examples=["Grace Hopper"]), SingleLine(TEXT_MAX)]
+    email: Annotated[str, Field(examples=["grace@example.com"]), SingleLine(254, min_length=3)]
+    position: Annotated[
+        str, Field(description="The job applied for", examples=["Compiler Engineer"]), SingleLine(TEXT_MAX)
+    ]
+    job_reference: Annotated[str | None, Field(pattern=r"^[A-Za-z0-9._-]{1,40}$", examples=["ENG-2027-04"])] = None
+    message: Annotated[str | None, MultiLine(4000, min_length=0)] = None
+    links: list[Link] = Field(default_factory=list, max_length=5, description="Portfolio, profile: https only")
+    cv: CvDeclaration
+    website: Annotated[
+        str, Field(description="Honeypot: hidden from people, leave empty"), SingleLine(HONEYPOT_MAX, 0)
+    ] = ""
+
+    def to_command(self) -> SubmitApplication:
+        cv = CvFile(self.cv.filename, self.cv.content_type, self.cv.size)
+        application = Application(
+            self.name, self.email, self.position, cv, self.job_reference, self.message or None, tuple(self.links)
+        )
+        return SubmitApplication(application, honeypot=self.website)
+
+
+class CvUploadForm(BaseModel):
+    """A presigned S3 POST: send ``fields`` and then the file (as the field ``file``, last) as
+    multipart/form-data to ``url`` before ``expires_at``. S3 refuses another key, type or a size above 5 MB."""
+
+    url: str
+    fields: dict[str, str]
+    expires_at: datetime
+    max_bytes: int
+
+
+class JobApplicationAccepted(BaseModel):
+    """The form was received; the application counts once the CV is uploaded and checked (then an email)."""
+
+    candidate_id: UUID = Field(description="Reference of the application")
+    status: Literal["awaiting_cv"] = "awaiting_cv"
+    upload: CvUploadForm
+
+    @classmethod
+    def of(cls, submitted: Submitted, max_bytes: int) -> JobApplicationAccepted:
+        form = submitted.upload
+        upload = CvUploadForm(url=form.url, fields=dict(form.fields), expires_at=form.expires_at, max_bytes=max_bytes)
+        return cls(candidate_id=submitted.candidate_id, upload=upload)
+
+
+class CandidateCvView(BaseModel):
+    file_name: str
+    content_type: str
+    size_bytes: int
+
+
+class CandidateView(BaseModel):
+    """A candidate as HR sees them: the application, where it stands, and the employee it became."""
+
+    id: UUID
+    name: str
+    email: str
+    position: str
+    job_reference: str | None
+    message: str | None
+    links: list[str]
+    status: CandidateStatus
+    submitted_at: datetime
+    applied_at: datetime | None
+    cv: CandidateCvView
+    cv_refusal: str | None = Field(description="Why the uploaded file was refused (status cv_rejected)")
+    acknowledged: bool = Field(description="Whether the acknowledgement email was sent")
+    employee_id: UUID | None
+
+    @classmethod
+    def of(cls, candidate: Candidate) -> CandidateView:
+        application, cv = candidate.application, candidate.cv
+        return cls(
+            id=candidate.id,
+            name=application.name,
+            email=application.email,
+            position=application.position,
+            job_reference=application.job_reference,
+            message=application.message,
+            links=list(application.links),
+            status=candidate.status,
+            submitted_at=candidate.submitted_at,
+            applied_at=candidate.applied_at,
+            cv=CandidateCvView(file_name=cv.file_name, content_type=cv.content_type, size_bytes=cv.size_bytes),
+            cv_refusal=candidate.cv_refusal,
+            acknowledged=candidate.acknowledged_at is not None,
+            employee_id=candidate.employee_id,
+        )
+
+
+class CandidateList(ItemsPage[CandidateView]):
+    @classmethod
+    def of(cls, page: Page[Candidate]) -> CandidateList:
+        return cls(items=[CandidateView.of(c) for c in page.items], next_token=page.cursor)
+
+
+class CvDownloadView(BaseModel):
+    """A link that downloads the CV (as an attachment) for a few minutes; no token needed to follow it."""
+
+    url: str
+    file_name: str
+    content_type: str
+    size_bytes: int
+    expires_in: int = Field(description="Seconds the link is valid")
+
+    @classmethod
+    def of(cls, download: CvDownload) -> CvDownloadView:
+        return cls(
+            url=download.url,
+            file_name=download.file_name,
+            content_type=download.content_type,
+            size_bytes=download.size_bytes,
+            expires_in=download.expires_in,
+        )

@@ -8,6 +8,7 @@ from uuid import UUID
 from tandem.hr.domain.bank import BankAccount
 from tandem.hr.domain.leave import LeaveRequest, LeaveStatus
 from tandem.hr.domain.model import Employee
+from tandem.hr.domain.recruitment import Acknowledgement, Candidate, UploadForm
 from tandem.shared.envelope import DomainEvent, Envelope
 from tandem.shared.paging import Page
 
@@ -46,14 +47,28 @@ class LeaveRepository(Protocol):
         ...
 
 
+class CandidateRepository(Protocol):
+    def add(self, candidate: Candidate) -> None: ...
+
+    def save(self, candidate: Candidate) -> None:
+        """Write ``candidate`` under the version it was read with (``ConcurrentCandidateUpdate`` otherwise)."""
+        ...
+
+    def get(self, candidate_id: UUID) -> Candidate | None: ...
+    def list_newest(self, limit: int, cursor: str | None) -> Page[Candidate]: ...
+
+
 class UnitOfWork(Protocol):
-    """One transaction on HrTable: the employee or leave items, their history and their events."""
+    """One transaction on HrTable: the employee, leave or candidate items, their history and their events."""
 
     @property
     def employees(self) -> EmployeeRepository: ...
 
     @property
     def leaves(self) -> LeaveRepository: ...
+
+    @property
+    def candidates(self) -> CandidateRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc_info: object) -> None: ...
@@ -65,3 +80,29 @@ class BankDetailsSealer(Protocol):
     """The domain's ``Sealer``: (account, employee id) -> ciphertext only payroll's bank-file step opens."""
 
     def __call__(self, account: BankAccount, employee_id: UUID) -> str: ...
+
+
+class CvStore(Protocol):
+    """Where CVs live (HrDocumentsBucket): the browser uploads straight to it, HR reads the first bytes back."""
+
+    def upload_form(self, key: str, content_type: str, max_bytes: int) -> UploadForm:
+        """A presigned POST for exactly ``key``, 1..``max_bytes`` bytes, ``content_type`` fixed."""
+        ...
+
+    def head(self, key: str, version_id: str | None, length: int) -> tuple[bytes, int] | None:
+        """The object's first ``length`` bytes and its whole size; None when it is gone."""
+        ...
+
+    def delete(self, key: str, version_id: str | None) -> None:
+        """Remove the object (that version for good, in a versioned bucket); gone already is fine."""
+        ...
+
+    def download_url(self, key: str, file_name: str, content_type: str) -> tuple[str, int]:
+        """A short-lived presigned GET that downloads as an attachment, and its lifetime in seconds."""
+        ...
+
+
+class ApplicantMailer(Protocol):
+    """Sends the candidate's acknowledgement (plain text through ``tandem.shared.mail``)."""
+
+    def send(self, message: Acknowledgement) -> None: ...

@@ -11,6 +11,8 @@ Access patterns (single table, ``HrTable``):
 * leave request by id:      GSI3PK=LEAVE#<id>, GSI3SK=LEAVE (then the item, under its version)
 * the approvers' queue:     GSI2PK=LEAVE#<status>, GSI2SK=<requested_at ISO>#<id>, ``manager_id`` as
                             recorded on the request's first day (filtered for a manager's queue)
+* candidate by id:          PK=CAND#<id>, SK=CANDIDATE (the application as JSON in ``doc``, ``status``, ``version``)
+* candidates newest first:  GSI2PK=CANDIDATE, GSI2SK=<submitted_at ISO>#<id>
 * outbox:                   PK=OUTBOX#<event id>, GSI1 (tandem.shared.aws.outbox)
 """
 
@@ -24,11 +26,12 @@ from uuid import UUID
 from pydantic import TypeAdapter
 
 from tandem.hr.domain.bank import BankAccount
-from tandem.hr.domain.errors import ConcurrentEmployeeUpdate, UserSubTaken
+from tandem.hr.domain.errors import ConcurrentCandidateUpdate, ConcurrentEmployeeUpdate, UserSubTaken
 from tandem.hr.domain.events import EmployeeChanged, LeaveDay
 from tandem.hr.domain.leave import LeaveKind, LeavePeriod, LeaveRequest, LeaveStatus
 from tandem.hr.domain.model import Employee, PersonalDetails, RecordedChange, Termination
 from tandem.hr.domain.records import EmployeeRecord
+from tandem.hr.domain.recruitment import Application, Candidate, CandidateStatus
 from tandem.shared.aws.cursor import decode_cursor, encode_cursor, newest_first_in
 from tandem.shared.aws.dynamo import from_attributes, storage_errors, to_attributes
 from tandem.shared.aws.outbox import OutboxUnitOfWork
@@ -42,6 +45,7 @@ if TYPE_CHECKING:
 LISTING_INDEX = "GSI2"
 LOOKUP_INDEX = "GSI3"
 issued_employee_cursor = newest_first_in(LISTING_INDEX, "EMPLOYEE", sort_key="EMPLOYEE", id_prefix="EMP#")
+issued_candidate_cursor = newest_first_in(LISTING_INDEX, "CANDIDATE", sort_key="CANDIDATE", id_prefix="CAND#")
 
 _details = TypeAdapter(PersonalDetails)
 _record = TypeAdapter(EmployeeRecord)
@@ -49,6 +53,7 @@ _changes = TypeAdapter(list[RecordedChange])
 _termination: TypeAdapter[Termination | None] = TypeAdapter(Termination | None)
 _period = TypeAdapter(LeavePeriod)
 _days_off = TypeAdapter(tuple[LeaveDay, ...])
+_application = TypeAdapter(Application)
 
 
 def employee_key(employee_id: UUID) -> dict[str, str]:
@@ -161,13 +166,64 @@ def leave_from_item(item: dict[str, Any]) -> LeaveRequest:
     )
 
 
+def candidate_key(candidate_id: UUID) -> dict[str, str]:
+    return {"PK": f"CAND#{candidate_id}", "SK": "CANDIDATE"}
+
+
+def _iso_or_none(moment: datetime | None) -> str | None:
+    return iso(moment) if moment else None
+
+
+def candidate_item(candidate: Candidate, version: int) -> dict[str, object]:
+    doc = {
+        "application": _application.dump_python(candidate.application, mode="json"),
+        "cv_key": candidate.cv_key,
+        "submitted_at": iso(candidate.submitted_at),
+        "applied_at": _iso_or_none(candidate.applied_at),
+        "cv_refusal": candidate.cv_refusal,
+        "acknowledged_at": _iso_or_none(candidate.acknowledged_at),
+        "employee_id": str(candidate.employee_id) if candidate.employee_id else None,
+    }
+    return {
+        **candidate_key(candidate.id),
+        "type": "candidate",
+        "id": str(candidate.id),
+        "status": candidate.status.value,
+        "doc": json.dumps(doc, separators=(",", ":")),
+        "version": version,
+        "GSI2PK": "CANDIDATE",
+        "GSI2SK": f"{iso(candidate.submitted_at)}#{candidate.id}",
+    }
+
+
+def _moment(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def candidate_from_item(item: dict[str, object]) -> Candidate:
+    doc = json.loads(str(item["doc"]))
+    return Candidate(
+        id=UUID(str(item["id"])),
+        application=_application.validate_python(doc["application"]),
+        cv_key=doc["cv_key"],
+        submitted_at=datetime.fromisoformat(doc["submitted_at"]),
+        status=CandidateStatus(str(item["status"])),
+        applied_at=_moment(doc["applied_at"]),
+        cv_refusal=doc["cv_refusal"],
+        acknowledged_at=_moment(doc["acknowledged_at"]),
+        employee_id=UUID(doc["employee_id"]) if doc["employee_id"] else None,
+        version=int(str(item["version"])),
+    )
+
+
 class DynamoUnitOfWork(OutboxUnitOfWork):
-    """The outbox unit of work on HrTable; it owns the employee and leave repositories."""
+    """The outbox unit of work on HrTable; it owns the employee, leave and candidate repositories."""
 
     def __init__(self, table_name: str, client: DynamoDBClient) -> None:
         super().__init__(table_name, client)
         self.employees = DynamoEmployeeRepository(self)
         self.leaves = DynamoLeaveRepository(self)
+        self.candidates = DynamoCandidateRepository(self)
 
     def commit(self) -> None:
         try:
@@ -180,6 +236,8 @@ class DynamoUnitOfWork(OutboxUnitOfWork):
                 raise UserSubTaken() from failed
             if failed.label in ("employee", "leave"):
                 raise ConcurrentEmployeeUpdate() from failed
+            if failed.label == "candidate":
+                raise ConcurrentCandidateUpdate() from failed
             raise
 
     def query(self, **request: Any) -> list[dict[str, Any]]:
@@ -331,3 +389,42 @@ class DynamoLeaveRepository:
                 break
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
         return found[:limit]
+
+
+class DynamoCandidateRepository:
+    """Candidates: one item each, written under its version; the listing is GSI2's CANDIDATE partition."""
+
+    def __init__(self, uow: DynamoUnitOfWork) -> None:
+        self.uow = uow
+
+    def add(self, candidate: Candidate) -> None:
+        self.save(candidate)
+
+    def save(self, candidate: Candidate) -> None:
+        self.uow.put(
+            candidate_item(candidate, candidate.version + 1), label="candidate", **_version_condition(candidate.version)
+        )
+        candidate.version += 1
+
+    def get(self, candidate_id: UUID) -> Candidate | None:
+        with storage_errors("GetItem"):
+            response = self.uow.client.get_item(
+                TableName=self.uow.table_name, Key=to_attributes(candidate_key(candidate_id)), ConsistentRead=True
+            )
+        item = from_attributes(response.get("Item"))
+        return candidate_from_item(item) if item else None
+
+    def list_newest(self, limit: int, cursor: str | None) -> Page[Candidate]:
+        request: dict[str, Any] = {
+            "IndexName": LISTING_INDEX,
+            "Limit": limit,
+            "ScanIndexForward": False,
+            "KeyConditionExpression": "GSI2PK = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": "CANDIDATE"}},
+        }
+        if cursor:
+            request["ExclusiveStartKey"] = decode_cursor(cursor, issued_candidate_cursor)
+        with storage_errors("Query"):
+            response = self.uow.client.query(TableName=self.uow.table_name, **request)
+        candidates = [candidate_from_item(from_attributes(item) or {}) for item in response.get("Items", [])]
+        return Page(items=candidates, cursor=encode_cursor(response.get("LastEvaluatedKey")))

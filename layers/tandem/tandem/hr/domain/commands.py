@@ -9,6 +9,7 @@ from uuid import UUID
 from tandem.hr.domain.leave import LeaveKind, LeavePeriod
 from tandem.hr.domain.model import PersonalDetails
 from tandem.hr.domain.records import EmployeeRecord, RecordChange
+from tandem.hr.domain.recruitment import Application
 
 
 @dataclass(frozen=True)
@@ -45,3 +46,24 @@ class DecideLeave:
     leave_id: UUID
     approve: bool
     note: str | None = None
+
+
+@dataclass(frozen=True)
+class SubmitApplication:
+    """The public job-application form: the application (its CV only declared) and the honeypot field."""
+
+    application: Application
+    honeypot: str = ""
+
+
+@dataclass(frozen=True)
+class HireCandidate:
+    """What HR adds to a candidate to hire them: the employee fields an application does not have."""
+
+    candidate_id: UUID
+    country: str
+    hire_date: date
+    record: EmployeeRecord
+    iban: str
+    bic: str | None = None
+    user_sub: str | None = None

@@ -129,11 +129,32 @@ class CandidateNotFound(NotFound):
     message = "No candidate with this id"
 
 
+class CvNotFound(NotFound):
+    """The candidate has no accepted CV: it never arrived, or it was refused and deleted."""
+
+    code = "cv_not_found"
+    message = "This candidate has no CV: it never arrived or was refused"
+
+
 class CandidateAlreadyDecided(Conflict):
     """A candidate is hired or rejected once; ``details.status`` says which."""
 
     code = "candidate_already_decided"
     message = "The candidate was already hired or rejected"
+
+
+class CandidateHasNoCv(Conflict):
+    """Hiring (or rejecting) a candidate whose CV never arrived or was refused: there is no application yet."""
+
+    code = "candidate_has_no_cv"
+    message = "The candidate's CV never arrived or was refused"
+
+
+class ConcurrentCandidateUpdate(Conflict):
+    """Two writes to one candidate at once (a notification redelivered while HR hires); the service retries."""
+
+    code = "concurrent_candidate_update"
+    message = "The candidate was changed at the same moment; try again"
 
 
 class ConcurrentEmployeeUpdate(Conflict):
