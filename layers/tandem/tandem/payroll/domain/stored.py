@@ -35,9 +35,13 @@ class RunRecord:
     failure_count: int = 0
     employee_count: int = 0
     paid_elsewhere: tuple[str, ...] = ()  # with results: snapshot employees a concurrent run paid first
+    bank_file_key: str | None = None  # S3 key of the run's pain.001 file, once written (after posting)
 
 
 @dataclass(frozen=True, slots=True)
 class StoredPayslip:
     run_id: str
     slip: Payslip
+    issued_at: datetime | None = None  # set with its PayslipIssued, once its PDF is stored
+    pdf_key: str | None = None
+    mail: str | None = None  # "sent", or why not ("no email address", SES's refusal); None: not yet
