@@ -154,11 +154,25 @@ def test_a_month_from_hire_to_payslips_bank_file_ledger_and_payment(runtime, htt
         [mail] = eventually(lambda s=sub: _mails_to(http, f"{s}@tandem.example"), timeout=30)
         assert "payslip" in json.dumps(mail).lower()
 
+    # -- the execution went through every output state and ended in `Issued` (nothing failed, no alarm)
+    assert eventually(lambda: _execution_status(runtime, run_id) == "SUCCEEDED", timeout=30)
+
     # -- paid: net wages payable back to where it was, the bank credited with Σ net
     status, paid = http.post(f"/payroll/runs/{run_id}/paid", token=approver)
     assert status == 200 and paid["status"] == "paid"
     after = eventually(lambda: (b := _balances(http, finance))["2300"] == before["2300"] and b, timeout=20)
     assert after["1000"] - posted["1000"] == -net
+
+
+def _execution_status(runtime, run_id: str) -> str | None:
+    """The status of the run's execution (started by its PayrollRunStarted: the run id is in its input)."""
+    sfn = runtime.client("stepfunctions")
+    executions = sfn.list_executions(stateMachineArn=runtime.physical_id("PayrollRunStateMachine"))["executions"]
+    for execution in executions:
+        described = sfn.describe_execution(executionArn=execution["executionArn"])
+        if run_id in described.get("input", ""):
+            return described["status"]
+    return None
 
 
 def _download(http, path: str, token: str, accept: str) -> tuple[int, str, bytes]:
