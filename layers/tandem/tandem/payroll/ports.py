@@ -4,10 +4,13 @@ way to answer a waiting state machine."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Protocol, Self
 
+from tandem.payroll.domain.bank import PaymentOrder
 from tandem.payroll.domain.employee import Employment
 from tandem.payroll.domain.events import PayrollEvent, PayslipIssued, RunTotals
+from tandem.payroll.domain.mail import PayslipMail
 from tandem.payroll.domain.payslip import Payslip, PayslipFailure
 from tandem.payroll.domain.read_model import EmployeeReadModel
 from tandem.payroll.domain.stored import RunRecord, StoredPayslip, StoredStructure
@@ -53,6 +56,11 @@ class Payslips(Protocol):
     def of_employee(self, employee_id: str, *, limit: int, cursor: str | None) -> Page[StoredPayslip]: ...
     def discard_run(self, run_id: str) -> int: ...
     def release_run(self, run_id: str) -> int: ...
+    def of_batch(self, run_id: str, employee_ids: list[str], period: PayPeriod) -> list[StoredPayslip]: ...
+    def mark_issued(self, stored: StoredPayslip, pdf_key: str, at: datetime) -> None: ...
+    def claim_mail(self, stored: StoredPayslip) -> None: ...
+    def record_mail(self, stored: StoredPayslip, outcome: str | None) -> None: ...
+    def get(self, employee_id: str, period: PayPeriod) -> StoredPayslip | None: ...
 
 
 class UnitOfWork(Protocol):
@@ -79,3 +87,24 @@ class TaskTokens(Protocol):
 
     def succeed(self, token: str, output: dict[str, object]) -> None: ...
     def fail(self, token: str, error: str, cause: str) -> None: ...
+
+
+class BankDetails(Protocol):
+    """Opens an employee's bank account as HR sealed it (KMS ``Decrypt``, the employee's encryption context):
+    ``(iban, bic or None)``. Only the bank-file step holds this."""
+
+    def open(self, employee_id: str, sealed: str) -> tuple[str, str | None]: ...
+
+
+class PayrollDocuments(Protocol):
+    """The run's documents in S3 under deterministic keys: a retried step overwrites, never adds."""
+
+    def write_bank_file(self, run_id: str, order: PaymentOrder, created_at: datetime) -> str: ...
+    def write_payslip(self, run_id: str, slip: Payslip, employee_name: str) -> tuple[str, bytes]: ...
+    def read(self, key: str) -> bytes | None: ...
+
+
+class PayslipMailer(Protocol):
+    """Sends one payslip mail; ``MailNotSent`` when it cannot (a bad address, SES refusing it)."""
+
+    def send(self, mail: PayslipMail) -> None: ...

@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tandem.payroll.domain.errors import InvalidSagaInput
 from tandem.payroll.domain.stored import RunRecord
-from tandem.payroll.service import BatchOutcome, PayrollService
+from tandem.payroll.service import BatchOutcome, IssueOutcome, PayrollService
 from tandem.shared.saga import SagaAction, SagaActions
 
 
@@ -39,8 +39,14 @@ def batch_state(outcome: BatchOutcome) -> dict[str, object]:
             "skipped": outcome.skipped}  # fmt: skip
 
 
+def issue_state(outcome: IssueOutcome) -> dict[str, object]:
+    return {"batch": outcome.number, "issued": outcome.issued, "mailed": outcome.mailed,
+            "not_mailed": [{"employee_id": e, "reason": r} for e, r in sorted(outcome.not_mailed.items())]}  # fmt: skip
+
+
 def actions(service: PayrollService) -> SagaActions:
-    """snapshot, compute_batch, fail_batch, finish, await_approval, post, discard."""
+    """snapshot, compute_batch, fail_batch, finish, await_approval, post, discard; after posting
+    write_bank_file and issue_payslips (in ``PayrollRunOutputsFunction``, which alone opens bank details)."""
 
     def snapshot(given: RunInput) -> dict[str, object]:
         return {"run_id": given.run_id, "batches": [{"batch": n} for n in service.snapshot(given.run_id)]}
@@ -63,6 +69,13 @@ def actions(service: PayrollService) -> SagaActions:
     def discard(given: RunInput) -> dict[str, object]:
         return {"run_id": given.run_id, "discarded": service.discard(given.run_id)}
 
+    def write_bank_file(given: RunInput) -> dict[str, object]:
+        record = service.write_bank_file(given.run_id)
+        return {**run_state(record), "bank_file_key": record.bank_file_key}
+
+    def issue_payslips(given: BatchInput) -> dict[str, object]:
+        return issue_state(service.issue_payslips(given.run_id, given.batch))
+
     return SagaActions(
         {
             "snapshot": SagaAction(RunInput, snapshot),
@@ -72,6 +85,8 @@ def actions(service: PayrollService) -> SagaActions:
             "await_approval": SagaAction(AwaitApprovalInput, await_approval),
             "post": SagaAction(RunInput, post),
             "discard": SagaAction(RunInput, discard),
+            "write_bank_file": SagaAction(RunInput, write_bank_file),
+            "issue_payslips": SagaAction(BatchInput, issue_payslips),
         },
         invalid_input=InvalidSagaInput,
     )

@@ -10,22 +10,29 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from tandem.payroll.domain.bank import BankTransfer, DebtorAccount, PaymentOrder
 from tandem.payroll.domain.commands import CreateStructure, HrFact
 from tandem.payroll.domain.errors import (
+    BankFileNotReady,
+    InvalidBankDetails,
     InvalidEmployeeSnapshot,
+    MailNotSent,
     NoSalaryStructure,
     PayrollRunNotAwaitingApproval,
     PayrollRunNotFound,
+    PayrollRunTransitionRefused,
     PayslipNotFound,
     SalaryStructureNotFound,
 )
+from tandem.payroll.domain.events import PayslipIssued
+from tandem.payroll.domain.mail import payslip_mail
 from tandem.payroll.domain.model import PayrollRun, RunKind, RunStatus
 from tandem.payroll.domain.payslip import FailureReason, Payslip, PayslipFailure, compute_payslip
 from tandem.payroll.domain.read_model import EmployeeReadModel
 from tandem.payroll.domain.rules import in_batches, totals_of, year_to_date_before
 from tandem.payroll.domain.stored import RunRecord, StoredPayslip, StoredStructure
 from tandem.payroll.domain.work_calendar import PayPeriod
-from tandem.payroll.ports import TaskTokens, UnitOfWork
+from tandem.payroll.ports import BankDetails, PayrollDocuments, PayslipMailer, TaskTokens, UnitOfWork
 from tandem.shared.clock import Clock
 from tandem.shared.correlation import MessageContext
 from tandem.shared.errors import ConditionFailed, TransactionConflict
@@ -41,6 +48,26 @@ APPROVAL_REJECTED = "PayrollRunRejected"  # the error SendTaskFailure gives the 
 
 
 @dataclass(frozen=True, slots=True)
+class PayrollOutputs:
+    """What the steps after posting need: the company's account the wages leave from, the stores and the
+    mailer. Built by bootstrap only where a function uses them (the bank file alone gets ``bank``)."""
+
+    documents: PayrollDocuments
+    debtor: DebtorAccount | None = None
+    bank: BankDetails | None = None
+    mailer: PayslipMailer | None = None
+    employer_name: str = "Tandem"
+
+
+@dataclass(frozen=True, slots=True)
+class IssueOutcome:
+    number: int
+    issued: int
+    mailed: int
+    not_mailed: dict[str, str]  # employee id -> why (no email address, an address SES refused)
+
+
+@dataclass(frozen=True, slots=True)
 class BatchOutcome:
     number: int
     payslips: int
@@ -50,12 +77,25 @@ class BatchOutcome:
 
 class PayrollService:
     def __init__(
-        self, uow: Callable[[], UnitOfWork], clock: Clock, *, tokens: TaskTokens, batch_size: int = BATCH_SIZE
+        self,
+        uow: Callable[[], UnitOfWork],
+        clock: Clock,
+        *,
+        tokens: TaskTokens,
+        batch_size: int = BATCH_SIZE,
+        outputs: Callable[[], PayrollOutputs] | None = None,
     ) -> None:
         self.uow = uow
         self.clock = clock
         self.tokens = tokens
         self.batch_size = batch_size
+        self._outputs = outputs
+
+    @property
+    def outputs(self) -> PayrollOutputs:
+        if self._outputs is None:  # pragma: no cover - a function wired without the documents bucket
+            raise RuntimeError("this function has no payroll documents configured")
+        return self._outputs()
 
     # ------------------------------------------------------------ what payroll learns from HR
     def learn(self, fact: HrFact) -> bool:
@@ -382,7 +422,189 @@ class PayrollService:
                 return 0
             return uow.payslips.discard_run(run_id)
 
+    # ------------------------------------------------------------ the outputs after posting
+    def _posted(self, uow: UnitOfWork, run_id: str) -> RunRecord:
+        record = self._load(uow, run_id)
+        if record.run.status not in (RunStatus.POSTED, RunStatus.PAID):
+            raise PayrollRunTransitionRefused(
+                details={"run_id": run_id, "status": record.run.status.value, "wanted": "outputs"}
+            )
+        return record
+
+    def write_bank_file(self, run_id: str) -> RunRecord:
+        """The run's SEPA ``pain.001.001.03``: one transfer per employee with a net above 0, ``CtrlSum`` = Σ net,
+        validated, stored at a fixed key and recorded on the run. A retry finds the key recorded and returns."""
+        outputs = self.outputs
+        assert outputs.bank is not None and outputs.debtor is not None
+        with self.uow() as uow:
+            record = self._posted(uow, run_id)
+            if record.bank_file_key:
+                return record
+            slips = uow.payslips.all_of_run(run_id)
+            employees = {e.employee_id: e for e in uow.employees.many([s.employee_id for s in slips])}
+        run = record.run
+        transfers = []
+        for slip in sorted(slips, key=lambda s: s.employee_id):
+            employee = employees.get(slip.employee_id)
+            if slip.net <= 0:
+                continue  # nothing to pay (PaymentOrder would leave it out too): no need to open the account
+            if employee is None or not employee.bank_account_sealed:
+                raise InvalidBankDetails(
+                    f"employee {slip.employee_id} has no bank account: ask HR to enter one, then rerun the step",
+                    details={"field": "bank_account", "employee_id": slip.employee_id},
+                )
+            iban, bic = outputs.bank.open(slip.employee_id, employee.bank_account_sealed)
+            transfers.append(
+                BankTransfer(slip.employee_id, employee.name, iban, bic, slip.net, f"Salary {run.period}",
+                             end_to_end_id=slip.employee_id.replace("-", "")[:35])
+            )  # fmt: skip
+        if not transfers:
+            return record  # nothing to pay (everyone skipped, or every net 0): no file; GET says so (409)
+        execution = max(run.period.last_day, self.clock.today())
+        order = PaymentOrder.of(outputs.debtor, execution, run_id.replace("-", "")[:35], run.currency, transfers)
+        key = outputs.documents.write_bank_file(run_id, order, self.clock.now())
+
+        def record_key() -> RunRecord:
+            with self.uow() as uow:
+                fresh = self._load(uow, run_id)
+                if fresh.bank_file_key != key:
+                    fresh.bank_file_key = key
+                    uow.runs.save(fresh)
+                    uow.commit()
+                return fresh
+
+        return retrying(record_key, on=(ConditionFailed, TransactionConflict), attempts=ATTEMPTS,
+                        sleep=self.clock.sleep)  # fmt: skip
+
+    def bank_file(self, run_id: str) -> bytes:
+        """The stored bank file; ``BankFileNotReady`` (409) until the step wrote it."""
+        record = self.run(run_id)
+        document = self.outputs.documents.read(record.bank_file_key) if record.bank_file_key else None
+        if document is None:
+            nothing_to_pay = record.totals is not None and record.totals.net <= 0
+            raise BankFileNotReady(
+                "The run pays nobody: it has no bank file" if nothing_to_pay else None,
+                details={"run_id": run_id, "status": record.run.status.value, "nothing_to_pay": nothing_to_pay},
+            )
+        return document
+
+    def issue_payslips(self, run_id: str, number: int) -> IssueOutcome:
+        """One batch of the posted run: each slip's PDF stored, the slip marked issued with its
+        ``PayslipIssued`` (one transaction per ``SLIPS_PER_TRANSACTION``), then one mail per employee, each
+        claimed on its slip before it is sent so a retried step never mails anyone twice."""
+        with self.uow() as uow:
+            record = self._posted(uow, run_id)
+            ids, _ = uow.runs.batch(run_id, number)
+            slips = uow.payslips.of_batch(run_id, ids, record.run.period)
+            employees = {e.employee_id: e for e in uow.employees.many(ids)}
+        names = {eid: e.name for eid, e in employees.items()}
+        rendered = self._issue(record, [s for s in slips if s.issued_at is None], names)
+        not_mailed: dict[str, str] = {}
+        mailed = 0
+        for stored in slips:
+            if stored.mail is not None:
+                continue  # sent, refused or being sent by an earlier attempt: never twice
+            employee = employees.get(stored.slip.employee_id)
+            outcome = self._mail(stored, employee.name if employee else "", employee.email if employee else "",
+                                 rendered)  # fmt: skip
+            if outcome == "sent":
+                mailed += 1
+            elif outcome is not None:
+                not_mailed[stored.slip.employee_id] = outcome
+        return IssueOutcome(number, len(rendered), mailed, not_mailed)
+
+    def _issue(self, record: RunRecord, pending: list[StoredPayslip], names: dict[str, str]) -> dict[str, bytes]:
+        """Stores each PDF, then marks its slip issued with ``PayslipIssued`` in the same transaction."""
+        run_id, context = record.run.run_id, self._saga_context(record)
+        rendered: dict[str, bytes] = {}
+        for start in range(0, len(pending), SLIPS_PER_TRANSACTION):
+            chunk = pending[start : start + SLIPS_PER_TRANSACTION]
+            keys: dict[str, str] = {}
+            for stored in chunk:
+                eid = stored.slip.employee_id
+                keys[eid], rendered[eid] = self.outputs.documents.write_payslip(run_id, stored.slip, names.get(eid, ""))
+            while chunk:
+                try:
+                    with self.uow() as uow:
+                        now = self.clock.now()
+                        for stored in chunk:
+                            uow.payslips.mark_issued(stored, keys[stored.slip.employee_id], now)
+                        uow.record([_issued_after_posting(run_id, stored.slip) for stored in chunk], context)
+                        uow.commit()
+                    break
+                except ConditionFailed as failed:  # another attempt issued that one: drop it, write the rest
+                    if not failed.label.startswith("issued:"):
+                        raise
+                    taken = failed.label.removeprefix("issued:")
+                    chunk = [s for s in chunk if s.slip.employee_id != taken]
+        return rendered
+
+    def _mail(self, stored: StoredPayslip, name: str, email: str, rendered: dict[str, bytes]) -> str | None:
+        """Claim, then send: ``sent``, why not, or None when another attempt holds the claim."""
+        outputs = self.outputs
+        assert outputs.mailer is not None
+        try:
+            with self.uow() as uow:
+                uow.payslips.claim_mail(stored)
+                uow.commit()
+        except ConditionFailed:
+            return None
+        outcome = "sent"
+        try:
+            if not email:
+                raise MailNotSent("no email address")
+            pdf = rendered.get(stored.slip.employee_id)
+            if pdf is None and stored.pdf_key:
+                pdf = outputs.documents.read(stored.pdf_key)
+            if pdf is None:
+                raise MailNotSent("the payslip PDF is missing")
+            outputs.mailer.send(payslip_mail(stored.slip, employee_name=name, email=email,
+                                             employer_name=outputs.employer_name, pdf=pdf))  # fmt: skip
+        except MailNotSent as refused:
+            outcome = str(refused)
+        except Exception:
+            self._record_mail(stored, None)  # SES unavailable: released, so the retried step sends it
+            raise
+        self._record_mail(stored, outcome)
+        return outcome
+
+    def _record_mail(self, stored: StoredPayslip, outcome: str | None) -> None:
+        with self.uow() as uow:
+            uow.payslips.record_mail(stored, outcome)
+            uow.commit()
+
+    def payslip_pdf(self, run_id: str, employee_id: str) -> bytes:
+        """A run's payslip PDF (payroll): 404 for an unknown run, or a slip not issued (yet)."""
+        self.run(run_id)
+        from_store = self.outputs.documents.read(_payslip_key(run_id, employee_id))
+        if from_store is None:
+            raise PayslipNotFound(details={"run_id": run_id, "employee_id": employee_id[:64]})
+        return from_store
+
+    def my_payslip_pdf(self, sub: str, run_id: str) -> bytes:
+        """The caller's own slip of run ``run_id``: the key is built from the employee linked to the login, so
+        another employee's slip is never reachable (404, as for a run without a slip of theirs)."""
+        with self.uow() as uow:
+            employee = uow.employees.by_user_sub(sub)
+        if employee is None:
+            raise PayslipNotFound(details={"reason": "no employee is linked to this login"})
+        from_store = self.outputs.documents.read(_payslip_key(run_id, employee.employee_id))
+        if from_store is None:
+            raise PayslipNotFound(details={"id": run_id[:64]})
+        return from_store
+
     @staticmethod
     def _saga_context(record: RunRecord) -> MessageContext:
         correlation = record.correlation_id or record.run.run_id
         return MessageContext(correlation_id=correlation, causation_id=f"payroll-run:{record.run.run_id}"[:128])
+
+
+def _issued_after_posting(run_id: str, slip: Payslip) -> PayslipIssued:
+    """The slip's ``PayslipIssued``, recorded when its PDF is stored after the run is posted (not at compute
+    time: a rejected run's slips were never issued)."""
+    return PayslipIssued(run_id, slip.employee_id, str(slip.period), slip.currency, slip.net)
+
+
+def _payslip_key(run_id: str, employee_id: str) -> str:
+    """The slip's PDF key (``adapters/s3.payslip_key`` writes the same): run and employee, nothing to look up."""
+    return f"payslips/{run_id}/{employee_id}.pdf"

@@ -139,6 +139,7 @@ def run_document(record: RunRecord) -> Document:
         "correlation_id": record.correlation_id,
         "totals": None if record.totals is None else totals_document(record.totals),
         "failure_count": record.failure_count,
+        "bank_file_key": record.bank_file_key,
     }
 
 
@@ -171,4 +172,5 @@ def run_of(doc: Document, version: int) -> RunRecord:
         totals=None if doc.get("totals") is None else totals_of(doc["totals"]),
         failure_count=int(doc.get("failure_count", 0)),
         employee_count=int(doc.get("employee_count", 0)),
+        bank_file_key=doc.get("bank_file_key"),
     )

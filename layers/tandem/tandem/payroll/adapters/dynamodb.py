@@ -140,6 +140,17 @@ def _employment_of(employee_id: str, doc: Item | None) -> Employment | None:
     )
 
 
+def _stored_slip(item: Item) -> StoredPayslip:
+    issued = item.get("issued_at")
+    return StoredPayslip(
+        str(item["run_id"]),
+        codec.payslip_of(_doc(item)),
+        issued_at=None if issued is None else datetime.fromisoformat(str(issued)),
+        pdf_key=None if item.get("pdf_key") is None else str(item["pdf_key"]),
+        mail=None if item.get("mail") is None else str(item["mail"]),
+    )
+
+
 class DynamoEmployees:
     def __init__(self, uow: DynamoUnitOfWork) -> None:
         self.uow = uow
@@ -429,6 +440,48 @@ class DynamoPayslips:
             condition="attribute_not_exists(PK) OR run_id = :run",
             values={":run": run_id},
         )
+
+    def of_batch(self, run_id: str, employee_ids: list[str], period: PayPeriod) -> list[StoredPayslip]:
+        """The slips this run holds for ``employee_ids`` (one BatchGetItem per 100), with their output marks."""
+        items = self.uow.many([{"PK": f"SLIP#{eid}#{period}", "SK": "SLIP"} for eid in employee_ids])
+        return sorted((_stored_slip(i) for i in items if i.get("run_id") == run_id), key=lambda s: s.slip.employee_id)
+
+    def get(self, employee_id: str, period: PayPeriod) -> StoredPayslip | None:
+        item = self.uow.get({"PK": f"SLIP#{employee_id}#{period}", "SK": "SLIP"})
+        return None if item is None else _stored_slip(item)
+
+    def mark_issued(self, stored: StoredPayslip, pdf_key: str, at: datetime) -> None:
+        """Issued once: conditional on the slip still being this run's and not issued yet (a lost race is
+        ``ConditionFailed("issued:<employee>")``: another attempt issued it)."""
+        slip = stored.slip
+        self.uow.update(
+            {"PK": f"SLIP#{slip.employee_id}#{slip.period}", "SK": "SLIP"},
+            "SET issued_at = :at, pdf_key = :key",
+            label=f"issued:{slip.employee_id}",
+            condition="run_id = :run AND attribute_not_exists(issued_at)",
+            values={":at": iso(at), ":key": pdf_key, ":run": stored.run_id},
+        )
+
+    def claim_mail(self, stored: StoredPayslip) -> None:
+        """Marks the slip's mail as being sent BEFORE it is sent (``ConditionFailed("mail:<employee>")`` when
+        another attempt claimed it): a retried step never mails twice."""
+        slip = stored.slip
+        self.uow.update(
+            {"PK": f"SLIP#{slip.employee_id}#{slip.period}", "SK": "SLIP"},
+            "SET mail = :sending",
+            label=f"mail:{slip.employee_id}",
+            condition="run_id = :run AND attribute_not_exists(mail)",
+            values={":sending": "sending", ":run": stored.run_id},
+        )
+
+    def record_mail(self, stored: StoredPayslip, outcome: str | None) -> None:
+        """``sent`` or why not; None releases the claim (SES was unavailable: the retry sends it)."""
+        slip = stored.slip
+        key = {"PK": f"SLIP#{slip.employee_id}#{slip.period}", "SK": "SLIP"}
+        if outcome is None:
+            self.uow.update(key, "REMOVE mail", label=f"mail:{slip.employee_id}")
+        else:
+            self.uow.update(key, "SET mail = :m", label=f"mail:{slip.employee_id}", values={":m": outcome[:200]})
 
     def of_run(self, run_id: str, *, limit: int, cursor: str | None) -> Page[Payslip]:
         items, token = self.uow.page("GSI2", f"RUNSLIPS#{run_id}", limit=limit, token=cursor, forward=True)

@@ -88,3 +88,19 @@ class InvalidSagaInput(ValidationFailed):
 
     code = "invalid_payroll_saga_input"
     message = "The payroll run task's input is invalid"
+
+
+class BankFileNotReady(Conflict):
+    """The run's bank file is written after posting: not yet (or the run was never approved)."""
+
+    code = "bank_file_not_ready"
+    message = "The run has no bank file yet: it is written once the run is approved and posted"
+
+
+class PayrollOutputFailed(Exception):
+    """A bank file or payslip could not be stored or sent for a reason a retry will not fix (S3 or SES
+    refused it): the run's execution fails loudly (its alarm), the run stays posted, the step can be rerun."""
+
+
+class MailNotSent(Exception):
+    """SES (or the address check) refused one payslip mail: that employee is listed as not mailed."""

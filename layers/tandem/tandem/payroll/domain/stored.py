@@ -36,6 +36,7 @@ class RunRecord:
     employee_count: int = 0
     paid_elsewhere: tuple[str, ...] = ()  # with results: snapshot employees a concurrent run paid first
     batch_totals: RunTotals | None = None  # with results: Σ of the totals each batch stored with its slips
+    bank_file_key: str | None = None  # S3 key of the run's pain.001 file, once written (after posting)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,3 +44,6 @@ class StoredPayslip:
     run_id: str
     slip: Payslip
     reversed: bool = False  # its run was reversed: kept for the record, no longer paid for the period
+    issued_at: datetime | None = None  # set with its PayslipIssued, once its PDF is stored
+    pdf_key: str | None = None
+    mail: str | None = None  # "sent", or why not ("no email address", SES's refusal); None: not yet
