@@ -76,23 +76,47 @@ class S3Endpoint:
 
     def handle(self, request: Request) -> Response:
         """Forward one request into moto's S3 dispatch and answer what moto answers."""
+        response = self._moto(request.method, request.path, request.query, request.headers, request.body)
+        origin = request.header("Origin")
+        if origin and request.method != "OPTIONS" and not _has_header(response, "Access-Control-Allow-Origin"):
+            response.headers.extend(self._cors_headers(request, origin))
+        return response
+
+    def _cors_headers(self, request: Request, origin: str) -> list[tuple[str, str]]:
+        """The bucket's CORS answer for a browser's actual request, where moto's handler leaves it out.
+
+        moto adds it to object requests but not to a form upload's (POST on the bucket), so the browser would
+        hide a stored upload's 204 from the page. The rules are still moto's: ask it the preflight question
+        for this origin and method, and pass on what it allows.
+        """
+        question = [("Origin", origin), ("Access-Control-Request-Method", request.method)]
+        preflight = self._moto("OPTIONS", request.path, "", question, b"")
+        if preflight.status != 200:
+            return []
+        return [
+            (name, value)
+            for name, value in preflight.headers
+            if name.lower() in ("access-control-allow-origin", "access-control-expose-headers")
+        ]
+
+    def _moto(self, method: str, path: str, query: str, headers: list[tuple[str, str]], body: bytes) -> Response:
         from botocore.awsrequest import AWSPreparedRequest
         from botocore.compat import HTTPHeaders
         from moto.core.botocore_stubber import BotocoreStubber
 
-        headers = HTTPHeaders()
-        for name, value in request.headers:
+        forwarded = HTTPHeaders()
+        for name, value in headers:
             if name.lower() != "host":
-                headers[name] = value
+                forwarded[name] = value
         # moto reads path-style buckets from the Host it knows as S3 (a browser may have used another name).
-        headers["Host"] = self._netloc
-        url = f"{self.url}{request.path}" + (f"?{request.query}" if request.query else "")
-        prepared = AWSPreparedRequest(request.method, url, headers, request.body, stream_output=False)
+        forwarded["Host"] = self._netloc
+        url = f"{self.url}{path}" + (f"?{query}" if query else "")
+        prepared = AWSPreparedRequest(method, url, forwarded, body, stream_output=False)
         answer = BotocoreStubber().process_request(prepared)
         if answer is None:  # moto has no S3 route for it (cannot happen for /-paths; kept honest)
             return Response(404, [("Content-Type", "text/plain")], b"not an S3 request")
-        status, response_headers, body = answer
-        return Response(int(status), _header_list(response_headers), _bytes(body))
+        status, response_headers, response_body = answer
+        return Response(int(status), _header_list(response_headers), _bytes(response_body))
 
     @staticmethod
     def too_large(request: Request) -> Response:
@@ -108,6 +132,10 @@ class S3Endpoint:
                     environment.pop(name, None)
                 else:
                     environment[name] = value
+
+
+def _has_header(response: Response, name: str) -> bool:
+    return any(key.lower() == name.lower() for key, _ in response.headers)
 
 
 def _header_list(headers: Any) -> list[tuple[str, str]]:

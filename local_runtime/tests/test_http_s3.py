@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 import pytest
+from local_runtime.provision.storage import cors_configuration
 from local_runtime.s3_endpoint import url_host
 
 from local_runtime import LocalRuntime
@@ -26,6 +27,12 @@ Resources:
     Type: AWS::S3::Bucket
     Properties:
       BucketName: !Sub uploads-${AWS::AccountId}
+      CorsConfiguration:
+        CorsRules:
+          - AllowedMethods: [POST]
+            AllowedOrigins: ["http://localhost:5173"]
+            AllowedHeaders: ["*"]
+            MaxAge: 3000
   Presign:
     Type: AWS::Serverless::Function
     Properties:
@@ -109,15 +116,29 @@ def _multipart(fields: dict[str, str], file_name: str, content: bytes) -> tuple[
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
-def _send(url: str, data: bytes | None = None, content_type: str | None = None) -> tuple[int, bytes]:
-    request = urllib.request.Request(url, data=data, method="POST" if data is not None else "GET")
+def _send(url: str, data: bytes | None = None, content_type: str | None = None, **kwargs: Any) -> tuple[int, bytes]:
+    status, _, body = _exchange(url, data, content_type, **kwargs)
+    return status, body
+
+
+def _exchange(
+    url: str,
+    data: bytes | None = None,
+    content_type: str | None = None,
+    *,
+    method: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, data=data, method=method or ("POST" if data is not None else "GET"))
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
     if content_type:
         request.add_header("Content-Type", content_type)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, response.read()
+            return response.status, dict(response.headers.items()), response.read()
     except urllib.error.HTTPError as error:
-        return error.code, error.read()
+        return error.code, dict(error.headers.items()), error.read()
 
 
 def _presigned(rt: LocalRuntime, key: str) -> dict[str, Any]:
@@ -166,6 +187,24 @@ def test_s3_errors_from_moto_pass_through(app: Any) -> None:
     assert status == 404 and b"<Code>NoSuchBucket</Code>" in body
 
 
+def test_the_bucket_cors_rules_answer_a_browsers_preflight_and_upload(app: Any) -> None:
+    rt, _ = app
+    links = _presigned(rt, "in/cors.pdf")
+    origin = {"Origin": "http://localhost:5173"}
+    preflight = {**origin, "Access-Control-Request-Method": "POST"}
+
+    status, headers, _ = _exchange(links["post"]["url"], method="OPTIONS", headers=preflight)
+    assert status == 200 and headers.get("Access-Control-Allow-Origin") == "http://localhost:5173"
+
+    form, content_type = _multipart(links["post"]["fields"], "cors.pdf", PDF)
+    status, headers, _ = _exchange(links["post"]["url"], form, content_type, headers=origin)
+    assert status == 204 and headers.get("Access-Control-Allow-Origin") == "http://localhost:5173"
+
+    other = {"Origin": "http://evil.example", "Access-Control-Request-Method": "POST"}
+    status, headers, _ = _exchange(links["post"]["url"], method="OPTIONS", headers=other)
+    assert status == 403 and "Access-Control-Allow-Origin" not in headers
+
+
 def test_the_endpoint_leaves_the_process_environment_as_it_found_it(tmp_path: Path) -> None:
     (tmp_path / "presign").mkdir()
     (tmp_path / "presign" / "app.py").write_text(PRESIGN)
@@ -185,3 +224,11 @@ def test_the_endpoint_leaves_the_process_environment_as_it_found_it(tmp_path: Pa
 )
 def test_presigned_urls_name_an_ip_so_botocore_keeps_path_style(bind: str, named: str) -> None:
     assert url_host(bind) == named
+
+
+def test_cloudformation_cors_becomes_put_bucket_cors_shape() -> None:
+    cfn = {"CorsRules": [{"AllowedMethods": ["POST"], "AllowedOrigins": ["http://a"], "MaxAge": 30, "Id": "x"}]}
+    assert cors_configuration(cfn) == {
+        "CORSRules": [{"AllowedMethods": ["POST"], "AllowedOrigins": ["http://a"], "MaxAgeSeconds": 30, "ID": "x"}]
+    }
+    assert cors_configuration({}) == {}

@@ -15,6 +15,7 @@ from typing import Any
 from .conftest import eventually
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n"
+CAREERS_PAGE = "http://localhost:5173"  # one of the AllowedOrigins the e2e stack is given
 HTML = b"<!DOCTYPE html><html><body>not a CV</body></html>"
 TERMS = {
     "country": "DE",
@@ -42,8 +43,9 @@ def _apply(http, email: str, content: bytes) -> dict[str, Any]:
     upload = accepted["upload"]
     assert upload["url"].startswith("http://127.0.0.1:"), upload["url"]  # the runtime's S3, not amazonaws.com
     body, content_type = _multipart_form(upload["fields"], "grace-cv.pdf", content)
-    status, answer = _over_the_socket(upload["url"], body, content_type)
+    status, headers, answer = _over_the_socket(upload["url"], body, content_type, origin=CAREERS_PAGE)
     assert status == 204, answer
+    assert headers.get("Access-Control-Allow-Origin") == CAREERS_PAGE  # the page may read S3's answer (CORS)
     return accepted
 
 
@@ -60,15 +62,19 @@ def _multipart_form(fields: dict[str, str], file_name: str, content: bytes) -> t
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
-def _over_the_socket(url: str, body: bytes | None = None, content_type: str | None = None) -> tuple[int, bytes]:
+def _over_the_socket(
+    url: str, body: bytes | None = None, content_type: str | None = None, *, origin: str | None = None
+) -> tuple[int, dict[str, str], bytes]:
     request = urllib.request.Request(url, data=body, method="GET" if body is None else "POST")
     if content_type:
         request.add_header("Content-Type", content_type)
+    if origin:
+        request.add_header("Origin", origin)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, response.read()
+            return response.status, dict(response.headers.items()), response.read()
     except urllib.error.HTTPError as error:
-        return error.code, error.read()
+        return error.code, dict(error.headers.items()), error.read()
 
 
 def _candidate(http, hr: str, candidate_id: str, status: str) -> dict[str, Any] | None:
@@ -97,7 +103,9 @@ def test_an_application_with_its_cv_becomes_a_candidate_hr_hires(http):
     assert "Compiler Engineer" in json.dumps(mail) and "Auto-Submitted" in json.dumps(mail)
 
     status, link = http.get(f"/candidates/{candidate_id}/cv", token=hr)
-    assert status == 200 and _over_the_socket(link["url"]) == (200, PDF)
+    assert status == 200
+    download_status, _, downloaded = _over_the_socket(link["url"])
+    assert (download_status, downloaded) == (200, PDF)
 
     status, employee = http.post(f"/candidates/{candidate_id}/hire", TERMS, token=hr)
     assert status == 201 and employee["email"] == email
