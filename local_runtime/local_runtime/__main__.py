@@ -47,6 +47,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="port to serve on (default $PORT or 3000; 0 = any free port)",
     )
     parser.add_argument(
+        "--s3-port",
+        type=int,
+        default=int(os.environ.get("S3_PORT") or 0),
+        help="port S3 listens on for browsers' presigned uploads and downloads (default $S3_PORT or 0 = any free "
+        "port; presigned URLs name it)",
+    )
+    parser.add_argument(
         "--param",
         action="append",
         default=[],
@@ -134,6 +141,8 @@ def banner(summary: dict[str, Any], url: str, seconds: float) -> str:
     skipped = summary.get("not_emulated") or []
     if skipped:
         out += ["", "Not emulated: " + ", ".join(f"{s['logical_id']} ({s['type']})" for s in skipped)]
+    if summary.get("s3_url"):
+        out += ["", f"S3 for browsers (presigned URLs point here): {summary['s3_url']}"]
     out += ["", "Local endpoints:"]
     out += [_line(f"{m:<5}", f"{url}{p}", f"  {d}") for m, p, d in ENDPOINTS]
     out += ["", "Ctrl-C to stop."]
@@ -155,7 +164,7 @@ def network_warning(host: str, allow_remote_tokens: bool) -> str | None:
         tokens = "/_local/token is disabled; pass --allow-remote-tokens to enable it on a trusted network."
     return (
         f"local runtime: WARNING: listening on {host}, not a loopback address: the API and /_local/ are "
-        f"reachable from other machines. {tokens}"
+        f"reachable from other machines, and so is S3 (every bucket, without credentials). {tokens}"
     )
 
 
@@ -191,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         parameters=args.parameters,
         stack_name=args.stack_name,
         shipped_code_only=bool(args.build_dir),
+        s3_port=args.s3_port,
     )
     rt.allow_remote_tokens = args.allow_remote_tokens  # read by http_server.serve (LocalEndpoints)
     warning = network_warning(args.host, args.allow_remote_tokens)

@@ -23,6 +23,7 @@ from local_runtime.http_server import HttpServer, routes_summary, serve
 from local_runtime.lambda_loader import layer_root
 from local_runtime.lambdas import FunctionSpec, InvocationResult, LambdaHost, install_moto_bridge, set_active_host
 from local_runtime.provision import Provisioned, Provisioner
+from local_runtime.s3_endpoint import S3Endpoint
 from local_runtime.schedules import Scheduler
 from local_runtime.shipped_imports import ShippedImports
 from local_runtime.streams import StreamPollers
@@ -66,6 +67,7 @@ class LocalRuntime:
         stack_name: str = "local",
         region: str | None = None,
         shipped_code_only: bool = False,
+        s3_port: int = 0,
     ) -> None:
         self.template_path = Path(template_path)
         # For a built artifact (``sam_build``): functions import only what ships (``shipped_imports``).
@@ -76,6 +78,8 @@ class LocalRuntime:
         self.parameters = dict(parameters or {})
         self.start_mock = start_mock
         self.serve_http = serve_http
+        self.s3_port = s3_port  # S3 for browsers listens here when serve_http (0 = any free port)
+        self.s3: S3Endpoint | None = None
         self.stack_name = stack_name
         self.region = region or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
         self.account_id = ACCOUNT_ID
@@ -131,6 +135,10 @@ class LocalRuntime:
                 previous.stop()
             LocalRuntime._current = self
             self._prepare_process()
+            if self.serve_http and self.s3 is None:
+                # Before any client exists: every S3 client (functions', provisioning's) must name this port.
+                self.s3 = S3Endpoint(self.host, self.s3_port)
+                self.s3.export(environ.base())
             if self.start_mock:
                 from moto import mock_aws
 
@@ -233,6 +241,11 @@ class LocalRuntime:
                     self.http.stop()
                 finally:
                     self.http = None
+            if self.s3 is not None:
+                try:
+                    self.s3.stop()
+                finally:
+                    self.s3 = None
             if self.schedules is not None:
                 self.schedules.stop()
             if self.streams is not None:
@@ -351,6 +364,7 @@ class LocalRuntime:
             "queues": of("AWS::SQS::Queue"),
             "buses": of("AWS::Events::EventBus"),
             "buckets": of("AWS::S3::Bucket"),
+            "s3_url": self.s3.url if self.s3 is not None else "",
             "layers": [{"arn": a, "dir": str(d)} for a, d in pv.layer_dirs.items()],
             "user_pools": of("AWS::Cognito::UserPool"),
             "stream_mappings": [

@@ -1,4 +1,4 @@
-"""S3 buckets (versioning) and CloudWatch Logs log groups."""
+"""S3 buckets (versioning, notifications, CORS) and CloudWatch Logs log groups."""
 
 from __future__ import annotations
 
@@ -24,6 +24,11 @@ def bucket(ctx: Context, res: Resource, p: dict[str, Any]) -> None:
         # SAM's ``Events: Type: S3`` becomes this property (plus an AWS::Lambda::Permission): moto then calls
         # the function on every matching object, through the Lambda seam (lambda_bridge: asynchronously).
         s3.put_bucket_notification_configuration(Bucket=name, NotificationConfiguration=notifications)
+    cors = cors_configuration(p.get("CorsConfiguration") or {})
+    if cors:
+        # Browsers reach buckets through the runtime's S3 port (s3_endpoint): moto answers their preflight
+        # and adds Access-Control-* headers from these rules, as S3 does.
+        s3.put_bucket_cors(Bucket=name, CORSConfiguration=cors)
     res.physical_id = name
     res.attributes.update(
         Arn=f"arn:aws:s3:::{name}",
@@ -59,6 +64,25 @@ def notification_configuration(cfn: dict[str, object]) -> dict[str, object]:
     if "EventBridgeConfiguration" in cfn:
         api["EventBridgeConfiguration"] = {}
     return api
+
+
+# CloudFormation's CorsRule keys -> PutBucketCors's.
+_CORS_RULE_KEYS = {
+    "AllowedHeaders": "AllowedHeaders",
+    "AllowedMethods": "AllowedMethods",
+    "AllowedOrigins": "AllowedOrigins",
+    "ExposedHeaders": "ExposeHeaders",
+    "Id": "ID",
+    "MaxAge": "MaxAgeSeconds",
+}
+
+
+def cors_configuration(cfn: dict[str, object]) -> dict[str, object]:
+    """A bucket's ``CorsConfiguration`` in PutBucketCors's shape (``CorsRules`` -> ``CORSRules``, ``MaxAge`` ->
+    ``MaxAgeSeconds``, ``ExposedHeaders`` -> ``ExposeHeaders``, ``Id`` -> ``ID``); {} when it has no rule."""
+    rules: Any = cfn.get("CorsRules") or []
+    converted = [{_CORS_RULE_KEYS[k]: v for k, v in rule.items() if k in _CORS_RULE_KEYS} for rule in rules]
+    return {"CORSRules": converted} if converted else {}
 
 
 def log_group(ctx: Context, res: Resource, p: dict[str, Any]) -> None:
