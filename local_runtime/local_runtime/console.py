@@ -19,6 +19,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from local_runtime import console_format as fmt
 from local_runtime import lambda_logs, powertools_correlation
@@ -62,8 +63,7 @@ def configure(log_format: LogFormat | str = LogFormat.JSON, *, quiet: bool = Fal
     lambda_logs.set_pass_through(_settings.log_format is LogFormat.JSON and not quiet)
 
 
-@dataclass(frozen=True)
-class _Line:
+class _Line(NamedTuple):  # a tuple: ten thousand of them, made on every invocation's thread
     function: str
     request_id: str
     correlation_id: str | None
@@ -77,16 +77,19 @@ class LogRing:
         self._lines: deque[_Line] = deque(maxlen=size)
         self._lock = threading.Lock()  # a deque may not be iterated while another thread appends
 
-    def add(self, result: InvocationResult, correlation_id: str | None) -> None:
-        lines = [_Line(result.function, result.request_id, correlation_id, t) for t in result.logs.splitlines()]
+    def add(self, result: InvocationResult, lines: list[str], correlation_id: str | None) -> None:
+        """``lines``: what the invocation printed, line by line."""
+        entries = [_Line(result.function, result.request_id, correlation_id, text) for text in lines]
         with self._lock:
-            self._lines.extend(lines)
+            self._lines.extend(entries)
 
     def query(
         self, *, correlation_id: str | None = None, function: str | None = None, limit: int = 1000
     ) -> list[dict[str, object]]:
         """Lines of one flow (a correlation id or its prefix) and/or one function, oldest first, the newest
         ``limit``; each as its parsed JSON record (else ``{"message": line}``)."""
+        if limit <= 0:
+            return []
         with self._lock:
             lines = list(self._lines)
         picked = [
@@ -98,7 +101,6 @@ class LogRing:
         return [
             {"function": line.function, "request_id": line.request_id, "record": fmt.parse_record(line.text)}
             for line in picked[-limit:]
-            if limit > 0
         ]
 
     def clear(self) -> None:
@@ -132,9 +134,10 @@ class Console:
 
     def _invoked(self, result: InvocationResult, event: object, by: Caller, correlation_id: str | None) -> None:
         settings = _settings
-        digest = fmt.digest(result.logs)
+        lines = result.logs.splitlines()
+        digest = fmt.digest(lines)
         correlation_id = correlation_id or digest.correlation_id
-        self.ring.add(result, correlation_id)
+        self.ring.add(result, lines, correlation_id)
         if settings.log_format is LogFormat.JSON:
             if settings.quiet and result.errored:
                 self.write(result.logs)  # quiet: only a failed invocation's raw lines

@@ -9,14 +9,18 @@ WARNING or above.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 FUNCTION_WIDTH = 20  # the least room the function column takes
 LOUD_LEVELS = ('"level":"WARNING"', '"level":"ERROR"', '"level":"CRITICAL"')  # Powertools' compact JSON
 CORRELATION_KEY = '"correlation_id":'
 SHORT_ID = 8  # characters of a correlation id shown; /_local/logs accepts that prefix
+# A traceback frame of the runtime itself (the host calling the handler): not the developer's code, not shown.
+RUNTIME_FRAME = f'  File "{Path(__file__).resolve().parent}{os.sep}'
 
 
 @dataclass
@@ -27,10 +31,10 @@ class LogDigest:
     loud_records: list[dict[str, object]] = field(default_factory=list)  # WARNING and above, in order
 
 
-def digest(logs: str) -> LogDigest:
+def digest(lines: list[str]) -> LogDigest:
     """The invocation's correlation id (Powertools' ``correlation_id`` key) and its WARNING+ records."""
     found = LogDigest()
-    for line in logs.splitlines():
+    for line in lines:
         if not line.startswith("{"):
             continue
         loud = any(marker in line for marker in LOUD_LEVELS)
@@ -159,7 +163,7 @@ def error_block(payload: object) -> str:
     if not isinstance(payload, dict):
         return f"    {payload!r}"
     lines = [f"    {payload.get('errorType', 'Error')}: {payload.get('errorMessage', '')}"]
-    stack = payload.get("stackTrace") or []
+    stack = [frame for frame in payload.get("stackTrace") or [] if not str(frame).startswith(RUNTIME_FRAME)]
     if stack:
         lines.append("    Traceback (most recent call last):")
         lines.append(_indent("".join(str(frame) for frame in stack).rstrip("\n")))

@@ -159,7 +159,8 @@ class EventDelivery:
         )
 
     def count_targets(self, event_id: str, targets: int) -> None:
-        """A matching rule's targets, counted for the event's console line (rules match one at a time)."""
+        """A matching rule's targets, counted for the event's console line (``put_events`` runs under the
+        AWS-call lock: its rules match one at a time, and ``announce`` follows in the same call)."""
         self._targets_of[event_id] = self._targets_of.get(event_id, 0) + targets
 
     def announce(self, entry: Mapping[str, object], event_id: str) -> None:

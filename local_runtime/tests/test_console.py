@@ -112,6 +112,7 @@ def test_an_error_shows_its_type_message_and_traceback(rt, console) -> None:
     details = "\n".join(rest)
     assert "FlowBroken: the flow broke" in details
     assert "Traceback (most recent call last):" in details and "_deep_failure" in details
+    assert "lambda_host.py" not in details  # the runtime's own frame is not the developer's code
 
 
 def test_a_warning_record_is_shown_condensed_under_its_invocation(rt, console) -> None:
