@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-from collections.abc import MutableMapping
-from typing import Any
+from collections.abc import Iterable, Mapping, MutableMapping
+from typing import ClassVar
 
 from .http_server import HttpServer
 from .proxy import Request, Response
@@ -56,13 +56,25 @@ def url_host(bind_host: str) -> str:
 class S3Endpoint:
     """A running S3 listener: ``url``, ``environment()`` for the process, ``stop()``."""
 
+    # The last port per bind host. boto3 clients live as long as the process (the layer caches them), so a
+    # later runtime in the same process (a test session starts several) listens where the first one did and
+    # the clients built then keep working; only when that port is taken does it pick another.
+    _last_port: ClassVar[dict[str, int]] = {}
+
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
-        self._server = HttpServer(self.handle, self.too_large, host, port)
+        self._server = self._listen(host, port or self._last_port.get(host, 0))
         self.port = self._server.port
+        self._last_port[host] = self.port
         self.url = f"http://{url_host(host)}:{self.port}"
         self._netloc = self.url.split("://", 1)[1]
 
         self._exported: tuple[MutableMapping[str, str], dict[str, str | None]] | None = None
+
+    def _listen(self, host: str, port: int) -> HttpServer:
+        try:
+            return HttpServer(self.handle, self.too_large, host, port)
+        except OSError:  # the remembered port is in use now: any free one
+            return HttpServer(self.handle, self.too_large, host, 0)
 
     def environment(self) -> dict[str, str]:
         """What the process needs: boto3 clients presign and call here, moto takes this address for S3."""
@@ -71,7 +83,9 @@ class S3Endpoint:
     def export(self, environment: MutableMapping[str, str]) -> None:
         """Put ``environment()`` into ``environment`` (the process's); ``stop()`` puts back what was there."""
         variables = self.environment()
-        self._exported = (environment, {name: environment.get(name) for name in variables})
+        self._exported = (environment, {ENDPOINT_VARIABLE: environment.get(ENDPOINT_VARIABLE)})
+        known = [url for url in (environment.get(MOTO_ENDPOINTS_VARIABLE) or "").split(",") if url]
+        variables[MOTO_ENDPOINTS_VARIABLE] = ",".join([*known, self.url] if self.url not in known else known)
         environment.update(variables)
 
     def handle(self, request: Request) -> Response:
@@ -123,6 +137,8 @@ class S3Endpoint:
         return Response(400, [("Content-Type", "application/xml")], _TOO_LARGE)
 
     def stop(self) -> None:
+        """Closes the port and puts back the process's S3 endpoint. moto keeps taking this address as S3: a
+        client cached while it was set still calls it, and moto answers in-process, port or no port."""
         self._server.stop()
         if self._exported is not None:
             environment, before = self._exported
@@ -138,12 +154,12 @@ def _has_header(response: Response, name: str) -> bool:
     return any(key.lower() == name.lower() for key, _ in response.headers)
 
 
-def _header_list(headers: Any) -> list[tuple[str, str]]:
-    items = headers.items() if hasattr(headers, "items") else headers
+def _header_list(headers: Mapping[str, object] | Iterable[tuple[str, object]]) -> list[tuple[str, str]]:
+    items = headers.items() if isinstance(headers, Mapping) else headers
     return [(str(k), str(v)) for k, v in items if str(k).lower() not in _DROPPED_RESPONSE_HEADERS]
 
 
-def _bytes(body: Any) -> bytes:
+def _bytes(body: str | bytes | bytearray | None) -> bytes:
     if body is None:
         return b""
     if isinstance(body, str):

@@ -41,12 +41,30 @@ class _ClockTime:
 
 
 class ClockEvent(threading.Event):
-    """``threading.Event`` whose ``wait`` timeout is virtual seconds (callback and heartbeat waits)."""
+    """``threading.Event`` whose ``wait`` timeout is virtual seconds (callback and heartbeat waits).
+
+    While a task waits here it waits for someone outside (``SendTaskSuccess`` from an approval, a worker's
+    heartbeat): nothing runs. ``running_executions`` leaves such executions out, so a runtime with an
+    approval pending for days still counts as idle once everything else has settled.
+    """
+
+    _parked = 0
+    _parked_lock = threading.Lock()
 
     def wait(self, timeout: float | None = None) -> bool:
-        if timeout is None:
-            return super().wait()
-        return super().wait(clock_mod.current().real_seconds(timeout))
+        with ClockEvent._parked_lock:
+            ClockEvent._parked += 1
+        try:
+            if timeout is None:
+                return super().wait()
+            return super().wait(clock_mod.current().real_seconds(timeout))
+        finally:
+            with ClockEvent._parked_lock:
+                ClockEvent._parked -= 1
+
+    @classmethod
+    def parked(cls) -> int:
+        return cls._parked
 
 
 class TaskDeadline(threading.Event):
@@ -233,7 +251,11 @@ def _backend(account_id: str, region: str) -> Any:
 
 
 def running_executions(account_id: str, region: str) -> int:
-    """Executions still RUNNING in moto's interpreter backend."""
+    """Executions RUNNING in moto's interpreter backend that are working, not parked on a callback.
+
+    Counted as running minus the callback waits in progress: one execution parked in two waits (a token
+    and its heartbeat) counts nothing, and an execution whose Map has one branch parked while another
+    works counts as parked (a known gap: parked waits are counted per process, not per execution)."""
     try:
         backend = _backend(account_id, region)
         if backend is None:
@@ -243,7 +265,7 @@ def running_executions(account_id: str, region: str) -> int:
             for ex in list(sm.executions):
                 if getattr(ex, "status", None) == "RUNNING":
                     count += 1
-        return count
+        return max(0, count - ClockEvent.parked())
     except Exception:
         return 0
 

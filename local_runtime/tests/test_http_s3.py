@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_plus
 
+import boto3
 import pytest
 from local_runtime.provision.storage import cors_configuration
 from local_runtime.s3_endpoint import url_host
@@ -205,7 +206,11 @@ def test_the_bucket_cors_rules_answer_a_browsers_preflight_and_upload(app: Any) 
     assert status == 403 and "Access-Control-Allow-Origin" not in headers
 
 
-def test_the_endpoint_leaves_the_process_environment_as_it_found_it(tmp_path: Path) -> None:
+def test_the_endpoint_puts_back_the_process_environment_and_the_next_runtime_listens_where_it_did(
+    tmp_path: Path,
+) -> None:
+    """boto3 clients outlive a runtime (the layer caches them per process): a client built under the first
+    runtime still reaches S3 under the next one, which listens on the same port."""
     (tmp_path / "presign").mkdir()
     (tmp_path / "presign" / "app.py").write_text(PRESIGN)
     (tmp_path / "seen").mkdir()
@@ -215,7 +220,16 @@ def test_the_endpoint_leaves_the_process_environment_as_it_found_it(tmp_path: Pa
 
     with LocalRuntime(tmp_path / "template.yaml", port=0) as rt:
         assert rt.s3 is not None and environ.base()["AWS_ENDPOINT_URL_S3"] == rt.s3.url
-    assert "AWS_ENDPOINT_URL_S3" not in environ.base() and "MOTO_S3_CUSTOM_ENDPOINTS" not in environ.base()
+        url = rt.s3.url
+        cached = boto3.client("s3", region_name="eu-central-1")  # as a cache would keep it
+    assert "AWS_ENDPOINT_URL_S3" not in environ.base()
+    assert url in environ.base()["MOTO_S3_CUSTOM_ENDPOINTS"].split(",")  # moto still answers a cached client
+
+    with LocalRuntime(tmp_path / "template.yaml", port=0) as again:
+        assert again.s3 is not None and again.s3.url == url
+        bucket = again.physical_id("Uploads")
+        cached.put_object(Bucket=bucket, Key="later.txt", Body=b"still reaches S3")
+        assert again.client("s3").get_object(Bucket=bucket, Key="later.txt")["Body"].read() == b"still reaches S3"
 
 
 @pytest.mark.parametrize(

@@ -117,3 +117,15 @@ def test_time_spent_in_the_handler_does_not_count_against_the_timeout(rt: LocalR
         rt.client("stepfunctions").send_task_success(taskToken=token, output=json.dumps({"late": False}))
         out = finish(rt, arn)
     assert out["outcome"] == "answered", out
+
+
+def test_an_execution_parked_on_its_task_token_leaves_the_runtime_idle(rt: LocalRuntime) -> None:
+    """Waiting for an approval that may come in days is not work in flight: wait_idle settles (a test or a
+    tool waiting for the runtime would hang otherwise), and the execution still runs on when answered."""
+    name, arn = start(rt, timeout_seconds=36000)
+    token = token_of(rt, name)
+    assert rt.wait_idle(5)
+    sfn = rt.client("stepfunctions")
+    assert sfn.describe_execution(executionArn=arn)["status"] == "RUNNING"
+    sfn.send_task_success(taskToken=token, output=json.dumps({"ok": 2}))
+    assert finish(rt, arn)["answer"] == {"ok": 2}
