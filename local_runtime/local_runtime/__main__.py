@@ -86,7 +86,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="run what `python -m local_runtime.sam_build --target host` (or sam build) wrote to DIR: its "
         "template.yaml, each function's built folder and layers; functions import only what ships",
     )
-    parser.add_argument("--quiet", "-q", action="store_true", help="no per-request log lines")
+    parser.add_argument(
+        "--log-format",
+        choices=["pretty", "json"],
+        default=os.environ.get("LOG_FORMAT") or "pretty",
+        help="pretty (default, or $LOG_FORMAT): one line per invocation and per event, errors with their "
+        "traceback; json: every line functions print (Powertools records, EMF metrics) as printed",
+    )
+    parser.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        default=os.environ.get("QUIET", "") not in ("", "0", "false"),
+        help="errors only (and the banner); also $QUIET=1",
+    )
     args = parser.parse_args(argv)
     params: dict[str, str] = {}
     for item in args.param:
@@ -179,6 +192,9 @@ _QUIET = {
 }
 
 
+REQUEST_LOGGER = "local_runtime.http.requests"  # one line per API request answered by a function
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(
@@ -189,6 +205,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     for noisy, level in _QUIET.items():
         logging.getLogger(noisy).setLevel(level)
+    from .console import configure
+
+    configure(args.log_format, quiet=args.quiet)
+    if args.log_format == "pretty":  # the invocation's own line says the same, with its correlation id
+        logging.getLogger(REQUEST_LOGGER).setLevel(logging.WARNING)
     started = time.perf_counter()
     from . import LocalRuntime
 

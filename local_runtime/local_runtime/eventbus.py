@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import deque
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -83,6 +84,7 @@ def install() -> None:
         if not rule_matches(self, original_event):
             return None
         event = aws_event(original_event)
+        delivery.count_targets(event["id"], len(self.targets))
         moto_targets = []
         for target in self.targets:
             if not handles(target["Arn"]):
@@ -110,6 +112,7 @@ def install() -> None:
             for ev, entry in zip(events, entries, strict=False):
                 if "EventId" in entry:
                     delivery.record(self, ev, entry["EventId"])
+                    delivery.announce(ev, entry["EventId"])
         return entries
 
     Rule.send_to_targets = send_to_targets  # type: ignore[method-assign]
@@ -128,6 +131,8 @@ class EventDelivery:
         self.tracker = tracker
         self.stopped = False
         self._recent: deque[dict[str, Any]] = deque(maxlen=max_recent)
+        self._targets_of: dict[str, int] = {}  # event id -> targets its matching rules have, until announced
+        self.console = targets.lambdas.console
         self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="event-delivery")
         _active = self
 
@@ -152,6 +157,17 @@ class EventDelivery:
                 "event-bus-name": bus,
             }
         )
+
+    def count_targets(self, event_id: str, targets: int) -> None:
+        """A matching rule's targets, counted for the event's console line (``put_events`` runs under the
+        AWS-call lock: its rules match one at a time, and ``announce`` follows in the same call)."""
+        self._targets_of[event_id] = self._targets_of.get(event_id, 0) + targets
+
+    def announce(self, entry: Mapping[str, object], event_id: str) -> None:
+        """The event's console line, once every rule has matched it (``put_events`` returned)."""
+        bus = str(entry.get("EventBusName") or "default").split("/")[-1]
+        targets = self._targets_of.pop(event_id, 0)
+        self.console.event_put(bus, str(entry.get("Source")), str(entry.get("DetailType")), targets)
 
     def recent(self, limit: int = 100) -> list[dict[str, Any]]:
         """Most recent events put on any bus, newest first."""

@@ -18,6 +18,8 @@ from .gateway_responses import GatewayResponses
 from .proxy import MAX_BODY_BYTES, MalformedResponse, Request, Response, build_event, map_response
 
 log = logging.getLogger("local_runtime.http")
+# Requests a function answered: a logger of their own, which the pretty console silences (its line is richer).
+requests_log = logging.getLogger("local_runtime.http.requests")
 _EMPTY_RESPONSES = GatewayResponses({})
 
 
@@ -103,8 +105,8 @@ class ApiGateway:
             )
             return self._bad_gateway(request, request_id, route)
         response.headers.append(("x-amzn-RequestId", request_id))
-        if log.isEnabledFor(logging.INFO):
-            log.info(
+        if requests_log.isEnabledFor(logging.INFO):
+            requests_log.info(
                 "%s %s -> %s %d (%.1f ms)",
                 request.method,
                 request.path,

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from local_runtime.clock import Clock
+from local_runtime.console import Caller, caller
 from local_runtime.lambda_model import FunctionSpec, InvocationResult
 from local_runtime.timers import Timers
 from local_runtime.tracking import Tracker
@@ -110,7 +111,11 @@ class AsyncInvoker:
                 self._finish(job, "EventAgeExceeded")
                 return
             job.attempts += 1
-            job.last = self.invoke(job.spec.logical_id, job.event)
+            attempt = caller.set(Caller(attempt=job.attempts))  # the console says which attempt it is
+            try:
+                job.last = self.invoke(job.spec.logical_id, job.event)
+            finally:
+                caller.reset(attempt)
             if not job.last.errored:
                 self._finish(job, "Success")
                 return

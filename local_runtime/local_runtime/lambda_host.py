@@ -17,8 +17,9 @@ from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any
 
-from local_runtime import atomic, environ, powertools_metrics, powertools_router
+from local_runtime import atomic, environ, powertools_correlation, powertools_metrics, powertools_router
 from local_runtime.clock import Clock
+from local_runtime.console import Console, caller
 from local_runtime.lambda_async import AsyncInvoker, Deliver
 from local_runtime.lambda_loader import ModuleLoader
 from local_runtime.lambda_logs import capture, install_tee
@@ -57,10 +58,12 @@ class LambdaHost:
         self._by_name: dict[str, str] = {}
         # Lambda ends an invocation at its Timeout; set False to debug a handler step by step.
         self.enforce_timeouts = True
+        self.console = Console()  # each invocation's line on the terminal, and the ring /_local/logs reads
         install_tee()
         environ.install()
         powertools_metrics.install()  # before any handler module creates a Metrics
         powertools_router.install()  # the event a resolver resolves is its invocation's, not the process's
+        powertools_correlation.install()  # the console names each invocation's correlation id
         self._loader = ModuleLoader(self.environment, hot_reload=hot_reload)
         self._async = AsyncInvoker(
             self._attempt, clock=clock, tracker=tracker, retry_delay=self._retry_delay, deliver=deliver
@@ -84,6 +87,7 @@ class LambdaHost:
     # ------------------------------------------------------------------ registry
     def register(self, spec: FunctionSpec) -> None:
         self.functions[spec.logical_id] = spec
+        self.console.make_room_for(spec.logical_id)
         self._by_name[spec.name] = spec.logical_id
         self._by_name[spec.arn] = spec.logical_id
 
@@ -136,8 +140,10 @@ class LambdaHost:
         """Synchronous invocation (RequestResponse). Never raises for handler errors."""
         spec = self.spec(name)
         request_id = str(uuid.uuid4())
+        by = caller.get()
+        nested = caller.set(None)  # what this handler invokes, it invokes itself
         start = time.perf_counter()
-        with self.tracker.busy(), capture() as buf, atomic.GATE.released():
+        with self.tracker.busy(), capture() as buf, powertools_correlation.watching() as seen, atomic.GATE.released():
             env = self.environment(spec.logical_id)
             handler_started: float | None = None
             try:
@@ -171,7 +177,10 @@ class LambdaHost:
                 log.warning("local_runtime: %s: %s", spec.logical_id, payload["errorMessage"])
             duration = (time.perf_counter() - start) * 1000
             buf.write(f"END RequestId: {request_id}\n")
-        return InvocationResult(payload, errored, buf.getvalue(), request_id, duration, spec.logical_id)
+        caller.reset(nested)
+        result = InvocationResult(payload, errored, buf.getvalue(), request_id, duration, spec.logical_id)
+        self.console.invoked(result, event, by, seen.correlation_id)
+        return result
 
     # ------------------------------------------------------------------ async
     def invoke_async(self, name: str, event: Any, *, on_done: Callable[[], None] | None = None) -> str:

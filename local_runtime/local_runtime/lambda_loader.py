@@ -22,6 +22,7 @@ from pathlib import Path
 from types import ModuleType
 
 from local_runtime import environ, powertools_metrics
+from local_runtime.lambda_logs import install_tee
 from local_runtime.lambda_model import FunctionSpec
 
 MODULE_PREFIX = "_local_runtime_fn_"
@@ -235,6 +236,9 @@ class ModuleLoader:
         code_dir = str(spec.code_dir)
         sys.path.insert(0, code_dir)
         sys.modules[module_name] = module
+        # A logger made at import keeps the sys.stdout of that moment: it must be the tee, so that what the
+        # handler logs lands in its invocation's buffer (a test runner may have swapped the tee out since).
+        install_tee()
         try:
             with environ.overlay(self._environment(spec.logical_id)), powertools_metrics.importing() as metrics:
                 mod_spec.loader.exec_module(module)

@@ -1,7 +1,9 @@
-"""Per-invocation log capture: stdout/stderr pass through and also land in the invocation's buffer.
+"""Per-invocation log capture: stdout/stderr land in the invocation's buffer, and pass through if asked.
 
 Why: ``InvocationResult.logs`` (and moto's LogResult) must hold what that invocation printed,
-while handlers run concurrently on threads; a ContextVar selects the buffer per thread.
+while handlers run concurrently on threads; a ContextVar selects the buffer per thread. Whether an
+invocation's lines also reach the terminal is the console's choice (``set_pass_through``): the raw
+lines (``--log-format json``), or only the console's summary (``write_console``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from contextvars import ContextVar
 from typing import TextIO
 
 _log_buffer: ContextVar[io.StringIO | None] = ContextVar("local_runtime_log_buffer", default=None)
+_pass_through = True  # an invocation's writes reach the real stream too (the raw console)
 
 
 class _TeeStream(io.TextIOBase):
@@ -37,6 +40,8 @@ class _TeeStream(io.TextIOBase):
         buf = _log_buffer.get()
         if buf is not None:
             buf.write(s)
+            if not _pass_through:
+                return len(s)
         with self._lock:
             return self.inner.write(s)
 
@@ -58,6 +63,34 @@ class _TeeStream(io.TextIOBase):
     @property
     def encoding(self) -> str:  # type: ignore[override]
         return getattr(self.inner, "encoding", "utf-8")
+
+    def write_through(self, s: str) -> None:
+        """Write to the real stream, never to an invocation's buffer."""
+        with self._lock:
+            self.inner.write(s)
+            self.inner.flush()
+
+
+def set_pass_through(on: bool) -> None:
+    """Whether what invocations print also reaches the terminal (it always lands in their buffer)."""
+    global _pass_through
+    _pass_through = on
+
+
+def write_console(text: str) -> None:
+    """Print ``text`` on stdout even inside an invocation (a nested one would otherwise capture it)."""
+    stream = sys.stdout
+    if isinstance(stream, _TeeStream):
+        stream.write_through(text)
+    else:
+        stream.write(text)
+        stream.flush()
+
+
+def printed_so_far() -> str | None:
+    """What the invocation running on this thread has printed until now (None outside an invocation)."""
+    buf = _log_buffer.get()
+    return None if buf is None else buf.getvalue()
 
 
 def install_tee() -> None:

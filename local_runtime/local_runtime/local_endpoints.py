@@ -40,6 +40,11 @@ ENDPOINTS: list[tuple[str, str, str]] = [
     ("GET", "/_local/emails", "mail SES has sent, newest first"),
     ("POST", "/_local/inbound-email", "deliver a raw MIME message through the template's SES receipt rules"),
     ("GET", "/_local/events?limit=N", "the most recent events on the buses, newest first"),
+    (
+        "GET",
+        "/_local/logs?correlation_id=<id or prefix>[&function=<logical id>][&limit=N]",
+        "what functions printed (their structured log lines) for one flow, oldest first, from the last 10,000 lines",
+    ),
     ("GET", "/_local/openapi.json", "OpenAPI document of the API, from the handlers' Powertools resolvers"),
     ("GET", "/_local/docs", "Swagger UI over /_local/openapi.json"),
 ]
@@ -104,6 +109,7 @@ class LocalEndpoints:
             "schedules": self.schedules,
             "emails": self.emails,
             "events": self.events,
+            "logs": self.logs,
             "openapi.json": self.openapi_json,
             "docs": self.docs,
         }
@@ -218,6 +224,18 @@ class LocalEndpoints:
         except ValueError:
             return _json(400, {"message": "limit must be an integer"})
         return _json(200, {"events": self._events.recent(limit=max(0, limit))})
+
+    def logs(self, request: Request) -> Response:
+        query, _ = parse_query(request.query)
+        query = query or {}
+        try:
+            limit = int(query.get("limit", 1000))
+        except ValueError:
+            return _json(400, {"message": "limit must be an integer"})
+        lines = self._lambdas.console.ring.query(
+            correlation_id=query.get("correlation_id") or None, function=query.get("function") or None, limit=limit
+        )
+        return _json(200, {"lines": lines})
 
     def inbound_email(self, request: Request) -> Response:
         if not request.body:

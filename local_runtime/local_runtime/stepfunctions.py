@@ -14,13 +14,16 @@ Lambda task with ``TimeoutSeconds: 10`` would time out after 10 ms on a 1000x cl
 from __future__ import annotations
 
 import inspect
+import sys
 import threading
 import time
 from collections.abc import Callable
+from types import FrameType
 from typing import Any
 
 from local_runtime import atomic
 from local_runtime import clock as clock_mod
+from local_runtime.console import Caller, caller
 
 _installed = False
 _pending = threading.local()  # the task deadline just created on this thread, for its worker thread
@@ -106,11 +109,24 @@ def _task_worker(*, target: Callable[[], object], **kwargs: Any) -> threading.Th
     if deadline is not None:
         deadline.meter = meter
 
+    label = _task_label(sys._getframe(1))
+
     def run() -> None:
+        caller.set(Caller(label=label))  # this thread's context: its Lambda invocation is this task's
         with atomic.metered(meter):
             target()
 
     return threading.Thread(target=run, **kwargs)
+
+
+def _task_label(interpreter: FrameType) -> str | None:
+    """``state machine <name> / <state>`` for the console, from the ``env`` of the interpreter's frame that
+    starts the worker (None if moto's interpreter no longer has it there: the console says ``invoke``)."""
+    try:
+        data = interpreter.f_locals["env"].states.context_object.context_object_data
+        return f"state machine {data['StateMachine']['Name']} / {data['State']['Name']}"
+    except (KeyError, AttributeError, TypeError):
+        return None
 
 
 class _CachedBoto3:

@@ -54,3 +54,25 @@ def test_wait_for_task_token_and_send_task_success(rt: LocalRuntime) -> None:
     sfn.send_task_success(taskToken=msgs[0]["body"]["token"], output=json.dumps({"answer": 42}))
     d = wait_done(rt, arn)
     assert d["status"] == "SUCCEEDED" and json.loads(d["output"]) == {"answer": 42}
+
+
+def test_the_console_names_the_state_machine_and_state_behind_a_lambda_task(rt: LocalRuntime) -> None:
+    """The task's payload is any JSON: the line names its caller, read from moto's interpreter (guards a moto
+    upgrade: without it the line would say ``invoke``)."""
+    from local_runtime import console, lambda_logs
+
+    assert rt.lambdas is not None
+    written: list[str] = []
+    rt.lambdas.console.write = written.append
+    console.configure("pretty")
+    try:
+        sfn = rt.client("stepfunctions")
+        arn = sfn.start_execution(stateMachineArn=rt.physical_id("Flow"), name="console-1", input="{}")
+        assert wait_done(rt, arn["executionArn"])["status"] == "SUCCEEDED"
+    finally:
+        console.configure("json")
+        rt.lambdas.console.write = lambda_logs.write_console
+    name = rt.physical_id("Flow").rsplit(":", 1)[-1]
+    assert any(f"state machine {name} / Flaky " in line for line in written), written
+    boom = next(line for line in written if f"state machine {name} / Boom " in line)
+    assert "ERROR CustomError" in boom
