@@ -576,7 +576,7 @@ class PayrollService:
     def payslip_pdf(self, run_id: str, employee_id: str) -> bytes:
         """A run's payslip PDF (payroll): 404 for an unknown run, or a slip not issued (yet)."""
         self.run(run_id)
-        from_store = self.outputs.documents.read(_payslip_key(run_id, employee_id))
+        from_store = self.outputs.documents.read_payslip(run_id, employee_id)
         if from_store is None:
             raise PayslipNotFound(details={"run_id": run_id, "employee_id": employee_id[:64]})
         return from_store
@@ -588,7 +588,7 @@ class PayrollService:
             employee = uow.employees.by_user_sub(sub)
         if employee is None:
             raise PayslipNotFound(details={"reason": "no employee is linked to this login"})
-        from_store = self.outputs.documents.read(_payslip_key(run_id, employee.employee_id))
+        from_store = self.outputs.documents.read_payslip(run_id, employee.employee_id)
         if from_store is None:
             raise PayslipNotFound(details={"id": run_id[:64]})
         return from_store
@@ -603,8 +603,3 @@ def _issued_after_posting(run_id: str, slip: Payslip) -> PayslipIssued:
     """The slip's ``PayslipIssued``, recorded when its PDF is stored after the run is posted (not at compute
     time: a rejected run's slips were never issued)."""
     return PayslipIssued(run_id, slip.employee_id, str(slip.period), slip.currency, slip.net)
-
-
-def _payslip_key(run_id: str, employee_id: str) -> str:
-    """The slip's PDF key (``adapters/s3.payslip_key`` writes the same): run and employee, nothing to look up."""
-    return f"payslips/{run_id}/{employee_id}.pdf"

@@ -68,6 +68,10 @@ class S3PayrollDocuments:
         pdf = render_payslip(slip, self.employer, employee_name)
         return self._put(payslip_key(run_id, slip.employee_id), pdf, "application/pdf"), pdf
 
+    def read_payslip(self, run_id: str, employee_id: str) -> bytes | None:
+        """The slip's PDF under the key ``write_payslip`` used: nothing to look up first."""
+        return self.read(payslip_key(run_id, employee_id))
+
     def read(self, key: str) -> bytes | None:
         """The stored document, or None when there is none under ``key``."""
         try:
